@@ -1,0 +1,182 @@
+//! The seven criteria and the levels of evidence a candidate gives for them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// A closed set of names, spelled the same by serde, `Display` and `FromStr`.
+pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+    /// What the set is called in messages.
+    const WHAT: &'static str;
+    /// The position of `self` in [`Level::ALL`].
+    fn index(self) -> usize;
+}
+
+macro_rules! levels {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident, $what:literal {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+
+        }
+    )+) => {$(
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order the file format lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The name used in files and messages.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl Level for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            const WHAT: &'static str = $what;
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<Self, Error> {
+                parse_level(s)
+            }
+        }
+    )+};
+}
+
+fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
+    L::ALL
+        .iter()
+        .copied()
+        .find(|level| level.to_string() == s)
+        .ok_or_else(|| Error::UnknownName {
+            what: L::WHAT,
+            found: s.to_owned(),
+            expected: L::ALL
+                .iter()
+                .map(|level| format!("`{level}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+levels! {
+    /// One of the seven AIM demonstration-project criteria.
+    Criterion, "criterion" {
+        /// 1. Lasts 12-18 months.
+        Duration => "duration",
+        /// 2. Is highly visible.
+        Visibility => "visibility",
+        /// 3. Is tangible: technology or business-process redesign, not cultural.
+        Tangibility => "tangibility",
+        /// 4. Is past Diagnosis and into Design, and not remedial work.
+        Phase => "phase",
+        /// 5. Returns directly to the bottom line.
+        BottomLine => "bottom_line",
+        /// 6. Has an experienced, credible team lead.
+        Lead => "lead",
+        /// 7. Has potential for strong, motivated sponsorship at Managing
+        /// Director level or below.
+        Sponsorship => "sponsorship",
+    }
+
+    /// How visible a project is (criterion 2).
+    Visibility, "visibility level" {
+        /// Few outside the project will notice it.
+        Low => "low",
+        /// Noticed in its own part of the organisation.
+        Moderate => "moderate",
+        /// Widely seen.
+        High => "high",
+    }
+
+    /// What a project changes (criterion 3).
+    Change, "change" {
+        /// It puts in new technology.
+        Technology => "technology",
+        /// It redesigns a business process.
+        Process => "process",
+        /// It changes culture: not tangible.
+        Cultural => "cultural",
+    }
+
+    /// Where a project is in its life cycle (criterion 4).
+    Phase, "phase" {
+        /// Still working out what the problem is.
+        Diagnosis => "diagnosis",
+        /// Designing the change.
+        Design => "design",
+        /// Building it.
+        Development => "development",
+        /// Rolling it out.
+        Implementation => "implementation",
+        /// Keeping it in place.
+        Sustainment => "sustainment",
+    }
+
+    /// How a project returns to the bottom line (criterion 5).
+    BottomLine, "bottom line" {
+        /// Straight to the bottom line.
+        Direct => "direct",
+        /// Through something else first.
+        Indirect => "indirect",
+        /// Not at all.
+        None => "none",
+    }
+
+    /// The project team lead (criterion 6).
+    Lead, "lead" {
+        /// Not yet proven.
+        Unproven => "unproven",
+        /// Has done this before.
+        Experienced => "experienced",
+        /// Experienced and trusted by the people the change touches.
+        Credible => "credible",
+    }
+
+    /// Where the sponsor sits (criterion 7).
+    SponsorLevel, "sponsor level" {
+        /// Above Managing Director: far from the ground.
+        Executive => "executive",
+        /// Managing Director.
+        ManagingDirector => "managing_director",
+        /// Director.
+        Director => "director",
+        /// Manager.
+        Manager => "manager",
+    }
+
+    /// How motivated the sponsor is (criterion 7).
+    Motivation, "sponsor motivation" {
+        /// Lends a name, little more.
+        Weak => "weak",
+        /// Supports when asked.
+        Moderate => "moderate",
+        /// Drives the change.
+        Strong => "strong",
+    }
+}

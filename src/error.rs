@@ -1,0 +1,155 @@
+//! The one error type, and where in the input an error was found.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong reading criteria or a portfolio.
+///
+/// Every variant says where: which file part, which candidate or key, and the
+/// line and column when the input had one. The messages are lowercase and
+/// name that place first, like a compiler's: `portfolio:4:14, candidate
+/// "crm-rollout", key visibility: unknown variant ...`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not TOML of the expected shape: bad syntax, an unknown key
+    /// or level, a missing field, a value of the wrong type.
+    #[error("{at}: {message}")]
+    Toml {
+        /// Where the problem is.
+        at: At,
+        /// What is wrong, as TOML and serde put it.
+        message: String,
+    },
+    /// A value has the right type but not an allowed value: a NaN, a
+    /// negative weight, a score outside `[0, 1]`, a reversed window.
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where the value is.
+        at: At,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Two candidates share an id.
+    #[error("{at}: duplicate candidate id, first used{}", first.map(|l| format!(" at {l}")).unwrap_or_default())]
+    DuplicateId {
+        /// Where the second use is (its candidate is the duplicated id).
+        at: At,
+        /// Where the first use is, when the portfolio came from a file.
+        first: Option<Location>,
+    },
+    /// A name that is not one of a closed set: a criterion or a level.
+    #[error("unknown {what} `{found}`, expected one of {expected}")]
+    UnknownName {
+        /// Which set: `criterion`, `visibility level`, ...
+        what: &'static str,
+        /// The name given.
+        found: String,
+        /// The names allowed, quoted and comma-separated.
+        expected: String,
+    },
+    /// The portfolio has no candidates to rank.
+    #[error("portfolio: no candidates: add at least one [[candidate]] table")]
+    NoCandidates,
+}
+
+/// Which input an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The criteria file: weights, scales, selection.
+    Criteria,
+    /// The portfolio file: the candidate projects.
+    Portfolio,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Criteria => "criteria",
+            Part::Portfolio => "portfolio",
+        })
+    }
+}
+
+/// A 1-based line and column (in characters) in a TOML text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column in characters, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Which candidate an error is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateRef {
+    /// The candidate with this id.
+    Id(String),
+    /// The candidate at this 1-based position, when it has no usable id.
+    Position(usize),
+}
+
+impl fmt::Display for CandidateRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Debug quoting shows control characters instead of printing them.
+            CandidateRef::Id(id) => write!(f, "candidate {id:?}"),
+            CandidateRef::Position(n) => write!(f, "candidate #{n}"),
+        }
+    }
+}
+
+/// Where in the input an error was found.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct At {
+    /// The file part.
+    pub part: Part,
+    /// The line and column, when the input was text and the place is known.
+    pub location: Option<Location>,
+    /// The candidate, in a portfolio.
+    pub candidate: Option<CandidateRef>,
+    /// The key, dotted from the section (`duration.full`) in criteria, or the
+    /// field of the candidate (`visibility`) in a portfolio.
+    pub key: Option<String>,
+}
+
+impl At {
+    /// A place in `part` with nothing more known.
+    #[must_use]
+    pub fn part(part: Part) -> Self {
+        At {
+            part,
+            location: None,
+            candidate: None,
+            key: None,
+        }
+    }
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.part)?;
+        if let Some(location) = self.location {
+            write!(f, ":{location}")?;
+        }
+        if let Some(candidate) = &self.candidate {
+            write!(f, ", {candidate}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", key {key}")?;
+        }
+        Ok(())
+    }
+}

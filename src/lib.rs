@@ -1,0 +1,96 @@
+//! Choose the few projects that lead the deployment of a change-management
+//! methodology, and say how the rest follow.
+//!
+//! Change leaders who deploy AIM (the Accelerating Implementation
+//! Methodology) do not train everyone at once: they *push* first, through a
+//! few demonstration projects, and the *pull* follows when other teams see
+//! the results. `spearhead` scores candidate projects against the seven AIM
+//! demonstration-project criteria, ranks them, and plans the push.
+//!
+//! A demonstration project should:
+//!
+//! 1. last 12-18 months ([`Criterion::Duration`]);
+//! 2. be highly visible ([`Criterion::Visibility`]);
+//! 3. be tangible: technology or business-process redesign, not cultural
+//!    ([`Criterion::Tangibility`]);
+//! 4. be past Diagnosis and into Design, not remedial work
+//!    ([`Criterion::Phase`]);
+//! 5. return directly to the bottom line ([`Criterion::BottomLine`]);
+//! 6. have an experienced, credible team lead ([`Criterion::Lead`]);
+//! 7. have potential for strong, motivated sponsorship at Managing Director
+//!    level or below ([`Criterion::Sponsorship`]).
+//!
+//! # Example
+//!
+//! ```
+//! use spearhead::{Criteria, Portfolio, Role};
+//!
+//! let portfolio: Portfolio = r#"
+//!     [[candidate]]
+//!     id = "crm-rollout"
+//!     name = "CRM rollout"
+//!     duration_months = 15
+//!     visibility = "high"
+//!     change = "technology"
+//!     phase = "design"
+//!     bottom_line = "direct"
+//!     lead = "credible"
+//!     sponsor_level = "managing_director"
+//!     sponsor_motivation = "strong"
+//!
+//!     [[candidate]]
+//!     id = "values-workshop"
+//!     duration_months = 6
+//!     visibility = "moderate"
+//!     change = "cultural"
+//!     phase = "diagnosis"
+//!     bottom_line = "none"
+//!     lead = "unproven"
+//!     sponsor_level = "executive"
+//!     sponsor_motivation = "weak"
+//! "#
+//! .parse()?;
+//!
+//! // The shipped AIM criteria; `Criteria::from_toml` reads your overrides.
+//! let criteria = Criteria::default();
+//! let plan = criteria.plan(&portfolio);
+//!
+//! assert_eq!(plan.leaders, ["crm-rollout"]);
+//! let follower = &plan.ranking[1];
+//! assert_eq!(follower.role, Role::Pull);
+//! assert_eq!(
+//!     follower.reasons[0].to_string(),
+//!     "total 0.169 is below the min_score of 0.6"
+//! );
+//!
+//! // Why a score is what it is, criterion by criterion.
+//! let crm = portfolio.get("crm-rollout").unwrap();
+//! let lines = criteria.breakdown(&crm.evidence);
+//! assert_eq!(lines[0].explanation, "15 months is within the 12-18-month window");
+//! # Ok::<(), spearhead::Error>(())
+//! ```
+//!
+//! # Invariants
+//!
+//! No I/O: the library reads and writes strings, the caller owns files.
+//! Scoring is pure. The same input gives the same output, byte for byte,
+//! whatever the order of the candidates.
+
+mod candidate;
+mod criteria;
+mod criterion;
+mod error;
+mod plan;
+mod rank;
+mod read;
+mod score;
+
+pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
+pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
+pub use crate::criterion::{
+    BottomLine, Change, Criterion, Lead, Motivation, Phase, SponsorLevel, Visibility,
+};
+pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
+pub use crate::plan::{Placement, Plan, Reason, Role};
+pub use crate::rank::Ranked;
+pub use crate::score::{Assessment, Line, Scores};
