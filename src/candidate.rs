@@ -334,24 +334,32 @@ fn check_text(text: &str) -> Result<(), String> {
     if text.trim().is_empty() {
         return Err("must not be empty".to_owned());
     }
-    match text.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
-        Some(c) => Err(format!(
-            "must not hold the control character U+{:04X}",
-            u32::from(c)
-        )),
-        None => Ok(()),
+    for c in text.chars() {
+        if c.is_control() {
+            return Err(format!(
+                "must not hold the control character U+{:04X}",
+                u32::from(c)
+            ));
+        }
+        if is_bidi_control(c) {
+            return Err(format!(
+                "must not hold the bidi control character U+{:04X}",
+                u32::from(c)
+            ));
+        }
     }
+    Ok(())
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a portfolio file")]
 struct RawPortfolio {
     #[serde(default)]
     candidate: Vec<Spanned<RawCandidate>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
 struct RawCandidate {
     id: Spanned<String>,
     name: Option<Spanned<String>>,

@@ -423,7 +423,7 @@ type Number = Option<Spanned<f64>>;
 type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a criteria file")]
 struct RawCriteria {
     selection: Option<RawSelection>,
     duration: Option<RawDuration>,
@@ -436,14 +436,14 @@ struct RawCriteria {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [selection] table")]
 struct RawSelection {
     leaders: Option<Spanned<i64>>,
     min_score: Number,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [duration] table")]
 struct RawDuration {
     weight: Number,
     min: Number,
@@ -452,7 +452,11 @@ struct RawDuration {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, bound = "L: Deserialize<'de> + Ord")]
+#[serde(
+    deny_unknown_fields,
+    bound = "L: Deserialize<'de> + Ord",
+    expecting = "a criterion table"
+)]
 struct RawScale<L> {
     weight: Number,
     min: Number,
@@ -460,7 +464,7 @@ struct RawScale<L> {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [phase] table")]
 struct RawPhase {
     weight: Number,
     min: Number,
@@ -469,7 +473,7 @@ struct RawPhase {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [sponsorship] table")]
 struct RawSponsorship {
     weight: Number,
     min: Number,

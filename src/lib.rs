@@ -76,6 +76,11 @@
 //! Scoring is pure. The same input gives the same output, byte for byte,
 //! whatever the order of the candidates.
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod candidate;
 mod criteria;
 mod criterion;

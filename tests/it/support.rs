@@ -1,0 +1,43 @@
+//! Builders shared by the tests.
+
+use spearhead::{
+    BottomLine, Candidate, Change, Evidence, Lead, Months, Motivation, Phase, Portfolio,
+    SponsorLevel, Visibility,
+};
+
+/// Evidence that meets every criterion in full on the shipped criteria.
+pub fn ideal() -> Evidence {
+    Evidence {
+        duration: Months::new(15.0).unwrap(),
+        visibility: Visibility::High,
+        change: Change::Technology,
+        phase: Phase::Design,
+        remedial: false,
+        bottom_line: BottomLine::Direct,
+        lead: Lead::Credible,
+        sponsor_level: SponsorLevel::ManagingDirector,
+        sponsor_motivation: Motivation::Strong,
+    }
+}
+
+pub fn portfolio(candidates: impl IntoIterator<Item = (&'static str, Evidence)>) -> Portfolio {
+    Portfolio::new(
+        candidates
+            .into_iter()
+            .map(|(id, evidence)| Candidate::new(id, evidence))
+            .collect(),
+    )
+    .unwrap()
+}
+
+/// A portfolio file's `[[candidate]]` table for `id` with the ideal
+/// evidence, then `extra` lines (later keys of the same name are errors, so
+/// `extra` only adds).
+pub fn candidate_toml(id: &str, extra: &str) -> String {
+    format!(
+        "[[candidate]]\nid = \"{id}\"\nduration_months = 15\nvisibility = \"high\"\n\
+         change = \"technology\"\nphase = \"design\"\nbottom_line = \"direct\"\n\
+         lead = \"credible\"\nsponsor_level = \"managing_director\"\n\
+         sponsor_motivation = \"strong\"\n{extra}"
+    )
+}
