@@ -391,7 +391,7 @@ impl File<'_> {
                 key,
                 value,
                 format!(
-                    "must be a pair [low, high] of months, not {} numbers",
+                    "must be a pair [low, high] of months, not {} values",
                     value.get_ref().len()
                 ),
             ));
