@@ -52,8 +52,7 @@ pub(crate) fn locate(part: Part, text: &str, span: Range<usize>) -> At {
     let mut path = Vec::new();
     walk(root.get_ref(), span.start, &mut path);
     let mut keys: Vec<&str> = Vec::new();
-    let mut steps = path.iter();
-    while let Some(step) = steps.next() {
+    for step in &path {
         match step {
             Step::Key(key) => keys.push(key),
             Step::Element { index, id } if part == Part::Portfolio && keys == ["candidate"] => {

@@ -1,6 +1,8 @@
 //! Every bad input gets a clear error: file part, key or candidate, and
 //! line:column. The messages are pinned exactly.
 
+use std::fmt::Write as _;
+
 use spearhead::{
     At, BottomLine, Candidate, CandidateRef, Change, Criteria, Error, Evidence, Lead, Location,
     Months, Motivation, Part, Phase, Portfolio, SponsorLevel, Visibility,
@@ -154,7 +156,8 @@ fn wrong_types_are_rejected() {
 
 #[test]
 fn duplicate_ids_name_both_places() {
-    let text = candidate_toml("a", "") + "\n" + &candidate_toml("b", "") + "\n" + &candidate_toml("a", "");
+    let text =
+        candidate_toml("a", "") + "\n" + &candidate_toml("b", "") + "\n" + &candidate_toml("a", "");
     let error = Portfolio::from_toml(&text).unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -165,7 +168,10 @@ fn duplicate_ids_name_both_places() {
         Error::DuplicateId {
             at: At {
                 part: Part::Portfolio,
-                location: Some(Location { line: 24, column: 6 }),
+                location: Some(Location {
+                    line: 24,
+                    column: 6
+                }),
                 candidate: Some(CandidateRef::Id("a".to_owned())),
                 key: Some("id".to_owned()),
             },
@@ -203,8 +209,14 @@ fn bad_ids_and_names_are_rejected() {
 
 #[test]
 fn empty_portfolios_are_rejected() {
-    portfolio_error("", "portfolio: no candidates: add at least one [[candidate]] table");
-    portfolio_error("# nothing yet\n", "portfolio: no candidates: add at least one [[candidate]] table");
+    portfolio_error(
+        "",
+        "portfolio: no candidates: add at least one [[candidate]] table",
+    );
+    portfolio_error(
+        "# nothing yet\n",
+        "portfolio: no candidates: add at least one [[candidate]] table",
+    );
 }
 
 #[test]
@@ -283,10 +295,10 @@ fn leaders_must_be_at_least_one() {
 
 #[test]
 fn weights_must_not_all_be_zero() {
-    let all_zero: String = spearhead::Criterion::ALL
-        .iter()
-        .map(|c| format!("[{c}]\nweight = 0\n"))
-        .collect();
+    let mut all_zero = String::new();
+    for c in spearhead::Criterion::ALL {
+        writeln!(all_zero, "[{c}]\nweight = 0").unwrap();
+    }
     criteria_error(
         &all_zero,
         "criteria: every weight is 0: give at least one criterion a weight above 0",
@@ -313,7 +325,10 @@ fn weights_must_not_all_be_zero() {
 
 #[test]
 fn syntax_errors_give_the_place_parsing_stopped() {
-    criteria_error("[phase\nremedial = 2", "criteria:1:7: unclosed table, expected `]`");
+    criteria_error(
+        "[phase\nremedial = 2",
+        "criteria:1:7: unclosed table, expected `]`",
+    );
     portfolio_error(
         "[[candidate]]\nid = \"a\" x = 1\n",
         "portfolio:2:10: unexpected key or value, expected newline, `#`",
@@ -335,21 +350,30 @@ fn months_are_checked_when_built_in_code() {
 
 #[test]
 fn errors_are_values_callers_can_match() {
-    let error = Portfolio::from_toml(&replace("duration_months = 15", "duration_months = -3"))
-        .unwrap_err();
+    let error =
+        Portfolio::from_toml(&replace("duration_months = 15", "duration_months = -3")).unwrap_err();
     let Error::Invalid { at, message } = error else {
         panic!("expected Error::Invalid");
     };
     assert_eq!(at.part, Part::Portfolio);
     assert_eq!(at.candidate, Some(CandidateRef::Id("a".to_owned())));
     assert_eq!(at.key.as_deref(), Some("duration_months"));
-    assert_eq!(at.location, Some(Location { line: 3, column: 19 }));
+    assert_eq!(
+        at.location,
+        Some(Location {
+            line: 3,
+            column: 19
+        })
+    );
     assert_eq!(message, "must be more than 0 months, not -3");
 }
 
 #[test]
 fn valid_evidence_of_every_kind_parses() {
-    let text = candidate_toml("a", "remedial = true\nname = \"A\"\nunit = \"Ops\"\nsponsor = \"K\"\n");
+    let text = candidate_toml(
+        "a",
+        "remedial = true\nname = \"A\"\nunit = \"Ops\"\nsponsor = \"K\"\n",
+    );
     let portfolio = Portfolio::from_toml(&text).unwrap();
     let a = portfolio.get("a").unwrap();
     assert_eq!(a.name, "A");

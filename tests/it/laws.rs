@@ -1,1 +1,249 @@
-//! (being written)
+//! The laws of the domain, as property tests.
+
+use std::fmt::Write as _;
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use spearhead::{
+    BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
+    Portfolio, SponsorLevel, Visibility,
+};
+
+fn evidence() -> impl Strategy<Value = Evidence> {
+    (
+        (
+            0.5f64..60.0,
+            select(Visibility::ALL),
+            select(Change::ALL),
+            select(Phase::ALL),
+        ),
+        (
+            any::<bool>(),
+            select(BottomLine::ALL),
+            select(Lead::ALL),
+            select(SponsorLevel::ALL),
+            select(Motivation::ALL),
+        ),
+    )
+        .prop_map(
+            |(
+                (months, visibility, change, phase),
+                (remedial, bottom_line, lead, level, motivation),
+            )| {
+                Evidence {
+                    duration: Months::new(months).unwrap(),
+                    visibility,
+                    change,
+                    phase,
+                    remedial,
+                    bottom_line,
+                    lead,
+                    sponsor_level: level,
+                    sponsor_motivation: motivation,
+                }
+            },
+        )
+}
+
+/// 1 to 40 candidates with unique ids; equal evidence is common on purpose,
+/// so ties are tested.
+fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
+    prop::collection::vec(
+        prop_oneof![evidence(), Just(crate::support::ideal())],
+        1..40,
+    )
+    .prop_map(|evidence| {
+        evidence
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| Candidate::new(format!("c{:03}", (i * 37) % 1000), e))
+            .collect()
+    })
+}
+
+/// Criteria with random weights, scales, minimums and selection.
+fn criteria() -> impl Strategy<Value = Criteria> {
+    (
+        prop::array::uniform7(0.0f64..10.0),
+        prop::array::uniform7(0.0f64..=1.0),
+        prop::array::uniform7(prop::option::of(0.0f64..=1.0)),
+        1usize..6,
+        0.0f64..=1.0,
+    )
+        .prop_filter("weights not all 0", |(w, ..)| w.iter().sum::<f64>() > 0.0)
+        .prop_map(|(weights, scores, mins, leaders, min_score)| {
+            let mut text = format!("[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n");
+            for (i, criterion) in Criterion::ALL.iter().enumerate() {
+                let _ = writeln!(text, "[{criterion}]\nweight = {:?}", weights[i]);
+                if let Some(min) = mins[i] {
+                    let _ = writeln!(text, "min = {min:?}");
+                }
+            }
+            let _ = writeln!(text, "[visibility.scores]\nmoderate = {:?}", scores[0]);
+            let _ = writeln!(text, "[lead.scores]\nexperienced = {:?}", scores[1]);
+            let _ = writeln!(text, "[phase.scores]\ndevelopment = {:?}", scores[2]);
+            let _ = writeln!(text, "[sponsorship.level]\nexecutive = {:?}", scores[3]);
+            let _ = writeln!(text, "[bottom_line.scores]\nindirect = {:?}", scores[4]);
+            Criteria::from_toml(&text).unwrap()
+        })
+}
+
+fn ids(criteria: &Criteria, portfolio: &Portfolio) -> Vec<String> {
+    criteria
+        .rank(portfolio)
+        .iter()
+        .map(|r| r.candidate.id.clone())
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn ranking_ignores_input_order(
+        criteria in criteria(),
+        candidates in candidates(),
+        seed in any::<u64>(),
+    ) {
+        let original = Portfolio::new(candidates.clone()).unwrap();
+        let mut shuffled = candidates;
+        // A seeded Fisher-Yates shuffle.
+        let mut state = seed;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            shuffled.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let shuffled = Portfolio::new(shuffled).unwrap();
+        let a = serde_json::to_string(&criteria.plan(&original)).unwrap();
+        let b = serde_json::to_string(&criteria.plan(&shuffled)).unwrap();
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn ranking_is_a_permutation_sorted_by_total_then_id(
+        criteria in criteria(),
+        candidates in candidates(),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let ranking = criteria.rank(&portfolio);
+        let mut ranked: Vec<_> = ranking.iter().map(|r| r.candidate.id.clone()).collect();
+        let mut given: Vec<_> = portfolio.candidates().iter().map(|c| c.id.clone()).collect();
+        ranked.sort();
+        given.sort();
+        prop_assert_eq!(ranked, given);
+        for pair in ranking.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let (ta, tb) = (a.assessment.total, b.assessment.total);
+            prop_assert!(ta > tb - 1e-9, "{} then {}", ta, tb);
+            if (ta - tb).abs() < 1e-12 {
+                prop_assert!(a.candidate.id < b.candidate.id);
+            }
+        }
+    }
+
+    #[test]
+    fn scaling_all_weights_keeps_the_order(
+        criteria in criteria(),
+        candidates in candidates(),
+        scale in prop_oneof![0.001f64..1.0, 1.0f64..1000.0],
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let mut scaled = criteria.clone();
+        for criterion in Criterion::ALL {
+            scaled = scaled.with_weight(*criterion, criteria.weight(*criterion) * scale).unwrap();
+        }
+        prop_assert_eq!(ids(&criteria, &portfolio), ids(&scaled, &portfolio));
+        prop_assert_eq!(criteria.plan(&portfolio).leaders, scaled.plan(&portfolio).leaders);
+    }
+
+    #[test]
+    fn improving_one_piece_of_evidence_never_lowers_a_score(
+        criteria in criteria(),
+        before in evidence(),
+        after in evidence(),
+        field in 0usize..9,
+    ) {
+        // `changed` is `before` with one field taken from `after`.
+        let mut changed = before;
+        let criterion = match field {
+            0 => { changed.duration = after.duration; Criterion::Duration }
+            1 => { changed.visibility = after.visibility; Criterion::Visibility }
+            2 => { changed.change = after.change; Criterion::Tangibility }
+            3 => { changed.phase = after.phase; Criterion::Phase }
+            4 => { changed.remedial = after.remedial; Criterion::Phase }
+            5 => { changed.bottom_line = after.bottom_line; Criterion::BottomLine }
+            6 => { changed.lead = after.lead; Criterion::Lead }
+            7 => { changed.sponsor_level = after.sponsor_level; Criterion::Sponsorship }
+            _ => { changed.sponsor_motivation = after.sponsor_motivation; Criterion::Sponsorship }
+        };
+        let (old, new) = (criteria.assess(&before), criteria.assess(&changed));
+        for other in Criterion::ALL.iter().filter(|c| **c != criterion) {
+            prop_assert_eq!(old.scores[*other], new.scores[*other]);
+        }
+        if new.scores[criterion] >= old.scores[criterion] {
+            prop_assert!(new.total >= old.total - 1e-12);
+        } else {
+            prop_assert!(new.total <= old.total + 1e-12);
+        }
+    }
+
+    #[test]
+    fn on_the_shipped_criteria_better_evidence_scores_at_least_as_well(
+        before in evidence(),
+        toward in 0.0f64..=1.0,
+    ) {
+        let criteria = Criteria::default();
+        let total = |e: &Evidence| criteria.assess(e).total;
+        let base = total(&before);
+        // Each ordered scale, one step up, never lowers the total.
+        let mut better = before;
+        better.visibility = match before.visibility { Visibility::Low => Visibility::Moderate, _ => Visibility::High };
+        prop_assert!(total(&better) >= base);
+        let mut better = before;
+        better.lead = match before.lead { Lead::Unproven => Lead::Experienced, _ => Lead::Credible };
+        prop_assert!(total(&better) >= base);
+        let mut better = before;
+        better.sponsor_motivation = match before.sponsor_motivation { Motivation::Weak => Motivation::Moderate, _ => Motivation::Strong };
+        prop_assert!(total(&better) >= base);
+        let mut better = before;
+        better.bottom_line = match before.bottom_line { BottomLine::None => BottomLine::Indirect, _ => BottomLine::Direct };
+        prop_assert!(total(&better) >= base);
+        let mut better = before;
+        better.remedial = false;
+        prop_assert!(total(&better) >= base);
+        // Moving the duration toward the 12-18 window never lowers it.
+        let months = before.duration.get();
+        let target = months.clamp(12.0, 18.0);
+        let mut better = before;
+        better.duration = Months::new(months + (target - months) * toward).unwrap();
+        prop_assert!(total(&better) >= base - 1e-12);
+    }
+
+    #[test]
+    fn totals_and_scores_are_in_zero_one(criteria in criteria(), e in evidence()) {
+        let a = criteria.assess(&e);
+        prop_assert!((0.0..=1.0).contains(&a.total));
+        for (_, s) in a.scores.iter() {
+            prop_assert!((0.0..=1.0).contains(&s));
+        }
+    }
+
+    #[test]
+    fn choose_leaders_matches_the_full_sort(criteria in criteria(), candidates in candidates()) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        // The oracle: sort everyone, keep the eligible, take the first few.
+        let oracle: Vec<_> = criteria
+            .rank(&portfolio)
+            .into_iter()
+            .filter(|r| criteria.is_eligible(&r.assessment))
+            .take(criteria.leaders())
+            .map(|r| r.candidate.id.clone())
+            .collect();
+        let chosen: Vec<_> = criteria
+            .choose_leaders(&portfolio)
+            .into_iter()
+            .map(|r| r.candidate.id.clone())
+            .collect();
+        prop_assert_eq!(&chosen, &oracle);
+        prop_assert_eq!(chosen, criteria.plan(&portfolio).leaders);
+    }
+}

@@ -38,15 +38,36 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
     // developing and strong tie at 6.8 / 7: the id decides.
     assert_eq!(plan.leaders, ["perfect", "developing", "strong"]);
     let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["perfect", "developing", "strong", "good", "cultural", "weak"]);
+    assert_eq!(
+        ids,
+        [
+            "perfect",
+            "developing",
+            "strong",
+            "good",
+            "cultural",
+            "weak"
+        ]
+    );
     let ranks: Vec<_> = plan.ranking.iter().map(|p| p.rank).collect();
     assert_eq!(ranks, [1, 2, 3, 4, 5, 6]);
     let roles: Vec<_> = plan.ranking.iter().map(|p| p.role).collect();
     assert_eq!(
         roles,
-        [Role::Lead, Role::Lead, Role::Lead, Role::Pull, Role::Pull, Role::Pull]
+        [
+            Role::Lead,
+            Role::Lead,
+            Role::Lead,
+            Role::Pull,
+            Role::Pull,
+            Role::Pull
+        ]
     );
-    assert!(plan.ranking[..3].iter().all(|p| p.reasons.is_empty() && p.eligible));
+    assert!(
+        plan.ranking[..3]
+            .iter()
+            .all(|p| p.reasons.is_empty() && p.eligible)
+    );
 
     let cultural = &plan.ranking[4];
     assert!(!cultural.eligible);
@@ -82,7 +103,10 @@ fn fewer_eligible_than_places_means_fewer_leaders() {
     for p in &plan.ranking[1..] {
         assert_eq!(p.role, Role::Pull);
         assert_eq!(
-            p.reasons.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            p.reasons
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
             ["phase 0.200 is below its min of 0.5"]
         );
     }
@@ -97,7 +121,9 @@ fn leaders_and_min_score_come_from_the_criteria() {
     ]);
     let one: Criteria = "[selection]\nleaders = 1".parse().unwrap();
     assert_eq!(one.plan(&portfolio).leaders, ["a"]);
-    let strict: Criteria = "[selection]\nleaders = 5\nmin_score = 0.97".parse().unwrap();
+    let strict: Criteria = "[selection]\nleaders = 5\nmin_score = 0.97"
+        .parse()
+        .unwrap();
     let plan = strict.plan(&portfolio);
     assert_eq!(plan.leaders, ["a", "b"]);
     assert_eq!(
@@ -156,10 +182,7 @@ fn choose_leaders_agrees_with_the_plan() {
 
 #[test]
 fn the_plan_serialises_to_the_documented_json() {
-    let portfolio = portfolio([
-        ("a", ideal()),
-        ("b", with(|e| e.change = Change::Cultural)),
-    ]);
+    let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
     let json = serde_json::to_value(Criteria::default().plan(&portfolio)).unwrap();
     let six_sevenths = 6.0 / 7.0;
     assert_eq!(
@@ -204,7 +227,10 @@ fn the_example_ranks_the_sample_and_prints_json() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("rank  score  role  id"), "{text}");
-    assert!(text.contains("Push: 3 demonstration project(s) lead"), "{text}");
+    assert!(
+        text.contains("Push: 3 demonstration project(s) lead"),
+        "{text}"
+    );
 
     let out = rank_example().arg("--json").output().unwrap();
     assert!(out.status.success());
@@ -235,9 +261,16 @@ fn the_example_reads_files_and_fails_with_code_2() {
         )
     );
 
-    let out = rank_example().arg(dir.join("missing.toml")).output().unwrap();
+    let out = rank_example()
+        .arg(dir.join("missing.toml"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().starts_with("error: cannot read "));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with("error: cannot read ")
+    );
 
     let out = rank_example().arg("--frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -58,7 +58,9 @@ fn duration_full_marks_inside_the_window_linear_to_zero_outside() {
 
 #[test]
 fn duration_window_with_a_hard_edge() {
-    let criteria: Criteria = "[duration]\nfull = [12, 18]\nzero = [12, 18]".parse().unwrap();
+    let criteria: Criteria = "[duration]\nfull = [12, 18]\nzero = [12, 18]"
+        .parse()
+        .unwrap();
     assert_eq!(criteria.score(&months(11.9), Criterion::Duration), 0.0);
     assert_eq!(criteria.score(&months(12.0), Criterion::Duration), 1.0);
     assert_eq!(criteria.score(&months(18.1), Criterion::Duration), 0.0);
@@ -71,25 +73,40 @@ fn visibility_high_beats_moderate_beats_low() {
             visibility,
             ..ideal()
         };
-        (score(&e, Criterion::Visibility), explain(&e, Criterion::Visibility))
+        (
+            score(&e, Criterion::Visibility),
+            explain(&e, Criterion::Visibility),
+        )
     };
     assert_eq!(at(Visibility::High), (1.0, "high visibility".to_owned()));
-    assert_eq!(at(Visibility::Moderate), (0.5, "moderate visibility".to_owned()));
+    assert_eq!(
+        at(Visibility::Moderate),
+        (0.5, "moderate visibility".to_owned())
+    );
     assert_eq!(at(Visibility::Low), (0.0, "low visibility".to_owned()));
 }
 
 #[test]
 fn tangibility_technology_and_process_yes_cultural_no() {
     let at = |change| {
-        let e = spearhead::Evidence {
-            change,
-            ..ideal()
-        };
-        (score(&e, Criterion::Tangibility), explain(&e, Criterion::Tangibility))
+        let e = spearhead::Evidence { change, ..ideal() };
+        (
+            score(&e, Criterion::Tangibility),
+            explain(&e, Criterion::Tangibility),
+        )
     };
-    assert_eq!(at(Change::Technology), (1.0, "a technology change: tangible".to_owned()));
-    assert_eq!(at(Change::Process), (1.0, "a process change: tangible".to_owned()));
-    assert_eq!(at(Change::Cultural), (0.0, "a cultural change: not tangible".to_owned()));
+    assert_eq!(
+        at(Change::Technology),
+        (1.0, "a technology change: tangible".to_owned())
+    );
+    assert_eq!(
+        at(Change::Process),
+        (1.0, "a process change: tangible".to_owned())
+    );
+    assert_eq!(
+        at(Change::Cultural),
+        (0.0, "a cultural change: not tangible".to_owned())
+    );
 }
 
 #[test]
@@ -102,7 +119,10 @@ fn phase_design_is_best_and_remedial_work_is_capped() {
         };
         (score(&e, Criterion::Phase), explain(&e, Criterion::Phase))
     };
-    assert_eq!(at(Phase::Diagnosis, false), (0.2, "in diagnosis".to_owned()));
+    assert_eq!(
+        at(Phase::Diagnosis, false),
+        (0.2, "in diagnosis".to_owned())
+    );
     assert_eq!(at(Phase::Design, false), (1.0, "in design".to_owned()));
     assert_eq!(at(Phase::Development, false).0, 0.8);
     assert_eq!(at(Phase::Implementation, false).0, 0.5);
@@ -122,11 +142,23 @@ fn bottom_line_direct_beats_indirect_beats_none() {
             bottom_line,
             ..ideal()
         };
-        (score(&e, Criterion::BottomLine), explain(&e, Criterion::BottomLine))
+        (
+            score(&e, Criterion::BottomLine),
+            explain(&e, Criterion::BottomLine),
+        )
     };
-    assert_eq!(at(BottomLine::Direct), (1.0, "direct return to the bottom line".to_owned()));
-    assert_eq!(at(BottomLine::Indirect), (0.4, "indirect return to the bottom line".to_owned()));
-    assert_eq!(at(BottomLine::None), (0.0, "no return to the bottom line".to_owned()));
+    assert_eq!(
+        at(BottomLine::Direct),
+        (1.0, "direct return to the bottom line".to_owned())
+    );
+    assert_eq!(
+        at(BottomLine::Indirect),
+        (0.4, "indirect return to the bottom line".to_owned())
+    );
+    assert_eq!(
+        at(BottomLine::None),
+        (0.0, "no return to the bottom line".to_owned())
+    );
 }
 
 #[test]
@@ -136,7 +168,10 @@ fn lead_credible_beats_experienced_beats_unproven() {
         (score(&e, Criterion::Lead), explain(&e, Criterion::Lead))
     };
     assert_eq!(at(Lead::Credible), (1.0, "credible team lead".to_owned()));
-    assert_eq!(at(Lead::Experienced), (0.8, "experienced team lead".to_owned()));
+    assert_eq!(
+        at(Lead::Experienced),
+        (0.8, "experienced team lead".to_owned())
+    );
     assert_eq!(at(Lead::Unproven), (0.1, "unproven team lead".to_owned()));
 }
 
@@ -148,7 +183,10 @@ fn sponsorship_is_motivation_times_level() {
             sponsor_level,
             ..ideal()
         };
-        (score(&e, Criterion::Sponsorship), explain(&e, Criterion::Sponsorship))
+        (
+            score(&e, Criterion::Sponsorship),
+            explain(&e, Criterion::Sponsorship),
+        )
     };
     assert_eq!(
         at(Motivation::Strong, SponsorLevel::ManagingDirector),
@@ -179,7 +217,10 @@ fn total_is_the_weighted_mean_in_criterion_order() {
     };
     let a = criteria.assess(&e);
     // Weights 1, 3, 1, 1, 1, 0, 1; scores 1, 0.5, 1, 1, 1, 0.1, 1.
-    assert_eq!(a.total, (1.0 + 3.0 * 0.5 + 1.0 + 1.0 + 1.0 + 0.0 + 1.0) / 8.0);
+    assert_eq!(
+        a.total,
+        (1.0 + 3.0 * 0.5 + 1.0 + 1.0 + 1.0 + 0.0 + 1.0) / 8.0
+    );
     assert_eq!(a.scores[Criterion::Visibility], 0.5);
     assert_eq!(criteria.weight(Criterion::Visibility), 3.0);
     assert_eq!(criteria.weight(Criterion::Lead), 0.0);
@@ -191,11 +232,22 @@ fn breakdown_gives_weight_score_and_explanation_per_criterion() {
     let names: Vec<_> = lines.iter().map(|l| l.criterion.as_str()).collect();
     assert_eq!(
         names,
-        ["duration", "visibility", "tangibility", "phase", "bottom_line", "lead", "sponsorship"]
+        [
+            "duration",
+            "visibility",
+            "tangibility",
+            "phase",
+            "bottom_line",
+            "lead",
+            "sponsorship"
+        ]
     );
     assert_eq!(lines[0].weight, 1.0);
     assert!((lines[0].score - 12.0 / 18.0).abs() < 1e-12);
-    assert_eq!(lines[0].explanation, "24 months is 6 past the 18-month window");
+    assert_eq!(
+        lines[0].explanation,
+        "24 months is 6 past the 18-month window"
+    );
 }
 
 #[test]
@@ -246,7 +298,10 @@ fn levels_print_and_parse_as_in_files() {
     for level in SponsorLevel::ALL {
         assert_eq!(level.to_string().parse::<SponsorLevel>().unwrap(), *level);
     }
-    assert_eq!(SponsorLevel::ManagingDirector.to_string(), "managing_director");
+    assert_eq!(
+        SponsorLevel::ManagingDirector.to_string(),
+        "managing_director"
+    );
     for criterion in Criterion::ALL {
         assert_eq!(criterion.as_str().parse::<Criterion>().unwrap(), *criterion);
     }

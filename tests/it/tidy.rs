@@ -1,1 +1,102 @@
-//! (being written)
+//! Project rules as tests: the shipped files stay valid, the README stays true.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap()
+}
+
+/// Every dotted key of a TOML table, tables included.
+fn keys(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
+    for (key, value) in table {
+        let path = format!("{prefix}{key}");
+        if let toml::Value::Table(inner) = value {
+            keys(inner, &format!("{path}."), out);
+        }
+        out.insert(path);
+    }
+}
+
+#[test]
+fn the_shipped_criteria_set_every_key() {
+    // The library starts the shipped file from zeros: a key missing from it
+    // would silently score 0. This list is the file format.
+    let expected = "selection selection.leaders selection.min_score \
+        duration duration.weight duration.full duration.zero \
+        visibility visibility.weight visibility.scores visibility.scores.low \
+        visibility.scores.moderate visibility.scores.high \
+        tangibility tangibility.weight tangibility.min tangibility.scores \
+        tangibility.scores.technology tangibility.scores.process tangibility.scores.cultural \
+        phase phase.weight phase.min phase.remedial phase.scores phase.scores.diagnosis \
+        phase.scores.design phase.scores.development phase.scores.implementation \
+        phase.scores.sustainment \
+        bottom_line bottom_line.weight bottom_line.scores bottom_line.scores.direct \
+        bottom_line.scores.indirect bottom_line.scores.none \
+        lead lead.weight lead.scores lead.scores.unproven lead.scores.experienced \
+        lead.scores.credible \
+        sponsorship sponsorship.weight sponsorship.min sponsorship.motivation \
+        sponsorship.motivation.weak sponsorship.motivation.moderate \
+        sponsorship.motivation.strong sponsorship.level sponsorship.level.executive \
+        sponsorship.level.managing_director sponsorship.level.director \
+        sponsorship.level.manager";
+    let expected: BTreeSet<String> = expected.split_whitespace().map(str::to_owned).collect();
+    let shipped: toml::Table = spearhead::SHIPPED_CRITERIA.parse().unwrap();
+    let mut found = BTreeSet::new();
+    keys(&shipped, "", &mut found);
+    // Keys other sections add (such as robustness settings) may come on top.
+    let missing: Vec<_> = expected.difference(&found).collect();
+    assert!(missing.is_empty(), "criteria.toml lacks {missing:?}");
+    assert_eq!(spearhead::SHIPPED_CRITERIA, read("criteria.toml"));
+    assert_eq!(
+        spearhead::Criteria::from_toml(&read("criteria.toml")).unwrap(),
+        spearhead::Criteria::default()
+    );
+}
+
+#[test]
+fn the_sample_portfolio_is_valid() {
+    let portfolio = spearhead::Portfolio::from_toml(&read("examples/portfolio.toml")).unwrap();
+    assert_eq!(portfolio.len(), 8);
+}
+
+#[test]
+fn the_readme_codemap_lists_every_source_file() {
+    let readme = read("README.md");
+    let codemap = readme.split("## Codemap").nth(1).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            codemap.contains(&format!("src/{name}")),
+            "codemap lacks src/{name}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_gives_the_two_commands_and_ci_runs_its_test_command() {
+    let readme = read("README.md");
+    assert!(readme.contains("cargo run --example rank"));
+    assert!(readme.contains("cargo test"));
+    let ci = read(".ci/run");
+    assert!(ci.lines().any(|l| l.trim() == "cargo test"));
+    assert!(ci.contains("cargo clippy --all-targets -- -D warnings"));
+    assert!(ci.contains("cargo fmt --check"));
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<spearhead::Criteria>();
+    assert_send_sync::<spearhead::Portfolio>();
+    assert_send_sync::<spearhead::Candidate>();
+    assert_send_sync::<spearhead::Evidence>();
+    assert_send_sync::<spearhead::Error>();
+    assert_send_sync::<spearhead::Plan>();
+    assert_send_sync::<spearhead::Placement>();
+    assert_send_sync::<spearhead::Reason>();
+    assert_send_sync::<spearhead::Ranked<'static>>();
+    assert_send_sync::<spearhead::Assessment>();
+    assert_send_sync::<spearhead::Line>();
+}
