@@ -9,10 +9,11 @@
 //! stderr.
 
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use spearhead::{Criteria, Criterion, Plan, Portfolio, Role};
+use spearhead::{Criteria, Criterion, Limits, Plan, Portfolio, Role};
 
 const SAMPLE: &str = include_str!("portfolio.toml");
 const USAGE: &str = "usage: rank [--criteria FILE] [PORTFOLIO] [--json]";
@@ -48,21 +49,28 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// The file's bytes, reading no more than one byte past the size limit: the
+/// library refuses a larger file before parsing, so the rest is never needed.
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    let limit = Limits::default().max_bytes as u64 + 1;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(bytes)
 }
 
 fn run() -> Result<String, String> {
     let args = parse_args()?;
     let criteria = match &args.criteria {
         Some(path) => {
-            Criteria::from_toml(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
+            Criteria::from_slice(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => Criteria::default(),
     };
     let portfolio = match &args.portfolio {
         Some(path) => {
-            Portfolio::from_toml(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
+            Portfolio::from_slice(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => Portfolio::from_toml(SAMPLE).map_err(|e| e.to_string())?,
     };

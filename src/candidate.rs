@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
+use crate::limits::Limits;
 use crate::read;
 
 /// A project that could demonstrate the methodology.
@@ -180,9 +181,35 @@ impl Portfolio {
     /// [`Error::Invalid`] and [`Error::DuplicateId`] as for
     /// [`Portfolio::new`], and for a duration that is not a number more
     /// than 0; [`Error::NoCandidates`] for a file without candidates. Each
-    /// names the candidate, the key, and the line and column.
+    /// names the candidate, the key, and the line and column. Files beyond
+    /// [`Limits::default`] are refused before they are parsed.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let raw: RawPortfolio = read::parse(Part::Portfolio, text)?;
+        Limits::default().portfolio(text.as_bytes())
+    }
+
+    /// Reads a portfolio file from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// As [`Limits::portfolio`] with the default limits.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Limits::default().portfolio(bytes)
+    }
+
+    /// Reads a portfolio file within `limits`.
+    pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let (text, root) = read::document(Part::Portfolio, bytes, limits.max_bytes)?;
+        let count = root
+            .get("candidate")
+            .and_then(|candidates| candidates.get_ref().as_array())
+            .map_or(0, |candidates| candidates.len());
+        if count > limits.max_candidates {
+            return Err(Error::TooManyCandidates {
+                count,
+                limit: limits.max_candidates,
+            });
+        }
+        let raw: RawPortfolio = read::deserialize(Part::Portfolio, text, root)?;
         if raw.candidate.is_empty() {
             return Err(Error::NoCandidates);
         }

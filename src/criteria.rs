@@ -12,6 +12,7 @@ use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
 };
 use crate::error::{At, Error, Part, Result};
+use crate::limits::Limits;
 use crate::read;
 
 /// The shipped default criteria file, `criteria.toml`.
@@ -62,7 +63,7 @@ const BLANK: Criteria = Criteria {
 };
 
 static SHIPPED: LazyLock<Criteria> = LazyLock::new(|| {
-    let shipped = BLANK.apply(SHIPPED_CRITERIA);
+    let shipped = BLANK.apply(SHIPPED_CRITERIA.as_bytes(), &Limits::default());
     #[expect(
         clippy::expect_used,
         reason = "criteria.toml is compiled in and the tests read it"
@@ -90,7 +91,21 @@ impl Criteria {
     /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1.
     /// Each names the key and its line and column.
     pub fn from_toml(text: &str) -> Result<Self> {
-        SHIPPED.apply(text)
+        Limits::default().criteria(text.as_bytes())
+    }
+
+    /// Reads a criteria file from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// As [`Limits::criteria`] with the default limits.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Limits::default().criteria(bytes)
+    }
+
+    /// Reads a criteria file within `limits`.
+    pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        SHIPPED.apply(bytes, limits)
     }
 
     /// How many candidates lead the push.
@@ -211,9 +226,9 @@ fn check_unit(x: f64) -> Result<(), String> {
 }
 
 impl Criteria {
-    /// These criteria with the keys of the criteria file `text` applied.
-    fn apply(&self, text: &str) -> Result<Self> {
-        let raw: RawCriteria = read::parse(Part::Criteria, text)?;
+    /// These criteria with the keys of the criteria file `bytes` applied.
+    fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let (raw, text): (RawCriteria, _) = read::parse(Part::Criteria, bytes, limits.max_bytes)?;
         let mut out = self.clone();
         let file = File { text };
         if let Some(selection) = raw.selection {

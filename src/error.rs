@@ -52,6 +52,34 @@ pub enum Error {
         /// The names allowed, quoted and comma-separated.
         expected: String,
     },
+    /// The input is larger than [`Limits::max_bytes`](crate::Limits): it
+    /// was not parsed.
+    #[error("{part}: {size} bytes is more than the limit of {limit} bytes")]
+    TooLarge {
+        /// Which input.
+        part: Part,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit it broke.
+        limit: usize,
+    },
+    /// The portfolio has more candidates than
+    /// [`Limits::max_candidates`](crate::Limits).
+    #[error("portfolio: {count} candidates is more than the limit of {limit}")]
+    TooManyCandidates {
+        /// How many it has.
+        count: usize,
+        /// The limit it broke.
+        limit: usize,
+    },
+    /// The input is not UTF-8 text.
+    #[error("{at}: {message}")]
+    Encoding {
+        /// Where the first byte that is not UTF-8 is.
+        at: At,
+        /// What is wrong.
+        message: String,
+    },
     /// The portfolio has no candidates to rank.
     #[error("portfolio: no candidates: add at least one [[candidate]] table")]
     NoCandidates,
@@ -91,6 +119,9 @@ impl fmt::Display for Location {
     }
 }
 
+/// The longest part of an id shown in a message, in characters.
+const ID_SHOWN: usize = 64;
+
 /// Which candidate an error is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,8 +135,12 @@ pub enum CandidateRef {
 impl fmt::Display for CandidateRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // Debug quoting shows control characters instead of printing them.
-            CandidateRef::Id(id) => write!(f, "candidate {id:?}"),
+            // Debug quoting shows control characters instead of printing
+            // them; a long id is cut short.
+            CandidateRef::Id(id) => match id.char_indices().nth(ID_SHOWN) {
+                Some((cut, _)) => write!(f, "candidate {:?}…", id.get(..cut).unwrap_or_default()),
+                None => write!(f, "candidate {id:?}"),
+            },
             CandidateRef::Position(n) => write!(f, "candidate #{n}"),
         }
     }

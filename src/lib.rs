@@ -85,6 +85,7 @@ mod candidate;
 mod criteria;
 mod criterion;
 mod error;
+mod limits;
 mod plan;
 mod rank;
 mod read;
@@ -96,6 +97,7 @@ pub use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Motivation, Phase, SponsorLevel, Visibility,
 };
 pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
+pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::score::{Assessment, Line, Scores};

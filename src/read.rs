@@ -10,47 +10,132 @@ use toml::de::{DeTable, DeValue, Deserializer};
 
 use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 
-/// Parses `text` as the TOML form `T` of `part`.
-pub(crate) fn parse<T: DeserializeOwned>(part: Part, text: &str) -> Result<T> {
+/// Checks the size and encoding of `bytes`, then parses them as a TOML
+/// document: the steps every input goes through before it means anything.
+pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&str, DeTable<'_>)> {
+    if bytes.len() > max_bytes {
+        return Err(Error::TooLarge {
+            part,
+            size: bytes.len(),
+            limit: max_bytes,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(part, bytes, &e))?;
     let root = DeTable::parse(text).map_err(|e| {
-        // A syntax error's empty span still marks where parsing stopped.
-        let location = e.span().map(|span| location(text, span.start));
-        Error::Toml {
-            at: At {
-                location,
-                ..At::part(part)
-            },
-            message: e.message().to_owned(),
-        }
+        let mut message = clip_quotes(e.message());
+        let at = match e.span() {
+            Some(span) => {
+                // toml does not say which key is duplicated; its span does.
+                if let Some(key) = text.get(span.clone()).filter(|_| message == "duplicate key") {
+                    message = clip_quotes(&format!("duplicate key `{key}`"));
+                }
+                // A syntax error's empty span still marks where parsing stopped.
+                place(part, text, span.start)
+            }
+            None => At::part(part),
+        };
+        Error::Toml { at, message }
     })?;
-    T::deserialize(Deserializer::from(root)).map_err(|e| {
+    Ok((text, root.into_inner()))
+}
+
+/// Deserializes the parsed document `root` of `text` as the TOML form `T`.
+pub(crate) fn deserialize<T: DeserializeOwned>(part: Part, text: &str, root: DeTable<'_>) -> Result<T> {
+    let span = 0..text.len();
+    T::deserialize(Deserializer::from(toml::Spanned::new(span, root))).map_err(|e| {
         let at = match e.span() {
             Some(span) => locate(part, text, span),
             None => At::part(part),
         };
         Error::Toml {
             at,
-            message: e.message().to_owned(),
+            message: clip_quotes(e.message()),
         }
     })
+}
+
+/// Parses `bytes` as the TOML form `T` of `part`.
+pub(crate) fn parse<T: DeserializeOwned>(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(T, &str)> {
+    let (text, root) = document(part, bytes, max_bytes)?;
+    Ok((deserialize(part, text, root)?, text))
+}
+
+fn not_utf8(part: Part, bytes: &[u8], e: &std::str::Utf8Error) -> Error {
+    let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+    // The prefix is valid UTF-8 by the error's own account.
+    let before = std::str::from_utf8(valid).unwrap_or_default();
+    let byte = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+    let message = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        "not UTF-8: this looks like UTF-16; save the file as UTF-8".to_owned()
+    } else {
+        format!("not UTF-8: byte 0x{byte:02x} cannot be read as text; save the file as UTF-8")
+    };
+    Error::Encoding {
+        at: At {
+            location: Some(location(before, before.len())),
+            ..At::part(part)
+        },
+        message,
+    }
+}
+
+/// The longest quoted snippet of the input kept in a message, in characters.
+const SNIPPET: usize = 40;
+
+/// `message` with every quoted snippet (between `"` or `` ` ``) longer than
+/// [`SNIPPET`] characters cut short: toml quotes the input, and the input
+/// may be a megabyte of one string.
+pub(crate) fn clip_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * SNIPPET));
+    let mut quote: Option<(char, usize)> = None;
+    for c in message.chars() {
+        match quote {
+            Some((open, _)) if c == open => {
+                quote = None;
+                out.push(c);
+            }
+            Some((open, n)) => {
+                if n < SNIPPET {
+                    out.push(c);
+                } else if n == SNIPPET {
+                    out.push('…');
+                }
+                quote = Some((open, n + 1));
+            }
+            None => {
+                if c == '"' || c == '`' {
+                    quote = Some((c, 0));
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// The place of `span` in `text`: line and column, and the candidate and key
 /// it falls in. An empty span has no location: toml gives one when it knows
 /// no better place, such as a field missing from the whole document.
 pub(crate) fn locate(part: Part, text: &str, span: Range<usize>) -> At {
-    let mut at = At::part(part);
     if span.is_empty() {
-        return at;
+        return At::part(part);
     }
-    at.location = Some(location(text, span.start));
-    // The text parsed before; on the error path parsing it again is cheaper
-    // than keeping every document's tree on the happy path.
-    let Ok(root) = DeTable::parse(text) else {
-        return at;
+    place(part, text, span.start)
+}
+
+/// The place of byte `offset` in `text`: line and column, and the candidate
+/// and key it falls in.
+fn place(part: Part, text: &str, offset: usize) -> At {
+    let mut at = At {
+        location: Some(location(text, offset)),
+        ..At::part(part)
     };
+    // Errors are rare: parsing again here is cheaper than keeping every
+    // document's tree on the happy path. Recovery gives a tree even for
+    // text with syntax errors.
+    let (root, _) = DeTable::parse_recoverable(text);
     let mut path = Vec::new();
-    walk(root.get_ref(), span.start, &mut path);
+    walk(root.get_ref(), offset, &mut path);
     let mut keys: Vec<&str> = Vec::new();
     for step in &path {
         match step {

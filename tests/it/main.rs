@@ -10,6 +10,7 @@
 )]
 
 mod errors;
+mod fixtures;
 mod laws;
 mod plan;
 mod scoring;

@@ -1,0 +1,64 @@
+//! How much input is read at all: checked before parsing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::candidate::Portfolio;
+use crate::criteria::Criteria;
+use crate::error::Result;
+
+/// Bounds on the input a file may bring, so that hostile input costs little.
+///
+/// [`Portfolio::from_toml`] and [`Criteria::from_toml`] use
+/// [`Limits::default`]; a caller that reads larger files, or wants tighter
+/// bounds, reads through its own `Limits`:
+///
+/// ```
+/// use spearhead::Limits;
+///
+/// let limits = Limits { max_bytes: 1 << 10, ..Limits::default() };
+/// let error = limits.portfolio(&[b' '; 2000]).unwrap_err();
+/// assert_eq!(error.to_string(), "portfolio: 2000 bytes is more than the limit of 1024 bytes");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Limits {
+    /// The most bytes a file may have; checked before anything is parsed.
+    /// Default 32 MiB.
+    pub max_bytes: usize,
+    /// The most candidates a portfolio file may have; checked after the
+    /// TOML syntax is read and before any candidate is. Default 100 000.
+    pub max_candidates: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 32 << 20,
+            max_candidates: 100_000,
+        }
+    }
+}
+
+impl Limits {
+    /// Reads a portfolio file from `bytes` within these limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge),
+    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
+    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
+    /// and every error of [`Portfolio::from_toml`].
+    pub fn portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
+        Portfolio::read(bytes, self)
+    }
+
+    /// Reads a criteria file from `bytes` within these limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge),
+    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
+    /// UTF-8, and every error of [`Criteria::from_toml`].
+    pub fn criteria(&self, bytes: &[u8]) -> Result<Criteria> {
+        Criteria::read(bytes, self)
+    }
+}
