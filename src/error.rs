@@ -119,8 +119,21 @@ impl fmt::Display for Location {
     }
 }
 
-/// The longest part of an id shown in a message, in characters.
-const ID_SHOWN: usize = 64;
+/// The longest part of an id or key shown in a message, in characters.
+const SHOWN: usize = 64;
+
+/// Text from the input, quoted: Debug quoting shows control characters
+/// instead of printing them, and a long text is cut short.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(SHOWN) {
+            Some((cut, _)) => write!(f, "{:?}…", self.0.get(..cut).unwrap_or_default()),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
 
 /// Which candidate an error is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -135,12 +148,7 @@ pub enum CandidateRef {
 impl fmt::Display for CandidateRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // Debug quoting shows control characters instead of printing
-            // them; a long id is cut short.
-            CandidateRef::Id(id) => match id.char_indices().nth(ID_SHOWN) {
-                Some((cut, _)) => write!(f, "candidate {:?}…", id.get(..cut).unwrap_or_default()),
-                None => write!(f, "candidate {id:?}"),
-            },
+            CandidateRef::Id(id) => write!(f, "candidate {}", Quoted(id)),
             CandidateRef::Position(n) => write!(f, "candidate #{n}"),
         }
     }
@@ -183,7 +191,14 @@ impl fmt::Display for At {
             write!(f, ", {candidate}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, ", key {key}")?;
+            let bare = key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if bare && key.len() <= SHOWN {
+                write!(f, ", key {key}")?;
+            } else {
+                write!(f, ", key {}", Quoted(key))?;
+            }
         }
         Ok(())
     }

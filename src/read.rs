@@ -26,7 +26,10 @@ pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&s
         let at = match e.span() {
             Some(span) => {
                 // toml does not say which key is duplicated; its span does.
-                if let Some(key) = text.get(span.clone()).filter(|_| message == "duplicate key") {
+                if let Some(key) = text
+                    .get(span.clone())
+                    .filter(|_| message == "duplicate key")
+                {
                     message = clip_quotes(&format!("duplicate key `{key}`"));
                 }
                 // A syntax error's empty span still marks where parsing stopped.
@@ -40,7 +43,11 @@ pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&s
 }
 
 /// Deserializes the parsed document `root` of `text` as the TOML form `T`.
-pub(crate) fn deserialize<T: DeserializeOwned>(part: Part, text: &str, root: DeTable<'_>) -> Result<T> {
+pub(crate) fn deserialize<T: DeserializeOwned>(
+    part: Part,
+    text: &str,
+    root: DeTable<'_>,
+) -> Result<T> {
     let span = 0..text.len();
     T::deserialize(Deserializer::from(toml::Spanned::new(span, root))).map_err(|e| {
         let at = match e.span() {
@@ -55,7 +62,11 @@ pub(crate) fn deserialize<T: DeserializeOwned>(part: Part, text: &str, root: DeT
 }
 
 /// Parses `bytes` as the TOML form `T` of `part`.
-pub(crate) fn parse<T: DeserializeOwned>(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(T, &str)> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    part: Part,
+    bytes: &[u8],
+    max_bytes: usize,
+) -> Result<(T, &str)> {
     let (text, root) = document(part, bytes, max_bytes)?;
     Ok((deserialize(part, text, root)?, text))
 }
@@ -79,16 +90,27 @@ fn not_utf8(part: Part, bytes: &[u8], e: &std::str::Utf8Error) -> Error {
     }
 }
 
+/// `c`, or its escape (`\n`) when it is a control character: one line per
+/// message.
+fn escape_control(c: char) -> impl Iterator<Item = char> {
+    let (escaped, plain) = if c.is_control() {
+        (Some(c.escape_default()), None)
+    } else {
+        (None, Some(c))
+    };
+    escaped.into_iter().flatten().chain(plain)
+}
+
 /// The longest quoted snippet of the input kept in a message, in characters.
 const SNIPPET: usize = 40;
 
-/// `message` with every quoted snippet (between `"` or `` ` ``) longer than
-/// [`SNIPPET`] characters cut short: toml quotes the input, and the input
-/// may be a megabyte of one string.
+/// `message` on one line, with every quoted snippet (between `"` or `` ` ``)
+/// longer than [`SNIPPET`] characters cut short: toml quotes the input, and
+/// the input may be a megabyte of one string, or hold line breaks.
 pub(crate) fn clip_quotes(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(4 * SNIPPET));
     let mut quote: Option<(char, usize)> = None;
-    for c in message.chars() {
+    for c in message.chars().flat_map(escape_control) {
         match quote {
             Some((open, _)) if c == open => {
                 quote = None;
@@ -235,5 +257,47 @@ fn is_section(value: &DeValue<'_>) -> bool {
         DeValue::Table(_) => true,
         DeValue::Array(array) => array.iter().any(|e| e.get_ref().is_table()),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_span_has_no_location() {
+        let at = locate(Part::Portfolio, "[[candidate]]\nid = \"a\"\n", 0..0);
+        assert_eq!(at, At::part(Part::Portfolio));
+    }
+
+    #[test]
+    fn a_span_is_placed_in_its_candidate_and_key() {
+        let text = "[[candidate]]\nid = \"a\"\n\n[[candidate]]\nid = \"b\"\nlead = 3\n";
+        let offset = text.find('3').unwrap();
+        let at = locate(Part::Portfolio, text, offset..offset + 1);
+        assert_eq!(at.location, Some(Location { line: 6, column: 8 }));
+        assert_eq!(at.candidate, Some(CandidateRef::Id("b".to_owned())));
+        assert_eq!(at.key.as_deref(), Some("lead"));
+    }
+
+    #[test]
+    fn columns_count_characters_and_skip_a_byte_order_mark() {
+        assert_eq!(location("\u{feff}ab", 5), Location { line: 1, column: 3 });
+        assert_eq!(location("é = 1\r\nxy", 9), Location { line: 2, column: 2 });
+        // An offset inside a character, or past the end, is clamped.
+        assert_eq!(location("é", 1), Location { line: 1, column: 1 });
+        assert_eq!(location("ab", 99), Location { line: 1, column: 3 });
+    }
+
+    #[test]
+    fn long_quoted_snippets_are_clipped() {
+        let long = "x".repeat(100);
+        let clipped = clip_quotes(&format!("unknown variant `{long}`, expected `a`"));
+        assert_eq!(
+            clipped,
+            format!("unknown variant `{}…`, expected `a`", "x".repeat(SNIPPET))
+        );
+        assert_eq!(clip_quotes("string \"short\""), "string \"short\"");
+        assert_eq!(clip_quotes("two\nlines"), "two\\nlines");
     }
 }

@@ -331,7 +331,7 @@ fn syntax_errors_give_the_place_parsing_stopped() {
     );
     portfolio_error(
         "[[candidate]]\nid = \"a\" x = 1\n",
-        "portfolio:2:10: unexpected key or value, expected newline, `#`",
+        "portfolio:2:10, candidate \"a\": unexpected key or value, expected newline, `#`",
     );
 }
 

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use spearhead::{Criteria, Error, Limits, Portfolio};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -116,12 +118,21 @@ fn limits_are_configurable() {
         ..Limits::default()
     };
     assert_eq!(
-        small.criteria(b"[selection]\nleaders = 2\n").unwrap_err().to_string(),
+        small
+            .criteria(b"[selection]\nleaders = 2\n")
+            .unwrap_err()
+            .to_string(),
         "criteria: 24 bytes is more than the limit of 10 bytes"
     );
     let exact = Limits {
         max_bytes: 24,
         ..Limits::default()
     };
-    assert_eq!(exact.criteria(b"[selection]\nleaders = 2\n").unwrap().leaders(), 2);
+    assert_eq!(
+        exact
+            .criteria(b"[selection]\nleaders = 2\n")
+            .unwrap()
+            .leaders(),
+        2
+    );
 }

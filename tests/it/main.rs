@@ -11,6 +11,7 @@
 
 mod errors;
 mod fixtures;
+mod hostile;
 mod laws;
 mod plan;
 mod scoring;

@@ -1,0 +1,51 @@
+//! Parse, score, rank and plan arbitrary bytes, and check the invariants.
+//!
+//! The input is split at its first 0xFF byte, if any: the part before is a
+//! criteria file, the part after a portfolio; without one, the whole input
+//! is a portfolio ranked on the shipped criteria.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use spearhead::{Criteria, Portfolio, Role};
+
+fuzz_target!(|data: &[u8]| {
+    let (criteria, portfolio) = match data.iter().position(|&b| b == 0xff) {
+        Some(cut) => (Criteria::from_slice(&data[..cut]), &data[cut + 1..]),
+        None => (Ok(Criteria::default()), data),
+    };
+    let criteria = match criteria {
+        Ok(criteria) => criteria,
+        Err(e) => return assert!(!e.to_string().contains('\n')),
+    };
+    let portfolio = match Portfolio::from_slice(portfolio) {
+        Ok(portfolio) => portfolio,
+        Err(e) => return assert!(!e.to_string().contains('\n')),
+    };
+    let plan = criteria.plan(&portfolio);
+
+    // A permutation, best first, ranks 1..=N.
+    assert_eq!(plan.ranking.len(), portfolio.len());
+    for (i, p) in plan.ranking.iter().enumerate() {
+        assert_eq!(p.rank, i + 1);
+        assert!((0.0..=1.0).contains(&p.score));
+        assert!(p.criteria.iter().all(|(_, s)| (0.0..=1.0).contains(&s)));
+        assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
+    }
+    for pair in plan.ranking.windows(2) {
+        assert!(pair[0].score >= pair[1].score - 1e-9);
+    }
+    // At most `leaders` lead, and one pass agrees with the full sort.
+    assert!(plan.leaders.len() <= criteria.leaders());
+    let chosen: Vec<_> = criteria
+        .choose_leaders(&portfolio)
+        .into_iter()
+        .map(|r| r.candidate.id.clone())
+        .collect();
+    assert_eq!(chosen, plan.leaders);
+    // The order of the input never shows.
+    let mut reversed = portfolio.candidates().to_vec();
+    reversed.reverse();
+    let reversed = Portfolio::new(reversed).expect("a valid portfolio stays valid reversed");
+    assert_eq!(criteria.plan(&reversed), plan);
+});

@@ -1,0 +1,156 @@
+//! No string and no mutation of a valid file makes the library panic, and
+//! whatever it accepts still keeps the plan's invariants.
+
+use proptest::prelude::*;
+
+use spearhead::{Criteria, Plan, Portfolio, Role};
+
+const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
+
+/// The invariants of any plan: a permutation ranked best first, at most
+/// `leaders` leaders, all eligible, scores in [0, 1], messages one line.
+fn check_plan(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    plan: &Plan,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(plan.ranking.len(), portfolio.len());
+    prop_assert!(plan.leaders.len() <= criteria.leaders());
+    let leads: Vec<_> = plan
+        .ranking
+        .iter()
+        .filter(|p| p.role == Role::Lead)
+        .map(|p| p.id.clone())
+        .collect();
+    prop_assert_eq!(&leads, &plan.leaders);
+    for (i, p) in plan.ranking.iter().enumerate() {
+        prop_assert_eq!(p.rank, i + 1);
+        prop_assert!((0.0..=1.0).contains(&p.score));
+        prop_assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
+        prop_assert!(portfolio.get(&p.id).is_some());
+    }
+    for pair in plan.ranking.windows(2) {
+        prop_assert!(pair[0].score >= pair[1].score - 1e-9);
+    }
+    Ok(())
+}
+
+/// A mutation of a byte string: what a careless edit or a bad disk does.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip(usize, u8),
+    Insert(usize, Vec<u8>),
+    Delete(usize, usize),
+    DuplicateLine(usize),
+    Truncate(usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let snippets = prop::sample::select(vec![
+        b"\"".to_vec(),
+        b"[".to_vec(),
+        b"]]".to_vec(),
+        b"=".to_vec(),
+        b"\n".to_vec(),
+        b"nan".to_vec(),
+        b"-inf".to_vec(),
+        b"1e400".to_vec(),
+        b"\xff".to_vec(),
+        "\u{202e}".as_bytes().to_vec(),
+        b"[[candidate]]\n".to_vec(),
+        b"id = \"crm-rollout\"\n".to_vec(),
+        b"# ".to_vec(),
+        b"{".to_vec(),
+    ]);
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::Flip(at, b)),
+        (any::<usize>(), snippets).prop_map(|(at, s)| Mutation::Insert(at, s)),
+        (any::<usize>(), 1usize..40).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        any::<usize>().prop_map(Mutation::Truncate),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    for m in mutations {
+        let len = bytes.len().max(1);
+        match m {
+            Mutation::Flip(at, b) => {
+                if let Some(x) = bytes.get_mut(at % len) {
+                    *x = *b;
+                }
+            }
+            Mutation::Insert(at, s) => {
+                let at = at % (bytes.len() + 1);
+                bytes.splice(at..at, s.iter().copied());
+            }
+            Mutation::Delete(at, n) => {
+                let at = at % len;
+                let end = (at + n).min(bytes.len());
+                bytes.drain(at.min(end)..end);
+            }
+            Mutation::DuplicateLine(at) => {
+                let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+                let line = lines[at % lines.len()].to_vec();
+                bytes.extend_from_slice(b"\n");
+                bytes.extend_from_slice(&line);
+            }
+            Mutation::Truncate(at) => bytes.truncate(at % len),
+        }
+    }
+    bytes
+}
+
+fn single_line(error: &spearhead::Error) -> Result<(), TestCaseError> {
+    let message = error.to_string();
+    prop_assert!(!message.is_empty());
+    prop_assert!(!message.contains('\n'), "{:?}", message);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_string_panics(text in any::<String>()) {
+        if let Err(e) = Portfolio::from_toml(&text) {
+            single_line(&e)?;
+        }
+        if let Err(e) = Criteria::from_toml(&text) {
+            single_line(&e)?;
+        }
+    }
+
+    #[test]
+    fn no_toml_like_string_panics(text in "([\\[\\]{}=,.\"'#a-z0-9_ \n-]|candidate|id|nan|inf|1e999){0,80}") {
+        if let Err(e) = Portfolio::from_toml(&text) {
+            single_line(&e)?;
+        }
+        if let Err(e) = Criteria::from_toml(&text) {
+            single_line(&e)?;
+        }
+    }
+
+    #[test]
+    fn no_mutation_of_a_valid_portfolio_panics(mutations in prop::collection::vec(mutation(), 1..6)) {
+        let bytes = mutate(SAMPLE, &mutations);
+        let criteria = Criteria::default();
+        match Portfolio::from_slice(&bytes) {
+            Ok(portfolio) => check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?,
+            Err(e) => single_line(&e)?,
+        }
+    }
+
+    #[test]
+    fn no_mutation_of_the_shipped_criteria_panics(mutations in prop::collection::vec(mutation(), 1..6)) {
+        let bytes = mutate(spearhead::SHIPPED_CRITERIA, &mutations);
+        match Criteria::from_slice(&bytes) {
+            Ok(criteria) => {
+                let portfolio = Portfolio::from_toml(SAMPLE).unwrap();
+                check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?;
+            }
+            Err(e) => single_line(&e)?,
+        }
+    }
+}
