@@ -247,3 +247,26 @@ proptest! {
         prop_assert_eq!(chosen, criteria.plan(&portfolio).leaders);
     }
 }
+
+proptest! {
+    #[test]
+    fn a_printed_portfolio_parses_back_the_same(
+        candidates in candidates(),
+        names in prop::collection::vec(prop::option::of("[A-Za-z0-9é☕ -]{0,12}[A-Za-z]"), 40),
+    ) {
+        let candidates = candidates
+            .into_iter()
+            .zip(names)
+            .map(|(mut c, name)| {
+                if let Some(name) = name {
+                    c.unit = Some(name.clone());
+                    c.name = name;
+                }
+                c
+            })
+            .collect();
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let printed = toml::to_string(&portfolio).unwrap();
+        prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio);
+    }
+}
