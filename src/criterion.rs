@@ -15,6 +15,8 @@ pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
     const WHAT: &'static str;
     /// The position of `self` in [`Level::ALL`].
     fn index(self) -> usize;
+    /// The name used in files and messages.
+    fn name(self) -> &'static str;
 }
 
 macro_rules! levels {
@@ -49,6 +51,9 @@ macro_rules! levels {
             const WHAT: &'static str = $what;
             fn index(self) -> usize {
                 self as usize
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
             }
         }
 

@@ -87,6 +87,7 @@ mod criterion;
 mod error;
 mod limits;
 mod plan;
+mod print;
 mod rank;
 mod read;
 mod score;

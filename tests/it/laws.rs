@@ -270,3 +270,11 @@ proptest! {
         prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio);
     }
 }
+
+proptest! {
+    #[test]
+    fn printed_criteria_parse_back_the_same(criteria in criteria()) {
+        let printed = toml::to_string(&criteria).unwrap();
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
+    }
+}

@@ -1,0 +1,116 @@
+//! Criteria printed back in the criteria file's shape.
+
+use std::collections::BTreeMap;
+
+use serde::ser::{Serialize, Serializer};
+
+use crate::criteria::Criteria;
+use crate::criterion::{
+    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+};
+
+#[derive(serde::Serialize)]
+struct File<'a> {
+    selection: Selection,
+    duration: Duration,
+    visibility: Scale<'a>,
+    tangibility: Scale<'a>,
+    phase: PhaseSection<'a>,
+    bottom_line: Scale<'a>,
+    lead: Scale<'a>,
+    sponsorship: Sponsorship<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Selection {
+    leaders: usize,
+    min_score: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Duration {
+    weight: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    full: [f64; 2],
+    zero: [f64; 2],
+}
+
+#[derive(serde::Serialize)]
+struct Scale<'a> {
+    weight: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    scores: BTreeMap<&'a str, f64>,
+}
+
+#[derive(serde::Serialize)]
+struct PhaseSection<'a> {
+    weight: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    scores: BTreeMap<&'a str, f64>,
+    remedial: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Sponsorship<'a> {
+    weight: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    motivation: BTreeMap<&'a str, f64>,
+    level: BTreeMap<&'a str, f64>,
+}
+
+/// Each level's name with its score.
+fn table<L: Level>(scores: &[f64]) -> BTreeMap<&'static str, f64> {
+    L::ALL
+        .iter()
+        .zip(scores)
+        .map(|(level, score)| (level.name(), *score))
+        .collect()
+}
+
+impl Serialize for Criteria {
+    /// Every key of the criteria file, so that the printed file read back
+    /// gives these criteria again.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let scale = |criterion, scores| Scale {
+            weight: self.weight(criterion),
+            min: self.min(criterion),
+            scores,
+        };
+        File {
+            selection: Selection {
+                leaders: self.leaders,
+                min_score: self.min_score,
+            },
+            duration: Duration {
+                weight: self.weight(Criterion::Duration),
+                min: self.min(Criterion::Duration),
+                full: self.full,
+                zero: self.zero,
+            },
+            visibility: scale(Criterion::Visibility, table::<Visibility>(&self.visibility)),
+            tangibility: scale(Criterion::Tangibility, table::<Change>(&self.tangibility)),
+            phase: PhaseSection {
+                weight: self.weight(Criterion::Phase),
+                min: self.min(Criterion::Phase),
+                scores: table::<Phase>(&self.phase),
+                remedial: self.remedial,
+            },
+            bottom_line: scale(
+                Criterion::BottomLine,
+                table::<BottomLine>(&self.bottom_line),
+            ),
+            lead: scale(Criterion::Lead, table::<Lead>(&self.lead)),
+            sponsorship: Sponsorship {
+                weight: self.weight(Criterion::Sponsorship),
+                min: self.min(Criterion::Sponsorship),
+                motivation: table::<Motivation>(&self.motivation),
+                level: table::<SponsorLevel>(&self.level),
+            },
+        }
+        .serialize(serializer)
+    }
+}
