@@ -1,0 +1,101 @@
+//! Scoring, choosing the leaders, ranking and planning generated portfolios
+//! of 10 to 1M candidates, next to the reference kernels their targets are
+//! measured against (see BENCHMARKS.md).
+
+// Benches may unwrap and index, as tests do.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! makes an undocumented function"
+)]
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use spearhead::{Criteria, Portfolio};
+
+#[path = "common/generate.rs"]
+mod generate;
+
+const SIZES: [usize; 4] = [10, 1_000, 100_000, 1_000_000];
+
+/// Seven f64 per candidate, one row each, from the generated portfolio's
+/// scores: the reference kernel's input.
+fn score_rows(criteria: &Criteria, portfolio: &Portfolio) -> Vec<[f64; 7]> {
+    portfolio
+        .candidates()
+        .iter()
+        .map(|candidate| {
+            let scores = criteria.assess(&candidate.evidence).scores;
+            std::array::from_fn(|i| scores.iter().nth(i).unwrap().1)
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let criteria = Criteria::default();
+    for n in SIZES {
+        let portfolio = generate::portfolio(n);
+        let rows = score_rows(&criteria, &portfolio);
+        let totals: Vec<f64> = portfolio
+            .candidates()
+            .iter()
+            .map(|candidate| criteria.assess(&candidate.evidence).total)
+            .collect();
+        let mut rng = generate::SplitMix64::new(generate::SEED);
+        let random: Vec<f64> = (0..n).map(|_| (rng.next() >> 11) as f64).collect();
+
+        let mut group = c.benchmark_group(format!("n={n}"));
+        group.throughput(Throughput::Elements(n as u64));
+        if n >= 100_000 {
+            group.sample_size(10);
+        }
+
+        // The memory limit: read seven f64 per candidate, sum them, keep the best.
+        group.bench_function("sum7", |b| {
+            b.iter(|| {
+                let mut best = f64::NEG_INFINITY;
+                for row in black_box(&rows) {
+                    let total: f64 = row.iter().sum();
+                    best = best.max(total);
+                }
+                best
+            });
+        });
+        // Every candidate's assessment, and nothing else.
+        group.bench_function("score", |b| {
+            b.iter(|| {
+                let criteria = black_box(&criteria);
+                let mut best = f64::NEG_INFINITY;
+                for candidate in black_box(&portfolio).candidates() {
+                    best = best.max(criteria.assess(&candidate.evidence).total);
+                }
+                best
+            });
+        });
+        // Score + leaders: one pass, a heap of `leaders`; never sorts all N.
+        group.bench_function("leaders", |b| {
+            b.iter(|| black_box(&criteria).choose_leaders(black_box(&portfolio)));
+        });
+        // The floor for the full ranking: sorting N f64 alone, on a copy.
+        for (name, values) in [("sort_f64_totals", &totals), ("sort_f64_random", &random)] {
+            group.bench_function(name, |b| {
+                b.iter_batched_ref(
+                    || values.clone(),
+                    |values| values.sort_unstable_by(f64::total_cmp),
+                    BatchSize::LargeInput,
+                );
+            });
+        }
+        group.bench_function("rank", |b| {
+            b.iter(|| black_box(&criteria).rank(black_box(&portfolio)));
+        });
+        group.bench_function("plan", |b| {
+            b.iter(|| black_box(&criteria).plan(black_box(&portfolio)));
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(rank, benches);
+criterion_main!(rank);
