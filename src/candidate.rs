@@ -11,6 +11,7 @@ use toml::Spanned;
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
 use crate::limits::Limits;
+use crate::rank::IdOrder;
 use crate::read;
 
 /// A project that could demonstrate the methodology.
@@ -127,6 +128,9 @@ fn check_months(months: f64) -> Result<Months, String> {
 pub struct Portfolio {
     #[serde(rename = "candidate")]
     candidates: Vec<Candidate>,
+    /// The candidates in id order, as ranking reads them.
+    #[serde(skip)]
+    id_order: IdOrder,
 }
 
 impl Portfolio {
@@ -169,7 +173,7 @@ impl Portfolio {
                 });
             }
         }
-        Ok(Portfolio { candidates })
+        Ok(Portfolio::indexed(candidates))
     }
 
     /// Reads a portfolio file: one `[[candidate]]` table per project.
@@ -281,7 +285,20 @@ impl Portfolio {
                 },
             });
         }
-        Ok(Portfolio { candidates })
+        Ok(Portfolio::indexed(candidates))
+    }
+
+    /// A portfolio of `candidates`, whose ids are unique.
+    fn indexed(candidates: Vec<Candidate>) -> Self {
+        Portfolio {
+            id_order: IdOrder::new(&candidates),
+            candidates,
+        }
+    }
+
+    /// The candidates in id order, as ranking reads them.
+    pub(crate) fn id_order(&self) -> &IdOrder {
+        &self.id_order
     }
 
     /// The candidates, in the order given.

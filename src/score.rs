@@ -73,6 +73,7 @@ fn lookup<L: Level>(scores: &[f64], level: L) -> f64 {
 impl Criteria {
     /// The score of `evidence` on `criterion`, in `[0, 1]`.
     #[must_use]
+    #[inline]
     pub fn score(&self, evidence: &Evidence, criterion: Criterion) -> f64 {
         match criterion {
             Criterion::Duration => self.duration_score(evidence.duration.get()),
@@ -100,6 +101,7 @@ impl Criteria {
     /// Pure and allocation-free: the same evidence always gives the same
     /// assessment, bit for bit.
     #[must_use]
+    #[inline]
     pub fn assess(&self, evidence: &Evidence) -> Assessment {
         let mut scores = [0.0; 7];
         for (slot, &criterion) in scores.iter_mut().zip(Criterion::ALL) {
@@ -124,21 +126,17 @@ impl Criteria {
     fn duration_score(&self, months: f64) -> f64 {
         let [lo, hi] = self.zero;
         let [a, b] = self.full;
-        if months < a {
-            if months <= lo {
-                0.0
-            } else {
-                (months - lo) / (a - lo)
-            }
+        // On a ramp, how far into it over its length; at or beyond a zero
+        // end that is 0 or less (-inf for a ramp of length 0). One division
+        // on every path: branches on random months mispredict.
+        let (into, length) = if months < a {
+            (months - lo, a - lo)
         } else if months > b {
-            if months >= hi {
-                0.0
-            } else {
-                (hi - months) / (hi - b)
-            }
+            (hi - months, hi - b)
         } else {
-            1.0
-        }
+            (1.0, 1.0)
+        };
+        (into / length).max(0.0)
     }
 
     /// Why `evidence` scores what it does on `criterion`, in one line.
