@@ -9,6 +9,7 @@
     clippy::float_cmp
 )]
 
+mod alloc;
 mod errors;
 mod fixtures;
 mod hostile;

@@ -1,0 +1,48 @@
+//! Scoring allocates nothing per candidate, and choosing the leaders
+//! allocates as often for a million candidates as for ten.
+//!
+//! The counting allocator counts per thread, so tests running alongside do
+//! not disturb a count.
+
+use std::hint::black_box;
+
+use allocation_counter::measure;
+use spearhead::Criteria;
+
+#[path = "../../benches/common/generate.rs"]
+mod generate;
+
+/// The allocations `f` makes on this thread.
+fn allocations(f: impl FnOnce()) -> u64 {
+    measure(f).count_total
+}
+
+#[test]
+fn the_counter_counts() {
+    // Otherwise every "no allocation" below would pass for nothing.
+    assert_eq!(allocations(|| drop(black_box(Box::new(1)))), 1);
+}
+
+#[test]
+fn assessing_allocates_nothing() {
+    let criteria = Criteria::default();
+    let portfolio = generate::portfolio(10_000);
+    let count = allocations(|| {
+        for candidate in portfolio.candidates() {
+            black_box(criteria.assess(black_box(&candidate.evidence)));
+        }
+    });
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn choosing_the_leaders_allocates_as_often_at_any_size() {
+    let criteria = Criteria::default();
+    let counts: Vec<u64> = [1_000, 10_000, 100_000]
+        .map(generate::portfolio)
+        .iter()
+        .map(|portfolio| allocations(|| drop(black_box(criteria.choose_leaders(portfolio)))))
+        .collect();
+    // The heap of the best few and the list of leaders.
+    assert_eq!(counts, [2, 2, 2]);
+}
