@@ -114,6 +114,7 @@ impl Criteria {
     }
 
     /// The weighted mean of `scores`, summed in criterion order, in `[0, 1]`.
+    #[inline]
     pub(crate) fn total(&self, scores: &[f64; 7]) -> f64 {
         let mut sum = 0.0;
         for (weight, score) in self.weights.iter().zip(scores) {
@@ -123,6 +124,7 @@ impl Criteria {
         (sum / self.weight_sum).clamp(0.0, 1.0)
     }
 
+    #[inline]
     fn duration_score(&self, months: f64) -> f64 {
         let [lo, hi] = self.zero;
         let [a, b] = self.full;
