@@ -27,7 +27,7 @@ fn score_rows(criteria: &Criteria, portfolio: &Portfolio) -> Vec<[f64; 7]> {
         .iter()
         .map(|candidate| {
             let scores = criteria.assess(&candidate.evidence).scores;
-            std::array::from_fn(|i| scores.iter().nth(i).unwrap().1)
+            std::array::from_fn(|i| scores[spearhead::Criterion::ALL[i]])
         })
         .collect()
 }

@@ -110,3 +110,86 @@ pub fn portfolio_toml(n: usize) -> String {
     }
     text
 }
+
+/// The reference values of `benches/peers/README.md`: both sides must draw
+/// the same candidates.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_draws_the_peers_candidates() {
+        let mut rng = SplitMix64::new(SEED);
+        let draws = [rng.next(), rng.next(), rng.next()];
+        assert_eq!(
+            draws,
+            [
+                0xbdd7_3226_2feb_6e95,
+                0x28ef_e333_b266_f103,
+                0x4752_6757_130f_9f52
+            ]
+        );
+        assert_eq!(SplitMix64::new(0).next(), 0xe220_a839_7b1d_cdaf);
+
+        let text = portfolio_toml(3);
+        let expected = [
+            (
+                "c0000000",
+                38,
+                "moderate",
+                "technology",
+                "sustainment",
+                false,
+                "direct",
+                "experienced",
+                "executive",
+                "moderate",
+            ),
+            (
+                "c0000001",
+                15,
+                "high",
+                "process",
+                "implementation",
+                false,
+                "none",
+                "credible",
+                "managing_director",
+                "weak",
+            ),
+            (
+                "c0000002",
+                40,
+                "low",
+                "technology",
+                "design",
+                false,
+                "indirect",
+                "credible",
+                "managing_director",
+                "moderate",
+            ),
+        ];
+        for (candidate, e) in candidates(3).iter().zip(expected) {
+            let v = candidate.evidence;
+            let got = (
+                candidate.id.as_str(),
+                v.duration.get(),
+                v.visibility.as_str(),
+                v.change.as_str(),
+                v.phase.as_str(),
+                v.remedial,
+                v.bottom_line.as_str(),
+                v.lead.as_str(),
+                v.sponsor_level.as_str(),
+                v.sponsor_motivation.as_str(),
+            );
+            assert_eq!(
+                got,
+                (e.0, f64::from(e.1), e.2, e.3, e.4, e.5, e.6, e.7, e.8, e.9)
+            );
+        }
+        // The file form reads back as the same candidates.
+        assert_eq!(Portfolio::from_toml(&text).unwrap(), portfolio(3));
+    }
+}
