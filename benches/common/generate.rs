@@ -115,11 +115,11 @@ pub fn portfolio_toml(n: usize) -> String {
 /// the same candidates.
 #[cfg(test)]
 mod tests {
-    use super::*;
-
+    // No `use super::*`: a bench (no test harness) built with cfg(test)
+    // drops the test and would warn that the import is unused.
     #[test]
     fn the_generator_draws_the_peers_candidates() {
-        let mut rng = SplitMix64::new(SEED);
+        let mut rng = super::SplitMix64::new(super::SEED);
         let draws = [rng.next(), rng.next(), rng.next()];
         assert_eq!(
             draws,
@@ -129,9 +129,9 @@ mod tests {
                 0x4752_6757_130f_9f52
             ]
         );
-        assert_eq!(SplitMix64::new(0).next(), 0xe220_a839_7b1d_cdaf);
+        assert_eq!(super::SplitMix64::new(0).next(), 0xe220_a839_7b1d_cdaf);
 
-        let text = portfolio_toml(3);
+        let text = super::portfolio_toml(3);
         let expected = [
             (
                 "c0000000",
@@ -170,7 +170,7 @@ mod tests {
                 "moderate",
             ),
         ];
-        for (candidate, e) in candidates(3).iter().zip(expected) {
+        for (candidate, e) in super::candidates(3).iter().zip(expected) {
             let v = candidate.evidence;
             let got = (
                 candidate.id.as_str(),
@@ -190,6 +190,9 @@ mod tests {
             );
         }
         // The file form reads back as the same candidates.
-        assert_eq!(Portfolio::from_toml(&text).unwrap(), portfolio(3));
+        assert_eq!(
+            super::Portfolio::from_toml(&text).unwrap(),
+            super::portfolio(3)
+        );
     }
 }
