@@ -146,7 +146,7 @@ impl Criteria {
     /// others pull, each with the reasons it does not lead.
     #[must_use]
     pub fn plan(&self, portfolio: &Portfolio) -> Plan {
-        let mut leaders = Vec::with_capacity(self.leaders);
+        let mut leaders = Vec::with_capacity(self.leaders.min(portfolio.len()));
         let ranking = self
             .rank(portfolio)
             .into_iter()
