@@ -19,6 +19,11 @@ impl Scores {
         self.0.get(criterion.index()).copied().unwrap_or(0.0)
     }
 
+    /// The scores in [`Criterion::ALL`] order.
+    pub(crate) fn to_array(self) -> [f64; 7] {
+        self.0
+    }
+
     /// Each criterion with its score, in [`Criterion::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
         Criterion::ALL.iter().copied().zip(self.0.iter().copied())

@@ -1,0 +1,312 @@
+//! Weight-stability intervals: how far each criterion's weight can move,
+//! the others fixed, before the leaders change. Closed form, no sampling.
+//!
+//! With every weight but `w_j` fixed, call `t` that weight. A candidate's
+//! total is `(A + t s) / (B + t)`, where `s` is its score on criterion `j`,
+//! `B` the sum of the other weights and `A` their weighted sum of its other
+//! scores. Two totals compare as their numerators `A + t s` do (the
+//! denominator is shared), and a total reaches `min_score` `m` exactly when
+//! `(A - m B) + t (s - m) >= 0`: every question the plan asks is the sign of
+//! a line in `t`. The leaders stay the same exactly while every leader stays
+//! eligible and, when every leader place is taken, no eligible non-leader
+//! beats a leader (or, when places are left, no non-leader becomes
+//! eligible). Each way to fail holds on an interval of `t`; the stable
+//! interval is the gap between them around the configured weight.
+
+use std::cmp::Reverse;
+
+use serde::Serialize;
+
+use crate::candidate::{Candidate, Portfolio};
+use crate::criteria::Criteria;
+use crate::criterion::{Criterion, Level};
+use crate::rank::{at_least, grid};
+
+/// How far one criterion's weight can move, the other weights fixed, with
+/// the same set of leaders.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stability {
+    /// The criterion whose weight moves.
+    pub criterion: Criterion,
+    /// Its configured weight, inside `[low, high]`.
+    pub weight: f64,
+    /// The least weight with the same leaders: 0, or where they change.
+    pub low: f64,
+    /// The greatest weight with the same leaders; `None` when no weight
+    /// above changes them.
+    pub high: Option<f64>,
+    /// How the leaders change when the weight goes just below `low`; `None`
+    /// when `low` is 0, which a weight cannot go below.
+    pub below: Option<Shift>,
+    /// How the leaders change when the weight goes just above `high`;
+    /// `None` when `high` is.
+    pub above: Option<Shift>,
+}
+
+/// How the set of leaders changes at the end of a stability interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shift {
+    /// The ids of the candidates that start to lead, best first.
+    pub enter: Vec<String>,
+    /// The ids of the leaders that stop leading, best first.
+    pub leave: Vec<String>,
+}
+
+impl Criteria {
+    /// For each criterion's weight, in [`Criterion::ALL`] order, the range
+    /// over which the set of leaders of `portfolio` stays the same with the
+    /// other weights fixed, and which candidates enter and leave at each end.
+    ///
+    /// Exact, in closed form: totals are weighted sums, so every comparison
+    /// the plan makes is the sign of a line in the moving weight. Takes
+    /// `O(7 k N)` time for `k` leaders and `N` candidates.
+    #[must_use]
+    pub fn stability(&self, portfolio: &Portfolio) -> Vec<Stability> {
+        stability(self, portfolio)
+    }
+}
+
+/// The stability interval of each criterion's weight, in
+/// [`Criterion::ALL`] order.
+fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
+    let leaders: Vec<&Candidate> = criteria
+        .choose_leaders(portfolio)
+        .into_iter()
+        .map(|ranked| ranked.candidate)
+        .collect();
+    // Candidates below a criterion's `min` never lead, whatever the weights.
+    let field: Vec<Entry<'_>> = portfolio
+        .candidates()
+        .iter()
+        .filter_map(|candidate| {
+            let scores = criteria.assess(&candidate.evidence).scores;
+            let may_lead = scores.iter().all(|(criterion, score)| {
+                criteria
+                    .min(criterion)
+                    .is_none_or(|min| at_least(score, min))
+            });
+            may_lead.then(|| Entry {
+                candidate,
+                scores: scores.to_array(),
+                leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
+            })
+        })
+        .collect();
+    Criterion::ALL
+        .iter()
+        .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders))
+        .collect()
+}
+
+/// A candidate that may lead, with its scores.
+struct Entry<'a> {
+    candidate: &'a Candidate,
+    scores: [f64; 7],
+    leads: bool,
+}
+
+/// One criterion's weight as the variable `t`, the others fixed.
+struct Axis {
+    criterion: Criterion,
+    index: usize,
+    /// The configured weight.
+    weight: f64,
+    /// The sum of the other weights.
+    rest: f64,
+    weights: [f64; 7],
+    min_score: f64,
+    leaders: usize,
+}
+
+/// `a + b t`.
+#[derive(Clone, Copy)]
+struct Linear {
+    a: f64,
+    b: f64,
+}
+
+impl Linear {
+    fn minus(self, other: Linear) -> Linear {
+        Linear {
+            a: self.a - other.a,
+            b: self.b - other.b,
+        }
+    }
+
+    /// Where the line is above 0 (or at 0, unless `strict`), as an interval
+    /// whose ends may be open or closed: sets of one point do not matter.
+    fn above_zero(self, strict: bool) -> Option<Span> {
+        if self.b > 0.0 {
+            Some(Span(-self.a / self.b, f64::INFINITY))
+        } else if self.b < 0.0 {
+            Some(Span(f64::NEG_INFINITY, -self.a / self.b))
+        } else if self.a > 0.0 || (!strict && self.a == 0.0) {
+            Some(Span(f64::NEG_INFINITY, f64::INFINITY))
+        } else {
+            None
+        }
+    }
+
+    fn below_zero(self) -> Option<Span> {
+        Linear {
+            a: -self.a,
+            b: -self.b,
+        }
+        .above_zero(true)
+    }
+}
+
+/// An interval of weights.
+#[derive(Clone, Copy)]
+struct Span(f64, f64);
+
+impl Span {
+    fn and(self, other: Option<Span>) -> Option<Span> {
+        let other = other?;
+        Some(Span(self.0.max(other.0), self.1.min(other.1)))
+    }
+}
+
+impl Axis {
+    fn new(criteria: &Criteria, criterion: Criterion) -> Self {
+        let index = criterion.index();
+        let weights = criteria.weights;
+        let rest = weights
+            .iter()
+            .enumerate()
+            .filter(|&(c, _)| c != index)
+            .map(|(_, w)| w)
+            .sum();
+        Axis {
+            criterion,
+            index,
+            weight: criteria.weight(criterion),
+            rest,
+            weights,
+            min_score: criteria.min_score,
+            leaders: criteria.leaders,
+        }
+    }
+
+    /// A candidate's total times `rest + t`.
+    fn numerator(&self, scores: &[f64; 7]) -> Linear {
+        let mut a = 0.0;
+        let mut b = 0.0;
+        for (c, (w, s)) in self.weights.iter().zip(scores).enumerate() {
+            if c == self.index {
+                b = *s;
+            } else {
+                a += w * s;
+            }
+        }
+        Linear { a, b }
+    }
+
+    /// Its total less `min_score`, times `rest + t`: at least 0 exactly
+    /// when the total reaches `min_score`.
+    fn over_min(&self, scores: &[f64; 7]) -> Linear {
+        self.numerator(scores).minus(Linear {
+            a: self.min_score * self.rest,
+            b: self.min_score,
+        })
+    }
+
+    fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate]) -> Stability {
+        let t0 = self.weight;
+        let mut low = 0.0_f64;
+        let mut high = f64::INFINITY;
+        let mut fail = |span: Option<Span>| {
+            // Only the part at weights of 0 or more, and of some length.
+            let Some(Span(start, end)) = span.map(|s| Span(s.0.max(0.0), s.1)) else {
+                return;
+            };
+            if end <= start {
+                return;
+            }
+            if end <= t0 {
+                low = low.max(end);
+            } else if start >= t0 {
+                high = high.min(start);
+            } else if t0 - start < end - t0 {
+                // Around `t0` only by rounding, or by a tie the ids broke.
+                high = high.min(t0);
+            } else {
+                low = low.max(t0);
+            }
+        };
+        let full = leaders.len() >= self.leaders;
+        let leading: Vec<Linear> = field
+            .iter()
+            .filter(|e| e.leads)
+            .map(|leader| {
+                fail(self.over_min(&leader.scores).below_zero());
+                self.numerator(&leader.scores)
+            })
+            .collect();
+        for other in field.iter().filter(|e| !e.leads) {
+            let Some(eligible) = self.over_min(&other.scores).above_zero(false) else {
+                continue;
+            };
+            if !full {
+                fail(Some(eligible));
+                continue;
+            }
+            let numerator = self.numerator(&other.scores);
+            for &leader in &leading {
+                fail(eligible.and(numerator.minus(leader).above_zero(true)));
+            }
+        }
+        let shift = |at: f64, up: bool| self.shift(field, leaders, at, up);
+        Stability {
+            criterion: self.criterion,
+            weight: t0,
+            low,
+            high: high.is_finite().then_some(high),
+            below: (low > 0.0).then(|| shift(low, false)),
+            above: high.is_finite().then(|| shift(high, true)),
+        }
+    }
+
+    /// How the leaders differ from `leaders` just past the weight `at`,
+    /// above it when `up`, below it otherwise.
+    ///
+    /// Totals equal at `at` on the 1e-9 grid part the way their slopes say:
+    /// the score on this criterion, the higher first going up.
+    fn shift(&self, field: &[Entry<'_>], leaders: &[&Candidate], at: f64, up: bool) -> Shift {
+        let sum = self.rest + at;
+        let direction = if up { 1.0 } else { -1.0 };
+        let min_score = grid(self.min_score);
+        let mut past: Vec<(i64, f64, &Candidate)> = field
+            .iter()
+            .filter_map(|e| {
+                let line = self.numerator(&e.scores);
+                let total = grid(((line.a + at * line.b) / sum).clamp(0.0, 1.0));
+                let slope = direction * line.b;
+                let eligible = total > min_score
+                    || (total == min_score && slope >= direction * self.min_score);
+                eligible.then_some((total, slope, e.candidate))
+            })
+            .collect();
+        past.sort_unstable_by(|x, y| {
+            Reverse(x.0)
+                .cmp(&Reverse(y.0))
+                .then_with(|| y.1.total_cmp(&x.1))
+                .then_with(|| x.2.id.cmp(&y.2.id))
+        });
+        let new: Vec<&Candidate> = past
+            .iter()
+            .take(self.leaders)
+            .map(|&(_, _, c)| c)
+            .collect();
+        let ids = |from: &[&Candidate], not_in: &[&Candidate]| {
+            from.iter()
+                .filter(|c| !not_in.iter().any(|n| std::ptr::eq(*n, **c)))
+                .map(|c| c.id.clone())
+                .collect()
+        };
+        Shift {
+            enter: ids(&new, leaders),
+            leave: ids(leaders, &new),
+        }
+    }
+}
