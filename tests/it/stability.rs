@@ -1,0 +1,292 @@
+//! Weight-stability intervals: exact ends on hand-made portfolios, and laws
+//! checked by re-planning at weights inside and just past each interval.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use spearhead::{
+    BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
+    Portfolio, Shift, SponsorLevel, Visibility,
+};
+
+use crate::support::{ideal, portfolio};
+
+fn leaders(criteria: &Criteria, portfolio: &Portfolio) -> BTreeSet<String> {
+    criteria.plan(portfolio).leaders.into_iter().collect()
+}
+
+fn shift(enter: &[&str], leave: &[&str]) -> Option<Shift> {
+    let owned = |ids: &[&str]| ids.iter().map(|&id| id.to_owned()).collect();
+    Some(Shift {
+        enter: owned(enter),
+        leave: owned(leave),
+    })
+}
+
+#[test]
+fn weighting_sponsorship_more_lets_the_better_sponsored_candidate_lead() {
+    // `seen` leads on visibility (weighted 2), `backed` is better sponsored.
+    let criteria: Criteria = "[selection]\nleaders = 1\nmin_score = 0\n[visibility]\nweight = 2"
+        .parse()
+        .unwrap();
+    let portfolio = portfolio([
+        (
+            "seen",
+            Evidence {
+                sponsor_motivation: Motivation::Moderate,
+                ..ideal()
+            },
+        ),
+        (
+            "backed",
+            Evidence {
+                visibility: Visibility::Moderate,
+                ..ideal()
+            },
+        ),
+    ]);
+    assert_eq!(criteria.plan(&portfolio).leaders, ["seen"]);
+    let stability = criteria.stability(&portfolio);
+    assert_eq!(stability.len(), 7);
+    let of = |criterion: Criterion| {
+        stability
+            .iter()
+            .find(|s| s.criterion == criterion)
+            .unwrap()
+            .clone()
+    };
+
+    // seen: 7 + 0.5 t, backed: 6 + t; backed leads above t = 2.
+    let sponsorship = of(Criterion::Sponsorship);
+    assert_eq!(sponsorship.weight, 1.0);
+    assert_eq!((sponsorship.low, sponsorship.high), (0.0, Some(2.0)));
+    assert_eq!(sponsorship.below, None);
+    assert_eq!(sponsorship.above, shift(&["backed"], &["seen"]));
+
+    // seen: 5.5 + t, backed: 6 + 0.5 t; backed leads below t = 1.
+    let visibility = of(Criterion::Visibility);
+    assert_eq!(visibility.weight, 2.0);
+    assert_eq!((visibility.low, visibility.high), (1.0, None));
+    assert_eq!(visibility.below, shift(&["backed"], &["seen"]));
+    assert_eq!(visibility.above, None);
+
+    // Equal scores elsewhere: no other weight changes the leader.
+    for criterion in [Criterion::Duration, Criterion::Phase, Criterion::Lead] {
+        let s = of(criterion);
+        assert_eq!(
+            (s.low, s.high, &s.below, &s.above),
+            (0.0, None, &None, &None)
+        );
+    }
+}
+
+#[test]
+fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
+    let criteria: Criteria = "[selection]\nleaders = 1\nmin_score = 0.9".parse().unwrap();
+    // 24 months scores (36 - 24) / 18 = 2/3 on the shipped window; the
+    // total (6 + 2t/3) / (6 + t) reaches 0.9 while t <= 18/7.
+    let long = Evidence {
+        duration: Months::new(24.0).unwrap(),
+        ..ideal()
+    };
+    let portfolio = portfolio([("long", long)]);
+    let duration = criteria.stability(&portfolio)[0].clone();
+    assert_eq!(duration.criterion, Criterion::Duration);
+    let high = duration.high.unwrap();
+    assert!((high - 18.0 / 7.0).abs() < 1e-12, "{high}");
+    assert_eq!(duration.above, shift(&[], &["long"]));
+    let just_past = criteria
+        .with_weight(Criterion::Duration, high + 1e-6)
+        .unwrap();
+    assert!(just_past.plan(&portfolio).leaders.is_empty());
+}
+
+#[test]
+fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
+    // The total (6 + 2t/3) / (6 + t) falls short of 0.96 until t <= 9/11.
+    let criteria: Criteria = "[selection]\nleaders = 1\nmin_score = 0.96"
+        .parse()
+        .unwrap();
+    let long = Evidence {
+        duration: Months::new(24.0).unwrap(),
+        ..ideal()
+    };
+    let portfolio = portfolio([("long", long)]);
+    assert!(criteria.plan(&portfolio).leaders.is_empty());
+    let duration = criteria.stability(&portfolio)[0].clone();
+    assert!(
+        (duration.low - 9.0 / 11.0).abs() < 1e-12,
+        "{}",
+        duration.low
+    );
+    assert_eq!(duration.high, None);
+    assert_eq!(duration.below, shift(&["long"], &[]));
+}
+
+/// Scales on a grid of 1/16 and whole months on a window of quarter marks:
+/// every end of an interval is then a fraction with a small denominator, so
+/// ends are far apart compared with the steps the laws take past them.
+fn coarse_criteria(weights: [u8; 7], leaders: usize, min_score: f64) -> Criteria {
+    let [
+        duration,
+        visibility,
+        tangibility,
+        phase,
+        bottom_line,
+        lead,
+        sponsorship,
+    ] = weights;
+    format!(
+        "[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n\
+         [duration]\nweight = {duration}\nfull = [12, 18]\nzero = [8, 22]\n\
+         [visibility]\nweight = {visibility}\n\
+         [tangibility]\nweight = {tangibility}\n\
+         scores = {{ technology = 1.0, process = 0.75, cultural = 0.0 }}\n\
+         [phase]\nweight = {phase}\nscores = {{ diagnosis = 0.25, design = 1.0, \
+         development = 0.75, implementation = 0.5, sustainment = 0.125 }}\n\
+         remedial = 0.25\nmin = 0.25\n\
+         [bottom_line]\nweight = {bottom_line}\n\
+         scores = {{ direct = 1.0, indirect = 0.375, none = 0.0 }}\n\
+         [lead]\nweight = {lead}\n\
+         scores = {{ unproven = 0.125, experienced = 0.75, credible = 1.0 }}\n\
+         [sponsorship]\nweight = {sponsorship}\n\
+         motivation = {{ weak = 0.25, moderate = 0.5, strong = 1.0 }}\n\
+         level = {{ executive = 0.5, managing_director = 1.0, director = 1.0, manager = 0.75 }}\n\
+         min = 0.25\n"
+    )
+    .parse()
+    .unwrap()
+}
+
+fn coarse_evidence() -> impl Strategy<Value = Evidence> {
+    (
+        (
+            1u8..=30,
+            select(Visibility::ALL),
+            select(Change::ALL),
+            select(Phase::ALL),
+        ),
+        (
+            prop::bool::weighted(0.2),
+            select(BottomLine::ALL),
+            select(Lead::ALL),
+            select(SponsorLevel::ALL),
+            select(Motivation::ALL),
+        ),
+    )
+        .prop_map(
+            |(
+                (months, visibility, change, phase),
+                (remedial, bottom_line, lead, sponsor_level, sponsor_motivation),
+            )| Evidence {
+                duration: Months::new(f64::from(months)).unwrap(),
+                visibility,
+                change,
+                phase,
+                remedial,
+                bottom_line,
+                lead,
+                sponsor_level,
+                sponsor_motivation,
+            },
+        )
+}
+
+fn coarse_case() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    (
+        prop::array::uniform7(0u8..=8),
+        1usize..=3,
+        select(&[0.0, 0.25, 0.5, 0.625][..]),
+        prop::collection::vec(coarse_evidence(), 1..12),
+    )
+        .prop_filter("weights not all 0", |(w, ..)| w.iter().any(|&w| w > 0))
+        .prop_map(|(weights, leaders, min_score, evidence)| {
+            let candidates = evidence
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| Candidate::new(format!("c{:02}", (i * 7) % 12), e))
+                .collect();
+            (coarse_criteria(weights, leaders, min_score), candidates)
+        })
+}
+
+/// The leaders with `criterion` weighted `weight`; `None` when that weight
+/// would make every weight 0.
+fn leaders_at(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    criterion: Criterion,
+    weight: f64,
+) -> Option<BTreeSet<String>> {
+    let moved = criteria.clone().with_weight(criterion, weight).ok()?;
+    Some(leaders(&moved, portfolio))
+}
+
+/// The leaders after `shift`.
+fn shifted(leaders: &BTreeSet<String>, shift: &Shift) -> BTreeSet<String> {
+    leaders
+        .iter()
+        .filter(|id| !shift.leave.contains(id))
+        .chain(&shift.enter)
+        .cloned()
+        .collect()
+}
+
+/// Far smaller than the distance between two ends of intervals on the
+/// coarse scales, far larger than the ranking's 1e-9 grid.
+const STEP: f64 = 1e-3;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn inside_an_interval_the_leaders_stay_and_just_past_an_end_they_change(
+        (criteria, candidates) in coarse_case(),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let now = leaders(&criteria, &portfolio);
+        for s in criteria.stability(&portfolio) {
+            let c = s.criterion;
+            prop_assert!(s.low <= s.weight, "{s:?}");
+            prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
+            let high = s.high.unwrap_or(s.weight + 100.0);
+            let inside = [
+                s.low + (s.weight - s.low) / 2.0,
+                s.weight,
+                s.weight + (high - s.weight) / 2.0,
+                (s.low + STEP).min(s.weight),
+                (high - STEP).max(s.weight),
+            ];
+            for weight in inside {
+                if let Some(there) = leaders_at(&criteria, &portfolio, c, weight) {
+                    prop_assert_eq!(&there, &now, "{} at {} in {:?}", c, weight, s);
+                }
+            }
+            if s.high.is_none() {
+                let far = leaders_at(&criteria, &portfolio, c, 1e6).unwrap();
+                prop_assert_eq!(&far, &now, "{} at 1e6 in {:?}", c, s);
+            }
+            for (end, shift, past) in [
+                (s.high, &s.above, s.high.map(|h| h + STEP)),
+                (Some(s.low).filter(|&l| l > 0.0), &s.below, Some(s.low - STEP)),
+            ] {
+                prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
+                let (Some(shift), Some(past)) = (shift, past) else {
+                    continue;
+                };
+                let there = leaders_at(&criteria, &portfolio, c, past).unwrap();
+                prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
+                prop_assert_eq!(&there, &shifted(&now, shift), "{} at {} in {:?}", c, past, s);
+            }
+        }
+    }
+
+    #[test]
+    fn stability_ignores_input_order((criteria, candidates) in coarse_case()) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        prop_assert_eq!(criteria.stability(&forward), criteria.stability(&backward));
+    }
+}
