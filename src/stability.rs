@@ -13,14 +13,12 @@
 //! eligible). Each way to fail holds on an interval of `t`; the stable
 //! interval is the gap between them around the configured weight.
 
-use std::cmp::Reverse;
-
 use serde::Serialize;
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level};
-use crate::rank::{at_least, grid};
+use crate::rank::at_least;
 
 /// How far one criterion's weight can move, the other weights fixed, with
 /// the same set of leaders.
@@ -97,6 +95,10 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders))
         .collect()
 }
+
+/// Totals closer than this at the end of an interval are equal there: far
+/// above the rounding of a total, far below the ranking's 1e-9 grid.
+const TIE: f64 = 1e-12;
 
 /// A candidate that may lead, with its scores.
 struct Entry<'a> {
@@ -270,34 +272,40 @@ impl Axis {
     /// How the leaders differ from `leaders` just past the weight `at`,
     /// above it when `up`, below it otherwise.
     ///
-    /// Totals equal at `at` on the 1e-9 grid part the way their slopes say:
-    /// the score on this criterion, the higher first going up.
+    /// Totals equal at `at` (up to [`TIE`]) part the way their slopes say:
+    /// the score on this criterion, the higher first going up. Not on the
+    /// ranking's 1e-9 grid: the totals of two candidates that cross at `at`
+    /// are equal there, and may round to either side of a grid point.
     fn shift(&self, field: &[Entry<'_>], leaders: &[&Candidate], at: f64, up: bool) -> Shift {
         let sum = self.rest + at;
         let direction = if up { 1.0 } else { -1.0 };
-        let min_score = grid(self.min_score);
-        let mut past: Vec<(i64, f64, &Candidate)> = field
+        let mut past: Vec<(f64, f64, &Candidate)> = field
             .iter()
             .filter_map(|e| {
                 let line = self.numerator(&e.scores);
-                let total = grid(((line.a + at * line.b) / sum).clamp(0.0, 1.0));
+                let total = (line.a + at * line.b) / sum;
                 let slope = direction * line.b;
-                let eligible = total > min_score
-                    || (total == min_score && slope >= direction * self.min_score);
+                let eligible = if (total - self.min_score).abs() <= TIE {
+                    slope >= direction * self.min_score
+                } else {
+                    total > self.min_score
+                };
                 eligible.then_some((total, slope, e.candidate))
             })
             .collect();
-        past.sort_unstable_by(|x, y| {
-            Reverse(x.0)
-                .cmp(&Reverse(y.0))
-                .then_with(|| y.1.total_cmp(&x.1))
-                .then_with(|| x.2.id.cmp(&y.2.id))
-        });
-        let new: Vec<&Candidate> = past
-            .iter()
-            .take(self.leaders)
-            .map(|&(_, _, c)| c)
-            .collect();
+        past.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.2.id.cmp(&y.2.id)));
+        // Runs of totals within `TIE` of the run's first: ties at `at`.
+        let mut start = 0;
+        while let Some(&(first, ..)) = past.get(start) {
+            let run = past.get(start..).map_or(0, |rest| {
+                rest.iter().take_while(|x| first - x.0 <= TIE).count()
+            });
+            if let Some(tied) = past.get_mut(start..start + run) {
+                tied.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.2.id.cmp(&y.2.id)));
+            }
+            start += run.max(1);
+        }
+        let new: Vec<&Candidate> = past.iter().take(self.leaders).map(|&(_, _, c)| c).collect();
         let ids = |from: &[&Candidate], not_in: &[&Candidate]| {
             from.iter()
                 .filter(|c| !not_in.iter().any(|n| std::ptr::eq(*n, **c)))

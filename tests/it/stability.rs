@@ -17,12 +17,12 @@ fn leaders(criteria: &Criteria, portfolio: &Portfolio) -> BTreeSet<String> {
     criteria.plan(portfolio).leaders.into_iter().collect()
 }
 
-fn shift(enter: &[&str], leave: &[&str]) -> Option<Shift> {
+fn shift(enter: &[&str], leave: &[&str]) -> Shift {
     let owned = |ids: &[&str]| ids.iter().map(|&id| id.to_owned()).collect();
-    Some(Shift {
+    Shift {
         enter: owned(enter),
         leave: owned(leave),
-    })
+    }
 }
 
 #[test]
@@ -63,13 +63,13 @@ fn weighting_sponsorship_more_lets_the_better_sponsored_candidate_lead() {
     assert_eq!(sponsorship.weight, 1.0);
     assert_eq!((sponsorship.low, sponsorship.high), (0.0, Some(2.0)));
     assert_eq!(sponsorship.below, None);
-    assert_eq!(sponsorship.above, shift(&["backed"], &["seen"]));
+    assert_eq!(sponsorship.above, Some(shift(&["backed"], &["seen"])));
 
     // seen: 5.5 + t, backed: 6 + 0.5 t; backed leads below t = 1.
     let visibility = of(Criterion::Visibility);
     assert_eq!(visibility.weight, 2.0);
     assert_eq!((visibility.low, visibility.high), (1.0, None));
-    assert_eq!(visibility.below, shift(&["backed"], &["seen"]));
+    assert_eq!(visibility.below, Some(shift(&["backed"], &["seen"])));
     assert_eq!(visibility.above, None);
 
     // Equal scores elsewhere: no other weight changes the leader.
@@ -96,7 +96,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
     assert_eq!(duration.criterion, Criterion::Duration);
     let high = duration.high.unwrap();
     assert!((high - 18.0 / 7.0).abs() < 1e-12, "{high}");
-    assert_eq!(duration.above, shift(&[], &["long"]));
+    assert_eq!(duration.above, Some(shift(&[], &["long"])));
     let just_past = criteria
         .with_weight(Criterion::Duration, high + 1e-6)
         .unwrap();
@@ -122,7 +122,7 @@ fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
         duration.low
     );
     assert_eq!(duration.high, None);
-    assert_eq!(duration.below, shift(&["long"], &[]));
+    assert_eq!(duration.below, Some(shift(&["long"], &[])));
 }
 
 /// Scales on a grid of 1/16 and whole months on a window of quarter marks:
