@@ -1,27 +1,29 @@
 //! Rank a portfolio of candidate projects and plan the push.
 //!
 //! ```text
-//! cargo run --example rank -- [--criteria FILE] [PORTFOLIO] [--json]
+//! cargo run --example rank -- [--criteria FILE] [PORTFOLIO] [--json] [--robustness]
 //! ```
 //!
 //! With no portfolio it ranks `examples/portfolio.toml`; with no criteria
-//! file it uses the shipped defaults. Bad input: exit code 2, the error on
-//! stderr.
+//! file it uses the shipped defaults. `--robustness` adds how sure the
+//! choice of leaders is: each weight's stability interval. Bad input: exit
+//! code 2, the error on stderr.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use spearhead::{Criteria, Criterion, Limits, Plan, Portfolio, Role};
+use spearhead::{Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift, Stability};
 
 const SAMPLE: &str = include_str!("portfolio.toml");
-const USAGE: &str = "usage: rank [--criteria FILE] [PORTFOLIO] [--json]";
+const USAGE: &str = "usage: rank [--criteria FILE] [PORTFOLIO] [--json] [--robustness]";
 
 struct Args {
     criteria: Option<PathBuf>,
     portfolio: Option<PathBuf>,
     json: bool,
+    robustness: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -29,11 +31,13 @@ fn parse_args() -> Result<Args, String> {
         criteria: None,
         portfolio: None,
         json: false,
+        robustness: false,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
         match arg.to_str() {
             Some("--json") => args.json = true,
+            Some("--robustness") => args.robustness = true,
             Some("--criteria") => {
                 let file = it.next().ok_or("--criteria needs a FILE")?;
                 args.criteria = Some(file.into());
@@ -75,13 +79,92 @@ fn run() -> Result<String, String> {
         None => Portfolio::from_toml(SAMPLE).map_err(|e| e.to_string())?,
     };
     let plan = criteria.plan(&portfolio);
+    let robustness = args.robustness.then(|| Robustness {
+        stability: criteria.stability(&portfolio),
+    });
     if args.json {
-        serde_json::to_string_pretty(&plan)
+        let output = Output {
+            plan: &plan,
+            robustness,
+        };
+        serde_json::to_string_pretty(&output)
             .map(|json| json + "\n")
             .map_err(|e| e.to_string())
     } else {
-        Ok(table(&criteria, &portfolio, &plan))
+        let mut out = table(&criteria, &portfolio, &plan);
+        if let Some(robustness) = robustness {
+            out.push_str(&robustness.table());
+        }
+        Ok(out)
     }
+}
+
+/// The JSON output: the plan's keys, then `robustness` when asked for.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    #[serde(flatten)]
+    plan: &'a Plan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robustness: Option<Robustness>,
+}
+
+/// How sure the choice of leaders is.
+#[derive(serde::Serialize)]
+struct Robustness {
+    stability: Vec<Stability>,
+}
+
+impl Robustness {
+    fn table(&self) -> String {
+        let mut out = String::from(
+            "\nRobustness: how far each weight can move, the others fixed, with the same leaders\n",
+        );
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>7}  {:<18} past the ends",
+            "criterion", "weight", "same leaders for"
+        );
+        for s in &self.stability {
+            let range = match s.high {
+                Some(high) => format!("{} to {}", number(s.low), number(high)),
+                None => format!("{} and up", number(s.low)),
+            };
+            let mut ends = Vec::new();
+            if let Some(below) = &s.below {
+                ends.push(format!("below: {}", shift(below)));
+            }
+            if let Some(above) = &s.above {
+                ends.push(format!("above: {}", shift(above)));
+            }
+            if ends.is_empty() {
+                ends.push("no weight changes the leaders".to_owned());
+            }
+            let _ = writeln!(
+                out,
+                "  {:<12} {:>7}  {:<18} {}",
+                s.criterion.as_str(),
+                number(s.weight),
+                range,
+                ends.join("; ")
+            );
+        }
+        out
+    }
+}
+
+/// `x` with at most 3 decimals, without trailing zeros.
+fn number(x: f64) -> String {
+    let text = format!("{x:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0" } else { text }.to_owned()
+}
+
+/// "a in, b out".
+fn shift(shift: &Shift) -> String {
+    let moves: Vec<String> = (shift.enter.iter().map(|id| format!("{id} in")))
+        .chain(shift.leave.iter().map(|id| format!("{id} out")))
+        .collect();
+    moves.join(", ")
 }
 
 /// The plan as a readable table, the leaders' breakdowns, and the pull.

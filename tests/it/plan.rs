@@ -286,3 +286,37 @@ fn the_example_reads_files_and_fails_with_code_2() {
     assert_eq!(json["leaders"], serde_json::json!(["crm-rollout"]));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_example_reports_robustness_as_a_table_and_as_json() {
+    let out = rank_example().arg("--robustness").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "  duration           1  0 to 5.4           above: field-service-app in, warehouse-scanning out\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  bottom_line        1  0.185 and up       below: field-service-app in, warehouse-scanning out\n"),
+        "{text}"
+    );
+
+    let out = rank_example()
+        .args(["--robustness", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sample = Portfolio::from_toml(include_str!("../../examples/portfolio.toml")).unwrap();
+    let criteria = Criteria::default();
+    assert_eq!(
+        json["robustness"]["stability"],
+        serde_json::to_value(criteria.stability(&sample)).unwrap()
+    );
+    // The plan's keys come first, in their usual order.
+    assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
+    assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
+}
