@@ -100,6 +100,10 @@ fn benches(c: &mut Criterion) {
         group.bench_function("rank", |b| {
             b.iter(|| black_box(&criteria).rank(black_box(&portfolio)));
         });
+        // The full ranking as indices: the order alone, 8 bytes a candidate.
+        group.bench_function("rank_indices", |b| {
+            b.iter(|| black_box(&criteria).rank_indices(black_box(&portfolio)));
+        });
         group.bench_function("plan", |b| {
             b.iter(|| black_box(&criteria).plan(black_box(&portfolio)));
         });

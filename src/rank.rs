@@ -154,20 +154,10 @@ impl Criteria {
     /// (equal to 1e-9) broken by id. The order of the portfolio never shows.
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let order = portfolio.id_order();
-        if order.evidence.len() >= 1 << PLACE_BITS {
+        let Some(keys) = self.sorted_keys(portfolio) else {
             return self.rank_by_comparing(portfolio);
-        }
-        // Sorting one integer per candidate is several times faster than
-        // sorting the candidates; scoring again in the final order is cheaper
-        // than keeping every assessment.
-        let mut keys: Vec<u64> = order
-            .evidence
-            .iter()
-            .enumerate()
-            .map(|(place, evidence)| Key::new(self.assess(evidence).total, place).packed())
-            .collect();
-        keys.sort_unstable();
+        };
+        let order = portfolio.id_order();
         let mut ranking = Vec::with_capacity(keys.len());
         // The places are in no useful order: copying a batch of candidates
         // out first, then scoring it, keeps many memory reads in flight.
@@ -185,6 +175,41 @@ impl Criteria {
         ranking
     }
 
+    /// The ranking as indices into [`Portfolio::candidates`], best first:
+    /// the order of [`Criteria::rank`] without an assessment per candidate.
+    ///
+    /// For callers that need only the order, or page through it and assess
+    /// the few they show: 8 bytes a candidate instead of a [`Ranked`].
+    #[must_use]
+    pub fn rank_indices(&self, portfolio: &Portfolio) -> Vec<usize> {
+        let Some(keys) = self.sorted_keys(portfolio) else {
+            return self.indices_by_comparing(portfolio);
+        };
+        let order = portfolio.id_order();
+        keys.iter()
+            .filter_map(|&key| order.index.get(Key::place_of(key)).copied())
+            .collect()
+    }
+
+    /// Every candidate's packed key, sorted: the ranking by place in id
+    /// order. `None` for a portfolio too large to pack a key in 64 bits.
+    fn sorted_keys(&self, portfolio: &Portfolio) -> Option<Vec<u64>> {
+        let order = portfolio.id_order();
+        if order.evidence.len() >= 1 << PLACE_BITS {
+            return None;
+        }
+        // Sorting one integer per candidate is several times faster than
+        // sorting the candidates.
+        let mut keys: Vec<u64> = order
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(place, evidence)| Key::new(self.assess(evidence).total, place).packed())
+            .collect();
+        keys.sort_unstable();
+        Some(keys)
+    }
+
     /// [`Criteria::rank`] by comparing candidates: the definition of the
     /// order, for portfolios too large to pack a key in 64 bits.
     fn rank_by_comparing<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
@@ -198,6 +223,17 @@ impl Criteria {
             .collect();
         ranking.sort_unstable_by(Ranked::order);
         ranking
+    }
+
+    /// [`Criteria::rank_indices`] by comparing candidates.
+    fn indices_by_comparing(&self, portfolio: &Portfolio) -> Vec<usize> {
+        // A candidate's index is its offset in the candidates' slice.
+        let base = portfolio.candidates().as_ptr().addr();
+        let size = size_of::<Candidate>().max(1);
+        self.rank_by_comparing(portfolio)
+            .iter()
+            .map(|r| (std::ptr::from_ref(r.candidate).addr() - base) / size)
+            .collect()
     }
 
     /// The candidate at `place` in id order, with its assessment.
@@ -311,6 +347,25 @@ mod tests {
                 .windows(2)
                 .any(|w| grid(w[0].assessment.total) == grid(w[1].assessment.total))
         );
+    }
+
+    #[test]
+    fn rank_indices_are_the_ranking_in_every_path() {
+        let criteria = Criteria::default();
+        let portfolio = portfolio();
+        let expected: Vec<usize> = criteria
+            .rank(&portfolio)
+            .iter()
+            .map(|r| {
+                portfolio
+                    .candidates()
+                    .iter()
+                    .position(|c| c.id == r.candidate.id)
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(criteria.rank_indices(&portfolio), expected);
+        assert_eq!(criteria.indices_by_comparing(&portfolio), expected);
     }
 
     #[test]
