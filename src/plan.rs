@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::candidate::Portfolio;
+use crate::counterfactual::{self, Counterfactual};
 use crate::criteria::Criteria;
 use crate::criterion::Criterion;
 use crate::rank::{Ranked, at_least};
@@ -186,5 +187,20 @@ impl Criteria {
             )
             .collect();
         Plan { leaders, ranking }
+    }
+
+    /// Every candidate of `portfolio` in ranking order, with the smallest
+    /// single edit of its evidence that would flip its role in
+    /// [`Criteria::plan`]: make a follower lead, or unseat a leader.
+    ///
+    /// An edit sets one [`Field`](crate::Field) to another value: another level, `remedial`
+    /// toggled, or another whole number of months from 1 to the first at or
+    /// past the duration's zero window (at most 1200). The smallest moves the
+    /// total least on the 1e-9 grid; ties go to the field first in
+    /// [`Field::ALL`](crate::Field::ALL), then to the value that moves least (months, or levels
+    /// along the level's `ALL`), then to the lower value.
+    #[must_use]
+    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Vec<Counterfactual> {
+        counterfactual::counterfactuals(self, portfolio)
     }
 }
