@@ -109,6 +109,29 @@ levels! {
         Sponsorship => "sponsorship",
     }
 
+    /// One field of a candidate's [`Evidence`](crate::Evidence), named as the
+    /// portfolio file names it; [`Field::criterion`] is what it counts for.
+    Field, "evidence field" {
+        /// `duration_months` (criterion 1).
+        DurationMonths => "duration_months",
+        /// `visibility` (criterion 2).
+        Visibility => "visibility",
+        /// `change` (criterion 3).
+        Change => "change",
+        /// `phase` (criterion 4).
+        Phase => "phase",
+        /// `remedial` (criterion 4).
+        Remedial => "remedial",
+        /// `bottom_line` (criterion 5).
+        BottomLine => "bottom_line",
+        /// `lead` (criterion 6).
+        Lead => "lead",
+        /// `sponsor_level` (criterion 7).
+        SponsorLevel => "sponsor_level",
+        /// `sponsor_motivation` (criterion 7).
+        SponsorMotivation => "sponsor_motivation",
+    }
+
     /// How visible a project is (criterion 2).
     Visibility, "visibility level" {
         /// Few outside the project will notice it.
@@ -183,5 +206,21 @@ levels! {
         Moderate => "moderate",
         /// Drives the change.
         Strong => "strong",
+    }
+}
+
+impl Field {
+    /// The criterion this field counts for.
+    #[must_use]
+    pub const fn criterion(self) -> Criterion {
+        match self {
+            Field::DurationMonths => Criterion::Duration,
+            Field::Visibility => Criterion::Visibility,
+            Field::Change => Criterion::Tangibility,
+            Field::Phase | Field::Remedial => Criterion::Phase,
+            Field::BottomLine => Criterion::BottomLine,
+            Field::Lead => Criterion::Lead,
+            Field::SponsorLevel | Field::SponsorMotivation => Criterion::Sponsorship,
+        }
     }
 }

@@ -82,6 +82,7 @@
 pub struct ReadmeDoctests;
 
 mod candidate;
+mod counterfactual;
 mod criteria;
 mod criterion;
 mod error;
@@ -94,9 +95,10 @@ mod score;
 mod stability;
 
 pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
+pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Lead, Motivation, Phase, SponsorLevel, Visibility,
+    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, SponsorLevel, Visibility,
 };
 pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 pub use crate::limits::Limits;

@@ -142,7 +142,7 @@ const BATCH: usize = 64;
 impl Ranked<'_> {
     /// Better first: total descending on the 1e-9 grid, then id ascending,
     /// so the order of the input never shows.
-    fn order(&self, other: &Self) -> Ordering {
+    pub(crate) fn order(&self, other: &Self) -> Ordering {
         grid(other.assessment.total)
             .cmp(&grid(self.assessment.total))
             .then_with(|| self.candidate.id.cmp(&other.candidate.id))

@@ -10,6 +10,7 @@
 )]
 
 mod alloc;
+mod counterfactual;
 mod errors;
 mod fixtures;
 mod hostile;

@@ -1,0 +1,413 @@
+//! Counterfactuals: the smallest single change of evidence that makes a
+//! follower lead, or unseats a leader.
+//!
+//! One ranking pass finds the leaders. The others' leaders do not depend on
+//! a candidate's own evidence, so whether a changed candidate leads is one
+//! comparison: a follower leads once it is eligible and ranks above the
+//! worst leader; a leader stays while it is eligible and ranks above the
+//! best eligible follower. When fewer than `leaders` are eligible, being
+//! eligible is enough.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::candidate::{Evidence, Months, Portfolio};
+use crate::criteria::Criteria;
+use crate::criterion::{
+    BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+};
+use crate::plan::Role;
+use crate::rank::{Ranked, grid};
+
+/// The most months a duration is changed to: 100 years. Every whole month
+/// from 1 to the first at or past the zero window's upper end is tried, and
+/// no more than this many.
+pub(crate) const MAX_MONTHS: u32 = 1200;
+
+/// The value of one evidence field, as the portfolio file gives it.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// `duration_months`.
+    DurationMonths(Months),
+    /// `visibility`.
+    Visibility(Visibility),
+    /// `change`.
+    Change(Change),
+    /// `phase`.
+    Phase(Phase),
+    /// `remedial`.
+    Remedial(bool),
+    /// `bottom_line`.
+    BottomLine(BottomLine),
+    /// `lead`.
+    Lead(Lead),
+    /// `sponsor_level`.
+    SponsorLevel(SponsorLevel),
+    /// `sponsor_motivation`.
+    SponsorMotivation(Motivation),
+}
+
+impl Value {
+    /// The value of `field` in `evidence`.
+    #[must_use]
+    pub fn of(evidence: &Evidence, field: Field) -> Value {
+        match field {
+            Field::DurationMonths => Value::DurationMonths(evidence.duration),
+            Field::Visibility => Value::Visibility(evidence.visibility),
+            Field::Change => Value::Change(evidence.change),
+            Field::Phase => Value::Phase(evidence.phase),
+            Field::Remedial => Value::Remedial(evidence.remedial),
+            Field::BottomLine => Value::BottomLine(evidence.bottom_line),
+            Field::Lead => Value::Lead(evidence.lead),
+            Field::SponsorLevel => Value::SponsorLevel(evidence.sponsor_level),
+            Field::SponsorMotivation => Value::SponsorMotivation(evidence.sponsor_motivation),
+        }
+    }
+
+    /// The field this is a value of.
+    #[must_use]
+    pub fn field(self) -> Field {
+        match self {
+            Value::DurationMonths(_) => Field::DurationMonths,
+            Value::Visibility(_) => Field::Visibility,
+            Value::Change(_) => Field::Change,
+            Value::Phase(_) => Field::Phase,
+            Value::Remedial(_) => Field::Remedial,
+            Value::BottomLine(_) => Field::BottomLine,
+            Value::Lead(_) => Field::Lead,
+            Value::SponsorLevel(_) => Field::SponsorLevel,
+            Value::SponsorMotivation(_) => Field::SponsorMotivation,
+        }
+    }
+
+    /// `evidence` with its field set to this value.
+    #[must_use]
+    pub fn set(self, evidence: &Evidence) -> Evidence {
+        let mut out = *evidence;
+        match self {
+            Value::DurationMonths(months) => out.duration = months,
+            Value::Visibility(level) => out.visibility = level,
+            Value::Change(level) => out.change = level,
+            Value::Phase(level) => out.phase = level,
+            Value::Remedial(remedial) => out.remedial = remedial,
+            Value::BottomLine(level) => out.bottom_line = level,
+            Value::Lead(level) => out.lead = level,
+            Value::SponsorLevel(level) => out.sponsor_level = level,
+            Value::SponsorMotivation(level) => out.sponsor_motivation = level,
+        }
+        out
+    }
+
+    /// Where the value sits in its field's order: months, a level's position
+    /// in its `ALL`, or 0 for `false` and 1 for `true`.
+    fn position(self) -> f64 {
+        match self {
+            Value::DurationMonths(months) => months.get(),
+            Value::Visibility(level) => index(level),
+            Value::Change(level) => index(level),
+            Value::Phase(level) => index(level),
+            Value::Remedial(remedial) => f64::from(u8::from(remedial)),
+            Value::BottomLine(level) => index(level),
+            Value::Lead(level) => index(level),
+            Value::SponsorLevel(level) => index(level),
+            Value::SponsorMotivation(level) => index(level),
+        }
+    }
+}
+
+fn index<L: Level>(level: L) -> f64 {
+    level.index() as f64
+}
+
+impl fmt::Display for Value {
+    /// As the portfolio file writes it, without quotes: `24`, `strong`,
+    /// `true`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::DurationMonths(months) => months.fmt(f),
+            Value::Visibility(level) => level.fmt(f),
+            Value::Change(level) => level.fmt(f),
+            Value::Phase(level) => level.fmt(f),
+            Value::Remedial(remedial) => remedial.fmt(f),
+            Value::BottomLine(level) => level.fmt(f),
+            Value::Lead(level) => level.fmt(f),
+            Value::SponsorLevel(level) => level.fmt(f),
+            Value::SponsorMotivation(level) => level.fmt(f),
+        }
+    }
+}
+
+/// One evidence field set to another value: "`sponsor_motivation moderate
+/// -> strong`".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edit {
+    from: Value,
+    to: Value,
+}
+
+impl Edit {
+    /// The edit that sets `to`'s field of `evidence` to `to`.
+    #[must_use]
+    pub fn new(evidence: &Evidence, to: Value) -> Edit {
+        Edit {
+            from: Value::of(evidence, to.field()),
+            to,
+        }
+    }
+
+    /// The field it changes.
+    #[must_use]
+    pub fn field(&self) -> Field {
+        self.to.field()
+    }
+
+    /// The field's value before.
+    #[must_use]
+    pub fn from(&self) -> Value {
+        self.from
+    }
+
+    /// The field's value after.
+    #[must_use]
+    pub fn to(&self) -> Value {
+        self.to
+    }
+
+    /// `evidence` with the edit made.
+    #[must_use]
+    pub fn apply(&self, evidence: &Evidence) -> Evidence {
+        self.to.set(evidence)
+    }
+
+    /// How far the value moves: months, levels along the field's `ALL`, or
+    /// 1 for `remedial`.
+    fn distance(&self) -> f64 {
+        (self.to.position() - self.from.position()).abs()
+    }
+}
+
+impl fmt::Display for Edit {
+    /// "`duration_months 24 -> 18`".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} -> {}", self.field(), self.from, self.to)
+    }
+}
+
+impl Serialize for Edit {
+    /// `{"field": "duration_months", "from": 24.0, "to": 18.0}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Edit", 3)?;
+        out.serialize_field("field", &self.field())?;
+        out.serialize_field("from", &self.from)?;
+        out.serialize_field("to", &self.to)?;
+        out.end()
+    }
+}
+
+/// The edit that flips a candidate's role, and its total after the edit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flip {
+    /// The edit.
+    pub edit: Edit,
+    /// The candidate's total after it, in `[0, 1]`.
+    pub score: f64,
+}
+
+impl fmt::Display for Flip {
+    /// "`lead credible -> unproven (total 0.871)`".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (total {:.3})", self.edit, self.score)
+    }
+}
+
+impl Serialize for Flip {
+    /// `{"change": "lead credible -> unproven", "field": "lead", "from":
+    /// "credible", "to": "unproven", "score": 0.871}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Flip", 5)?;
+        out.serialize_field("change", &self.edit.to_string())?;
+        out.serialize_field("field", &self.edit.field())?;
+        out.serialize_field("from", &self.edit.from)?;
+        out.serialize_field("to", &self.edit.to)?;
+        out.serialize_field("score", &self.score)?;
+        out.end()
+    }
+}
+
+/// What the smallest single edit of a candidate's evidence would do: make a
+/// follower lead, or unseat a leader.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Counterfactual {
+    /// The candidate's rank, 1 for the best, as in the plan.
+    pub rank: usize,
+    /// The candidate's id.
+    pub id: String,
+    /// Its role now.
+    pub role: Role,
+    /// Its total now, in `[0, 1]`.
+    pub score: f64,
+    /// The smallest edit that gives it the other role; `None` when no
+    /// single edit does.
+    pub flip: Option<Flip>,
+}
+
+impl fmt::Display for Counterfactual {
+    /// "`visibility moderate -> high makes it lead (total 1.000)`", "`no
+    /// single change unseats it`".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.role {
+            Role::Lead => "unseats it",
+            Role::Pull => "makes it lead",
+        };
+        match &self.flip {
+            Some(flip) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.score),
+            None => write!(f, "no single change {what}"),
+        }
+    }
+}
+
+/// Every candidate of `portfolio` in ranking order, with the smallest edit
+/// that flips its role.
+pub(crate) fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
+    let ranking = criteria.rank(portfolio);
+    let mut roles = Vec::with_capacity(ranking.len());
+    let mut leaders = 0;
+    // The last leader, and the first eligible candidate that does not lead.
+    let mut worst_leader = None;
+    let mut best_follower = None;
+    for ranked in &ranking {
+        let eligible = criteria.is_eligible(&ranked.assessment);
+        if eligible && leaders < criteria.leaders {
+            leaders += 1;
+            worst_leader = Some(ranked);
+            roles.push(Role::Lead);
+        } else {
+            if eligible && best_follower.is_none() {
+                best_follower = Some(ranked);
+            }
+            roles.push(Role::Pull);
+        }
+    }
+    // With every leader place taken, a follower must beat the worst leader
+    // and a leader the best eligible follower; otherwise eligibility is all.
+    let full = leaders >= criteria.leaders;
+    ranking
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .map(|(i, (ranked, role))| {
+            let rival = match role {
+                Role::Lead => best_follower,
+                Role::Pull => worst_leader,
+            }
+            .filter(|_| full);
+            Counterfactual {
+                rank: i + 1,
+                id: ranked.candidate.id.clone(),
+                role,
+                score: ranked.assessment.total,
+                flip: smallest_flip(criteria, ranked, rival, role),
+            }
+        })
+        .collect()
+}
+
+/// The smallest edit of `ranked`'s evidence that flips `role`, where it
+/// leads when it is eligible and ranks above `rival`, if any.
+fn smallest_flip(
+    criteria: &Criteria,
+    ranked: &Ranked<'_>,
+    rival: Option<&Ranked<'_>>,
+    role: Role,
+) -> Option<Flip> {
+    let evidence = &ranked.candidate.evidence;
+    let now = grid(ranked.assessment.total);
+    let mut best: Option<(Size, Flip)> = None;
+    for to in edits(criteria, evidence) {
+        let edit = Edit::new(evidence, to);
+        let assessment = criteria.assess(&edit.apply(evidence));
+        let changed = Ranked {
+            candidate: ranked.candidate,
+            assessment,
+        };
+        let leads = criteria.is_eligible(&assessment)
+            && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less);
+        if leads == (role == Role::Lead) {
+            continue;
+        }
+        let size = Size {
+            total: grid(assessment.total).abs_diff(now),
+            field: edit.field().index(),
+            distance: edit.distance(),
+            to: to.position(),
+        };
+        if best
+            .as_ref()
+            .is_none_or(|(smallest, _)| size.cmp(smallest).is_lt())
+        {
+            best = Some((
+                size,
+                Flip {
+                    edit,
+                    score: assessment.total,
+                },
+            ));
+        }
+    }
+    best.map(|(_, flip)| flip)
+}
+
+/// How big an edit is, smaller first: how far it moves the total on the
+/// 1e-9 grid, then the field in [`Field::ALL`] order, then how far the value
+/// moves, then the new value in its field's order.
+#[derive(Clone, Copy)]
+struct Size {
+    total: u64,
+    field: usize,
+    distance: f64,
+    to: f64,
+}
+
+impl Size {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.total
+            .cmp(&other.total)
+            .then(self.field.cmp(&other.field))
+            .then(self.distance.total_cmp(&other.distance))
+            .then(self.to.total_cmp(&other.to))
+    }
+}
+
+/// Every value another than `evidence`'s of every field, in [`Field::ALL`]
+/// order: each other level, `remedial` toggled, and each other whole number
+/// of months from 1 to the first at or past the zero window's upper end
+/// (later months score the same), at most [`MAX_MONTHS`].
+fn edits(criteria: &Criteria, evidence: &Evidence) -> impl Iterator<Item = Value> {
+    let [_, zero_end] = criteria.zero;
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to [1, MAX_MONTHS] first"
+    )]
+    let last = zero_end.ceil().clamp(1.0, f64::from(MAX_MONTHS)) as u32;
+    let months = (1..=last)
+        .filter_map(|m| Months::new(f64::from(m)).ok())
+        .map(Value::DurationMonths);
+    let levels = Visibility::ALL
+        .iter()
+        .map(|&l| Value::Visibility(l))
+        .chain(Change::ALL.iter().map(|&l| Value::Change(l)))
+        .chain(Phase::ALL.iter().map(|&l| Value::Phase(l)))
+        .chain([Value::Remedial(!evidence.remedial)])
+        .chain(BottomLine::ALL.iter().map(|&l| Value::BottomLine(l)))
+        .chain(Lead::ALL.iter().map(|&l| Value::Lead(l)))
+        .chain(SponsorLevel::ALL.iter().map(|&l| Value::SponsorLevel(l)))
+        .chain(Motivation::ALL.iter().map(|&l| Value::SponsorMotivation(l)));
+    let current = *evidence;
+    months
+        .chain(levels)
+        .filter(move |&to| Value::of(&current, to.field()) != to)
+}

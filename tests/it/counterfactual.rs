@@ -1,0 +1,439 @@
+//! Counterfactuals: the smallest single edit that flips a candidate's role,
+//! pinned on hand-made portfolios and checked against re-planning every
+//! single edit.
+
+use std::fmt::Write as _;
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use spearhead::{
+    BottomLine, Candidate, Change, Counterfactual, Criteria, Criterion, Edit, Evidence, Field,
+    Lead, Months, Motivation, Phase, Portfolio, Role, SponsorLevel, Value, Visibility,
+};
+
+use crate::support::{ideal, portfolio};
+
+fn with(f: impl FnOnce(&mut Evidence)) -> Evidence {
+    let mut e = ideal();
+    f(&mut e);
+    e
+}
+
+/// Each counterfactual as "id: what the smallest edit does".
+fn lines(counterfactuals: &[Counterfactual]) -> Vec<String> {
+    counterfactuals
+        .iter()
+        .map(|c| format!("{}: {c}", c.id))
+        .collect()
+}
+
+#[test]
+fn followers_lead_and_leaders_fall_by_the_smallest_edit() {
+    let portfolio = portfolio([
+        ("a", ideal()),
+        ("b", ideal()),
+        ("c", with(|e| e.lead = Lead::Experienced)),
+        (
+            "lukewarm",
+            with(|e| e.sponsor_motivation = Motivation::Moderate),
+        ),
+        ("fixer", with(|e| e.remedial = true)),
+    ]);
+    let counterfactuals = Criteria::default().counterfactuals(&portfolio);
+    assert_eq!(
+        lines(&counterfactuals),
+        [
+            // Below 0.5 on duration the total drops under lukewarm's; 7
+            // and 28 months both score 4/9, and 7 is closer to 15.
+            "a: duration_months 15 -> 7 unseats it (total 0.921)",
+            "b: duration_months 15 -> 7 unseats it (total 0.921)",
+            "c: duration_months 15 -> 9 unseats it (total 0.924)",
+            // Moderate to strong is the only edit that passes c.
+            "lukewarm: sponsor_motivation moderate -> strong makes it lead (total 1.000)",
+            // Remedial caps phase below its min whatever the phase.
+            "fixer: remedial true -> false makes it lead (total 1.000)",
+        ]
+    );
+    let roles: Vec<_> = counterfactuals.iter().map(|c| c.role).collect();
+    assert_eq!(
+        roles,
+        [Role::Lead, Role::Lead, Role::Lead, Role::Pull, Role::Pull]
+    );
+    let ranks: Vec<_> = counterfactuals.iter().map(|c| c.rank).collect();
+    assert_eq!(ranks, [1, 2, 3, 4, 5]);
+    let flip = counterfactuals[3].flip.unwrap();
+    assert_eq!(flip.edit.field(), Field::SponsorMotivation);
+    assert_eq!(
+        flip.edit.from(),
+        Value::SponsorMotivation(Motivation::Moderate)
+    );
+    assert_eq!(flip.edit.to(), Value::SponsorMotivation(Motivation::Strong));
+    assert_eq!(flip.score, 1.0);
+}
+
+#[test]
+fn an_id_that_loses_every_tie_cannot_lead_by_one_edit() {
+    // b can at best tie a's total, and a tie goes to the smaller id.
+    let portfolio = portfolio([
+        ("a", ideal()),
+        ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
+    ]);
+    let criteria = Criteria::default().with_leaders(1).unwrap();
+    let counterfactuals = criteria.counterfactuals(&portfolio);
+    assert_eq!(
+        lines(&counterfactuals),
+        [
+            "a: duration_months 15 -> 7 unseats it (total 0.921)",
+            "b: no single change makes it lead",
+        ]
+    );
+    assert_eq!(counterfactuals[1].flip, None);
+}
+
+#[test]
+fn without_minimums_and_with_room_for_all_no_edit_unseats_a_leader() {
+    let criteria: Criteria = "[selection]\nmin_score = 0\n[tangibility]\nmin = 0\n\
+        [phase]\nmin = 0\n[sponsorship]\nmin = 0"
+        .parse()
+        .unwrap();
+    let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
+    assert_eq!(
+        lines(&criteria.counterfactuals(&portfolio)),
+        [
+            "a: no single change unseats it",
+            "b: no single change unseats it"
+        ]
+    );
+}
+
+#[test]
+fn an_ineligible_candidate_with_a_free_place_needs_only_to_become_eligible() {
+    // Three places, one other candidate: eligibility is all it takes, and
+    // the edit that reaches the tangibility min moves the total least.
+    let portfolio = portfolio([
+        ("a", ideal()),
+        (
+            "b",
+            with(|e| {
+                e.change = Change::Cultural;
+                e.visibility = Visibility::Low;
+            }),
+        ),
+    ]);
+    assert_eq!(
+        lines(&Criteria::default().counterfactuals(&portfolio)),
+        [
+            // Diagnosis and remedial both cap phase at 0.2; phase comes first.
+            "a: phase design -> diagnosis unseats it (total 0.886)",
+            // Technology and process both score 1; process is one level away.
+            "b: change cultural -> process makes it lead (total 0.857)",
+        ]
+    );
+}
+
+#[test]
+fn edits_read_as_the_portfolio_file_writes_them() {
+    let evidence = with(|e| e.duration = Months::new(14.5).unwrap());
+    let cases = [
+        (
+            Value::DurationMonths(Months::new(18.0).unwrap()),
+            "duration_months 14.5 -> 18",
+        ),
+        (Value::Remedial(true), "remedial false -> true"),
+        (
+            Value::Phase(Phase::Implementation),
+            "phase design -> implementation",
+        ),
+        (
+            Value::BottomLine(BottomLine::None),
+            "bottom_line direct -> none",
+        ),
+        (
+            Value::SponsorLevel(SponsorLevel::Executive),
+            "sponsor_level managing_director -> executive",
+        ),
+    ];
+    for (to, text) in cases {
+        let edit = Edit::new(&evidence, to);
+        assert_eq!(edit.to_string(), text);
+        assert_eq!(Value::of(&edit.apply(&evidence), to.field()), to);
+    }
+    for &field in Field::ALL {
+        assert_eq!(field.to_string().parse::<Field>().unwrap(), field);
+        assert_eq!(Value::of(&evidence, field).field(), field);
+    }
+    assert_eq!(Field::Remedial.criterion(), Criterion::Phase);
+    assert_eq!(Field::SponsorLevel.criterion(), Criterion::Sponsorship);
+    assert_eq!(Field::Change.criterion(), Criterion::Tangibility);
+}
+
+#[test]
+fn counterfactuals_print_as_json_with_the_change_in_words() {
+    let portfolio = portfolio([
+        ("a", ideal()),
+        ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
+    ]);
+    let criteria = Criteria::default().with_leaders(1).unwrap();
+    let json = serde_json::to_string(&criteria.counterfactuals(&portfolio)).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"rank":1,"id":"a","role":"lead","score":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"score":0.9206349206349207}},"#
+            .to_owned()
+            + r#"{"rank":2,"id":"b","role":"pull","score":0.9285714285714286,"flip":null}]"#
+    );
+    let edit = Edit::new(&ideal(), Value::Remedial(true));
+    assert_eq!(
+        serde_json::to_string(&edit).unwrap(),
+        r#"{"field":"remedial","from":false,"to":true}"#
+    );
+}
+
+#[test]
+fn a_huge_zero_window_is_searched_only_so_far() {
+    let criteria: Criteria = "[duration]\nzero = [3, 1e300]".parse().unwrap();
+    let portfolio = portfolio([("a", ideal()), ("b", ideal())]);
+    let counterfactuals = criteria
+        .with_leaders(1)
+        .unwrap()
+        .counterfactuals(&portfolio);
+    assert_eq!(counterfactuals.len(), 2);
+}
+
+#[test]
+fn counterfactual_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Counterfactual>();
+    assert_send_sync::<spearhead::Flip>();
+    assert_send_sync::<Edit>();
+    assert_send_sync::<Value>();
+    assert_send_sync::<Field>();
+}
+
+// The oracle: every single edit, each judged by a whole new plan.
+
+/// `x` on the 1e-9 grid, as the ranking compares totals.
+#[allow(clippy::cast_possible_truncation)]
+fn grid(x: f64) -> i64 {
+    (x * 1e9).round() as i64
+}
+
+/// Every single edit of `evidence`, the months searched a little past where
+/// the library stops (later months score the same, so they never win).
+fn every_edit(evidence: &Evidence, zero_end: f64) -> Vec<Edit> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let last = zero_end.ceil().max(1.0) as u32 + 2;
+    let mut values: Vec<Value> = (1..=last)
+        .map(|m| Value::DurationMonths(Months::new(f64::from(m)).unwrap()))
+        .collect();
+    values.extend(Visibility::ALL.iter().map(|&l| Value::Visibility(l)));
+    values.extend(Change::ALL.iter().map(|&l| Value::Change(l)));
+    values.extend(Phase::ALL.iter().map(|&l| Value::Phase(l)));
+    values.extend([false, true].map(Value::Remedial));
+    values.extend(BottomLine::ALL.iter().map(|&l| Value::BottomLine(l)));
+    values.extend(Lead::ALL.iter().map(|&l| Value::Lead(l)));
+    values.extend(SponsorLevel::ALL.iter().map(|&l| Value::SponsorLevel(l)));
+    values.extend(Motivation::ALL.iter().map(|&l| Value::SponsorMotivation(l)));
+    values
+        .into_iter()
+        .filter(|&to| Value::of(evidence, to.field()) != to)
+        .map(|to| Edit::new(evidence, to))
+        .collect()
+}
+
+/// Where a value sits in its field: months, a level's position, 0 or 1.
+fn position(value: Value) -> f64 {
+    fn at<T: PartialEq>(all: &[T], x: &T) -> f64 {
+        all.iter().position(|y| y == x).unwrap() as f64
+    }
+    match value {
+        Value::DurationMonths(m) => m.get(),
+        Value::Visibility(l) => at(Visibility::ALL, &l),
+        Value::Change(l) => at(Change::ALL, &l),
+        Value::Phase(l) => at(Phase::ALL, &l),
+        Value::Remedial(r) => f64::from(u8::from(r)),
+        Value::BottomLine(l) => at(BottomLine::ALL, &l),
+        Value::Lead(l) => at(Lead::ALL, &l),
+        Value::SponsorLevel(l) => at(SponsorLevel::ALL, &l),
+        Value::SponsorMotivation(l) => at(Motivation::ALL, &l),
+    }
+}
+
+/// The documented size of an edit: how far the total moves on the grid, the
+/// field's place, how far the value moves, the value.
+type Size = (u64, usize, f64, f64);
+
+fn size(edit: &Edit, before: f64, after: f64) -> Size {
+    (
+        grid(after).abs_diff(grid(before)),
+        Field::ALL.iter().position(|&f| f == edit.field()).unwrap(),
+        (position(edit.to()) - position(edit.from())).abs(),
+        position(edit.to()),
+    )
+}
+
+fn smaller(a: &Size, b: &Size) -> bool {
+    a.0.cmp(&b.0)
+        .then(a.1.cmp(&b.1))
+        .then(a.2.total_cmp(&b.2))
+        .then(a.3.total_cmp(&b.3))
+        .is_lt()
+}
+
+/// `candidates` with the one at `i` edited.
+fn edited(candidates: &[Candidate], i: usize, edit: &Edit) -> Portfolio {
+    let mut candidates = candidates.to_vec();
+    candidates[i].evidence = edit.apply(&candidates[i].evidence);
+    Portfolio::new(candidates).unwrap()
+}
+
+fn leads(criteria: &Criteria, portfolio: &Portfolio, id: &str) -> bool {
+    criteria.plan(portfolio).leaders.iter().any(|l| l == id)
+}
+
+fn evidence() -> impl Strategy<Value = Evidence> {
+    (
+        (
+            prop_oneof![(1u32..50).prop_map(f64::from), 0.5f64..50.0],
+            select(Visibility::ALL),
+            select(Change::ALL),
+            select(Phase::ALL),
+        ),
+        (
+            prop::bool::weighted(0.2),
+            select(BottomLine::ALL),
+            select(Lead::ALL),
+            select(SponsorLevel::ALL),
+            select(Motivation::ALL),
+        ),
+    )
+        .prop_map(
+            |(
+                (months, visibility, change, phase),
+                (remedial, bottom_line, lead, level, motivation),
+            )| {
+                Evidence {
+                    duration: Months::new(months).unwrap(),
+                    visibility,
+                    change,
+                    phase,
+                    remedial,
+                    bottom_line,
+                    lead,
+                    sponsor_level: level,
+                    sponsor_motivation: motivation,
+                }
+            },
+        )
+}
+
+/// 1 to 8 candidates, ideal evidence common so that ties are too.
+fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
+    prop::collection::vec(prop_oneof![evidence(), Just(ideal())], 1..8).prop_map(|evidence| {
+        evidence
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| Candidate::new(format!("c{}", (i * 7) % 10), e))
+            .collect()
+    })
+}
+
+/// Criteria with random selection, weights, minimums and duration windows,
+/// and the upper end of their zero window.
+fn criteria() -> impl Strategy<Value = (Criteria, f64)> {
+    (
+        1usize..4,
+        prop_oneof![Just(0.0), 0.0f64..=1.0],
+        prop::array::uniform7(prop_oneof![Just(1.0), 0.0f64..3.0]),
+        prop::array::uniform7(prop::option::weighted(
+            0.3,
+            prop_oneof![Just(0.5), 0.0f64..=1.0],
+        )),
+        prop::array::uniform4(0.0f64..30.0),
+    )
+        .prop_filter("weights not all 0", |(_, _, w, ..)| {
+            w.iter().sum::<f64>() > 0.0
+        })
+        .prop_map(|(leaders, min_score, weights, mins, mut window)| {
+            window.sort_by(f64::total_cmp);
+            let [lo, a, b, hi] = window;
+            let mut text = format!(
+                "[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n\
+                 [duration]\nfull = [{a:?}, {b:?}]\nzero = [{lo:?}, {hi:?}]\n"
+            );
+            for (i, criterion) in Criterion::ALL.iter().enumerate() {
+                if i > 0 {
+                    let _ = writeln!(text, "[{criterion}]");
+                }
+                let _ = writeln!(text, "weight = {:?}", weights[i]);
+                let _ = writeln!(text, "min = {:?}", mins[i].unwrap_or(0.0));
+            }
+            (Criteria::from_toml(&text).unwrap(), hi)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn the_reported_edit_flips_the_role_and_no_smaller_one_does(
+        (criteria, zero_end) in criteria(),
+        candidates in candidates(),
+    ) {
+        let portfolio = Portfolio::new(candidates.clone()).unwrap();
+        let plan = criteria.plan(&portfolio);
+        let counterfactuals = criteria.counterfactuals(&portfolio);
+        prop_assert_eq!(counterfactuals.len(), portfolio.len());
+        for (c, placement) in counterfactuals.iter().zip(&plan.ranking) {
+            prop_assert_eq!(&c.id, &placement.id);
+            prop_assert_eq!(c.rank, placement.rank);
+            prop_assert_eq!(c.role, placement.role);
+            prop_assert_eq!(c.score, placement.score);
+            let i = candidates.iter().position(|x| x.id == c.id).unwrap();
+            let evidence = candidates[i].evidence;
+            let was_leader = c.role == Role::Lead;
+            // The oracle: the smallest edit that flips the role in a new plan.
+            let mut best: Option<(Size, Edit, f64)> = None;
+            for edit in every_edit(&evidence, zero_end) {
+                let after = edited(&candidates, i, &edit);
+                if leads(&criteria, &after, &c.id) == was_leader {
+                    continue;
+                }
+                let total = criteria.assess(&edit.apply(&evidence)).total;
+                let s = size(&edit, c.score, total);
+                if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
+                    best = Some((s, edit, total));
+                }
+            }
+            match (&c.flip, best) {
+                (None, None) => {}
+                (Some(flip), Some((_, edit, total))) => {
+                    prop_assert_eq!(flip.edit, edit, "{}", c.id);
+                    prop_assert_eq!(flip.score, total);
+                    // The reported edit itself, re-planned, flips the role.
+                    let after = edited(&candidates, i, &flip.edit);
+                    prop_assert_ne!(leads(&criteria, &after, &c.id), was_leader);
+                    prop_assert_eq!(flip.edit.from(), Value::of(&evidence, flip.edit.field()));
+                }
+                (reported, oracle) => {
+                    prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counterfactuals_ignore_input_order(
+        (criteria, _) in criteria(),
+        candidates in candidates(),
+    ) {
+        let mut reversed = candidates.clone();
+        reversed.reverse();
+        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap());
+        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap());
+        prop_assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+    }
+}
