@@ -6,15 +6,18 @@
 //!
 //! With no portfolio it ranks `examples/portfolio.toml`; with no criteria
 //! file it uses the shipped defaults. `--robustness` adds how sure the
-//! choice of leaders is: each weight's stability interval. Bad input: exit
-//! code 2, the error on stderr.
+//! choice of leaders is: each weight's stability interval, and the one change
+//! of evidence that would flip each candidate's role. Bad input: exit code 2,
+//! the error on stderr.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use spearhead::{Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift, Stability};
+use spearhead::{
+    Counterfactual, Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift, Stability,
+};
 
 const SAMPLE: &str = include_str!("portfolio.toml");
 const USAGE: &str = "usage: rank [--criteria FILE] [PORTFOLIO] [--json] [--robustness]";
@@ -81,6 +84,7 @@ fn run() -> Result<String, String> {
     let plan = criteria.plan(&portfolio);
     let robustness = args.robustness.then(|| Robustness {
         stability: criteria.stability(&portfolio),
+        counterfactuals: criteria.counterfactuals(&portfolio),
     });
     if args.json {
         let output = Output {
@@ -112,6 +116,7 @@ struct Output<'a> {
 #[derive(serde::Serialize)]
 struct Robustness {
     stability: Vec<Stability>,
+    counterfactuals: Vec<Counterfactual>,
 }
 
 impl Robustness {
@@ -147,6 +152,16 @@ impl Robustness {
                 range,
                 ends.join("; ")
             );
+        }
+        out.push_str("\nWhat one change of evidence would do\n");
+        let width = self
+            .counterfactuals
+            .iter()
+            .map(|c| c.id.chars().count())
+            .max()
+            .unwrap_or(0);
+        for c in &self.counterfactuals {
+            let _ = writeln!(out, "  {:4}  {:width$}  {c}", c.role, c.id);
         }
         out
     }

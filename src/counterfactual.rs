@@ -269,9 +269,71 @@ impl fmt::Display for Counterfactual {
     }
 }
 
+impl Criteria {
+    /// Every candidate of `portfolio` in ranking order, with the smallest
+    /// single edit of its evidence that would flip its role in
+    /// [`Criteria::plan`]: make a follower lead, or unseat a leader.
+    ///
+    /// An edit sets one [`Field`](crate::Field) to another value: another
+    /// level, `remedial` toggled, or another whole number of months from 1 to
+    /// the first at or past the duration's zero window (at most 1200). The
+    /// smallest moves the total least on the 1e-9 grid; ties go to the field
+    /// first in [`Field::ALL`](crate::Field::ALL), then to the value that
+    /// moves least (months, or levels along the level's `ALL`), then to the
+    /// lower value.
+    ///
+    /// One ranking pass, then each candidate's edits against one rival: the
+    /// worst leader for a follower, the best eligible follower for a leader.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio};
+    ///
+    /// let portfolio: Portfolio = r#"
+    ///     [[candidate]]
+    ///     id = "crm-rollout"
+    ///     duration_months = 15
+    ///     visibility = "high"
+    ///     change = "technology"
+    ///     phase = "design"
+    ///     bottom_line = "direct"
+    ///     lead = "experienced"
+    ///     sponsor_level = "director"
+    ///     sponsor_motivation = "strong"
+    ///
+    ///     [[candidate]]
+    ///     id = "erp-upgrade"
+    ///     duration_months = 15
+    ///     visibility = "high"
+    ///     change = "technology"
+    ///     phase = "design"
+    ///     bottom_line = "direct"
+    ///     lead = "credible"
+    ///     sponsor_level = "director"
+    ///     sponsor_motivation = "moderate"
+    /// "#
+    /// .parse()?;
+    /// let criteria = Criteria::default().with_leaders(1)?;
+    /// let counterfactuals = criteria.counterfactuals(&portfolio);
+    /// // crm-rollout leads at 0.971; erp-upgrade follows at 0.929.
+    /// assert_eq!(
+    ///     counterfactuals[0].to_string(),
+    ///     "duration_months 15 -> 9 unseats it (total 0.924)"
+    /// );
+    /// assert_eq!(
+    ///     counterfactuals[1].to_string(),
+    ///     "sponsor_motivation moderate -> strong makes it lead (total 1.000)"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    #[must_use]
+    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Vec<Counterfactual> {
+        counterfactuals(self, portfolio)
+    }
+}
+
 /// Every candidate of `portfolio` in ranking order, with the smallest edit
 /// that flips its role.
-pub(crate) fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
+fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
     let ranking = criteria.rank(portfolio);
     let mut roles = Vec::with_capacity(ranking.len());
     let mut leaders = 0;

@@ -303,6 +303,11 @@ fn the_example_reports_robustness_as_a_table_and_as_json() {
         "{text}"
     );
 
+    assert!(
+        text.contains("  pull  field-service-app   sponsor_motivation moderate -> strong makes it lead (total 0.886)\n"),
+        "{text}"
+    );
+
     let out = rank_example()
         .args(["--robustness", "--json"])
         .output()
@@ -315,6 +320,10 @@ fn the_example_reports_robustness_as_a_table_and_as_json() {
     assert_eq!(
         json["robustness"]["stability"],
         serde_json::to_value(criteria.stability(&sample)).unwrap()
+    );
+    assert_eq!(
+        json["robustness"]["counterfactuals"],
+        serde_json::to_value(criteria.counterfactuals(&sample)).unwrap()
     );
     // The plan's keys come first, in their usual order.
     assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
