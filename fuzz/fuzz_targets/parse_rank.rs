@@ -1,4 +1,5 @@
-//! Parse, score, rank and plan arbitrary bytes, and check the invariants.
+//! Parse, score, rank and plan arbitrary bytes, ask how robust the plan
+//! is, and check the invariants.
 //!
 //! The input is split at its first 0xFF byte, if any: the part before is a
 //! criteria file, the part after a portfolio; without one, the whole input
@@ -48,4 +49,22 @@ fuzz_target!(|data: &[u8]| {
     reversed.reverse();
     let reversed = Portfolio::new(reversed).expect("a valid portfolio stays valid reversed");
     assert_eq!(criteria.plan(&reversed), plan);
+
+    // An interval around every weight, a shift exactly at each end.
+    let stability = criteria.stability(&portfolio);
+    assert_eq!(stability.len(), 7);
+    for s in &stability {
+        assert!(s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight);
+        assert!(s.high.is_none_or(|h| h.is_finite() && h >= s.weight));
+        assert_eq!(s.above.is_some(), s.high.is_some());
+        assert_eq!(s.below.is_some(), s.low > 0.0);
+    }
+    assert_eq!(criteria.stability(&reversed), stability);
+    // One counterfactual per candidate, in the plan's order and roles.
+    let counterfactuals = criteria.counterfactuals(&portfolio);
+    assert_eq!(counterfactuals.len(), plan.ranking.len());
+    for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
+        assert_eq!((&c.id, c.role), (&p.id, p.role));
+    }
+    assert_eq!(criteria.counterfactuals(&reversed), counterfactuals);
 });

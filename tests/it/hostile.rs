@@ -32,6 +32,38 @@ fn check_plan(
     for pair in plan.ranking.windows(2) {
         prop_assert!(pair[0].score >= pair[1].score - 1e-9);
     }
+    check_robustness(criteria, portfolio, plan)
+}
+
+/// Robustness answers whatever was accepted: an interval around every
+/// weight, with a shift exactly at each end that has one, and one
+/// counterfactual per candidate in the plan's order and roles.
+fn check_robustness(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    plan: &Plan,
+) -> Result<(), TestCaseError> {
+    let stability = criteria.stability(portfolio);
+    prop_assert_eq!(stability.len(), 7);
+    for s in &stability {
+        prop_assert!(
+            s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight,
+            "{:?}",
+            s
+        );
+        prop_assert!(
+            s.high.is_none_or(|h| h.is_finite() && h >= s.weight),
+            "{:?}",
+            s
+        );
+        prop_assert_eq!(s.above.is_some(), s.high.is_some());
+        prop_assert_eq!(s.below.is_some(), s.low > 0.0);
+    }
+    let counterfactuals = criteria.counterfactuals(portfolio);
+    prop_assert_eq!(counterfactuals.len(), plan.ranking.len());
+    for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
+        prop_assert_eq!((&c.id, c.role, c.rank), (&p.id, p.role, p.rank));
+    }
     Ok(())
 }
 
