@@ -116,6 +116,16 @@ proptest! {
         let a = serde_json::to_string(&criteria.plan(&original)).unwrap();
         let b = serde_json::to_string(&criteria.plan(&shuffled)).unwrap();
         prop_assert_eq!(a, b);
+        // The ranking as indices names the same candidates in the same order.
+        let by_index = |portfolio: &Portfolio| -> Vec<String> {
+            criteria
+                .rank_indices(portfolio)
+                .into_iter()
+                .map(|i| portfolio.candidates()[i].id.clone())
+                .collect()
+        };
+        prop_assert_eq!(by_index(&original), ids(&criteria, &original));
+        prop_assert_eq!(by_index(&shuffled), ids(&criteria, &original));
     }
 
     #[test]

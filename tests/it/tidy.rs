@@ -99,4 +99,6 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Ranked<'static>>();
     assert_send_sync::<spearhead::Assessment>();
     assert_send_sync::<spearhead::Line>();
+    assert_send_sync::<spearhead::Stability>();
+    assert_send_sync::<spearhead::Shift>();
 }
