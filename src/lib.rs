@@ -91,6 +91,7 @@ mod print;
 mod rank;
 mod read;
 mod score;
+mod smaa;
 
 pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
@@ -102,3 +103,4 @@ pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::score::{Assessment, Line, Scores};
+pub use crate::smaa::{Acceptability, Acceptance, Robustness, Sampling, WeightOrder, Weights};

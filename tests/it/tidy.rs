@@ -39,7 +39,9 @@ fn the_shipped_criteria_set_every_key() {
         sponsorship.motivation.weak sponsorship.motivation.moderate \
         sponsorship.motivation.strong sponsorship.level sponsorship.level.executive \
         sponsorship.level.managing_director sponsorship.level.director \
-        sponsorship.level.manager";
+        sponsorship.level.manager \
+        robustness robustness.samples robustness.seed robustness.weights \
+        robustness.spread robustness.order";
     let expected: BTreeSet<String> = expected.split_whitespace().map(str::to_owned).collect();
     let shipped: toml::Table = spearhead::SHIPPED_CRITERIA.parse().unwrap();
     let mut found = BTreeSet::new();
@@ -64,9 +66,20 @@ fn the_sample_portfolio_is_valid() {
 fn the_readme_codemap_lists_every_source_file() {
     let readme = read("README.md");
     let codemap = readme.split("## Codemap").nth(1).unwrap();
+    // Files whose codemap line the lead engineer adds when merging their
+    // branch (branches may not edit README.md). Once the line is there this
+    // test fails until the file is taken off this list.
+    let pending = ["smaa.rs"];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
+        if pending.contains(&name.as_str()) {
+            assert!(
+                !codemap.contains(&format!("src/{name}")),
+                "the codemap lists src/{name}: take it off `pending`"
+            );
+            continue;
+        }
         assert!(
             codemap.contains(&format!("src/{name}")),
             "codemap lacks src/{name}"
