@@ -316,10 +316,15 @@ impl Rng {
     }
 
     /// Uniform in the open interval `(0, 1)`.
-    #[allow(clippy::cast_precision_loss, reason = "53 bits fit an f64")]
     fn uniform(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+        to_unit(self.next() >> 11)
     }
+}
+
+/// A 53-bit draw as a number in the open interval `(0, 1)`.
+#[allow(clippy::cast_precision_loss, reason = "53 bits fit an f64")]
+fn to_unit(draw: u64) -> f64 {
+    (draw as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
 }
 
 /// The bit of criterion or group `i` in a mask of 7.
@@ -614,20 +619,29 @@ impl Sampler {
         let k = self.groups.count;
         match &self.draw {
             Draw::Simplex { cells, cumulative } => {
-                let total = cumulative.last().copied().unwrap_or(1.0);
-                let r = rng.uniform() * total;
-                let at = cumulative.partition_point(|&c| c <= r);
-                let Some(cell) = cells.get(at).or(cells.last()) else {
-                    return [1.0 / 7.0; 7];
+                // Without an order every gap below is a weight: no cell to
+                // choose.
+                let free = cells.len() == 5040;
+                let cell = if free {
+                    None
+                } else {
+                    let total = cumulative.last().copied().unwrap_or(1.0);
+                    let r = rng.uniform() * total;
+                    let at = cumulative.partition_point(|&c| c <= r);
+                    cells.get(at).or(cells.last())
                 };
                 // k - 1 sorted uniform cuts of [0, 1]: their k gaps are
-                // uniform on the simplex.
-                let mut cuts = [1.0f64; 7];
-                if let Some(free) = cuts.get_mut(..k.saturating_sub(1)) {
-                    for cut in free.iter_mut() {
-                        *cut = rng.uniform();
+                // uniform on the simplex. The draws sort as integers.
+                let mut draws = [u64::MAX; 6];
+                if let Some(free) = draws.get_mut(..k.saturating_sub(1)) {
+                    for draw in free.iter_mut() {
+                        *draw = rng.next() >> 11;
                     }
-                    free.sort_unstable_by(f64::total_cmp);
+                    free.sort_unstable();
+                }
+                let mut cuts = [1.0f64; 7];
+                for (cut, &draw) in cuts.iter_mut().zip(&draws).take(k.saturating_sub(1)) {
+                    *cut = to_unit(draw);
                 }
                 let mut gaps = [0.0; 7];
                 let mut previous = 0.0;
@@ -635,6 +649,9 @@ impl Sampler {
                     *gap = cut - previous;
                     previous = cut;
                 }
+                let Some(cell) = cell else {
+                    return gaps;
+                };
                 // The i-th heaviest group is the sum of gap_j / M_j, j >= i.
                 let mut values = [0.0; 7];
                 let mut sum = 0.0;
@@ -695,17 +712,87 @@ fn permutations(
     }
 }
 
-/// `grid(y / 1e9)` for `y` in `[0, 1e9]`, without a call to `round`:
-/// `floor(y + 0.5)` is `y` rounded half away from zero for every `y >= 0.5`
-/// (the addition is exact, or rounds within the same integer), and below
-/// 0.5 the grid value is 0.
+/// `grid(y / 1e9)` for `y = total * 1e9`, the total in `[0, 1]` up to
+/// rounding, without a call to `round` or a branch, so that it vectorizes.
+///
+/// `y` rounded half away from zero is `floor(y + 0.5)` for every `y >= 0.5`
+/// (the addition is exact, or rounds within the same integer); below 0.5 it
+/// is 0. The floor is taken by adding and taking away 2^52, which rounds to
+/// an integer, less 1 when that rounded up.
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
     reason = "y is in [0, 1e9]"
 )]
 fn grid_of_scaled(y: f64) -> u64 {
-    if y < 0.5 { 0 } else { (y + 0.5) as u64 }
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let y = y.clamp(0.0, 1e9);
+    let z = if y < 0.5 { 0.0 } else { y + 0.5 };
+    let nearest = (z + TWO_52) - TWO_52;
+    let floor = if nearest > z { nearest - 1.0 } else { nearest };
+    (floor + TWO_52).to_bits() - TWO_52.to_bits()
+}
+
+/// Sorts `keys` ascending, through `out` (as long) and `counts` (one more
+/// than a power of two): a pass that buckets the keys by the bits above
+/// [`PLACE_BITS`], spread over the range this sample's keys take, then an
+/// insertion sort that only moves keys within their bucket. Equal totals
+/// share a bucket, so ties stay in place order. When a bucket is crowded
+/// the standard sort does the rest.
+///
+/// `best` and `worst` are the highest and lowest totals: the keys' range.
+fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: f64, worst: f64) {
+    let buckets = counts.len().saturating_sub(1) as u64;
+    let low = 1_000_000_000 - grid_of_scaled(best * 1e9);
+    let range = (1_000_000_000 - grid_of_scaled(worst * 1e9)).saturating_sub(low);
+    // (key - low) * scale >> 32 is below `buckets`, and rises with the key.
+    let scale = (buckets << 32) / (range + 1);
+    #[allow(clippy::cast_possible_truncation, reason = "below `buckets`")]
+    let bucket = |key: u64| ((((key >> PLACE_BITS) - low) * scale) >> 32) as usize;
+    counts.fill(0);
+    for &key in keys.iter() {
+        if let Some(count) = counts.get_mut(bucket(key) + 1) {
+            *count += 1;
+        }
+    }
+    let mut start = 0;
+    let mut crowded = false;
+    for count in counts.iter_mut() {
+        crowded |= *count > 16;
+        start += *count;
+        *count = start;
+    }
+    for &key in keys.iter() {
+        if let Some(at) = counts.get_mut(bucket(key)) {
+            if let Some(slot) = out.get_mut(*at as usize) {
+                *slot = key;
+            }
+            *at += 1;
+        }
+    }
+    std::mem::swap(keys, out);
+    if crowded {
+        keys.sort_unstable();
+        return;
+    }
+    for i in 1..keys.len() {
+        let Some(&key) = keys.get(i) else { break };
+        let mut j = i;
+        while j > 0 {
+            match keys.get(j - 1) {
+                Some(&before) if before > key => {
+                    if let Some(slot) = keys.get_mut(j) {
+                        *slot = before;
+                    }
+                    j -= 1;
+                }
+                _ => break,
+            }
+        }
+        if let Some(slot) = keys.get_mut(j) {
+            *slot = key;
+        }
+    }
 }
 
 /// How many bits of a packed key hold the place; the 30 above hold how far
@@ -762,9 +849,23 @@ impl Tally {
 struct Work {
     totals: Vec<f64>,
     keys: Vec<u64>,
+    /// Where [`sort_keys`] puts the keys.
+    sorted: Vec<u64>,
+    counts: Vec<u32>,
 }
 
 impl Table {
+    /// Every candidate's total under `weights`, summed in criterion order.
+    /// One pass, the sum kept in a register: it vectorizes across places.
+    fn totals(&self, weights: &[f64; 7], totals: &mut [f64]) {
+        let [w0, w1, w2, w3, w4, w5, w6] = *weights;
+        let [c0, c1, c2, c3, c4, c5, c6] = &self.scores;
+        let columns = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
+        for (total, ((((((s0, s1), s2), s3), s4), s5), s6)) in totals.iter_mut().zip(columns) {
+            *total = w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3 + w4 * s4 + w5 * s5 + w6 * s6;
+        }
+    }
+
     /// Draws the samples of `chunk` and counts them into `tally`.
     #[allow(
         clippy::cast_possible_truncation,
@@ -788,37 +889,46 @@ impl Table {
         for _ in 0..count {
             let weights = sampler.next(&mut rng);
             let fixed = weights.map(|w| (w * FIXED + 0.5) as u64);
-            work.totals.fill(0.0);
-            for (w, scores) in weights.iter().zip(&self.scores) {
-                for (total, score) in work.totals.iter_mut().zip(scores) {
-                    *total += w * score;
-                }
+            self.totals(&weights, &mut work.totals);
+            for (place, (key, &total)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
+                *key = (1_000_000_000 - grid_of_scaled(total * 1e9)) << PLACE_BITS
+                    | (place as u64 & place_mask);
             }
-            for (place, (key, total)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
-                let on_grid = grid_of_scaled((total * 1e9).clamp(0.0, 1e9));
-                *key = (1_000_000_000 - on_grid) << PLACE_BITS | (place as u64 & place_mask);
-            }
-            work.keys.sort_unstable();
-            let mut led = 0;
-            for (r, &key) in work.keys.iter().enumerate() {
+            let (best, worst) = work
+                .totals
+                .iter()
+                .fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), &t| {
+                    (hi.max(t), lo.min(t))
+                });
+            sort_keys(
+                &mut work.keys,
+                &mut work.sorted,
+                &mut work.counts,
+                best,
+                worst,
+            );
+            for (r, &key) in work.keys.iter().take(width).enumerate() {
                 let place = (key & place_mask) as usize;
-                if r < width
-                    && let Some(count) = tally.ranks.get_mut(place * width + r)
-                {
+                if let Some(count) = tally.ranks.get_mut(place * width + r) {
                     *count += 1;
                 }
-                if led < self.leaders
-                    && key >> PLACE_BITS <= self.max_below
-                    && self.fit.get(place).copied().unwrap_or(false)
-                {
-                    led += 1;
-                    if let Some(leads) = tally.leads.get_mut(place) {
-                        *leads += 1;
-                    }
-                    if let Some(sum) = tally.central.get_mut(place) {
-                        for (s, f) in sum.iter_mut().zip(&fixed) {
-                            *s += f;
-                        }
+            }
+            let mut led = 0;
+            for &key in &work.keys {
+                if led >= self.leaders || key >> PLACE_BITS > self.max_below {
+                    break;
+                }
+                let place = (key & place_mask) as usize;
+                if !self.fit.get(place).copied().unwrap_or(false) {
+                    continue;
+                }
+                led += 1;
+                if let Some(leads) = tally.leads.get_mut(place) {
+                    *leads += 1;
+                }
+                if let Some(sum) = tally.central.get_mut(place) {
+                    for (s, f) in sum.iter_mut().zip(&fixed) {
+                        *s += f;
                     }
                 }
             }
@@ -839,6 +949,9 @@ impl Table {
         let mut work = Work {
             totals: vec![0.0; n],
             keys: vec![0; n],
+            sorted: vec![0; n],
+            // About two buckets a key, at most 2^16.
+            counts: vec![0; (2 * n).next_power_of_two().min(1 << 16) + 1],
         };
         let chunks = robustness.samples.div_ceil(CHUNK);
         let mut chunk = start;
