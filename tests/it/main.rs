@@ -16,5 +16,6 @@ mod hostile;
 mod laws;
 mod plan;
 mod scoring;
+mod smaa;
 mod support;
 mod tidy;
