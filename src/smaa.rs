@@ -115,27 +115,41 @@ impl FromStr for WeightOrder {
     }
 }
 
+/// The longest part of a constraint shown in a message, in characters.
+const SHOWN: usize = 40;
+
+/// `text` quoted for a message: Debug quoting escapes control, bidi and
+/// other invisible characters, and a long text is cut short.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{:?}…", text.get(..cut).unwrap_or_default()),
+        None => format!("{text:?}"),
+    }
+}
+
 /// Reads one constraint of `robustness.order`; the error names it.
 pub(crate) fn parse_order(s: &str) -> Result<WeightOrder, String> {
-    let shown = crate::read::clip_quotes(&format!("`{s}`"));
+    let shown = quote(s);
+    let malformed = || format!("{shown} is not a constraint: expected \"criterion >= criterion\"");
     let (left, right, flipped) = if let Some((l, r)) = s.split_once(">=") {
         (l, r, false)
     } else if let Some((l, r)) = s.split_once("<=") {
         (l, r, true)
     } else {
-        return Err(format!(
-            "{shown} is not a constraint: expected `criterion >= criterion`"
-        ));
+        return Err(malformed());
     };
     let name = |part: &str| {
         let part = part.trim();
         if part.is_empty() || part.contains(['<', '>', '=']) {
-            return Err(format!(
-                "{shown} is not a constraint: expected `criterion >= criterion`"
-            ));
+            return Err(malformed());
         }
-        part.parse::<Criterion>()
-            .map_err(|e| crate::read::clip_quotes(&format!("{shown}: {e}")))
+        part.parse::<Criterion>().map_err(|e| match e {
+            Error::UnknownName { expected, .. } => format!(
+                "{shown}: unknown criterion {}, expected one of {expected}",
+                quote(part)
+            ),
+            other => format!("{shown}: {other}"),
+        })
     };
     let (left, right) = (name(left)?, name(right)?);
     let (heavier, lighter) = if flipped {

@@ -482,8 +482,8 @@ fn weight_orders_read_and_print() {
             .parse::<WeightOrder>()
             .unwrap_err()
             .to_string(),
-        "criteria, key robustness.order: `sponsorship > visibility` is not a constraint: \
-         expected `criterion >= criterion`"
+        "criteria, key robustness.order: \"sponsorship > visibility\" is not a constraint: \
+         expected \"criterion >= criterion\""
     );
 }
 
