@@ -859,6 +859,27 @@ impl Tally {
     }
 }
 
+/// The highest and lowest of `totals`, four at a time: four independent
+/// chains of comparisons instead of one.
+fn range(totals: &[f64]) -> (f64, f64) {
+    let mut high = [f64::NEG_INFINITY; 4];
+    let mut low = [f64::INFINITY; 4];
+    let chunks = totals.chunks_exact(4);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for ((h, l), &t) in high.iter_mut().zip(low.iter_mut()).zip(chunk) {
+            *h = if t > *h { t } else { *h };
+            *l = if t < *l { t } else { *l };
+        }
+    }
+    let [h0, h1, h2, h3] = high;
+    let [l0, l1, l2, l3] = low;
+    let (h0, l0) = rest
+        .iter()
+        .fold((h0, l0), |(h, l), &t| (h.max(t), l.min(t)));
+    (h0.max(h1).max(h2.max(h3)), l0.min(l1).min(l2.min(l3)))
+}
+
 /// The reusable buffers of one thread.
 struct Work {
     totals: Vec<f64>,
@@ -908,12 +929,7 @@ impl Table {
                 *key = (1_000_000_000 - grid_of_scaled(total * 1e9)) << PLACE_BITS
                     | (place as u64 & place_mask);
             }
-            let (best, worst) = work
-                .totals
-                .iter()
-                .fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), &t| {
-                    (hi.max(t), lo.min(t))
-                });
+            let (best, worst) = range(&work.totals);
             sort_keys(
                 &mut work.keys,
                 &mut work.sorted,
