@@ -112,4 +112,10 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Ranked<'static>>();
     assert_send_sync::<spearhead::Assessment>();
     assert_send_sync::<spearhead::Line>();
+    assert_send_sync::<spearhead::Acceptability>();
+    assert_send_sync::<spearhead::Acceptance>();
+    assert_send_sync::<spearhead::Robustness>();
+    assert_send_sync::<spearhead::Sampling>();
+    assert_send_sync::<spearhead::WeightOrder>();
+    assert_send_sync::<spearhead::Weights>();
 }
