@@ -1012,6 +1012,62 @@ impl Criteria {
     /// same `min_score` and criterion minimums. The same criteria and
     /// portfolio give the same result, bit for bit, on any number of
     /// `threads` and whatever the order of the candidates.
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    /// use spearhead::{Criteria, Criterion, Portfolio};
+    ///
+    /// // Would the leader change if sponsorship weighed at least as much
+    /// // as visibility, whatever the weights otherwise?
+    /// let criteria: Criteria = r#"
+    ///     [selection]
+    ///     leaders = 1
+    ///
+    ///     [robustness]
+    ///     samples = 2000
+    ///     seed = 42
+    ///     order = ["sponsorship >= visibility"]
+    /// "#
+    /// .parse()?;
+    /// let portfolio: Portfolio = r#"
+    ///     [[candidate]]
+    ///     id = "crm-rollout"
+    ///     duration_months = 15
+    ///     visibility = "moderate"
+    ///     change = "technology"
+    ///     phase = "design"
+    ///     bottom_line = "direct"
+    ///     lead = "credible"
+    ///     sponsor_level = "managing_director"
+    ///     sponsor_motivation = "strong"
+    ///
+    ///     [[candidate]]
+    ///     id = "intranet"
+    ///     duration_months = 15
+    ///     visibility = "high"
+    ///     change = "technology"
+    ///     phase = "design"
+    ///     bottom_line = "direct"
+    ///     lead = "credible"
+    ///     sponsor_level = "director"
+    ///     sponsor_motivation = "moderate"
+    /// "#
+    /// .parse()?;
+    /// let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+    /// let result = criteria.acceptability(&portfolio, threads);
+    /// let crm = &result.candidates[0];
+    /// assert_eq!(crm.id, "crm-rollout");
+    /// // The two differ only in visibility and sponsorship, which the order
+    /// // favours: the CRM rollout leads under every weight vector drawn.
+    /// assert_eq!(crm.lead_share, 1.0);
+    /// assert_eq!(crm.ranks.iter().sum::<u64>(), 2000);
+    /// // The mean weights under which it leads obey the order.
+    /// let weights = crm.central_weights.unwrap();
+    /// assert!(weights[Criterion::Sponsorship] >= weights[Criterion::Visibility]);
+    /// // The same seed gives the same result on one thread.
+    /// assert_eq!(result, criteria.acceptability(&portfolio, NonZeroUsize::MIN));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn acceptability(&self, portfolio: &Portfolio, threads: NonZeroUsize) -> Acceptability {
         acceptability(self, portfolio, threads)
