@@ -762,7 +762,7 @@ fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: 
     // (key - low) * scale >> 32 is below `buckets`, and rises with the key.
     let scale = (buckets << 32) / (range + 1);
     #[allow(clippy::cast_possible_truncation, reason = "below `buckets`")]
-    let bucket = |key: u64| ((((key >> PLACE_BITS) - low) * scale) >> 32) as usize;
+    let bucket = |key: u64| ((((key >> PLACE_BITS).saturating_sub(low)) * scale) >> 32) as usize;
     counts.fill(0);
     for &key in keys.iter() {
         if let Some(count) = counts.get_mut(bucket(key) + 1) {
@@ -1155,7 +1155,7 @@ pub(crate) fn acceptability(
                 leads,
                 lead_share: leads as f64 / drawn as f64,
                 ranks,
-                lower: drawn - counted,
+                lower: drawn.saturating_sub(counted),
                 central_weights,
             })
         })

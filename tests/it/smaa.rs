@@ -499,3 +499,62 @@ fn changing_a_weight_can_make_an_around_order_impossible() {
          spread of 0.1 lead's weight is at most 0.55 and duration's at least 0.9"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_valid_robustness_runs_and_keeps_its_counts(
+        samples in 1u64..300,
+        seed in any::<u32>(),
+        around in any::<bool>(),
+        spread in 0.0f64..=1.0,
+        weights in prop::array::uniform7(prop_oneof![Just(0.0), 0.0f64..3.0]),
+        orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..6),
+        leaders in 1usize..5,
+        min_score in 0.0f64..=1.0,
+        n in 1usize..30,
+    ) {
+        let mut text = format!("[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n");
+        for (c, w) in Criterion::ALL.iter().zip(weights) {
+            writeln!(text, "[{c}]\nweight = {w:?}").unwrap();
+        }
+        let list: Vec<String> = orders
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("\"{a} >= {b}\""))
+            .collect();
+        writeln!(
+            text,
+            "[robustness]\nsamples = {samples}\nseed = {seed}\nweights = \"{}\"\n\
+             spread = {spread:?}\norder = [{}]",
+            if around { "around" } else { "simplex" },
+            list.join(", "),
+        )
+        .unwrap();
+        let Ok(criteria) = Criteria::from_toml(&text) else {
+            prop_assume!(false);
+            unreachable!()
+        };
+        let portfolio = generate::portfolio(n);
+        let result = criteria.acceptability(&portfolio, threads(2));
+        let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
+        prop_assert!(leads <= samples * leaders.min(n) as u64);
+        for c in &result.candidates {
+            prop_assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, samples);
+            prop_assert!((0.0..=1.0).contains(&c.lead_share));
+            if let Some(w) = c.central_weights {
+                for o in criteria.robustness().order() {
+                    prop_assert!(w[o.heavier] >= w[o.lighter] - 1e-9);
+                }
+                for (criterion, x) in w.iter() {
+                    prop_assert!(x.is_finite() && x >= 0.0);
+                    if around && criteria.weight(criterion) == 0.0 {
+                        // A weight of 0 has nowhere to go within the spread.
+                        prop_assert_eq!(x, 0.0);
+                    }
+                }
+            }
+        }
+    }
+}
