@@ -14,6 +14,7 @@ use crate::criterion::{
 use crate::error::{At, Error, Part, Result};
 use crate::limits::Limits;
 use crate::read;
+use crate::smaa::{self, MAX_SAMPLES, Robustness, Sampler, Sampling, WeightOrder};
 
 /// The shipped default criteria file, `criteria.toml`.
 pub const SHIPPED_CRITERIA: &str = include_str!("../criteria.toml");
@@ -40,6 +41,7 @@ pub struct Criteria {
     pub(crate) lead: [f64; 3],
     pub(crate) motivation: [f64; 3],
     pub(crate) level: [f64; 4],
+    pub(crate) robustness: Robustness,
 }
 
 /// Where the shipped file starts from: every key of it is set by
@@ -60,6 +62,7 @@ const BLANK: Criteria = Criteria {
     lead: [0.0; 3],
     motivation: [0.0; 3],
     level: [0.0; 4],
+    robustness: Robustness::BLANK,
 };
 
 static SHIPPED: LazyLock<Criteria> = LazyLock::new(|| {
@@ -88,8 +91,11 @@ impl Criteria {
     /// shape (unknown sections, keys or levels, wrong types);
     /// [`Error::Invalid`] for a value out of range: a weight that is NaN,
     /// infinite or negative, weights all 0, a score or minimum outside
-    /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1.
-    /// Each names the key and its line and column.
+    /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1,
+    /// and in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
+    /// `seed`, `spread` outside `[0, 1]`, a malformed `order` constraint, or
+    /// an order that sampling `"around"` the weights cannot obey. Each
+    /// names the key and its line and column.
     pub fn from_toml(text: &str) -> Result<Self> {
         Limits::default().criteria(text.as_bytes())
     }
@@ -132,6 +138,13 @@ impl Criteria {
         self.mins.get(criterion.index()).copied().flatten()
     }
 
+    /// How [`Criteria::acceptability`] draws weights: the `[robustness]`
+    /// section.
+    #[must_use]
+    pub fn robustness(&self) -> &Robustness {
+        &self.robustness
+    }
+
     /// These criteria with `leaders` leaders.
     ///
     /// # Errors
@@ -152,8 +165,9 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when `weight` is NaN, infinite or negative, or
-    /// when it would make every weight 0.
+    /// [`Error::Invalid`] when `weight` is NaN, infinite or negative, when
+    /// it would make every weight 0, or when `[robustness]` samples
+    /// `"around"` the weights and its `order` could no longer hold.
     pub fn with_weight(mut self, criterion: Criterion, weight: f64) -> Result<Self> {
         let key = format!("{criterion}.weight");
         check_weight(weight).map_err(|message| invalid_key(&key, message))?;
@@ -161,6 +175,9 @@ impl Criteria {
             *w = weight;
         }
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
+        Sampler::new(&self.robustness, &self.weights)
+            .check()
+            .map_err(|message| invalid_key(&key, message))?;
         Ok(self)
     }
 }
@@ -308,6 +325,7 @@ impl Criteria {
             file.levels(&mut out.level, "sponsorship.level", sponsorship.level)?;
         }
         out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
+        file.robustness(&mut out, raw.robustness)?;
         Ok(out)
     }
 }
@@ -391,6 +409,71 @@ impl File<'_> {
         Ok(())
     }
 
+    /// Applies the `[robustness]` section, when the file gives one, then
+    /// checks the order against the final weights: a file that changes
+    /// only weights may make an order impossible.
+    fn robustness(&self, out: &mut Criteria, raw: Option<RawRobustness>) -> Result<()> {
+        let raw = raw.unwrap_or_default();
+        let r = &mut out.robustness;
+        if let Some(samples) = &raw.samples {
+            let n = *samples.get_ref();
+            r.samples = u64::try_from(n)
+                .ok()
+                .filter(|n| (1..=MAX_SAMPLES).contains(n))
+                .ok_or_else(|| {
+                    self.invalid(
+                        "robustness.samples",
+                        samples,
+                        format!("must be in 1 to {MAX_SAMPLES}, not {n}"),
+                    )
+                })?;
+        }
+        if let Some(seed) = &raw.seed {
+            let n = *seed.get_ref();
+            r.seed = u64::try_from(n).map_err(|_| {
+                self.invalid(
+                    "robustness.seed",
+                    seed,
+                    format!("must be at least 0, not {n}"),
+                )
+            })?;
+        }
+        if let Some(sampling) = &raw.weights {
+            r.sampling = *sampling.get_ref();
+        }
+        self.set(
+            &mut r.spread,
+            "robustness.spread",
+            raw.spread.clone(),
+            check_unit,
+        )?;
+        if let Some(order) = &raw.order {
+            r.order = order
+                .get_ref()
+                .iter()
+                .map(|text| {
+                    smaa::parse_order(text.get_ref())
+                        .map_err(|message| self.invalid("robustness.order", text, message))
+                })
+                .collect::<Result<Vec<WeightOrder>>>()?;
+        }
+        Sampler::new(&out.robustness, &out.weights)
+            .check()
+            .map_err(|message| {
+                // Point at the key this file gave that bears on the order.
+                let (key, span) = if let Some(order) = &raw.order {
+                    ("robustness.order", Some(order.span()))
+                } else if let Some(spread) = &raw.spread {
+                    ("robustness.spread", Some(spread.span()))
+                } else if let Some(weights) = &raw.weights {
+                    ("robustness.weights", Some(weights.span()))
+                } else {
+                    ("robustness.order", None)
+                };
+                self.invalid_at(key, span, message)
+            })
+    }
+
     /// Sets a `[low, high]` window of months, when the file gives one.
     fn window(
         &self,
@@ -448,6 +531,7 @@ struct RawCriteria {
     bottom_line: Option<RawScale<BottomLine>>,
     lead: Option<RawScale<Lead>>,
     sponsorship: Option<RawSponsorship>,
+    robustness: Option<RawRobustness>,
 }
 
 #[derive(Deserialize)]
@@ -494,4 +578,14 @@ struct RawSponsorship {
     min: Number,
     motivation: Scores<Motivation>,
     level: Scores<SponsorLevel>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, expecting = "a [robustness] table")]
+struct RawRobustness {
+    samples: Option<Spanned<i64>>,
+    seed: Option<Spanned<i64>>,
+    weights: Option<Spanned<Sampling>>,
+    spread: Number,
+    order: Option<Spanned<Vec<Spanned<String>>>>,
 }

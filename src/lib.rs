@@ -92,6 +92,7 @@ mod print;
 mod rank;
 mod read;
 mod score;
+mod smaa;
 mod stability;
 
 pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
@@ -105,4 +106,5 @@ pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::score::{Assessment, Line, Scores};
+pub use crate::smaa::{Acceptability, Acceptance, Robustness, Sampling, WeightOrder, Weights};
 pub use crate::stability::{Shift, Stability};

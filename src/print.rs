@@ -8,6 +8,7 @@ use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
 };
+use crate::smaa::{Sampling, WeightOrder};
 
 #[derive(serde::Serialize)]
 struct File<'a> {
@@ -19,6 +20,16 @@ struct File<'a> {
     bottom_line: Scale<'a>,
     lead: Scale<'a>,
     sponsorship: Sponsorship<'a>,
+    robustness: Robustness<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Robustness<'a> {
+    samples: u64,
+    seed: u64,
+    weights: Sampling,
+    spread: f64,
+    order: &'a [WeightOrder],
 }
 
 #[derive(serde::Serialize)]
@@ -109,6 +120,13 @@ impl Serialize for Criteria {
                 min: self.min(Criterion::Sponsorship),
                 motivation: table::<Motivation>(&self.motivation),
                 level: table::<SponsorLevel>(&self.level),
+            },
+            robustness: Robustness {
+                samples: self.robustness.samples(),
+                seed: self.robustness.seed(),
+                weights: self.robustness.sampling(),
+                spread: self.robustness.spread(),
+                order: self.robustness.order(),
             },
         }
         .serialize(serializer)

@@ -60,6 +60,23 @@ impl IdOrder {
         }
     }
 
+    /// The evidence of the candidate at each place.
+    pub(crate) fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
+    /// The place of the candidate with `id`, among the `candidates` this
+    /// order was built from.
+    pub(crate) fn place_of(&self, candidates: &[Candidate], id: &str) -> Option<usize> {
+        self.index
+            .binary_search_by(|&index| {
+                candidates
+                    .get(index)
+                    .map_or(Ordering::Less, |c| c.id.as_str().cmp(id))
+            })
+            .ok()
+    }
+
     /// The index and evidence of the candidate at `place`.
     fn get(&self, place: usize) -> Option<(usize, Evidence)> {
         Some((*self.index.get(place)?, *self.evidence.get(place)?))

@@ -10,7 +10,7 @@ use allocation_counter::measure;
 use spearhead::Criteria;
 
 #[path = "../../benches/common/generate.rs"]
-mod generate;
+pub mod generate;
 
 /// The allocations `f` makes on this thread.
 fn allocations(f: impl FnOnce()) -> u64 {

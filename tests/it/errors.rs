@@ -38,7 +38,8 @@ fn unknown_keys_name_the_key_and_where() {
     criteria_error(
         "[visibilty]\nweight = 1",
         "criteria:1:2, key visibilty: unknown field `visibilty`, expected one of `selection`, \
-         `duration`, `visibility`, `tangibility`, `phase`, `bottom_line`, `lead`, `sponsorship`",
+         `duration`, `visibility`, `tangibility`, `phase`, `bottom_line`, `lead`, `sponsorship`, \
+         `robustness`",
     );
     portfolio_error(
         &candidate_toml("a", "colour = \"red\""),

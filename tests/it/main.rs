@@ -17,6 +17,7 @@ mod hostile;
 mod laws;
 mod plan;
 mod scoring;
+mod smaa;
 mod stability;
 mod support;
 mod tidy;

@@ -39,7 +39,9 @@ fn the_shipped_criteria_set_every_key() {
         sponsorship.motivation.weak sponsorship.motivation.moderate \
         sponsorship.motivation.strong sponsorship.level sponsorship.level.executive \
         sponsorship.level.managing_director sponsorship.level.director \
-        sponsorship.level.manager";
+        sponsorship.level.manager \
+        robustness robustness.samples robustness.seed robustness.weights \
+        robustness.spread robustness.order";
     let expected: BTreeSet<String> = expected.split_whitespace().map(str::to_owned).collect();
     let shipped: toml::Table = spearhead::SHIPPED_CRITERIA.parse().unwrap();
     let mut found = BTreeSet::new();
@@ -101,4 +103,10 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Line>();
     assert_send_sync::<spearhead::Stability>();
     assert_send_sync::<spearhead::Shift>();
+    assert_send_sync::<spearhead::Acceptability>();
+    assert_send_sync::<spearhead::Acceptance>();
+    assert_send_sync::<spearhead::Robustness>();
+    assert_send_sync::<spearhead::Sampling>();
+    assert_send_sync::<spearhead::WeightOrder>();
+    assert_send_sync::<spearhead::Weights>();
 }

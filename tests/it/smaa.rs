@@ -1,0 +1,560 @@
+//! SMAA: `Criteria::acceptability` is seeded, deterministic on any number of
+//! threads, ignores input order, and its counts and weights keep their laws.
+
+use std::fmt::Write as _;
+use std::num::NonZeroUsize;
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use spearhead::{
+    Acceptability, BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months,
+    Motivation, Phase, Portfolio, Sampling, SponsorLevel, Visibility, WeightOrder,
+};
+
+use crate::alloc::generate;
+
+fn threads(n: usize) -> NonZeroUsize {
+    NonZeroUsize::new(n).unwrap()
+}
+
+fn criteria(robustness: &str) -> Criteria {
+    format!("[robustness]\n{robustness}").parse().unwrap()
+}
+
+/// The shipped criteria with no minimums at all: everyone may lead.
+fn open_criteria(leaders: usize, robustness: &str) -> Criteria {
+    format!(
+        "[selection]\nleaders = {leaders}\nmin_score = 0\n\
+         [tangibility]\nmin = 0\n[phase]\nmin = 0\n[sponsorship]\nmin = 0\n\
+         [robustness]\n{robustness}"
+    )
+    .parse()
+    .unwrap()
+}
+
+fn json(a: &Acceptability) -> String {
+    serde_json::to_string(a).unwrap()
+}
+
+const MODES: [&str; 5] = [
+    "weights = \"simplex\"",
+    "weights = \"simplex\"\norder = [\"sponsorship >= visibility\", \"lead >= duration\", \"duration >= lead\"]",
+    "weights = \"around\"\nspread = 0.3",
+    "weights = \"around\"\nspread = 0.5\norder = [\"sponsorship >= visibility\", \"lead <= phase\"]",
+    "weights = \"around\"\nspread = 1\norder = [\"bottom_line >= visibility\", \"visibility >= bottom_line\"]",
+];
+
+#[test]
+fn the_same_seed_gives_the_same_result_on_one_or_two_threads() {
+    let portfolio = generate::portfolio(60);
+    for mode in MODES {
+        // More than one chunk of 4096, and not a whole number of them.
+        let criteria = criteria(&format!("samples = 9000\nseed = 7\n{mode}"));
+        let one = json(&criteria.acceptability(&portfolio, threads(1)));
+        let two = json(&criteria.acceptability(&portfolio, threads(2)));
+        let many = json(&criteria.acceptability(&portfolio, threads(5)));
+        assert_eq!(one, two, "{mode}");
+        assert_eq!(one, many, "{mode}");
+        assert_eq!(one, json(&criteria.acceptability(&portfolio, threads(1))));
+    }
+}
+
+#[test]
+fn the_order_of_the_candidates_does_not_matter() {
+    let candidates = generate::candidates(40);
+    let forward = Portfolio::new(candidates.clone()).unwrap();
+    let mut shuffled = candidates;
+    shuffled.reverse();
+    shuffled.swap(3, 17);
+    let shuffled = Portfolio::new(shuffled).unwrap();
+    for mode in MODES {
+        let criteria = criteria(&format!("samples = 5000\nseed = 3\n{mode}"));
+        assert_eq!(
+            json(&criteria.acceptability(&forward, threads(1))),
+            json(&criteria.acceptability(&shuffled, threads(2))),
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn different_seeds_give_different_results() {
+    let portfolio = generate::portfolio(30);
+    for mode in MODES {
+        let a = criteria(&format!("samples = 2000\nseed = 1\n{mode}"));
+        let b = criteria(&format!("samples = 2000\nseed = 2\n{mode}"));
+        let (a, b) = (
+            a.acceptability(&portfolio, threads(1)),
+            b.acceptability(&portfolio, threads(1)),
+        );
+        assert_eq!((a.seed, b.seed), (1, 2));
+        assert_ne!(a.candidates, b.candidates, "{mode}");
+    }
+}
+
+#[test]
+fn counts_add_up() {
+    let portfolio = generate::portfolio(50);
+    for leaders in [1, 3, 50, 80] {
+        for mode in MODES {
+            let criteria = open_criteria(leaders, &format!("samples = 3000\n{mode}"));
+            let result = criteria.acceptability(&portfolio, threads(2));
+            assert_eq!(result.samples, 3000);
+            assert_eq!(result.leaders, leaders);
+            assert_eq!(result.candidates.len(), 50);
+            // With no minimums, every sample has min(leaders, N) leaders.
+            let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
+            assert_eq!(leads, 3000 * leaders.min(50) as u64, "{mode}");
+            for c in &result.candidates {
+                assert!((0.0..=1.0).contains(&c.lead_share));
+                assert_eq!(c.lead_share, c.leads as f64 / 3000.0);
+                assert_eq!(c.ranks.len(), 50);
+                assert_eq!(c.lower, 0);
+                assert_eq!(c.ranks.iter().sum::<u64>(), 3000, "{}", c.id);
+                assert_eq!(c.central_weights.is_some(), c.leads > 0);
+                if let Some(w) = c.central_weights {
+                    let sum: f64 = w.iter().map(|(_, x)| x).sum();
+                    assert!((sum - 1.0).abs() < 1e-6, "{sum}");
+                }
+                // Leading means ranking within the first `leaders`.
+                let top: u64 = c.ranks.iter().take(leaders).sum();
+                assert_eq!(top, c.leads);
+            }
+            // Every rank goes to exactly one candidate in every sample.
+            for r in 0..50 {
+                let column: u64 = result.candidates.iter().map(|c| c.ranks[r]).sum();
+                assert_eq!(column, 3000);
+            }
+        }
+    }
+}
+
+#[test]
+fn minimums_apply_in_every_sample() {
+    // The shipped minimums: a candidate that fails one never leads, and the
+    // leaders of a sample are at most the eligible ones.
+    let portfolio = generate::portfolio(100);
+    let criteria = criteria("samples = 2000");
+    let result = criteria.acceptability(&portfolio, threads(2));
+    for c in &result.candidates {
+        let a = criteria.assess(&portfolio.get(&c.id).unwrap().evidence);
+        let fails_a_min = Criterion::ALL
+            .iter()
+            .any(|&k| criteria.min(k).is_some_and(|min| a.scores[k] < min));
+        if fails_a_min {
+            assert_eq!(c.leads, 0, "{}", c.id);
+        }
+    }
+    assert!(result.candidates.iter().any(|c| c.leads > 0));
+    let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
+    assert!(leads <= 2000 * 3);
+}
+
+#[test]
+fn more_than_100_candidates_count_the_first_100_ranks() {
+    let portfolio = generate::portfolio(130);
+    let result = open_criteria(3, "samples = 500").acceptability(&portfolio, threads(2));
+    for c in &result.candidates {
+        assert_eq!(c.ranks.len(), 100);
+        assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 500);
+    }
+    let lower: u64 = result.candidates.iter().map(|c| c.lower).sum();
+    assert_eq!(lower, 30 * 500);
+}
+
+#[test]
+fn with_no_spread_every_sample_chooses_the_plans_leaders() {
+    let portfolio = generate::portfolio(200);
+    let criteria = criteria("samples = 500\nweights = \"around\"\nspread = 0");
+    let plan = criteria.plan(&portfolio);
+    let result = criteria.acceptability(&portfolio, threads(2));
+    let always: Vec<&str> = result
+        .candidates
+        .iter()
+        .filter(|c| c.leads == 500)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(always, plan.leaders);
+    let others: u64 = result.candidates.iter().map(|c| c.leads).sum::<u64>() - 500 * 3;
+    assert_eq!(others, 0);
+    // The candidates come in the order of the ranking.
+    let ranking: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let listed: Vec<&str> = result.candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(listed, ranking);
+    for (c, placement) in result.candidates.iter().zip(&plan.ranking) {
+        match c.ranks.get(placement.rank - 1) {
+            Some(&count) => assert_eq!(count, 500, "{}", c.id),
+            None => assert_eq!(c.lower, 500, "{}", c.id),
+        }
+    }
+}
+
+/// The weights of one sample: a candidate that always leads (ideal evidence,
+/// the first id) has them as its central weights when there is one sample.
+fn one_sample(robustness: &str, seed: u64) -> [f64; 7] {
+    let mut candidates = vec![Candidate::new("a", crate::support::ideal())];
+    candidates.extend(generate::candidates(5));
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let criteria = criteria(&format!("samples = 1\nseed = {seed}\n{robustness}"));
+    let result = criteria.acceptability(&portfolio, threads(1));
+    let first = &result.candidates[0];
+    assert_eq!((first.id.as_str(), first.leads), ("a", 1));
+    let w = first.central_weights.unwrap();
+    std::array::from_fn(|i| w[Criterion::ALL[i]])
+}
+
+/// The mean weights over `samples` samples, as above.
+fn mean_weights(criteria_text: &str, samples: u64) -> [f64; 7] {
+    let mut candidates = vec![Candidate::new("a", crate::support::ideal())];
+    candidates.extend(generate::candidates(5));
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let criteria = criteria(&format!("samples = {samples}\n{criteria_text}"));
+    let result = criteria.acceptability(&portfolio, threads(2));
+    assert_eq!(result.candidates[0].leads, samples);
+    let w = result.candidates[0].central_weights.unwrap();
+    std::array::from_fn(|i| w[Criterion::ALL[i]])
+}
+
+fn index(name: &str) -> usize {
+    name.parse::<Criterion>().unwrap() as usize
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_sample_obeys_the_order(
+        seed in 0u64..1_000_000_000,
+        around in any::<bool>(),
+        orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..5),
+    ) {
+        let orders: Vec<WeightOrder> = orders
+            .into_iter()
+            .filter(|(a, b)| a != b)
+            .map(|(heavier, lighter)| WeightOrder { heavier, lighter })
+            .collect();
+        let list: Vec<String> = orders.iter().map(|o| format!("\"{o}\"")).collect();
+        let mode = if around { "weights = \"around\"\nspread = 1" } else { "weights = \"simplex\"" };
+        let text = format!("[robustness]\n{mode}\norder = [{}]", list.join(", "));
+        // Around the shipped weights (all 1), with a spread of 1, any
+        // order can hold, but a circle of them may be too rare to draw.
+        let Ok(parsed) = Criteria::from_toml(&text) else {
+            prop_assume!(false);
+            unreachable!()
+        };
+        prop_assert_eq!(parsed.robustness().order(), orders.as_slice());
+        let w = one_sample(&format!("{mode}\norder = [{}]", list.join(", ")), seed);
+        prop_assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-8);
+        for o in &orders {
+            let (a, b) = (w[o.heavier as usize], w[o.lighter as usize]);
+            prop_assert!(a >= b, "{} broken: {:?}", o, w);
+        }
+    }
+
+    #[test]
+    fn around_samples_stay_within_the_spread(
+        seed in 0u64..1_000_000_000,
+        spread in 0.0f64..=0.9,
+        weights in prop::array::uniform7(0.0f64..5.0),
+    ) {
+        prop_assume!(weights.iter().sum::<f64>() > 0.1);
+        let mut text = String::new();
+        for (c, w) in Criterion::ALL.iter().zip(weights) {
+            writeln!(text, "[{c}]\nweight = {w:?}").unwrap();
+        }
+        let w = one_sample(&format!("weights = \"around\"\nspread = {spread:?}\n{text}"), seed);
+        // Each weight was within the spread of its configured value before
+        // all were scaled by the same factor, which the spread also bounds.
+        let configured: f64 = weights.iter().sum();
+        let (lo, hi) = ((1.0 - spread) / (1.0 + spread), (1.0 + spread) / (1.0 - spread));
+        for (x, w0) in w.iter().zip(weights) {
+            let share = w0 / configured;
+            prop_assert!(*x >= share * lo - 1e-9 && *x <= share * hi + 1e-9, "{} vs {}", x, share);
+        }
+        // And the ratios of two sampled weights: within the spread squared.
+        for i in 0..7 {
+            for j in 0..7 {
+                if weights[j] > 0.0 && w[j] > 0.0 {
+                    let ratio = (w[i] / w[j]) / (weights[i] / weights[j]);
+                    prop_assert!(ratio <= hi * (1.0 + 1e-6) && ratio >= lo * (1.0 - 1e-6));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn around_a_zero_weight_stays_zero() {
+    // `one_sample` takes `[robustness]` keys; other sections may follow.
+    let w = one_sample("weights = \"around\"\nspread = 1\n[lead]\nweight = 0", 5);
+    assert_eq!(w[index("lead")], 0.0);
+}
+
+#[test]
+fn simplex_weights_average_one_seventh() {
+    let w = mean_weights("seed = 11", 20_000);
+    for x in w {
+        assert!((x - 1.0 / 7.0).abs() < 0.005, "{w:?}");
+    }
+}
+
+#[test]
+fn a_chain_of_constraints_gives_the_sorted_simplex() {
+    // The i-th largest of 7 weights uniform on the simplex averages
+    // (1/7) * sum(1/j, j = i..=7).
+    let names = Criterion::ALL;
+    let chain: Vec<String> = names
+        .windows(2)
+        .map(|w| format!("\"{} >= {}\"", w[0], w[1]))
+        .collect();
+    let w = mean_weights(&format!("seed = 5\norder = [{}]", chain.join(", ")), 20_000);
+    for (i, x) in w.iter().enumerate() {
+        let expected: f64 = (i + 1..=7).map(|j| 1.0 / j as f64).sum::<f64>() / 7.0;
+        assert!((x - expected).abs() < 0.004, "{i}: {x} vs {expected}");
+    }
+}
+
+#[test]
+fn constraints_in_a_circle_make_weights_equal_and_cells_weigh_by_volume() {
+    // lead = sponsorship = bottom_line, and phase >= them: against an oracle
+    // that draws (3g, phase, 3 others) uniformly on the 5-simplex and keeps
+    // the draws with phase >= g.
+    let w = mean_weights(
+        "seed = 9\norder = [\"lead >= sponsorship\", \"sponsorship >= bottom_line\", \
+         \"bottom_line >= lead\", \"phase >= lead\"]",
+        40_000,
+    );
+    assert_eq!(w[index("lead")], w[index("sponsorship")]);
+    assert_eq!(w[index("lead")], w[index("bottom_line")]);
+    let mut rng = generate::SplitMix64::new(99);
+    let mut uniform = || ((rng.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let (mut sum_g, mut sum_phase, mut sum_other, mut n) = (0.0, 0.0, 0.0, 0.0);
+    while n < 200_000.0 {
+        let e: Vec<f64> = (0..5).map(|_| -uniform().ln()).collect();
+        let total: f64 = e.iter().sum();
+        let (g, phase, other) = (e[0] / total / 3.0, e[1] / total, e[2] / total);
+        if phase >= g {
+            sum_g += g;
+            sum_phase += phase;
+            sum_other += other;
+            n += 1.0;
+        }
+    }
+    let tolerance = 0.003;
+    assert!(
+        (w[index("lead")] - sum_g / n).abs() < tolerance,
+        "{w:?} {}",
+        sum_g / n
+    );
+    assert!(
+        (w[index("phase")] - sum_phase / n).abs() < tolerance,
+        "{w:?} {}",
+        sum_phase / n
+    );
+    assert!(
+        (w[index("duration")] - sum_other / n).abs() < tolerance,
+        "{w:?} {}",
+        sum_other / n
+    );
+}
+
+fn evidence() -> impl Strategy<Value = Evidence> {
+    (
+        (
+            1.0f64..48.0,
+            select(Visibility::ALL),
+            select(Change::ALL),
+            select(Phase::ALL),
+        ),
+        (
+            any::<bool>(),
+            select(BottomLine::ALL),
+            select(Lead::ALL),
+            select(SponsorLevel::ALL),
+            select(Motivation::ALL),
+        ),
+    )
+        .prop_map(
+            |(
+                (months, visibility, change, phase),
+                (remedial, bottom_line, lead, level, motivation),
+            )| {
+                Evidence {
+                    duration: Months::new(months).unwrap(),
+                    visibility,
+                    change,
+                    phase,
+                    remedial,
+                    bottom_line,
+                    lead,
+                    sponsor_level: level,
+                    sponsor_motivation: motivation,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn a_dominating_candidate_leads_in_every_sample(
+        best in evidence(),
+        others in prop::collection::vec(evidence(), 1..20),
+        leaders in 1usize..4,
+        seed in 0u64..1000,
+        around in any::<bool>(),
+    ) {
+        let mode = if around { "weights = \"around\"\nspread = 0.9" } else { "weights = \"simplex\"" };
+        let criteria = open_criteria(leaders, &format!("samples = 300\nseed = {seed}\n{mode}"));
+        let scores = |e: &Evidence| criteria.assess(e).scores;
+        let top = scores(&best);
+        // Keep the others `best` dominates: at most its score on every
+        // criterion, below it on one. Ties on the grid go to the first id.
+        let mut candidates = vec![Candidate::new("a-best", best)];
+        for (i, e) in others.into_iter().enumerate() {
+            let s = scores(&e);
+            let below_on_all = Criterion::ALL.iter().all(|&c| s[c] <= top[c]);
+            let below_on_one = Criterion::ALL.iter().any(|&c| s[c] < top[c]);
+            if below_on_all && below_on_one {
+                candidates.push(Candidate::new(format!("c{i:02}"), e));
+            }
+        }
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let result = criteria.acceptability(&portfolio, threads(2));
+        let best = result.candidates.iter().find(|c| c.id == "a-best").unwrap();
+        prop_assert_eq!(best.leads, 300);
+        prop_assert_eq!(best.ranks[0], 300);
+    }
+
+    #[test]
+    fn printed_robustness_parses_back_the_same(
+        samples in 1u64..=10_000_000,
+        seed in 0u64..=i64::MAX as u64,
+        around in any::<bool>(),
+        spread in 0.0f64..=1.0,
+        orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..4),
+    ) {
+        let list: Vec<String> = orders
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("\"{a} >= {b}\""))
+            .collect();
+        let text = format!(
+            "[robustness]\nsamples = {samples}\nseed = {seed}\nweights = \"{}\"\nspread = {spread:?}\norder = [{}]",
+            if around { "around" } else { "simplex" },
+            list.join(", "),
+        );
+        let Ok(criteria) = Criteria::from_toml(&text) else {
+            prop_assume!(false);
+            unreachable!()
+        };
+        prop_assert_eq!(criteria.robustness().samples(), samples);
+        prop_assert_eq!(criteria.robustness().seed(), seed);
+        prop_assert_eq!(
+            criteria.robustness().sampling(),
+            if around { Sampling::Around } else { Sampling::Simplex }
+        );
+        let printed = toml::to_string(&criteria).unwrap();
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
+    }
+}
+
+#[test]
+fn the_shipped_robustness() {
+    let r = Criteria::default();
+    let r = r.robustness();
+    assert_eq!(
+        (r.samples(), r.seed(), r.sampling(), r.spread(), r.order()),
+        (10_000, 0, Sampling::Simplex, 0.2, &[][..])
+    );
+}
+
+#[test]
+fn weight_orders_read_and_print() {
+    let o: WeightOrder = " sponsorship>=visibility ".parse().unwrap();
+    assert_eq!(o.to_string(), "sponsorship >= visibility");
+    let flipped: WeightOrder = "visibility <= sponsorship".parse().unwrap();
+    assert_eq!(flipped, o);
+    assert_eq!(
+        "sponsorship > visibility"
+            .parse::<WeightOrder>()
+            .unwrap_err()
+            .to_string(),
+        "criteria, key robustness.order: \"sponsorship > visibility\" is not a constraint: \
+         expected \"criterion >= criterion\""
+    );
+}
+
+#[test]
+fn changing_a_weight_can_make_an_around_order_impossible() {
+    let criteria = criteria("weights = \"around\"\nspread = 0.1\norder = [\"lead >= duration\"]");
+    assert_eq!(
+        criteria
+            .with_weight(Criterion::Lead, 0.5)
+            .unwrap_err()
+            .to_string(),
+        "criteria, key lead.weight: the order puts lead at or above duration, but within the \
+         spread of 0.1 lead's weight is at most 0.55 and duration's at least 0.9"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_valid_robustness_runs_and_keeps_its_counts(
+        samples in 1u64..300,
+        seed in any::<u32>(),
+        around in any::<bool>(),
+        spread in 0.0f64..=1.0,
+        weights in prop::array::uniform7(prop_oneof![Just(0.0), 0.0f64..3.0]),
+        orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..6),
+        leaders in 1usize..5,
+        min_score in 0.0f64..=1.0,
+        n in 1usize..30,
+    ) {
+        let mut text = format!("[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n");
+        for (c, w) in Criterion::ALL.iter().zip(weights) {
+            writeln!(text, "[{c}]\nweight = {w:?}").unwrap();
+        }
+        let list: Vec<String> = orders
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("\"{a} >= {b}\""))
+            .collect();
+        writeln!(
+            text,
+            "[robustness]\nsamples = {samples}\nseed = {seed}\nweights = \"{}\"\n\
+             spread = {spread:?}\norder = [{}]",
+            if around { "around" } else { "simplex" },
+            list.join(", "),
+        )
+        .unwrap();
+        let Ok(criteria) = Criteria::from_toml(&text) else {
+            prop_assume!(false);
+            unreachable!()
+        };
+        let portfolio = generate::portfolio(n);
+        let result = criteria.acceptability(&portfolio, threads(2));
+        let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
+        prop_assert!(leads <= samples * leaders.min(n) as u64);
+        for c in &result.candidates {
+            prop_assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, samples);
+            prop_assert!((0.0..=1.0).contains(&c.lead_share));
+            if let Some(w) = c.central_weights {
+                for o in criteria.robustness().order() {
+                    prop_assert!(w[o.heavier] >= w[o.lighter] - 1e-9);
+                }
+                for (criterion, x) in w.iter() {
+                    prop_assert!(x.is_finite() && x >= 0.0);
+                    if around && criteria.weight(criterion) == 0.0 {
+                        // A weight of 0 has nowhere to go within the spread.
+                        prop_assert_eq!(x, 0.0);
+                    }
+                }
+            }
+        }
+    }
+}
