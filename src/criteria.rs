@@ -9,12 +9,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::criterion::{
-    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
+    Visibility,
 };
 use crate::error::{At, Error, Part, Result};
 use crate::limits::Limits;
 use crate::read;
-use crate::smaa::{self, MAX_SAMPLES, Robustness, Sampler, Sampling, WeightOrder};
+use crate::smaa::{self, MAX_SAMPLES, Robustness, Sampler, WeightOrder};
 
 /// The shipped default criteria file, `criteria.toml`.
 pub const SHIPPED_CRITERIA: &str = include_str!("../criteria.toml");

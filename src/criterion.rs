@@ -207,6 +207,18 @@ levels! {
         /// Drives the change.
         Strong => "strong",
     }
+
+    /// How the weight vectors of
+    /// [`Criteria::acceptability`](crate::Criteria::acceptability) are drawn.
+    Sampling, "sampling" {
+        /// Uniformly on the simplex: every vector of 7 weights summing to 1
+        /// is as likely as any other. The configured weights play no part.
+        Simplex => "simplex",
+        /// Each weight uniformly within `spread` of its configured weight
+        /// (`w * (1 - spread)` to `w * (1 + spread)`), then all scaled to
+        /// sum to 1. A weight of 0 stays 0.
+        Around => "around",
+    }
 }
 
 impl Field {

@@ -99,12 +99,13 @@ pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, SponsorLevel, Visibility,
+    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, Sampling, SponsorLevel,
+    Visibility,
 };
 pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::score::{Assessment, Line, Scores};
-pub use crate::smaa::{Acceptability, Acceptance, Robustness, Sampling, WeightOrder, Weights};
+pub use crate::smaa::{Acceptability, Acceptance, Robustness, WeightOrder, Weights};
 pub use crate::stability::{Shift, Stability};

@@ -6,9 +6,10 @@ use serde::ser::{Serialize, Serializer};
 
 use crate::criteria::Criteria;
 use crate::criterion::{
-    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
+    Visibility,
 };
-use crate::smaa::{Sampling, WeightOrder};
+use crate::smaa::WeightOrder;
 
 #[derive(serde::Serialize)]
 struct File<'a> {

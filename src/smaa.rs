@@ -11,12 +11,12 @@ use std::num::NonZeroUsize;
 use std::ops::Index;
 use std::str::FromStr;
 
+use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
-use crate::criterion::{Criterion, Level};
+use crate::criterion::{Criterion, Level, Sampling};
 use crate::error::{At, Error, Part, Result};
 use crate::rank::{at_least, grid};
 
@@ -41,36 +41,6 @@ const PILOT_HITS: u32 = PILOT / 1000;
 /// Central weights are summed in fixed point, `2^-32` a unit, so that the
 /// sum is exact and the same in any order.
 const FIXED: f64 = 4_294_967_296.0;
-
-/// How the weight vectors of [`Criteria::acceptability`] are drawn.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sampling {
-    /// Uniformly on the simplex: every vector of 7 weights summing to 1 is
-    /// as likely as any other. The configured weights play no part.
-    Simplex,
-    /// Each weight uniformly within `spread` of its configured weight
-    /// (`w * (1 - spread)` to `w * (1 + spread)`), then all scaled to sum
-    /// to 1. A weight of 0 stays 0.
-    Around,
-}
-
-impl Sampling {
-    /// The name used in the criteria file.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Sampling::Simplex => "simplex",
-            Sampling::Around => "around",
-        }
-    }
-}
-
-impl fmt::Display for Sampling {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// An ordinal constraint on sampled weights: `heavier >= lighter`.
 ///

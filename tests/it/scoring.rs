@@ -309,4 +309,17 @@ fn levels_print_and_parse_as_in_files() {
         "hgh".parse::<Visibility>().unwrap_err().to_string(),
         "unknown visibility level `hgh`, expected one of `low`, `moderate`, `high`"
     );
+    for sampling in spearhead::Sampling::ALL {
+        assert_eq!(
+            sampling.to_string().parse::<spearhead::Sampling>().unwrap(),
+            *sampling
+        );
+    }
+    assert_eq!(
+        "uniform"
+            .parse::<spearhead::Sampling>()
+            .unwrap_err()
+            .to_string(),
+        "unknown sampling `uniform`, expected one of `simplex`, `around`"
+    );
 }
