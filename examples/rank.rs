@@ -6,17 +6,21 @@
 //!
 //! With no portfolio it ranks `examples/portfolio.toml`; with no criteria
 //! file it uses the shipped defaults. `--robustness` adds how sure the
-//! choice of leaders is: each weight's stability interval, and the one change
-//! of evidence that would flip each candidate's role. Bad input: exit code 2,
+//! choice of leaders is: each weight's stability interval, how often each
+//! candidate leads under weights drawn at random (the criteria file's
+//! `[robustness]`), and the one change of evidence that would flip each
+//! candidate's role. Bad input: exit code 2,
 //! the error on stderr.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use spearhead::{
-    Counterfactual, Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift,
+    Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -82,9 +86,13 @@ fn run() -> Result<String, String> {
         None => Portfolio::from_toml(SAMPLE).map_err(|e| e.to_string())?,
     };
     let plan = criteria.plan(&portfolio);
-    let robustness = args.robustness.then(|| Robustness {
-        stability: criteria.stability(&portfolio),
-        counterfactuals: criteria.counterfactuals(&portfolio),
+    let robustness = args.robustness.then(|| {
+        let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+        Robustness {
+            stability: criteria.stability(&portfolio),
+            acceptability: criteria.acceptability(&portfolio, threads),
+            counterfactuals: criteria.counterfactuals(&portfolio),
+        }
     });
     if args.json {
         let output = Output {
@@ -116,6 +124,7 @@ struct Output<'a> {
 #[derive(serde::Serialize)]
 struct Robustness {
     stability: Vec<Stability>,
+    acceptability: Acceptability,
     counterfactuals: Vec<Counterfactual>,
 }
 
@@ -153,6 +162,7 @@ impl Robustness {
                 ends.join("; ")
             );
         }
+        out.push_str(&self.acceptability_table());
         out.push_str("\nWhat one change of evidence would do\n");
         let width = self
             .counterfactuals
@@ -162,6 +172,51 @@ impl Robustness {
             .unwrap_or(0);
         for c in &self.counterfactuals {
             let _ = writeln!(out, "  {:4}  {:width$}  {c}", c.role, c.id);
+        }
+        out
+    }
+}
+
+impl Robustness {
+    /// How often each candidate leads and ranks where, over the samples.
+    fn acceptability_table(&self) -> String {
+        let a = &self.acceptability;
+        let mut out = format!(
+            "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
+            a.samples, a.sampling, a.seed
+        );
+        let width = a
+            .candidates
+            .iter()
+            .map(|c| c.id.chars().count())
+            .max()
+            .unwrap_or(2)
+            .max(2);
+        let shown = a.leaders.min(a.candidates.len()).min(5);
+        let mut header = format!("  {:width$}  leads ", "id");
+        for rank in 1..=shown {
+            let _ = write!(header, " rank {rank:<2}");
+        }
+        header.push_str(
+            " central weights (duration visibility tangibility phase bottom_line lead sponsorship)",
+        );
+        let _ = writeln!(out, "{header}");
+        let share = |count: u64| 100.0 * count as f64 / a.samples.max(1) as f64;
+        for c in &a.candidates {
+            let mut line = format!("  {:width$}  {:5.1}%", c.id, 100.0 * c.lead_share);
+            for rank in 0..shown {
+                let count = c.ranks.get(rank).copied().unwrap_or(0);
+                let _ = write!(line, " {:6.1}%", share(count));
+            }
+            match &c.central_weights {
+                Some(weights) => {
+                    let weights: Vec<String> =
+                        weights.iter().map(|(_, w)| format!("{w:.2}")).collect();
+                    let _ = write!(line, "  {}", weights.join(" "));
+                }
+                None => line.push_str("  never leads"),
+            }
+            let _ = writeln!(out, "{line}");
         }
         out
     }

@@ -304,6 +304,10 @@ fn the_example_reports_robustness_as_a_table_and_as_json() {
     );
 
     assert!(
+        text.contains("Acceptability: 10000 weight vectors drawn (simplex, seed 0)\n"),
+        "{text}"
+    );
+    assert!(
         text.contains("  pull  field-service-app   sponsor_motivation moderate -> strong makes it lead (total 0.886)\n"),
         "{text}"
     );
@@ -320,6 +324,11 @@ fn the_example_reports_robustness_as_a_table_and_as_json() {
     assert_eq!(
         json["robustness"]["stability"],
         serde_json::to_value(criteria.stability(&sample)).unwrap()
+    );
+    let threads = std::num::NonZeroUsize::MIN;
+    assert_eq!(
+        json["robustness"]["acceptability"],
+        serde_json::to_value(criteria.acceptability(&sample, threads)).unwrap()
     );
     assert_eq!(
         json["robustness"]["counterfactuals"],
