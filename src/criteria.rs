@@ -176,9 +176,12 @@ impl Criteria {
             *w = weight;
         }
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
-        Sampler::new(&self.robustness, &self.weights)
-            .check()
-            .map_err(|message| invalid_key(&key, message))?;
+        // Only draws around the weights, under an order, depend on them.
+        if self.robustness.sampling == Sampling::Around && !self.robustness.order.is_empty() {
+            Sampler::new(&self.robustness, &self.weights)
+                .check()
+                .map_err(|message| invalid_key(&key, message))?;
+        }
         Ok(self)
     }
 }
