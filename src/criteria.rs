@@ -176,13 +176,20 @@ impl Criteria {
             *w = weight;
         }
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
-        // Only draws around the weights, under an order, depend on them.
-        if self.robustness.sampling == Sampling::Around && !self.robustness.order.is_empty() {
-            Sampler::new(&self.robustness, &self.weights)
-                .check()
-                .map_err(|message| invalid_key(&key, message))?;
-        }
+        self.check_sampler()
+            .map_err(|message| invalid_key(&key, message))?;
         Ok(self)
+    }
+
+    /// Whether weights can be drawn as `[robustness]` says. Only draws
+    /// around the configured weights, under an order, can fail: the others
+    /// need no sampler built to know.
+    fn check_sampler(&self) -> Result<(), String> {
+        if self.robustness.sampling == Sampling::Around && !self.robustness.order.is_empty() {
+            Sampler::new(&self.robustness, &self.weights).check()
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -461,21 +468,19 @@ impl File<'_> {
                 })
                 .collect::<Result<Vec<WeightOrder>>>()?;
         }
-        Sampler::new(&out.robustness, &out.weights)
-            .check()
-            .map_err(|message| {
-                // Point at the key this file gave that bears on the order.
-                let (key, span) = if let Some(order) = &raw.order {
-                    ("robustness.order", Some(order.span()))
-                } else if let Some(spread) = &raw.spread {
-                    ("robustness.spread", Some(spread.span()))
-                } else if let Some(weights) = &raw.weights {
-                    ("robustness.weights", Some(weights.span()))
-                } else {
-                    ("robustness.order", None)
-                };
-                self.invalid_at(key, span, message)
-            })
+        out.check_sampler().map_err(|message| {
+            // Point at the key this file gave that bears on the order.
+            let (key, span) = if let Some(order) = &raw.order {
+                ("robustness.order", Some(order.span()))
+            } else if let Some(spread) = &raw.spread {
+                ("robustness.spread", Some(spread.span()))
+            } else if let Some(weights) = &raw.weights {
+                ("robustness.weights", Some(weights.span()))
+            } else {
+                ("robustness.order", None)
+            };
+            self.invalid_at(key, span, message)
+        })
     }
 
     /// Sets a `[low, high]` window of months, when the file gives one.
