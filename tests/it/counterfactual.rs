@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
-use proptest::sample::select;
 
 use spearhead::{
     BottomLine, Candidate, Change, Counterfactual, Criteria, Criterion, Edit, Evidence, Field,
@@ -292,39 +291,10 @@ fn leads(criteria: &Criteria, portfolio: &Portfolio, id: &str) -> bool {
 }
 
 fn evidence() -> impl Strategy<Value = Evidence> {
-    (
-        (
-            prop_oneof![(1u32..50).prop_map(f64::from), 0.5f64..50.0],
-            select(Visibility::ALL),
-            select(Change::ALL),
-            select(Phase::ALL),
-        ),
-        (
-            prop::bool::weighted(0.2),
-            select(BottomLine::ALL),
-            select(Lead::ALL),
-            select(SponsorLevel::ALL),
-            select(Motivation::ALL),
-        ),
+    crate::support::evidence_with(
+        prop_oneof![(1u32..50).prop_map(f64::from), 0.5f64..50.0],
+        prop::bool::weighted(0.2),
     )
-        .prop_map(
-            |(
-                (months, visibility, change, phase),
-                (remedial, bottom_line, lead, level, motivation),
-            )| {
-                Evidence {
-                    duration: Months::new(months).unwrap(),
-                    visibility,
-                    change,
-                    phase,
-                    remedial,
-                    bottom_line,
-                    lead,
-                    sponsor_level: level,
-                    sponsor_motivation: motivation,
-                }
-            },
-        )
 }
 
 /// 1 to 8 candidates, ideal evidence common so that ties are too.

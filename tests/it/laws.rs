@@ -3,47 +3,14 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
-use proptest::sample::select;
 
 use spearhead::{
-    BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
-    Portfolio, SponsorLevel, Visibility,
+    BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Portfolio,
+    Visibility,
 };
 
 fn evidence() -> impl Strategy<Value = Evidence> {
-    (
-        (
-            0.5f64..60.0,
-            select(Visibility::ALL),
-            select(Change::ALL),
-            select(Phase::ALL),
-        ),
-        (
-            any::<bool>(),
-            select(BottomLine::ALL),
-            select(Lead::ALL),
-            select(SponsorLevel::ALL),
-            select(Motivation::ALL),
-        ),
-    )
-        .prop_map(
-            |(
-                (months, visibility, change, phase),
-                (remedial, bottom_line, lead, level, motivation),
-            )| {
-                Evidence {
-                    duration: Months::new(months).unwrap(),
-                    visibility,
-                    change,
-                    phase,
-                    remedial,
-                    bottom_line,
-                    lead,
-                    sponsor_level: level,
-                    sponsor_motivation: motivation,
-                }
-            },
-        )
+    crate::support::evidence_with(0.5f64..60.0, any::<bool>())
 }
 
 /// 1 to 40 candidates with unique ids; equal evidence is common on purpose,

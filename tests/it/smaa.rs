@@ -8,8 +8,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    Acceptability, BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months,
-    Motivation, Phase, Portfolio, Sampling, SponsorLevel, Visibility, WeightOrder,
+    Acceptability, Candidate, Criteria, Criterion, Evidence, Portfolio, Sampling, WeightOrder,
 };
 
 use crate::alloc::generate;
@@ -360,39 +359,7 @@ fn constraints_in_a_circle_make_weights_equal_and_cells_weigh_by_volume() {
 }
 
 fn evidence() -> impl Strategy<Value = Evidence> {
-    (
-        (
-            1.0f64..48.0,
-            select(Visibility::ALL),
-            select(Change::ALL),
-            select(Phase::ALL),
-        ),
-        (
-            any::<bool>(),
-            select(BottomLine::ALL),
-            select(Lead::ALL),
-            select(SponsorLevel::ALL),
-            select(Motivation::ALL),
-        ),
-    )
-        .prop_map(
-            |(
-                (months, visibility, change, phase),
-                (remedial, bottom_line, lead, level, motivation),
-            )| {
-                Evidence {
-                    duration: Months::new(months).unwrap(),
-                    visibility,
-                    change,
-                    phase,
-                    remedial,
-                    bottom_line,
-                    lead,
-                    sponsor_level: level,
-                    sponsor_motivation: motivation,
-                }
-            },
-        )
+    crate::support::evidence_with(1.0f64..48.0, any::<bool>())
 }
 
 proptest! {

@@ -7,8 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    BottomLine, Candidate, Change, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
-    Portfolio, Shift, SponsorLevel, Visibility,
+    Candidate, Criteria, Criterion, Evidence, Months, Motivation, Portfolio, Shift, Visibility,
 };
 
 use crate::support::{ideal, portfolio};
@@ -161,37 +160,7 @@ fn coarse_criteria(weights: [u8; 7], leaders: usize, min_score: f64) -> Criteria
 }
 
 fn coarse_evidence() -> impl Strategy<Value = Evidence> {
-    (
-        (
-            1u8..=30,
-            select(Visibility::ALL),
-            select(Change::ALL),
-            select(Phase::ALL),
-        ),
-        (
-            prop::bool::weighted(0.2),
-            select(BottomLine::ALL),
-            select(Lead::ALL),
-            select(SponsorLevel::ALL),
-            select(Motivation::ALL),
-        ),
-    )
-        .prop_map(
-            |(
-                (months, visibility, change, phase),
-                (remedial, bottom_line, lead, sponsor_level, sponsor_motivation),
-            )| Evidence {
-                duration: Months::new(f64::from(months)).unwrap(),
-                visibility,
-                change,
-                phase,
-                remedial,
-                bottom_line,
-                lead,
-                sponsor_level,
-                sponsor_motivation,
-            },
-        )
+    crate::support::evidence_with((1u8..=30).prop_map(f64::from), prop::bool::weighted(0.2))
 }
 
 fn coarse_case() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {

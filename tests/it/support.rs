@@ -1,5 +1,8 @@
 //! Builders shared by the tests.
 
+use proptest::prelude::*;
+use proptest::sample::select;
+
 use spearhead::{
     BottomLine, Candidate, Change, Evidence, Lead, Months, Motivation, Phase, Portfolio,
     SponsorLevel, Visibility,
@@ -40,4 +43,42 @@ pub fn candidate_toml(id: &str, extra: &str) -> String {
          lead = \"credible\"\nsponsor_level = \"managing_director\"\n\
          sponsor_motivation = \"strong\"\n{extra}"
     )
+}
+
+/// Evidence with every level drawn, `months` and `remedial` as given.
+pub fn evidence_with(
+    months: impl Strategy<Value = f64>,
+    remedial: impl Strategy<Value = bool>,
+) -> impl Strategy<Value = Evidence> {
+    (
+        (
+            months,
+            select(Visibility::ALL),
+            select(Change::ALL),
+            select(Phase::ALL),
+        ),
+        (
+            remedial,
+            select(BottomLine::ALL),
+            select(Lead::ALL),
+            select(SponsorLevel::ALL),
+            select(Motivation::ALL),
+        ),
+    )
+        .prop_map(
+            |(
+                (months, visibility, change, phase),
+                (remedial, bottom_line, lead, sponsor_level, sponsor_motivation),
+            )| Evidence {
+                duration: Months::new(months).unwrap(),
+                visibility,
+                change,
+                phase,
+                remedial,
+                bottom_line,
+                lead,
+                sponsor_level,
+                sponsor_motivation,
+            },
+        )
 }
