@@ -164,12 +164,7 @@ impl Robustness {
         }
         out.push_str(&self.acceptability_table());
         out.push_str("\nWhat one change of evidence would do\n");
-        let width = self
-            .counterfactuals
-            .iter()
-            .map(|c| c.id.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = id_width(self.counterfactuals.iter().map(|c| c.id.as_str()));
         for c in &self.counterfactuals {
             let _ = writeln!(out, "  {:4}  {:width$}  {c}", c.role, c.id);
         }
@@ -185,13 +180,7 @@ impl Robustness {
             "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
             a.samples, a.sampling, a.seed
         );
-        let width = a
-            .candidates
-            .iter()
-            .map(|c| c.id.chars().count())
-            .max()
-            .unwrap_or(2)
-            .max(2);
+        let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
         let shown = a.leaders.min(a.candidates.len()).min(5);
         let mut header = format!("  {:width$}  leads ", "id");
         for rank in 1..=shown {
@@ -237,16 +226,15 @@ fn shift(shift: &Shift) -> String {
     moves.join(", ")
 }
 
+/// The width of an id column: the longest id, and at least the header "id".
+fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(|id| id.chars().count()).max().unwrap_or(0).max(2)
+}
+
 /// The plan as a readable table, the leaders' breakdowns, and the pull.
 fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     let mut out = String::new();
-    let width = plan
-        .ranking
-        .iter()
-        .map(|p| p.id.chars().count())
-        .max()
-        .unwrap_or(2)
-        .max(2);
+    let width = id_width(plan.ranking.iter().map(|p| p.id.as_str()));
     let _ = writeln!(out, "rank  score  role  {:width$}  name", "id");
     for p in &plan.ranking {
         let _ = writeln!(
