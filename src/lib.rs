@@ -70,6 +70,16 @@
 //! # Ok::<(), spearhead::Error>(())
 //! ```
 //!
+//! # How sure is the choice?
+//!
+//! [`Criteria::stability`] gives, for each criterion's weight, the exact
+//! range over which the same candidates lead, and who enters and leaves at
+//! each end. [`Criteria::acceptability`] draws weight vectors at random
+//! (SMAA, as the criteria file's `[robustness]` section says) and counts how
+//! often each candidate leads and ranks where. [`Criteria::counterfactuals`]
+//! names, for each candidate, the one change of evidence that would flip its
+//! role.
+//!
 //! # Invariants
 //!
 //! No I/O: the library reads and writes strings, the caller owns files.
