@@ -6,8 +6,7 @@ use std::fmt;
 
 use crate::candidate::{Candidate, Evidence, Portfolio};
 use crate::criteria::Criteria;
-use crate::criterion::Criterion;
-use crate::score::Assessment;
+use crate::score::{Assessment, Scores};
 
 /// A candidate with its assessment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -311,13 +310,15 @@ impl Criteria {
     /// `min_score` and every score reaches its criterion's `min`.
     #[must_use]
     pub fn is_eligible(&self, assessment: &Assessment) -> bool {
-        at_least(assessment.total, self.min_score)
-            && Criterion::ALL
-                .iter()
-                .all(|&criterion| match self.min(criterion) {
-                    Some(min) => at_least(assessment.scores.get(criterion), min),
-                    None => true,
-                })
+        at_least(assessment.total, self.min_score) && self.meets_mins(&assessment.scores)
+    }
+
+    /// Whether every score reaches its criterion's `min`: the part of
+    /// eligibility no weight changes.
+    pub(crate) fn meets_mins(&self, scores: &Scores) -> bool {
+        scores
+            .iter()
+            .all(|(criterion, score)| self.min(criterion).is_none_or(|min| at_least(score, min)))
     }
 }
 

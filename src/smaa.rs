@@ -18,7 +18,7 @@ use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level, Sampling};
 use crate::error::{At, Error, Part, Result};
-use crate::rank::{at_least, grid};
+use crate::rank::grid;
 
 /// The most weight vectors one analysis may draw.
 pub(crate) const MAX_SAMPLES: u64 = 10_000_000;
@@ -1060,10 +1060,7 @@ pub(crate) fn acceptability(
         for (column, (_, score)) in scores.iter_mut().zip(assessment.scores.iter()) {
             column.push(score);
         }
-        fit.push(Criterion::ALL.iter().all(|&c| match criteria.min(c) {
-            Some(min) => at_least(assessment.scores.get(c), min),
-            None => true,
-        }));
+        fit.push(criteria.meets_mins(&assessment.scores));
     }
     let table = Table {
         scores,

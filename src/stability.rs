@@ -18,7 +18,6 @@ use serde::Serialize;
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level};
-use crate::rank::at_least;
 
 /// How far one criterion's weight can move, the other weights fixed, with
 /// the same set of leaders.
@@ -78,12 +77,7 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         .iter()
         .filter_map(|candidate| {
             let scores = criteria.assess(&candidate.evidence).scores;
-            let may_lead = scores.iter().all(|(criterion, score)| {
-                criteria
-                    .min(criterion)
-                    .is_none_or(|min| at_least(score, min))
-            });
-            may_lead.then(|| Entry {
+            criteria.meets_mins(&scores).then(|| Entry {
                 candidate,
                 scores: scores.to_array(),
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
