@@ -116,6 +116,6 @@ pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
-pub use crate::score::{Assessment, Line, Scores};
-pub use crate::smaa::{Acceptability, Acceptance, Robustness, WeightOrder, Weights};
+pub use crate::score::{Assessment, Line, Scores, Weights};
+pub use crate::smaa::{Acceptability, Acceptance, Robustness, WeightOrder};
 pub use crate::stability::{Shift, Stability};

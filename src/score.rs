@@ -8,44 +8,62 @@ use crate::candidate::Evidence;
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level};
 
-/// A score in `[0, 1]` for each criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Scores([f64; 7]);
+/// A public map from each criterion to a number, in [`Criterion::ALL`]
+/// order: indexed by criterion, serialised as `{"duration": x, ...}`.
+macro_rules! per_criterion {
+    ($(#[$meta:meta])* $name:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Default)]
+        pub struct $name(pub(crate) [f64; 7]);
+
+        impl $name {
+            #[doc = concat!("The ", $what, " of `criterion`.")]
+            #[must_use]
+            pub fn get(&self, criterion: Criterion) -> f64 {
+                self.0.get(criterion.index()).copied().unwrap_or(0.0)
+            }
+
+            #[doc = concat!("Each criterion with its ", $what, ", in [`Criterion::ALL`] order.")]
+            pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
+                Criterion::ALL.iter().copied().zip(self.0.iter().copied())
+            }
+        }
+
+        impl Index<Criterion> for $name {
+            type Output = f64;
+
+            fn index(&self, criterion: Criterion) -> &f64 {
+                self.0.get(criterion.index()).unwrap_or(&0.0)
+            }
+        }
+
+        impl Serialize for $name {
+            #[doc = concat!("A map from criterion name to ", $what, ", in [`Criterion::ALL`] order.")]
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(7))?;
+                for (criterion, x) in self.iter() {
+                    map.serialize_entry(criterion.as_str(), &x)?;
+                }
+                map.end()
+            }
+        }
+    };
+}
+
+per_criterion! {
+    /// A score in `[0, 1]` for each criterion.
+    Scores, "score"
+}
+
+per_criterion! {
+    /// A weight for each criterion.
+    Weights, "weight"
+}
 
 impl Scores {
-    /// The score on `criterion`.
-    #[must_use]
-    pub fn get(&self, criterion: Criterion) -> f64 {
-        self.0.get(criterion.index()).copied().unwrap_or(0.0)
-    }
-
     /// The scores in [`Criterion::ALL`] order.
     pub(crate) fn to_array(self) -> [f64; 7] {
         self.0
-    }
-
-    /// Each criterion with its score, in [`Criterion::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
-        Criterion::ALL.iter().copied().zip(self.0.iter().copied())
-    }
-}
-
-impl Index<Criterion> for Scores {
-    type Output = f64;
-
-    fn index(&self, criterion: Criterion) -> &f64 {
-        self.0.get(criterion.index()).unwrap_or(&0.0)
-    }
-}
-
-impl Serialize for Scores {
-    /// A map from criterion name to score, in [`Criterion::ALL`] order.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(7))?;
-        for (criterion, score) in self.iter() {
-            map.serialize_entry(criterion.as_str(), &score)?;
-        }
-        map.end()
     }
 }
 

@@ -8,17 +8,17 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::ops::Index;
 use std::str::FromStr;
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level, Sampling};
 use crate::error::{At, Error, Part, Result};
 use crate::rank::grid;
+use crate::score::Weights;
 
 /// The most weight vectors one analysis may draw.
 pub(crate) const MAX_SAMPLES: u64 = 10_000_000;
@@ -187,42 +187,6 @@ impl Robustness {
     #[must_use]
     pub fn order(&self) -> &[WeightOrder] {
         &self.order
-    }
-}
-
-/// A weight for each criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Weights([f64; 7]);
-
-impl Weights {
-    /// The weight of `criterion`.
-    #[must_use]
-    pub fn get(&self, criterion: Criterion) -> f64 {
-        self.0.get(criterion.index()).copied().unwrap_or(0.0)
-    }
-
-    /// Each criterion with its weight, in [`Criterion::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
-        Criterion::ALL.iter().copied().zip(self.0.iter().copied())
-    }
-}
-
-impl Index<Criterion> for Weights {
-    type Output = f64;
-
-    fn index(&self, criterion: Criterion) -> &f64 {
-        self.0.get(criterion.index()).unwrap_or(&0.0)
-    }
-}
-
-impl Serialize for Weights {
-    /// A map from criterion name to weight, in [`Criterion::ALL`] order.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(7))?;
-        for (criterion, weight) in self.iter() {
-            map.serialize_entry(criterion.as_str(), &weight)?;
-        }
-        map.end()
     }
 }
 
