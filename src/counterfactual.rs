@@ -19,7 +19,8 @@ use crate::criterion::{
     BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
 };
 use crate::plan::Role;
-use crate::rank::{Ranked, grid};
+use crate::rank::Ranked;
+use crate::select::{LeaderRule, Offer, grid};
 
 /// The most months a duration is changed to: 100 years. Every whole month
 /// from 1 to the first at or past the zero window's upper end is tried, and
@@ -334,33 +335,46 @@ impl Criteria {
 /// Every candidate of `portfolio` in ranking order, with the smallest edit
 /// that flips its role.
 fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
-    let ranking = criteria.rank(portfolio);
-    let mut roles = Vec::with_capacity(ranking.len());
-    let mut leaders = 0;
-    // The last leader, and the first eligible candidate that does not lead.
-    let mut worst_leader = None;
-    let mut best_follower = None;
-    for ranked in &ranking {
-        let eligible = criteria.is_eligible(&ranked.assessment);
-        if eligible && leaders < criteria.leaders {
-            leaders += 1;
-            worst_leader = Some(ranked);
-            roles.push(Role::Lead);
-        } else {
-            if eligible && best_follower.is_none() {
-                best_follower = Some(ranked);
+    let ranking: Vec<(Ranked<'_>, Offer)> = (criteria.rank_places(portfolio).into_iter())
+        .filter_map(|place| {
+            let ranked = criteria.ranked_at(portfolio, place)?;
+            let eligible = criteria.is_eligible(&ranked.assessment);
+            Some((ranked, Offer { place, eligible }))
+        })
+        .collect();
+    let mut roles = vec![Role::Pull; ranking.len()];
+    let rule = LeaderRule::new(criteria, portfolio);
+    let leaders = rule.choose(
+        ranking
+            .iter()
+            .enumerate()
+            .map(|(i, (_, offer))| (i, *offer)),
+        |i| {
+            if let Some(role) = roles.get_mut(i) {
+                *role = Role::Lead;
             }
-            roles.push(Role::Pull);
-        }
-    }
+        },
+    );
+    // The last leader, and the first eligible candidate that does not lead.
+    let worst_leader = ranking
+        .iter()
+        .zip(&roles)
+        .rev()
+        .find(|(_, role)| **role == Role::Lead)
+        .map(|((ranked, _), _)| ranked);
+    let best_follower = ranking
+        .iter()
+        .zip(&roles)
+        .find(|((_, offer), role)| offer.eligible && **role == Role::Pull)
+        .map(|((ranked, _), _)| ranked);
     // With every leader place taken, a follower must beat the worst leader
     // and a leader the best eligible follower; otherwise eligibility is all.
-    let full = leaders >= criteria.leaders;
+    let full = leaders >= rule.leaders();
     ranking
         .iter()
         .zip(roles)
         .enumerate()
-        .map(|(i, (ranked, role))| {
+        .map(|(i, ((ranked, _), role))| {
             let rival = match role {
                 Role::Lead => best_follower,
                 Role::Pull => worst_leader,

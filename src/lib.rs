@@ -102,6 +102,7 @@ mod print;
 mod rank;
 mod read;
 mod score;
+mod select;
 mod smaa;
 mod stability;
 

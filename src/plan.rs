@@ -7,8 +7,9 @@ use serde::{Serialize, Serializer};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::Criterion;
-use crate::rank::{Ranked, at_least};
+use crate::rank::Ranked;
 use crate::score::{Assessment, Scores};
+use crate::select::{LeaderRule, Offer, at_least};
 
 /// What a candidate does in the deployment.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
@@ -146,44 +147,50 @@ impl Criteria {
     /// others pull, each with the reasons it does not lead.
     #[must_use]
     pub fn plan(&self, portfolio: &Portfolio) -> Plan {
-        let mut leaders = Vec::with_capacity(self.leaders.min(portfolio.len()));
-        let ranking = self
-            .rank(portfolio)
+        let places = self.rank_places(portfolio);
+        let mut ranking: Vec<(usize, Placement)> = Vec::with_capacity(places.len());
+        for &place in &places {
+            let Some(Ranked {
+                candidate,
+                assessment,
+            }) = self.ranked_at(portfolio, place)
+            else {
+                continue;
+            };
+            let reasons = self.shortfalls(&assessment);
+            let placement = Placement {
+                rank: ranking.len() + 1,
+                id: candidate.id.clone(),
+                name: candidate.name.clone(),
+                score: assessment.total,
+                role: Role::Pull,
+                eligible: reasons.is_empty(),
+                criteria: assessment.scores,
+                reasons,
+            };
+            ranking.push((place, placement));
+        }
+        let rule = LeaderRule::new(self, portfolio);
+        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
+        let offers = ranking.iter_mut().map(|(place, placement)| {
+            let eligible = placement.eligible;
+            let place = *place;
+            (placement, Offer { place, eligible })
+        });
+        rule.choose(offers, |placement| {
+            placement.role = Role::Lead;
+            leaders.push(placement.id.clone());
+        });
+        let ranking = ranking
             .into_iter()
-            .enumerate()
-            .map(
-                |(
-                    i,
-                    Ranked {
-                        candidate,
-                        assessment,
-                    },
-                )| {
-                    let mut reasons = self.shortfalls(&assessment);
-                    let eligible = reasons.is_empty();
-                    let role = if eligible && leaders.len() < self.leaders {
-                        leaders.push(candidate.id.clone());
-                        Role::Lead
-                    } else {
-                        if eligible {
-                            reasons.push(Reason::Outranked {
-                                leaders: self.leaders,
-                            });
-                        }
-                        Role::Pull
-                    };
-                    Placement {
-                        rank: i + 1,
-                        id: candidate.id.clone(),
-                        name: candidate.name.clone(),
-                        score: assessment.total,
-                        role,
-                        eligible,
-                        criteria: assessment.scores,
-                        reasons,
-                    }
-                },
-            )
+            .map(|(_, mut placement)| {
+                if placement.eligible && placement.role == Role::Pull {
+                    placement.reasons.push(Reason::Outranked {
+                        leaders: self.leaders,
+                    });
+                }
+                placement
+            })
             .collect();
         Plan { leaders, ranking }
     }

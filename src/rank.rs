@@ -2,11 +2,11 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::fmt;
 
 use crate::candidate::{Candidate, Evidence, Portfolio};
 use crate::criteria::Criteria;
-use crate::score::{Assessment, Scores};
+use crate::score::Assessment;
+use crate::select::{Key, LeaderRule, MAX_PACKED, Offer, grid, packed_key};
 
 /// A candidate with its assessment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,116 +15,6 @@ pub struct Ranked<'a> {
     pub candidate: &'a Candidate,
     /// Its scores and total.
     pub assessment: Assessment,
-}
-
-/// `x` on a grid of 1e-9: totals closer than that are ties, whatever the
-/// rounding of the sum that made them.
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "totals and minimums are in [0, 1]"
-)]
-pub(crate) fn grid(x: f64) -> i64 {
-    (x * 1e9).round() as i64
-}
-
-/// `x` is at least `min`, up to the 1e-9 grid.
-pub(crate) fn at_least(x: f64, min: f64) -> bool {
-    grid(x) >= grid(min)
-}
-
-/// A portfolio's candidates as ranking reads them, built once with the
-/// portfolio: sorted by id, with their evidence side by side in that order.
-/// A candidate's *place* is its position in this order. Ties are then broken
-/// by comparing places, not strings, and scoring reads 16 bytes a candidate
-/// instead of the whole candidate.
-#[derive(Clone, PartialEq, Default)]
-pub(crate) struct IdOrder {
-    /// The index in the portfolio of the candidate at each place.
-    index: Vec<usize>,
-    /// The evidence of the candidate at each place: all that scoring reads.
-    evidence: Vec<Evidence>,
-}
-
-impl IdOrder {
-    /// The id order of `candidates`, whose ids are unique.
-    pub(crate) fn new(candidates: &[Candidate]) -> Self {
-        let mut by_id: Vec<(usize, &Candidate)> = candidates.iter().enumerate().collect();
-        by_id.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
-        IdOrder {
-            index: by_id.iter().map(|&(index, _)| index).collect(),
-            evidence: by_id
-                .iter()
-                .map(|(_, candidate)| candidate.evidence)
-                .collect(),
-        }
-    }
-
-    /// The evidence of the candidate at each place.
-    pub(crate) fn evidence(&self) -> &[Evidence] {
-        &self.evidence
-    }
-
-    /// The place of the candidate with `id`, among the `candidates` this
-    /// order was built from.
-    pub(crate) fn place_of(&self, candidates: &[Candidate], id: &str) -> Option<usize> {
-        self.index
-            .binary_search_by(|&index| {
-                candidates
-                    .get(index)
-                    .map_or(Ordering::Less, |c| c.id.as_str().cmp(id))
-            })
-            .ok()
-    }
-
-    /// The index and evidence of the candidate at `place`.
-    fn get(&self, place: usize) -> Option<(usize, Evidence)> {
-        Some((*self.index.get(place)?, *self.evidence.get(place)?))
-    }
-}
-
-impl fmt::Debug for IdOrder {
-    /// Nothing the candidates do not already show.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdOrder").finish_non_exhaustive()
-    }
-}
-
-/// Where a candidate ranks, smaller first: its total descending on the 1e-9
-/// grid, then its place in id order. Two candidates never have the same key.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
-    /// How far the total is below 1 on the grid: in `[0, 1e9]`.
-    below_top: u64,
-    place: usize,
-}
-
-/// How many bits of a packed key hold the place; the 30 above hold
-/// `below_top`.
-const PLACE_BITS: u32 = 34;
-
-impl Key {
-    fn new(total: f64, place: usize) -> Self {
-        // `grid(total)` is in [0, 1e9]: the distance is 1e9 minus it.
-        Key {
-            below_top: grid(1.0).abs_diff(grid(total)),
-            place,
-        }
-    }
-
-    /// The key as one integer ordered the same, for a portfolio of fewer than
-    /// `1 << PLACE_BITS` candidates.
-    fn packed(self) -> u64 {
-        self.below_top << PLACE_BITS | self.place as u64
-    }
-
-    /// The place a packed key holds.
-    #[allow(
-        clippy::cast_possible_truncation,
-        reason = "the place came from a usize"
-    )]
-    fn place_of(packed: u64) -> usize {
-        (packed & ((1 << PLACE_BITS) - 1)) as usize
-    }
 }
 
 /// A total below which a candidate cannot beat a given key: the key's total
@@ -170,17 +60,15 @@ impl Criteria {
     /// (equal to 1e-9) broken by id. The order of the portfolio never shows.
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let Some(keys) = self.sorted_keys(portfolio) else {
-            return self.rank_by_comparing(portfolio);
-        };
-        let order = portfolio.id_order();
-        let mut ranking = Vec::with_capacity(keys.len());
+        let places = self.rank_places(portfolio);
+        let mut ranking = Vec::with_capacity(places.len());
         // The places are in no useful order: copying a batch of candidates
         // out first, then scoring it, keeps many memory reads in flight.
         let mut batch: Vec<(usize, Evidence)> = Vec::with_capacity(BATCH);
-        for keys in keys.chunks(BATCH) {
+        let order = portfolio.id_order();
+        for places in places.chunks(BATCH) {
             batch.clear();
-            batch.extend(keys.iter().filter_map(|&key| order.get(Key::place_of(key))));
+            batch.extend(places.iter().filter_map(|&place| order.get(place)));
             ranking.extend(batch.iter().filter_map(|(index, evidence)| {
                 Some(Ranked {
                     candidate: portfolio.candidates().get(*index)?,
@@ -198,62 +86,47 @@ impl Criteria {
     /// the few they show: 8 bytes a candidate instead of a [`Ranked`].
     #[must_use]
     pub fn rank_indices(&self, portfolio: &Portfolio) -> Vec<usize> {
-        let Some(keys) = self.sorted_keys(portfolio) else {
-            return self.indices_by_comparing(portfolio);
-        };
         let order = portfolio.id_order();
-        keys.iter()
-            .filter_map(|&key| order.index.get(Key::place_of(key)).copied())
-            .collect()
+        let mut places = self.rank_places(portfolio);
+        for place in &mut places {
+            *place = order.index(*place).unwrap_or(*place);
+        }
+        places
     }
 
-    /// Every candidate's packed key, sorted: the ranking by place in id
-    /// order. `None` for a portfolio too large to pack a key in 64 bits.
-    fn sorted_keys(&self, portfolio: &Portfolio) -> Option<Vec<u64>> {
-        let order = portfolio.id_order();
-        if order.evidence.len() >= 1 << PLACE_BITS {
-            return None;
+    /// The ranking as places in id order, best first.
+    pub(crate) fn rank_places(&self, portfolio: &Portfolio) -> Vec<usize> {
+        let evidence = portfolio.id_order().evidence();
+        if evidence.len() >= MAX_PACKED {
+            return self.places_by_comparing(portfolio);
         }
         // Sorting one integer per candidate is several times faster than
         // sorting the candidates.
-        let mut keys: Vec<u64> = order
-            .evidence
+        let mut keys: Vec<u64> = evidence
             .iter()
             .enumerate()
-            .map(|(place, evidence)| Key::new(self.assess(evidence).total, place).packed())
+            .map(|(place, evidence)| packed_key(self.assess(evidence).total, place))
             .collect();
         keys.sort_unstable();
-        Some(keys)
+        keys.into_iter().map(Key::place_of).collect()
     }
 
-    /// [`Criteria::rank`] by comparing candidates: the definition of the
-    /// order, for portfolios too large to pack a key in 64 bits.
-    fn rank_by_comparing<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let mut ranking: Vec<Ranked<'a>> = portfolio
-            .candidates()
-            .iter()
-            .map(|candidate| Ranked {
-                candidate,
-                assessment: self.assess(&candidate.evidence),
-            })
+    /// [`Criteria::rank_places`] by comparing keys: for portfolios too large
+    /// to pack a key in 64 bits.
+    fn places_by_comparing(&self, portfolio: &Portfolio) -> Vec<usize> {
+        let mut keys: Vec<Key> = (portfolio.id_order().evidence().iter().enumerate())
+            .map(|(place, evidence)| Key::new(self.assess(evidence).total, place))
             .collect();
-        ranking.sort_unstable_by(Ranked::order);
-        ranking
-    }
-
-    /// [`Criteria::rank_indices`] by comparing candidates.
-    fn indices_by_comparing(&self, portfolio: &Portfolio) -> Vec<usize> {
-        // A candidate's index is its offset in the candidates' slice.
-        let base = portfolio.candidates().as_ptr().addr();
-        let size = size_of::<Candidate>().max(1);
-        self.rank_by_comparing(portfolio)
-            .iter()
-            .map(|r| (std::ptr::from_ref(r.candidate).addr() - base) / size)
-            .collect()
+        keys.sort_unstable();
+        keys.into_iter().map(|key| key.place).collect()
     }
 
     /// The candidate at `place` in id order, with its assessment.
-    fn ranked_at<'a>(&self, portfolio: &'a Portfolio, place: usize) -> Option<Ranked<'a>> {
+    pub(crate) fn ranked_at<'a>(
+        &self,
+        portfolio: &'a Portfolio,
+        place: usize,
+    ) -> Option<Ranked<'a>> {
         let (index, evidence) = portfolio.id_order().get(place)?;
         Some(Ranked {
             candidate: portfolio.candidates().get(index)?,
@@ -268,14 +141,33 @@ impl Criteria {
     /// for `k` leaders, and no allocation per candidate.
     #[must_use]
     pub fn choose_leaders<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let k = self.leaders;
+        let rule = LeaderRule::new(self, portfolio);
+        let places = match rule.best_eligible_suffice() {
+            Some(k) => self.best_eligible(portfolio, k),
+            None => self.rank_places(portfolio),
+        };
+        let mut leaders = Vec::with_capacity(places.len().min(rule.leaders()));
+        rule.choose(
+            places.into_iter().filter_map(|place| {
+                let ranked = self.ranked_at(portfolio, place)?;
+                let eligible = self.is_eligible(&ranked.assessment);
+                Some((ranked, Offer { place, eligible }))
+            }),
+            |ranked| leaders.push(ranked),
+        );
+        leaders
+    }
+
+    /// The places of the best `k` eligible candidates, best first: one
+    /// pass, keeping a heap of `k`.
+    fn best_eligible(&self, portfolio: &Portfolio, k: usize) -> Vec<usize> {
         // A max-heap of the best keys so far: its top is the worst kept.
         let mut kept: BinaryHeap<Key> = BinaryHeap::with_capacity(k.min(portfolio.len()));
         // Once `k` are kept, a total below this bar is below the worst kept
         // on the grid. Most candidates stop at the bar: the worst kept only
         // gets better.
         let mut bar = Bar::NONE;
-        for (place, evidence) in portfolio.id_order().evidence.iter().enumerate() {
+        for (place, evidence) in portfolio.id_order().evidence().iter().enumerate() {
             let assessment = self.assess(evidence);
             if bar.stops(assessment.total) {
                 continue;
@@ -301,24 +193,7 @@ impl Criteria {
         }
         let mut keys = kept.into_vec();
         keys.sort_unstable();
-        keys.into_iter()
-            .filter_map(|key| self.ranked_at(portfolio, key.place))
-            .collect()
-    }
-
-    /// Whether a candidate with `assessment` may lead: its total reaches
-    /// `min_score` and every score reaches its criterion's `min`.
-    #[must_use]
-    pub fn is_eligible(&self, assessment: &Assessment) -> bool {
-        at_least(assessment.total, self.min_score) && self.meets_mins(&assessment.scores)
-    }
-
-    /// Whether every score reaches its criterion's `min`: the part of
-    /// eligibility no weight changes.
-    pub(crate) fn meets_mins(&self, scores: &Scores) -> bool {
-        scores
-            .iter()
-            .all(|(criterion, score)| self.min(criterion).is_none_or(|min| at_least(score, min)))
+        keys.into_iter().map(|key| key.place).collect()
     }
 }
 
@@ -347,6 +222,22 @@ mod tests {
             })
             .collect();
         Portfolio::new(candidates).unwrap()
+    }
+
+    impl Criteria {
+        /// The definition of the order: every candidate, compared.
+        fn rank_by_comparing<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
+            let mut ranking: Vec<Ranked<'a>> = portfolio
+                .candidates()
+                .iter()
+                .map(|candidate| Ranked {
+                    candidate,
+                    assessment: self.assess(&candidate.evidence),
+                })
+                .collect();
+            ranking.sort_unstable_by(Ranked::order);
+            ranking
+        }
     }
 
     fn ids<'a>(ranking: &[Ranked<'a>]) -> Vec<&'a str> {
@@ -383,7 +274,10 @@ mod tests {
             })
             .collect();
         assert_eq!(criteria.rank_indices(&portfolio), expected);
-        assert_eq!(criteria.indices_by_comparing(&portfolio), expected);
+        let by_comparing: Vec<usize> = (criteria.places_by_comparing(&portfolio).into_iter())
+            .map(|place| portfolio.at_place(place).unwrap().0)
+            .collect();
+        assert_eq!(by_comparing, expected);
     }
 
     #[test]

@@ -17,8 +17,8 @@ use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level, Sampling};
 use crate::error::{At, Error, Part, Result};
-use crate::rank::grid;
 use crate::score::Weights;
+use crate::select::{Key, LeaderRule, Offer, below_top, packed_key};
 
 /// The most weight vectors one analysis may draw.
 pub(crate) const MAX_SAMPLES: u64 = 10_000_000;
@@ -660,30 +660,9 @@ fn permutations(
     }
 }
 
-/// `grid(y / 1e9)` for `y = total * 1e9`, the total in `[0, 1]` up to
-/// rounding, without a call to `round` or a branch, so that it vectorizes.
-///
-/// `y` rounded half away from zero is `floor(y + 0.5)` for every `y >= 0.5`
-/// (the addition is exact, or rounds within the same integer); below 0.5 it
-/// is 0. The floor is taken by adding and taking away 2^52, which rounds to
-/// an integer, less 1 when that rounded up.
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "y is in [0, 1e9]"
-)]
-fn grid_of_scaled(y: f64) -> u64 {
-    const TWO_52: f64 = 4_503_599_627_370_496.0;
-    let y = y.clamp(0.0, 1e9);
-    let z = if y < 0.5 { 0.0 } else { y + 0.5 };
-    let nearest = (z + TWO_52) - TWO_52;
-    let floor = if nearest > z { nearest - 1.0 } else { nearest };
-    (floor + TWO_52).to_bits() - TWO_52.to_bits()
-}
-
 /// Sorts `keys` ascending, through `out` (as long) and `counts` (one more
 /// than a power of two): a pass that buckets the keys by the bits above
-/// [`PLACE_BITS`], spread over the range this sample's keys take, then an
+/// [`PLACE_BITS`](crate::select::PLACE_BITS), spread over the range this sample's keys take, then an
 /// insertion sort that only moves keys within their bucket. Equal totals
 /// share a bucket, so ties stay in place order. When a bucket is crowded
 /// the standard sort does the rest.
@@ -691,12 +670,12 @@ fn grid_of_scaled(y: f64) -> u64 {
 /// `best` and `worst` are the highest and lowest totals: the keys' range.
 fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: f64, worst: f64) {
     let buckets = counts.len().saturating_sub(1) as u64;
-    let low = 1_000_000_000 - grid_of_scaled(best * 1e9);
-    let range = (1_000_000_000 - grid_of_scaled(worst * 1e9)).saturating_sub(low);
+    let low = below_top(best);
+    let range = below_top(worst).saturating_sub(low);
     // (key - low) * scale >> 32 is below `buckets`, and rises with the key.
     let scale = (buckets << 32) / (range + 1);
     #[allow(clippy::cast_possible_truncation, reason = "below `buckets`")]
-    let bucket = |key: u64| ((((key >> PLACE_BITS).saturating_sub(low)) * scale) >> 32) as usize;
+    let bucket = |key: u64| (((Key::below_top_of(key).saturating_sub(low)) * scale) >> 32) as usize;
     counts.fill(0);
     for &key in keys.iter() {
         if let Some(count) = counts.get_mut(bucket(key) + 1) {
@@ -743,10 +722,6 @@ fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: 
     }
 }
 
-/// How many bits of a packed key hold the place; the 30 above hold how far
-/// the total is below 1 on the 1e-9 grid.
-const PLACE_BITS: u32 = 34;
-
 /// The portfolio as the analysis reads it: scores by criterion, in id order.
 struct Table {
     /// `scores[c][place]`: the score of the candidate at `place` on
@@ -756,7 +731,7 @@ struct Table {
     fit: Vec<bool>,
     /// The most a leader's total may be below 1 on the grid.
     max_below: u64,
-    leaders: usize,
+    rule: LeaderRule,
 }
 
 /// What a run of chunks counts; every count an integer, so that adding
@@ -854,14 +829,12 @@ impl Table {
         let first = chunk * CHUNK;
         let count = wanted.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
-        let place_mask = (1u64 << PLACE_BITS) - 1;
         for _ in 0..count {
             let weights = sampler.next(&mut rng);
             let fixed = weights.map(|w| (w * FIXED + 0.5) as u64);
             self.totals(&weights, &mut work.totals);
             for (place, (key, &total)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
-                *key = (1_000_000_000 - grid_of_scaled(total * 1e9)) << PLACE_BITS
-                    | (place as u64 & place_mask);
+                *key = packed_key(total, place);
             }
             let (best, worst) = range(&work.totals);
             sort_keys(
@@ -872,21 +845,21 @@ impl Table {
                 worst,
             );
             for (r, &key) in work.keys.iter().take(width).enumerate() {
-                let place = (key & place_mask) as usize;
+                let place = Key::place_of(key);
                 if let Some(count) = tally.ranks.get_mut(place * width + r) {
                     *count += 1;
                 }
             }
-            let mut led = 0;
-            for &key in &work.keys {
-                if led >= self.leaders || key >> PLACE_BITS > self.max_below {
-                    break;
-                }
-                let place = (key & place_mask) as usize;
-                if !self.fit.get(place).copied().unwrap_or(false) {
-                    continue;
-                }
-                led += 1;
+            // Past `max_below` no total reaches `min_score`: no one there
+            // may lead.
+            let offers = (work.keys.iter())
+                .take_while(|&&key| Key::below_top_of(key) <= self.max_below)
+                .map(|&key| {
+                    let place = Key::place_of(key);
+                    let eligible = self.fit.get(place).copied().unwrap_or(false);
+                    (place, Offer { place, eligible })
+                });
+            self.rule.choose(offers, |place| {
                 if let Some(leads) = tally.leads.get_mut(place) {
                     *leads += 1;
                 }
@@ -895,7 +868,7 @@ impl Table {
                         *s += f;
                     }
                 }
-            }
+            });
         }
     }
 
@@ -1029,8 +1002,8 @@ pub(crate) fn acceptability(
     let table = Table {
         scores,
         fit,
-        max_below: grid(1.0).abs_diff(grid(criteria.min_score)),
-        leaders: criteria.leaders,
+        max_below: criteria.max_below_top(),
+        rule: LeaderRule::new(criteria, portfolio),
     };
     let sampler = Sampler::new(robustness, &criteria.weights);
     let width = n.min(MAX_RANKS);
@@ -1103,29 +1076,6 @@ pub(crate) fn acceptability(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_fast_grid_rounds_as_the_grid_does() {
-        let mut rng = Rng::new(7, 0);
-        let edges = [
-            0.0,
-            0.499_999_999_999_999_94,
-            0.5,
-            0.500_000_000_000_000_1,
-            1.0,
-            1.499_999_999_999_999_8,
-            1.5,
-            2.5,
-            999_999_999.5,
-            999_999_999.499_999_9,
-            1e9,
-        ];
-        let random = (0..100_000).map(|_| rng.uniform());
-        for x in edges.iter().map(|y| y / 1e9).chain(random) {
-            let y = x * 1e9;
-            assert_eq!(grid_of_scaled(y), u64::try_from(grid(x)).unwrap(), "{x:e}");
-        }
-    }
 
     #[test]
     fn the_streams_are_fixed() {

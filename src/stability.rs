@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level};
+use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
 /// the same set of leaders.
@@ -72,21 +73,22 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         .map(|ranked| ranked.candidate)
         .collect();
     // Candidates below a criterion's `min` never lead, whatever the weights.
-    let field: Vec<Entry<'_>> = portfolio
-        .candidates()
-        .iter()
-        .filter_map(|candidate| {
+    let field: Vec<Entry<'_>> = (0..portfolio.len())
+        .filter_map(|place| {
+            let (_, candidate) = portfolio.at_place(place)?;
             let scores = criteria.assess(&candidate.evidence).scores;
             criteria.meets_mins(&scores).then(|| Entry {
                 candidate,
+                place,
                 scores: scores.to_array(),
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
             })
         })
         .collect();
+    let rule = LeaderRule::new(criteria, portfolio);
     Criterion::ALL
         .iter()
-        .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders))
+        .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders, rule))
         .collect()
 }
 
@@ -97,6 +99,8 @@ const TIE: f64 = 1e-12;
 /// A candidate that may lead, with its scores.
 struct Entry<'a> {
     candidate: &'a Candidate,
+    /// Its place in id order.
+    place: usize,
     scores: [f64; 7],
     leads: bool,
 }
@@ -207,7 +211,7 @@ impl Axis {
         })
     }
 
-    fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate]) -> Stability {
+    fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate], rule: LeaderRule) -> Stability {
         let t0 = self.weight;
         let mut low = 0.0_f64;
         let mut high = f64::INFINITY;
@@ -252,7 +256,7 @@ impl Axis {
                 fail(eligible.and(numerator.minus(leader).above_zero(true)));
             }
         }
-        let shift = |at: f64, up: bool| self.shift(field, leaders, at, up);
+        let shift = |at: f64, up: bool| self.shift(field, leaders, rule, at, up);
         Stability {
             criterion: self.criterion,
             weight: t0,
@@ -270,10 +274,17 @@ impl Axis {
     /// the score on this criterion, the higher first going up. Not on the
     /// ranking's 1e-9 grid: the totals of two candidates that cross at `at`
     /// are equal there, and may round to either side of a grid point.
-    fn shift(&self, field: &[Entry<'_>], leaders: &[&Candidate], at: f64, up: bool) -> Shift {
+    fn shift(
+        &self,
+        field: &[Entry<'_>],
+        leaders: &[&Candidate],
+        rule: LeaderRule,
+        at: f64,
+        up: bool,
+    ) -> Shift {
         let sum = self.rest + at;
         let direction = if up { 1.0 } else { -1.0 };
-        let mut past: Vec<(f64, f64, &Candidate)> = field
+        let mut past: Vec<(f64, f64, &Entry<'_>)> = field
             .iter()
             .filter_map(|e| {
                 let line = self.numerator(&e.scores);
@@ -284,10 +295,10 @@ impl Axis {
                 } else {
                     total > self.min_score
                 };
-                eligible.then_some((total, slope, e.candidate))
+                eligible.then_some((total, slope, e))
             })
             .collect();
-        past.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.2.id.cmp(&y.2.id)));
+        past.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.2.place.cmp(&y.2.place)));
         // Runs of totals within `TIE` of the run's first: ties at `at`.
         let mut start = 0;
         while let Some(&(first, ..)) = past.get(start) {
@@ -295,11 +306,22 @@ impl Axis {
                 rest.iter().take_while(|x| first - x.0 <= TIE).count()
             });
             if let Some(tied) = past.get_mut(start..start + run) {
-                tied.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.2.id.cmp(&y.2.id)));
+                tied.sort_unstable_by(|x, y| {
+                    y.1.total_cmp(&x.1).then_with(|| x.2.place.cmp(&y.2.place))
+                });
             }
             start += run.max(1);
         }
-        let new: Vec<&Candidate> = past.iter().take(self.leaders).map(|&(_, _, c)| c).collect();
+        // Only the eligible are in `past`: the others cannot lead.
+        let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
+        let offers = past.iter().map(|&(_, _, e)| {
+            let offer = Offer {
+                place: e.place,
+                eligible: true,
+            };
+            (e.candidate, offer)
+        });
+        rule.choose(offers, |candidate| new.push(candidate));
         let ids = |from: &[&Candidate], not_in: &[&Candidate]| {
             from.iter()
                 .filter(|c| !not_in.iter().any(|n| std::ptr::eq(*n, **c)))
