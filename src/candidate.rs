@@ -1,18 +1,14 @@
-//! A candidate project, its evidence, and the portfolio file.
+//! A candidate project, its evidence, and the portfolio: the candidates,
+//! their ids checked, and their order by id.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
-use std::ops::Range;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-use toml::Spanned;
+use serde::Serialize;
 
+use crate::check;
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
-use crate::limits::Limits;
-use crate::read;
 
 /// A project that could demonstrate the methodology.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,13 +110,9 @@ impl TryFrom<f64> for Months {
     }
 }
 
-fn check_months(months: f64) -> Result<Months, String> {
-    crate::criteria::check_number(months)?;
-    if months > 0.0 {
-        Ok(Months(months))
-    } else {
-        Err(format!("must be more than 0 months, not {months}"))
-    }
+/// `months` as [`Months`], or why it cannot be.
+pub(crate) fn check_months(months: f64) -> Result<Months, String> {
+    check::months(months).map(|()| Months(months))
 }
 
 /// The candidates to rank: ids unique and valid.
@@ -143,153 +135,37 @@ impl Portfolio {
     /// holds control or bidi characters; [`Error::DuplicateId`] for an id
     /// used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
-        let mut seen = HashMap::with_capacity(candidates.len());
+        let mut first_use = FirstUse::with_capacity(candidates.len());
         for (i, candidate) in candidates.iter().enumerate() {
-            let at = |key: &'static str| At {
-                candidate: Some(candidate_ref(&candidate.id, i)),
-                key: Some(key.to_owned()),
-                ..At::part(Part::Portfolio)
+            let texts = Texts {
+                id: (candidate.id.as_str(), ()),
+                name: Some((candidate.name.as_str(), ())),
+                unit: candidate.unit.as_deref().map(|unit| (unit, ())),
+                sponsor: candidate.sponsor.as_deref().map(|sponsor| (sponsor, ())),
             };
-            let invalid = |key: &'static str| {
-                move |message| Error::Invalid {
-                    at: at(key),
-                    message,
-                }
-            };
-            check_id(&candidate.id).map_err(invalid("id"))?;
-            check_text(&candidate.name).map_err(invalid("name"))?;
-            for (key, text) in [("unit", &candidate.unit), ("sponsor", &candidate.sponsor)] {
-                if let Some(text) = text {
-                    check_text(text).map_err(invalid(key))?;
-                }
-            }
-            if seen.insert(candidate.id.as_str(), i).is_some() {
-                return Err(Error::DuplicateId {
+            check_texts(texts).map_err(|(key, (), message)| Error::Invalid {
+                at: At {
+                    candidate: Some(candidate_ref(&candidate.id, i)),
+                    key: Some(key.to_owned()),
+                    ..At::part(Part::Portfolio)
+                },
+                message,
+            })?;
+            first_use
+                .claim(&candidate.id, ())
+                .map_err(|()| Error::DuplicateId {
                     at: At {
                         candidate: Some(CandidateRef::Id(candidate.id.clone())),
                         ..At::part(Part::Portfolio)
                     },
                     first: None,
-                });
-            }
-        }
-        Ok(Portfolio::indexed(candidates))
-    }
-
-    /// Reads a portfolio file: one `[[candidate]]` table per project.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Toml`] for text that is not TOML of the portfolio's shape
-    /// (unknown keys or levels, missing fields, wrong types);
-    /// [`Error::Invalid`] and [`Error::DuplicateId`] as for
-    /// [`Portfolio::new`], and for a duration that is not a number more
-    /// than 0; [`Error::NoCandidates`] for a file without candidates. Each
-    /// names the candidate, the key, and the line and column. Files beyond
-    /// [`Limits::default`] are refused before they are parsed.
-    pub fn from_toml(text: &str) -> Result<Self> {
-        Limits::default().portfolio(text.as_bytes())
-    }
-
-    /// Reads a portfolio file from bytes, which must be UTF-8.
-    ///
-    /// # Errors
-    ///
-    /// As [`Limits::portfolio`] with the default limits.
-    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        Limits::default().portfolio(bytes)
-    }
-
-    /// Reads a portfolio file within `limits`.
-    pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (text, root) = read::document(Part::Portfolio, bytes, limits.max_bytes)?;
-        let count = root
-            .get("candidate")
-            .and_then(|candidates| candidates.get_ref().as_array())
-            .map_or(0, |candidates| candidates.len());
-        if count > limits.max_candidates {
-            return Err(Error::TooManyCandidates {
-                count,
-                limit: limits.max_candidates,
-            });
-        }
-        let raw: RawPortfolio = read::deserialize(Part::Portfolio, text, root)?;
-        if raw.candidate.is_empty() {
-            return Err(Error::NoCandidates);
-        }
-        let mut first_use: HashMap<String, Range<usize>> =
-            HashMap::with_capacity(raw.candidate.len());
-        let mut candidates = Vec::with_capacity(raw.candidate.len());
-        for (i, raw) in raw.candidate.into_iter().enumerate() {
-            let raw = raw.into_inner();
-            let who = candidate_ref(raw.id.get_ref(), i);
-            let invalid = |key: &'static str, span: Range<usize>| {
-                let who = who.clone();
-                move |message| Error::Invalid {
-                    at: At {
-                        candidate: Some(who),
-                        key: Some(key.to_owned()),
-                        ..read::locate(Part::Portfolio, text, span)
-                    },
-                    message,
-                }
-            };
-            let id_span = raw.id.span();
-            check_id(raw.id.get_ref()).map_err(invalid("id", id_span.clone()))?;
-            let name = match raw.name {
-                Some(name) => {
-                    check_text(name.get_ref()).map_err(invalid("name", name.span()))?;
-                    name.into_inner()
-                }
-                None => raw.id.get_ref().clone(),
-            };
-            let optional =
-                |text: Option<Spanned<String>>, key: &'static str| -> Result<Option<String>> {
-                    text.map(|text| {
-                        check_text(text.get_ref()).map_err(invalid(key, text.span()))?;
-                        Ok(text.into_inner())
-                    })
-                    .transpose()
-                };
-            let unit = optional(raw.unit, "unit")?;
-            let sponsor = optional(raw.sponsor, "sponsor")?;
-            let duration = check_months(*raw.duration_months.get_ref())
-                .map_err(invalid("duration_months", raw.duration_months.span()))?;
-            let id = raw.id.into_inner();
-            if let Some(first) = first_use.get(&id) {
-                return Err(Error::DuplicateId {
-                    at: At {
-                        candidate: Some(CandidateRef::Id(id)),
-                        key: Some("id".to_owned()),
-                        ..read::locate(Part::Portfolio, text, id_span)
-                    },
-                    first: Some(read::location(text, first.start)),
-                });
-            }
-            first_use.insert(id.clone(), id_span);
-            candidates.push(Candidate {
-                id,
-                name,
-                unit,
-                sponsor,
-                evidence: Evidence {
-                    duration,
-                    visibility: raw.visibility,
-                    change: raw.change,
-                    phase: raw.phase,
-                    remedial: raw.remedial,
-                    bottom_line: raw.bottom_line,
-                    lead: raw.lead,
-                    sponsor_level: raw.sponsor_level,
-                    sponsor_motivation: raw.sponsor_motivation,
-                },
-            });
+                })?;
         }
         Ok(Portfolio::indexed(candidates))
     }
 
     /// A portfolio of `candidates`, whose ids are unique.
-    fn indexed(candidates: Vec<Candidate>) -> Self {
+    pub(crate) fn indexed(candidates: Vec<Candidate>) -> Self {
         Portfolio {
             id_order: IdOrder::new(&candidates),
             candidates,
@@ -333,14 +209,6 @@ impl Portfolio {
     }
 }
 
-impl FromStr for Portfolio {
-    type Err = Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Portfolio::from_toml(text)
-    }
-}
-
 impl TryFrom<Vec<Candidate>> for Portfolio {
     type Error = Error;
 
@@ -349,7 +217,9 @@ impl TryFrom<Vec<Candidate>> for Portfolio {
     }
 }
 
-fn candidate_ref(id: &str, index: usize) -> CandidateRef {
+/// Who a candidate is in a message: its id, or its position when the id
+/// is empty.
+pub(crate) fn candidate_ref(id: &str, index: usize) -> CandidateRef {
     if id.is_empty() {
         CandidateRef::Position(index + 1)
     } else {
@@ -357,75 +227,52 @@ fn candidate_ref(id: &str, index: usize) -> CandidateRef {
     }
 }
 
-/// Characters that reorder text as displayed (bidi controls).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// The texts of a candidate as they come in, each with where it is (`P`).
+pub(crate) struct Texts<'a, P> {
+    pub(crate) id: (&'a str, P),
+    pub(crate) name: Option<(&'a str, P)>,
+    pub(crate) unit: Option<(&'a str, P)>,
+    pub(crate) sponsor: Option<(&'a str, P)>,
 }
 
-/// Characters that take no width: two ids would look the same.
-fn is_zero_width(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-    )
-}
-
-fn check_id(id: &str) -> Result<(), String> {
-    check_text(id)?;
-    match id.chars().find(|&c| is_zero_width(c)) {
-        Some(c) => Err(format!(
-            "must not hold the zero-width character U+{:04X}",
-            u32::from(c)
-        )),
-        None => Ok(()),
+/// Checks the texts of a candidate on its way into a portfolio, from a file
+/// or from [`Portfolio::new`]: the key, place and message of the first that
+/// is not allowed.
+pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P, String)> {
+    let (id, at) = texts.id;
+    if let Err(message) = check::id(id) {
+        return Err(("id", at, message));
     }
-}
-
-fn check_text(text: &str) -> Result<(), String> {
-    if text.trim().is_empty() {
-        return Err("must not be empty".to_owned());
-    }
-    for c in text.chars() {
-        if c.is_control() {
-            return Err(format!(
-                "must not hold the control character U+{:04X}",
-                u32::from(c)
-            ));
-        }
-        if is_bidi_control(c) {
-            return Err(format!(
-                "must not hold the bidi control character U+{:04X}",
-                u32::from(c)
-            ));
+    let others = [
+        ("name", texts.name),
+        ("unit", texts.unit),
+        ("sponsor", texts.sponsor),
+    ];
+    for (key, text) in others {
+        if let Some((text, at)) = text {
+            check::text(text).map_err(|message| (key, at, message))?;
         }
     }
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a portfolio file")]
-struct RawPortfolio {
-    #[serde(default)]
-    candidate: Vec<Spanned<RawCandidate>>,
-}
+/// The ids taken so far on the way into a portfolio, each with where it
+/// was first used (`P`).
+pub(crate) struct FirstUse<P>(HashMap<String, P>);
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
-struct RawCandidate {
-    id: Spanned<String>,
-    name: Option<Spanned<String>>,
-    unit: Option<Spanned<String>>,
-    sponsor: Option<Spanned<String>>,
-    duration_months: Spanned<f64>,
-    visibility: Visibility,
-    change: Change,
-    phase: Phase,
-    #[serde(default)]
-    remedial: bool,
-    bottom_line: BottomLine,
-    lead: Lead,
-    sponsor_level: SponsorLevel,
-    sponsor_motivation: Motivation,
+impl<P: Clone> FirstUse<P> {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        FirstUse(HashMap::with_capacity(n))
+    }
+
+    /// Takes `id`, used at `at`; where it was first used when it is taken.
+    pub(crate) fn claim(&mut self, id: &str, at: P) -> Result<(), P> {
+        if let Some(first) = self.0.get(id) {
+            return Err(first.clone());
+        }
+        self.0.insert(id.to_owned(), at);
+        Ok(())
+    }
 }
 
 /// A portfolio's candidates as ranking reads them, built once with the
@@ -463,18 +310,6 @@ impl IdOrder {
     /// The index in the portfolio of the candidate at `place`.
     pub(crate) fn index(&self, place: usize) -> Option<usize> {
         self.index.get(place).copied()
-    }
-
-    /// The place of the candidate with `id`, among the `candidates` this
-    /// order was built from.
-    pub(crate) fn place_of(&self, candidates: &[Candidate], id: &str) -> Option<usize> {
-        self.index
-            .binary_search_by(|&index| {
-                candidates
-                    .get(index)
-                    .map_or(Ordering::Less, |c| c.id.as_str().cmp(id))
-            })
-            .ok()
     }
 
     /// The index and evidence of the candidate at `place`.

@@ -1,8 +1,15 @@
-//! The seven criteria and the levels of evidence a candidate gives for them.
+//! The seven criteria, the levels of evidence a candidate gives for them,
+//! and maps with a value for each criterion or level.
+//!
+//! `levels!` spells each closed set once: the enum, its names in files and
+//! messages, and the safe lookups `pick` and `pick_mut` into an array with
+//! one value per level, which make a wrong index impossible.
 
 use std::fmt;
+use std::ops::{Index, IndexMut};
 use std::str::FromStr;
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -13,17 +20,23 @@ pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
     const ALL: &'static [Self];
     /// What the set is called in messages.
     const WHAT: &'static str;
+    /// A score for each level, in [`Level::ALL`] order.
+    type Scores: Copy + fmt::Debug + PartialEq + AsRef<[f64]>;
     /// The position of `self` in [`Level::ALL`].
     fn index(self) -> usize;
     /// The name used in files and messages.
     fn name(self) -> &'static str;
+    /// The score of `self` in `scores`.
+    fn score(self, scores: &Self::Scores) -> f64;
+    /// The slot of `self` in `scores`.
+    fn score_mut(self, scores: &mut Self::Scores) -> &mut f64;
 }
 
 macro_rules! levels {
     ($(
         $(#[$meta:meta])*
         $name:ident, $what:literal {
-            $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+
+            $($(#[$vmeta:meta])* $variant:ident => $text:ident,)+
         }
     )+) => {$(
         $(#[$meta])*
@@ -35,11 +48,35 @@ macro_rules! levels {
 
         impl $name {
             /// Every value, in the order the file format lists them.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+            pub const ALL: &'static [$name] = &$name::EACH;
+
+            /// How many values there are.
+            pub(crate) const COUNT: usize = [$(stringify!($text),)+].len();
+
+            /// Every value, in the order the file format lists them.
+            pub(crate) const EACH: [$name; $name::COUNT] = [$($name::$variant,)+];
 
             /// The name used in files and messages.
             #[must_use]
             pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => stringify!($text),)+
+                }
+            }
+
+            /// The value of `self` in `values`, one per level in
+            /// [`Self::ALL`] order.
+            pub(crate) fn pick<T>(self, values: &[T; $name::COUNT]) -> &T {
+                let [$($text,)+] = values;
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The slot of `self` in `values`, one per level in
+            /// [`Self::ALL`] order.
+            pub(crate) fn pick_mut<T>(self, values: &mut [T; $name::COUNT]) -> &mut T {
+                let [$($text,)+] = values;
                 match self {
                     $($name::$variant => $text,)+
                 }
@@ -49,11 +86,18 @@ macro_rules! levels {
         impl Level for $name {
             const ALL: &'static [Self] = $name::ALL;
             const WHAT: &'static str = $what;
+            type Scores = [f64; $name::COUNT];
             fn index(self) -> usize {
                 self as usize
             }
             fn name(self) -> &'static str {
                 self.as_str()
+            }
+            fn score(self, scores: &Self::Scores) -> f64 {
+                *self.pick(scores)
+            }
+            fn score_mut(self, scores: &mut Self::Scores) -> &mut f64 {
+                self.pick_mut(scores)
             }
         }
 
@@ -93,119 +137,119 @@ levels! {
     /// One of the seven AIM demonstration-project criteria.
     Criterion, "criterion" {
         /// 1. Lasts 12-18 months.
-        Duration => "duration",
+        Duration => duration,
         /// 2. Is highly visible.
-        Visibility => "visibility",
+        Visibility => visibility,
         /// 3. Is tangible: technology or business-process redesign, not cultural.
-        Tangibility => "tangibility",
+        Tangibility => tangibility,
         /// 4. Is past Diagnosis and into Design, and not remedial work.
-        Phase => "phase",
+        Phase => phase,
         /// 5. Returns directly to the bottom line.
-        BottomLine => "bottom_line",
+        BottomLine => bottom_line,
         /// 6. Has an experienced, credible team lead.
-        Lead => "lead",
+        Lead => lead,
         /// 7. Has potential for strong, motivated sponsorship at Managing
         /// Director level or below.
-        Sponsorship => "sponsorship",
+        Sponsorship => sponsorship,
     }
 
     /// One field of a candidate's [`Evidence`](crate::Evidence), named as the
     /// portfolio file names it; [`Field::criterion`] is what it counts for.
     Field, "evidence field" {
         /// `duration_months` (criterion 1).
-        DurationMonths => "duration_months",
+        DurationMonths => duration_months,
         /// `visibility` (criterion 2).
-        Visibility => "visibility",
+        Visibility => visibility,
         /// `change` (criterion 3).
-        Change => "change",
+        Change => change,
         /// `phase` (criterion 4).
-        Phase => "phase",
+        Phase => phase,
         /// `remedial` (criterion 4).
-        Remedial => "remedial",
+        Remedial => remedial,
         /// `bottom_line` (criterion 5).
-        BottomLine => "bottom_line",
+        BottomLine => bottom_line,
         /// `lead` (criterion 6).
-        Lead => "lead",
+        Lead => lead,
         /// `sponsor_level` (criterion 7).
-        SponsorLevel => "sponsor_level",
+        SponsorLevel => sponsor_level,
         /// `sponsor_motivation` (criterion 7).
-        SponsorMotivation => "sponsor_motivation",
+        SponsorMotivation => sponsor_motivation,
     }
 
     /// How visible a project is (criterion 2).
     Visibility, "visibility level" {
         /// Few outside the project will notice it.
-        Low => "low",
+        Low => low,
         /// Noticed in its own part of the organisation.
-        Moderate => "moderate",
+        Moderate => moderate,
         /// Widely seen.
-        High => "high",
+        High => high,
     }
 
     /// What a project changes (criterion 3).
     Change, "change" {
         /// It puts in new technology.
-        Technology => "technology",
+        Technology => technology,
         /// It redesigns a business process.
-        Process => "process",
+        Process => process,
         /// It changes culture: not tangible.
-        Cultural => "cultural",
+        Cultural => cultural,
     }
 
     /// Where a project is in its life cycle (criterion 4).
     Phase, "phase" {
         /// Still working out what the problem is.
-        Diagnosis => "diagnosis",
+        Diagnosis => diagnosis,
         /// Designing the change.
-        Design => "design",
+        Design => design,
         /// Building it.
-        Development => "development",
+        Development => development,
         /// Rolling it out.
-        Implementation => "implementation",
+        Implementation => implementation,
         /// Keeping it in place.
-        Sustainment => "sustainment",
+        Sustainment => sustainment,
     }
 
     /// How a project returns to the bottom line (criterion 5).
     BottomLine, "bottom line" {
         /// Straight to the bottom line.
-        Direct => "direct",
+        Direct => direct,
         /// Through something else first.
-        Indirect => "indirect",
+        Indirect => indirect,
         /// Not at all.
-        None => "none",
+        None => none,
     }
 
     /// The project team lead (criterion 6).
     Lead, "lead" {
         /// Not yet proven.
-        Unproven => "unproven",
+        Unproven => unproven,
         /// Has done this before.
-        Experienced => "experienced",
+        Experienced => experienced,
         /// Experienced and trusted by the people the change touches.
-        Credible => "credible",
+        Credible => credible,
     }
 
     /// Where the sponsor sits (criterion 7).
     SponsorLevel, "sponsor level" {
         /// Above Managing Director: far from the ground.
-        Executive => "executive",
+        Executive => executive,
         /// Managing Director.
-        ManagingDirector => "managing_director",
+        ManagingDirector => managing_director,
         /// Director.
-        Director => "director",
+        Director => director,
         /// Manager.
-        Manager => "manager",
+        Manager => manager,
     }
 
     /// How motivated the sponsor is (criterion 7).
     Motivation, "sponsor motivation" {
         /// Lends a name, little more.
-        Weak => "weak",
+        Weak => weak,
         /// Supports when asked.
-        Moderate => "moderate",
+        Moderate => moderate,
         /// Drives the change.
-        Strong => "strong",
+        Strong => strong,
     }
 
     /// How the weight vectors of
@@ -213,11 +257,11 @@ levels! {
     Sampling, "sampling" {
         /// Uniformly on the simplex: every vector of 7 weights summing to 1
         /// is as likely as any other. The configured weights play no part.
-        Simplex => "simplex",
+        Simplex => simplex,
         /// Each weight uniformly within `spread` of its configured weight
         /// (`w * (1 - spread)` to `w * (1 + spread)`), then all scaled to
         /// sum to 1. A weight of 0 stays 0.
-        Around => "around",
+        Around => around,
     }
 }
 
@@ -235,4 +279,103 @@ impl Field {
             Field::SponsorLevel | Field::SponsorMotivation => Criterion::Sponsorship,
         }
     }
+}
+
+/// A value for each criterion, in [`Criterion::ALL`] order: indexed by
+/// [`Criterion`], so that no index can be out of range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct PerCriterion<T>(pub(crate) [T; Criterion::COUNT]);
+
+impl<T> PerCriterion<T> {
+    /// The value `f` gives each criterion.
+    pub(crate) fn from_fn(f: impl FnMut(Criterion) -> T) -> Self {
+        PerCriterion(Criterion::EACH.map(f))
+    }
+
+    /// Each criterion with its value, in [`Criterion::ALL`] order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Criterion, &T)> {
+        Criterion::EACH.into_iter().zip(&self.0)
+    }
+
+    /// The values, in [`Criterion::ALL`] order.
+    pub(crate) fn values(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    /// Each value through `f`.
+    pub(crate) fn map<U>(self, f: impl FnMut(T) -> U) -> PerCriterion<U> {
+        PerCriterion(self.0.map(f))
+    }
+}
+
+impl<T> Index<Criterion> for PerCriterion<T> {
+    type Output = T;
+
+    fn index(&self, criterion: Criterion) -> &T {
+        criterion.pick(&self.0)
+    }
+}
+
+impl<T> IndexMut<Criterion> for PerCriterion<T> {
+    fn index_mut(&mut self, criterion: Criterion) -> &mut T {
+        criterion.pick_mut(&mut self.0)
+    }
+}
+
+/// A public map from each criterion to a number, in [`Criterion::ALL`]
+/// order: indexed by criterion, serialised as `{"duration": x, ...}`.
+macro_rules! per_criterion {
+    ($(#[$meta:meta])* $name:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Default)]
+        pub struct $name(pub(crate) PerCriterion<f64>);
+
+        impl $name {
+            #[doc = concat!("The ", $what, " of `criterion`.")]
+            #[must_use]
+            pub fn get(&self, criterion: Criterion) -> f64 {
+                self.0[criterion]
+            }
+
+            #[doc = concat!("Each criterion with its ", $what, ", in [`Criterion::ALL`] order.")]
+            pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
+                self.0.iter().map(|(criterion, &x)| (criterion, x))
+            }
+        }
+
+        impl Index<Criterion> for $name {
+            type Output = f64;
+
+            fn index(&self, criterion: Criterion) -> &f64 {
+                &self.0[criterion]
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0.0).finish()
+            }
+        }
+
+        impl Serialize for $name {
+            #[doc = concat!("A map from criterion name to ", $what, ", in [`Criterion::ALL`] order.")]
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(Criterion::COUNT))?;
+                for (criterion, x) in self.iter() {
+                    map.serialize_entry(criterion.as_str(), &x)?;
+                }
+                map.end()
+            }
+        }
+    };
+}
+
+per_criterion! {
+    /// A score in `[0, 1]` for each criterion.
+    Scores, "score"
+}
+
+per_criterion! {
+    /// A weight for each criterion.
+    Weights, "weight"
 }

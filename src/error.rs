@@ -119,11 +119,14 @@ impl fmt::Display for Location {
     }
 }
 
-/// The longest part of an id or key shown in a message, in characters.
-const SHOWN: usize = 64;
+/// The longest text from the input that a message shows, in characters:
+/// a quoted id, key or constraint, or a snippet toml quotes. Longer text is
+/// cut there and marked `…`.
+pub(crate) const SHOWN: usize = 40;
 
-/// Text from the input, quoted: Debug quoting shows control characters
-/// instead of printing them, and a long text is cut short.
+/// Text from the input, quoted: Debug quoting shows control, bidi and
+/// other invisible characters instead of printing them, and a text longer
+/// than [`SHOWN`] is cut short.
 struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
@@ -133,6 +136,53 @@ impl fmt::Display for Quoted<'_> {
             None => write!(f, "{:?}", self.0),
         }
     }
+}
+
+/// `text` quoted for a message, as [`Quoted`] shows it.
+pub(crate) fn quote(text: &str) -> String {
+    Quoted(text).to_string()
+}
+
+/// `c`, or its escape (`\n`) when it is a control character: one line per
+/// message.
+fn escape_control(c: char) -> impl Iterator<Item = char> {
+    let (escaped, plain) = if c.is_control() {
+        (Some(c.escape_default()), None)
+    } else {
+        (None, Some(c))
+    };
+    escaped.into_iter().flatten().chain(plain)
+}
+
+/// `message` on one line, with every quoted snippet (between `"` or `` ` ``)
+/// longer than [`SHOWN`] characters cut short: toml quotes the input, and
+/// the input may be a megabyte of one string, or hold line breaks.
+pub(crate) fn clip_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * SHOWN));
+    let mut quote: Option<(char, usize)> = None;
+    for c in message.chars().flat_map(escape_control) {
+        match quote {
+            Some((open, _)) if c == open => {
+                quote = None;
+                out.push(c);
+            }
+            Some((open, n)) => {
+                if n < SHOWN {
+                    out.push(c);
+                } else if n == SHOWN {
+                    out.push('…');
+                }
+                quote = Some((open, n + 1));
+            }
+            None => {
+                if c == '"' || c == '`' {
+                    quote = Some((c, 0));
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Which candidate an error is about.

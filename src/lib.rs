@@ -91,32 +91,41 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+// Layers, bottom up: each module imports only those above it in this list.
+// Data:
 mod candidate;
-mod counterfactual;
+mod check;
 mod criteria;
 mod criterion;
 mod error;
 mod limits;
-mod plan;
-mod print;
-mod rank;
+mod robustness;
+// Reading (and the sampler's check of an order, in smaa/sampling.rs):
 mod read;
+// Scoring, then selection:
+mod rank;
 mod score;
 mod select;
+// The plan, then the analyses:
+mod counterfactual;
+mod plan;
 mod smaa;
 mod stability;
+// Output:
+mod print;
 
 pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, Sampling, SponsorLevel,
-    Visibility,
+    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, Sampling, Scores, SponsorLevel,
+    Visibility, Weights,
 };
 pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 pub use crate::limits::Limits;
 pub use crate::plan::{Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
-pub use crate::score::{Assessment, Line, Scores, Weights};
-pub use crate::smaa::{Acceptability, Acceptance, Robustness, WeightOrder};
+pub use crate::robustness::{Robustness, WeightOrder};
+pub use crate::score::{Assessment, Line};
+pub use crate::smaa::{Acceptability, Acceptance};
 pub use crate::stability::{Shift, Stability};

@@ -1,10 +1,7 @@
-//! How much input is read at all: checked before parsing.
+//! How much input is read at all: checked before parsing. Plain data; the
+//! reading (`read/`) gives `Limits` its `portfolio` and `criteria` methods.
 
 use serde::{Deserialize, Serialize};
-
-use crate::candidate::Portfolio;
-use crate::criteria::Criteria;
-use crate::error::Result;
 
 /// Bounds on the input a file may bring, so that hostile input costs little.
 ///
@@ -35,30 +32,5 @@ impl Default for Limits {
             max_bytes: 32 << 20,
             max_candidates: 100_000,
         }
-    }
-}
-
-impl Limits {
-    /// Reads a portfolio file from `bytes` within these limits.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::TooLarge`](crate::Error::TooLarge),
-    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
-    /// and every error of [`Portfolio::from_toml`].
-    pub fn portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
-        Portfolio::read(bytes, self)
-    }
-
-    /// Reads a criteria file from `bytes` within these limits.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::TooLarge`](crate::Error::TooLarge),
-    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, and every error of [`Criteria::from_toml`].
-    pub fn criteria(&self, bytes: &[u8]) -> Result<Criteria> {
-        Criteria::read(bytes, self)
     }
 }

@@ -7,8 +7,9 @@ use serde::{Serialize, Serializer};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::Criterion;
+use crate::criterion::Scores;
 use crate::rank::Ranked;
-use crate::score::{Assessment, Scores};
+use crate::score::Assessment;
 use crate::select::{LeaderRule, Offer, at_least};
 
 /// What a candidate does in the deployment.

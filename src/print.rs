@@ -9,7 +9,7 @@ use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
     Visibility,
 };
-use crate::smaa::WeightOrder;
+use crate::robustness::WeightOrder;
 
 #[derive(serde::Serialize)]
 struct File<'a> {

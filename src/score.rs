@@ -1,71 +1,8 @@
 //! Evidence to per-criterion scores to a total, and why each score is what it is.
 
-use std::ops::Index;
-
-use serde::ser::{Serialize, SerializeMap, Serializer};
-
 use crate::candidate::Evidence;
 use crate::criteria::Criteria;
-use crate::criterion::{Criterion, Level};
-
-/// A public map from each criterion to a number, in [`Criterion::ALL`]
-/// order: indexed by criterion, serialised as `{"duration": x, ...}`.
-macro_rules! per_criterion {
-    ($(#[$meta:meta])* $name:ident, $what:literal) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Default)]
-        pub struct $name(pub(crate) [f64; 7]);
-
-        impl $name {
-            #[doc = concat!("The ", $what, " of `criterion`.")]
-            #[must_use]
-            pub fn get(&self, criterion: Criterion) -> f64 {
-                self.0.get(criterion.index()).copied().unwrap_or(0.0)
-            }
-
-            #[doc = concat!("Each criterion with its ", $what, ", in [`Criterion::ALL`] order.")]
-            pub fn iter(&self) -> impl Iterator<Item = (Criterion, f64)> + '_ {
-                Criterion::ALL.iter().copied().zip(self.0.iter().copied())
-            }
-        }
-
-        impl Index<Criterion> for $name {
-            type Output = f64;
-
-            fn index(&self, criterion: Criterion) -> &f64 {
-                self.0.get(criterion.index()).unwrap_or(&0.0)
-            }
-        }
-
-        impl Serialize for $name {
-            #[doc = concat!("A map from criterion name to ", $what, ", in [`Criterion::ALL`] order.")]
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(7))?;
-                for (criterion, x) in self.iter() {
-                    map.serialize_entry(criterion.as_str(), &x)?;
-                }
-                map.end()
-            }
-        }
-    };
-}
-
-per_criterion! {
-    /// A score in `[0, 1]` for each criterion.
-    Scores, "score"
-}
-
-per_criterion! {
-    /// A weight for each criterion.
-    Weights, "weight"
-}
-
-impl Scores {
-    /// The scores in [`Criterion::ALL`] order.
-    pub(crate) fn to_array(self) -> [f64; 7] {
-        self.0
-    }
-}
+use crate::criterion::{BottomLine, Change, Criterion, Level, PerCriterion, Scores};
 
 /// A candidate's scores and their weighted mean.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -89,10 +26,6 @@ pub struct Line {
     pub explanation: String,
 }
 
-fn lookup<L: Level>(scores: &[f64], level: L) -> f64 {
-    scores.get(level.index()).copied().unwrap_or(0.0)
-}
-
 impl Criteria {
     /// The score of `evidence` on `criterion`, in `[0, 1]`.
     #[must_use]
@@ -100,21 +33,21 @@ impl Criteria {
     pub fn score(&self, evidence: &Evidence, criterion: Criterion) -> f64 {
         match criterion {
             Criterion::Duration => self.duration_score(evidence.duration.get()),
-            Criterion::Visibility => lookup(&self.visibility, evidence.visibility),
-            Criterion::Tangibility => lookup(&self.tangibility, evidence.change),
+            Criterion::Visibility => evidence.visibility.score(&self.visibility),
+            Criterion::Tangibility => evidence.change.score(&self.tangibility),
             Criterion::Phase => {
-                let score = lookup(&self.phase, evidence.phase);
+                let score = evidence.phase.score(&self.phase);
                 if evidence.remedial {
                     score.min(self.remedial)
                 } else {
                     score
                 }
             }
-            Criterion::BottomLine => lookup(&self.bottom_line, evidence.bottom_line),
-            Criterion::Lead => lookup(&self.lead, evidence.lead),
+            Criterion::BottomLine => evidence.bottom_line.score(&self.bottom_line),
+            Criterion::Lead => evidence.lead.score(&self.lead),
             Criterion::Sponsorship => {
-                lookup(&self.motivation, evidence.sponsor_motivation)
-                    * lookup(&self.level, evidence.sponsor_level)
+                evidence.sponsor_motivation.score(&self.motivation)
+                    * evidence.sponsor_level.score(&self.level)
             }
         }
     }
@@ -126,10 +59,7 @@ impl Criteria {
     #[must_use]
     #[inline]
     pub fn assess(&self, evidence: &Evidence) -> Assessment {
-        let mut scores = [0.0; 7];
-        for (slot, &criterion) in scores.iter_mut().zip(Criterion::ALL) {
-            *slot = self.score(evidence, criterion);
-        }
+        let scores = PerCriterion::from_fn(|criterion| self.score(evidence, criterion));
         Assessment {
             total: self.total(&scores),
             scores: Scores(scores),
@@ -138,9 +68,9 @@ impl Criteria {
 
     /// The weighted mean of `scores`, summed in criterion order, in `[0, 1]`.
     #[inline]
-    pub(crate) fn total(&self, scores: &[f64; 7]) -> f64 {
+    pub(crate) fn total(&self, scores: &PerCriterion<f64>) -> f64 {
         let mut sum = 0.0;
-        for (weight, score) in self.weights.iter().zip(scores) {
+        for (weight, score) in self.weights.values().zip(scores.values()) {
             sum += weight * score;
         }
         // The quotient is in [0, 1] only up to rounding.
@@ -187,7 +117,7 @@ impl Criteria {
             }
             Criterion::Visibility => format!("{} visibility", evidence.visibility),
             Criterion::Tangibility => match evidence.change {
-                crate::Change::Cultural => "a cultural change: not tangible".to_owned(),
+                Change::Cultural => "a cultural change: not tangible".to_owned(),
                 change => format!("a {change} change: tangible"),
             },
             Criterion::Phase if evidence.remedial => format!(
@@ -196,7 +126,7 @@ impl Criteria {
             ),
             Criterion::Phase => format!("in {}", evidence.phase),
             Criterion::BottomLine => match evidence.bottom_line {
-                crate::BottomLine::None => "no return to the bottom line".to_owned(),
+                BottomLine::None => "no return to the bottom line".to_owned(),
                 line => format!("{line} return to the bottom line"),
             },
             Criterion::Lead => format!("{} team lead", evidence.lead),

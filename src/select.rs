@@ -19,7 +19,8 @@
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
-use crate::score::{Assessment, Scores};
+use crate::criterion::Scores;
+use crate::score::Assessment;
 
 /// `x` on a grid of 1e-9: totals closer than that are ties, whatever the
 /// rounding of the sum that made them.

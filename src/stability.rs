@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
-use crate::criterion::{Criterion, Level};
+use crate::criterion::{Criterion, PerCriterion};
 use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
@@ -80,7 +80,7 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
             criteria.meets_mins(&scores).then(|| Entry {
                 candidate,
                 place,
-                scores: scores.to_array(),
+                scores: scores.0,
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
             })
         })
@@ -101,19 +101,18 @@ struct Entry<'a> {
     candidate: &'a Candidate,
     /// Its place in id order.
     place: usize,
-    scores: [f64; 7],
+    scores: PerCriterion<f64>,
     leads: bool,
 }
 
 /// One criterion's weight as the variable `t`, the others fixed.
 struct Axis {
     criterion: Criterion,
-    index: usize,
     /// The configured weight.
     weight: f64,
     /// The sum of the other weights.
     rest: f64,
-    weights: [f64; 7],
+    weights: PerCriterion<f64>,
     min_score: f64,
     leaders: usize,
 }
@@ -169,17 +168,14 @@ impl Span {
 
 impl Axis {
     fn new(criteria: &Criteria, criterion: Criterion) -> Self {
-        let index = criterion.index();
         let weights = criteria.weights;
         let rest = weights
             .iter()
-            .enumerate()
-            .filter(|&(c, _)| c != index)
+            .filter(|&(c, _)| c != criterion)
             .map(|(_, w)| w)
             .sum();
         Axis {
             criterion,
-            index,
             weight: criteria.weight(criterion),
             rest,
             weights,
@@ -189,11 +185,11 @@ impl Axis {
     }
 
     /// A candidate's total times `rest + t`.
-    fn numerator(&self, scores: &[f64; 7]) -> Linear {
+    fn numerator(&self, scores: &PerCriterion<f64>) -> Linear {
         let mut a = 0.0;
         let mut b = 0.0;
-        for (c, (w, s)) in self.weights.iter().zip(scores).enumerate() {
-            if c == self.index {
+        for ((c, w), s) in self.weights.iter().zip(scores.values()) {
+            if c == self.criterion {
                 b = *s;
             } else {
                 a += w * s;
@@ -204,7 +200,7 @@ impl Axis {
 
     /// Its total less `min_score`, times `rest + t`: at least 0 exactly
     /// when the total reaches `min_score`.
-    fn over_min(&self, scores: &[f64; 7]) -> Linear {
+    fn over_min(&self, scores: &PerCriterion<f64>) -> Linear {
         self.numerator(scores).minus(Linear {
             a: self.min_score * self.rest,
             b: self.min_score,

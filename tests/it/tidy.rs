@@ -66,13 +66,18 @@ fn the_sample_portfolio_is_valid() {
 fn the_readme_codemap_lists_every_source_file() {
     let readme = read("README.md");
     let codemap = readme.split("## Codemap").nth(1).unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(
-            codemap.contains(&format!("src/{name}")),
-            "codemap lacks src/{name}"
-        );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(root).unwrap().to_str().unwrap();
+            assert!(codemap.contains(name), "codemap lacks {name}");
+        }
     }
 }
 

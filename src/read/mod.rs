@@ -2,13 +2,17 @@
 //!
 //! toml gives a byte span; this file turns it into a line and column and,
 //! by walking the parsed document, into the key and candidate it falls in.
+//! Each type reads its own file: `portfolio.rs` and `criteria.rs`.
+
+mod criteria;
+mod portfolio;
 
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, Deserializer};
 
-use crate::error::{At, CandidateRef, Error, Location, Part, Result};
+use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes};
 
 /// Checks the size and encoding of `bytes`, then parses them as a TOML
 /// document: the steps every input goes through before it means anything.
@@ -88,51 +92,6 @@ fn not_utf8(part: Part, bytes: &[u8], e: &std::str::Utf8Error) -> Error {
         },
         message,
     }
-}
-
-/// `c`, or its escape (`\n`) when it is a control character: one line per
-/// message.
-fn escape_control(c: char) -> impl Iterator<Item = char> {
-    let (escaped, plain) = if c.is_control() {
-        (Some(c.escape_default()), None)
-    } else {
-        (None, Some(c))
-    };
-    escaped.into_iter().flatten().chain(plain)
-}
-
-/// The longest quoted snippet of the input kept in a message, in characters.
-const SNIPPET: usize = 40;
-
-/// `message` on one line, with every quoted snippet (between `"` or `` ` ``)
-/// longer than [`SNIPPET`] characters cut short: toml quotes the input, and
-/// the input may be a megabyte of one string, or hold line breaks.
-pub(crate) fn clip_quotes(message: &str) -> String {
-    let mut out = String::with_capacity(message.len().min(4 * SNIPPET));
-    let mut quote: Option<(char, usize)> = None;
-    for c in message.chars().flat_map(escape_control) {
-        match quote {
-            Some((open, _)) if c == open => {
-                quote = None;
-                out.push(c);
-            }
-            Some((open, n)) => {
-                if n < SNIPPET {
-                    out.push(c);
-                } else if n == SNIPPET {
-                    out.push('…');
-                }
-                quote = Some((open, n + 1));
-            }
-            None => {
-                if c == '"' || c == '`' {
-                    quote = Some((c, 0));
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
 }
 
 /// The place of `span` in `text`: line and column, and the candidate and key
@@ -263,6 +222,7 @@ fn is_section(value: &DeValue<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::SHOWN;
 
     #[test]
     fn an_empty_span_has_no_location() {
@@ -295,7 +255,7 @@ mod tests {
         let clipped = clip_quotes(&format!("unknown variant `{long}`, expected `a`"));
         assert_eq!(
             clipped,
-            format!("unknown variant `{}…`, expected `a`", "x".repeat(SNIPPET))
+            format!("unknown variant `{}…`, expected `a`", "x".repeat(SHOWN))
         );
         assert_eq!(clip_quotes("string \"short\""), "string \"short\"");
         assert_eq!(clip_quotes("two\nlines"), "two\\nlines");

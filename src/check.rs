@@ -1,0 +1,90 @@
+//! What a value must be to exist: finite numbers, scores in `[0, 1]`,
+//! weights, and the ids and texts of candidates. Each check returns the
+//! message; the caller knows the place.
+
+/// Rejects NaN and infinities.
+pub(crate) fn number(x: f64) -> Result<(), String> {
+    if x.is_nan() {
+        Err("must be a number, not nan".to_owned())
+    } else if x.is_infinite() {
+        Err(format!("must be finite, not {x}"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A weight: a number, at least 0.
+pub(crate) fn weight(w: f64) -> Result<(), String> {
+    number(w)?;
+    if w < 0.0 {
+        return Err(format!("must be at least 0, not {w}"));
+    }
+    Ok(())
+}
+
+/// A score or a minimum: a number in `[0, 1]`.
+pub(crate) fn unit(x: f64) -> Result<(), String> {
+    number(x)?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(())
+    } else {
+        Err(format!("must be in [0, 1], not {x}"))
+    }
+}
+
+/// A duration: a number more than 0 months.
+pub(crate) fn months(months: f64) -> Result<(), String> {
+    number(months)?;
+    if months > 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be more than 0 months, not {months}"))
+    }
+}
+
+/// Characters that reorder text as displayed (bidi controls).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no width: two ids would look the same.
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+    )
+}
+
+/// An id: a text without zero-width characters.
+pub(crate) fn id(id: &str) -> Result<(), String> {
+    text(id)?;
+    match id.chars().find(|&c| is_zero_width(c)) {
+        Some(c) => Err(format!(
+            "must not hold the zero-width character U+{:04X}",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A name, unit or sponsor: not empty, without control or bidi characters.
+pub(crate) fn text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    for c in text.chars() {
+        if c.is_control() {
+            return Err(format!(
+                "must not hold the control character U+{:04X}",
+                u32::from(c)
+            ));
+        }
+        if is_bidi_control(c) {
+            return Err(format!(
+                "must not hold the bidi control character U+{:04X}",
+                u32::from(c)
+            ));
+        }
+    }
+    Ok(())
+}

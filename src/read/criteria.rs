@@ -1,0 +1,518 @@
+//! The criteria file: the shipped default, overrides, validation.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::check;
+use crate::criteria::{Criteria, SHIPPED_CRITERIA, weight_sum};
+use crate::criterion::{
+    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
+    Visibility,
+};
+use crate::error::{At, Error, Part, Result};
+use crate::limits::Limits;
+use crate::robustness::{MAX_SAMPLES, WeightOrder, parse_order};
+use crate::smaa::sampling::Sampler;
+
+static SHIPPED: LazyLock<Criteria> = LazyLock::new(|| {
+    let shipped = Criteria::BLANK.apply(SHIPPED_CRITERIA.as_bytes(), &Limits::default());
+    #[expect(
+        clippy::expect_used,
+        reason = "criteria.toml is compiled in and the tests read it"
+    )]
+    shipped.expect("the shipped criteria.toml is valid")
+});
+
+impl Default for Criteria {
+    /// The shipped AIM criteria, [`SHIPPED_CRITERIA`].
+    fn default() -> Self {
+        SHIPPED.clone()
+    }
+}
+
+impl Criteria {
+    /// Reads a criteria file. The keys it gives override the shipped
+    /// default; every other key keeps its shipped value.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Toml`] for text that is not TOML of the criteria file's
+    /// shape (unknown sections, keys or levels, wrong types);
+    /// [`Error::Invalid`] for a value out of range: a weight that is NaN,
+    /// infinite or negative, weights all 0, a score or minimum outside
+    /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1,
+    /// and in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
+    /// `seed`, `spread` outside `[0, 1]`, a malformed `order` constraint, or
+    /// an order that sampling `"around"` the weights cannot obey. Each
+    /// names the key and its line and column.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        Criteria::read_with(text.as_bytes(), &Limits::default())
+    }
+
+    /// Reads a criteria file from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// As [`Limits::criteria`] with the default limits.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Criteria::read_with(bytes, &Limits::default())
+    }
+
+    /// Reads a criteria file within `limits`.
+    pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        SHIPPED.apply(bytes, limits)
+    }
+
+    /// These criteria with `leaders` leaders.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `leaders` is 0.
+    pub fn with_leaders(mut self, leaders: usize) -> Result<Self> {
+        if leaders == 0 {
+            return Err(invalid_key(
+                "selection.leaders",
+                "must be at least 1, not 0".to_owned(),
+            ));
+        }
+        self.leaders = leaders;
+        Ok(self)
+    }
+
+    /// These criteria with `criterion` weighted `weight`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `weight` is NaN, infinite or negative, when
+    /// it would make every weight 0, or when `[robustness]` samples
+    /// `"around"` the weights and its `order` could no longer hold.
+    pub fn with_weight(mut self, criterion: Criterion, weight: f64) -> Result<Self> {
+        let key = format!("{criterion}.weight");
+        check::weight(weight).map_err(|message| invalid_key(&key, message))?;
+        self.weights[criterion] = weight;
+        self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
+        self.check_sampler()
+            .map_err(|message| invalid_key(&key, message))?;
+        Ok(self)
+    }
+
+    /// Whether weights can be drawn as `[robustness]` says. Only draws
+    /// around the configured weights, under an order, can fail: the others
+    /// need no sampler built to know.
+    fn check_sampler(&self) -> Result<(), String> {
+        if self.robustness.sampling == Sampling::Around && !self.robustness.order.is_empty() {
+            Sampler::new(&self.robustness, &self.weights.0).check()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl FromStr for Criteria {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Criteria::from_toml(text)
+    }
+}
+
+fn invalid_key(key: &str, message: String) -> Error {
+    Error::Invalid {
+        at: At {
+            key: Some(key.to_owned()),
+            ..At::part(Part::Criteria)
+        },
+        message,
+    }
+}
+
+fn all_zero() -> Error {
+    Error::Invalid {
+        at: At::part(Part::Criteria),
+        message: "every weight is 0: give at least one criterion a weight above 0".to_owned(),
+    }
+}
+
+impl Limits {
+    /// Reads a criteria file from `bytes` within these limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge),
+    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
+    /// UTF-8, and every error of [`Criteria::from_toml`].
+    pub fn criteria(&self, bytes: &[u8]) -> Result<Criteria> {
+        Criteria::read_with(bytes, self)
+    }
+}
+
+impl Criteria {
+    /// These criteria with the keys of the criteria file `bytes` applied.
+    fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits.max_bytes)?;
+        let mut out = self.clone();
+        let file = File { text };
+        if let Some(selection) = raw.selection {
+            file.selection(&mut out, selection)?;
+        }
+        if let Some(duration) = raw.duration {
+            file.duration(&mut out, &duration)?;
+        }
+        macro_rules! scale {
+            ($section:ident, $criterion:expr) => {
+                if let Some(section) = raw.$section {
+                    file.common(&mut out, $criterion, section.weight, section.min)?;
+                    file.scores(&mut out.$section, stringify!($section), section.scores)?;
+                }
+            };
+        }
+        scale!(visibility, Criterion::Visibility);
+        scale!(tangibility, Criterion::Tangibility);
+        scale!(bottom_line, Criterion::BottomLine);
+        scale!(lead, Criterion::Lead);
+        if let Some(phase) = raw.phase {
+            file.common(&mut out, Criterion::Phase, phase.weight, phase.min)?;
+            file.scores(&mut out.phase, "phase", phase.scores)?;
+            file.set(
+                &mut out.remedial,
+                "phase.remedial",
+                phase.remedial,
+                check::unit,
+            )?;
+        }
+        if let Some(sponsorship) = raw.sponsorship {
+            file.common(
+                &mut out,
+                Criterion::Sponsorship,
+                sponsorship.weight,
+                sponsorship.min,
+            )?;
+            file.levels(
+                &mut out.motivation,
+                "sponsorship.motivation",
+                sponsorship.motivation,
+            )?;
+            file.levels(&mut out.level, "sponsorship.level", sponsorship.level)?;
+        }
+        out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
+        file.robustness(&mut out, raw.robustness)?;
+        Ok(out)
+    }
+}
+
+/// The criteria file being applied, for placing its errors.
+struct File<'t> {
+    text: &'t str,
+}
+
+impl File<'_> {
+    /// Applies the `[selection]` section.
+    fn selection(&self, out: &mut Criteria, selection: RawSelection) -> Result<()> {
+        if let Some(leaders) = selection.leaders {
+            out.leaders = usize::try_from(*leaders.get_ref())
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| {
+                    self.invalid(
+                        "selection.leaders",
+                        &leaders,
+                        format!("must be at least 1, not {}", leaders.get_ref()),
+                    )
+                })?;
+        }
+        self.set(
+            &mut out.min_score,
+            "selection.min_score",
+            selection.min_score,
+            check::unit,
+        )
+    }
+
+    /// Applies the `[duration]` section, and checks its windows nest.
+    fn duration(&self, out: &mut Criteria, duration: &RawDuration) -> Result<()> {
+        self.common(
+            out,
+            Criterion::Duration,
+            duration.weight.clone(),
+            duration.min.clone(),
+        )?;
+        self.window(&mut out.full, "duration.full", duration.full.as_ref())?;
+        self.window(&mut out.zero, "duration.zero", duration.zero.as_ref())?;
+        let [lo, hi] = out.zero;
+        let [a, b] = out.full;
+        if lo <= a && b <= hi {
+            return Ok(());
+        }
+        // Point at the key this file gave; `full` when it gave both.
+        let (key, span) = match (&duration.full, &duration.zero) {
+            (Some(full), _) => ("duration.full", Some(full.span())),
+            (None, Some(zero)) => ("duration.zero", Some(zero.span())),
+            (None, None) => ("duration.full", None),
+        };
+        Err(self.invalid_at(
+            key,
+            span,
+            format!(
+                "the full-marks window [{a}, {b}] must lie inside the zero window [{lo}, {hi}]"
+            ),
+        ))
+    }
+
+    fn invalid_at(&self, key: &str, span: Option<Range<usize>>, message: String) -> Error {
+        let at = match span {
+            Some(span) => super::locate(Part::Criteria, self.text, span),
+            None => At::part(Part::Criteria),
+        };
+        Error::Invalid {
+            at: At {
+                key: Some(key.to_owned()),
+                ..at
+            },
+            message,
+        }
+    }
+
+    fn invalid<T>(&self, key: &str, value: &Spanned<T>, message: String) -> Error {
+        self.invalid_at(key, Some(value.span()), message)
+    }
+
+    /// Sets `slot` to the checked `value`, when the file gives one.
+    fn set(
+        &self,
+        slot: &mut f64,
+        key: &str,
+        value: Option<Spanned<f64>>,
+        check: fn(f64) -> Result<(), String>,
+    ) -> Result<()> {
+        if let Some(value) = value {
+            let x = *value.get_ref();
+            check(x).map_err(|message| self.invalid(key, &value, message))?;
+            *slot = x;
+        }
+        Ok(())
+    }
+
+    /// The `weight` and `min` every criterion section has.
+    fn common(
+        &self,
+        out: &mut Criteria,
+        criterion: Criterion,
+        weight: Number,
+        min: Number,
+    ) -> Result<()> {
+        let slot = &mut out.weights[criterion];
+        self.set(slot, &format!("{criterion}.weight"), weight, check::weight)?;
+        if let Some(min) = min {
+            let mut value = 0.0;
+            self.set(
+                &mut value,
+                &format!("{criterion}.min"),
+                Some(min),
+                check::unit,
+            )?;
+            out.mins[criterion] = Some(value);
+        }
+        Ok(())
+    }
+
+    fn scores<L: Level>(
+        &self,
+        slots: &mut L::Scores,
+        section: &str,
+        scores: Scores<L>,
+    ) -> Result<()> {
+        self.levels(slots, &format!("{section}.scores"), scores)
+    }
+
+    /// Sets the score of each level the file gives.
+    fn levels<L: Level>(&self, slots: &mut L::Scores, key: &str, scores: Scores<L>) -> Result<()> {
+        for (level, score) in scores.into_iter().flatten() {
+            let slot = level.score_mut(slots);
+            self.set(slot, &format!("{key}.{level}"), Some(score), check::unit)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the `[robustness]` section, when the file gives one, then
+    /// checks the order against the final weights: a file that changes
+    /// only weights may make an order impossible.
+    fn robustness(&self, out: &mut Criteria, raw: Option<RawRobustness>) -> Result<()> {
+        let raw = raw.unwrap_or_default();
+        let r = &mut out.robustness;
+        if let Some(samples) = &raw.samples {
+            let n = *samples.get_ref();
+            r.samples = u64::try_from(n)
+                .ok()
+                .filter(|n| (1..=MAX_SAMPLES).contains(n))
+                .ok_or_else(|| {
+                    self.invalid(
+                        "robustness.samples",
+                        samples,
+                        format!("must be in 1 to {MAX_SAMPLES}, not {n}"),
+                    )
+                })?;
+        }
+        if let Some(seed) = &raw.seed {
+            let n = *seed.get_ref();
+            r.seed = u64::try_from(n).map_err(|_| {
+                self.invalid(
+                    "robustness.seed",
+                    seed,
+                    format!("must be at least 0, not {n}"),
+                )
+            })?;
+        }
+        if let Some(sampling) = &raw.weights {
+            r.sampling = *sampling.get_ref();
+        }
+        self.set(
+            &mut r.spread,
+            "robustness.spread",
+            raw.spread.clone(),
+            check::unit,
+        )?;
+        if let Some(order) = &raw.order {
+            r.order = order
+                .get_ref()
+                .iter()
+                .map(|text| {
+                    parse_order(text.get_ref())
+                        .map_err(|message| self.invalid("robustness.order", text, message))
+                })
+                .collect::<Result<Vec<WeightOrder>>>()?;
+        }
+        out.check_sampler().map_err(|message| {
+            // Point at the key this file gave that bears on the order.
+            let (key, span) = if let Some(order) = &raw.order {
+                ("robustness.order", Some(order.span()))
+            } else if let Some(spread) = &raw.spread {
+                ("robustness.spread", Some(spread.span()))
+            } else if let Some(weights) = &raw.weights {
+                ("robustness.weights", Some(weights.span()))
+            } else {
+                ("robustness.order", None)
+            };
+            self.invalid_at(key, span, message)
+        })
+    }
+
+    /// Sets a `[low, high]` window of months, when the file gives one.
+    fn window(
+        &self,
+        slot: &mut [f64; 2],
+        key: &str,
+        value: Option<&Spanned<Vec<f64>>>,
+    ) -> Result<()> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        let &[lo, hi] = value.get_ref().as_slice() else {
+            return Err(self.invalid(
+                key,
+                value,
+                format!(
+                    "must be a pair [low, high] of months, not {} values",
+                    value.get_ref().len()
+                ),
+            ));
+        };
+        for x in [lo, hi] {
+            check::number(x)
+                .and_then(|()| {
+                    if x < 0.0 {
+                        Err(format!("months must be at least 0, not {x}"))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|message| self.invalid(key, value, message))?;
+        }
+        if lo > hi {
+            return Err(self.invalid(
+                key,
+                value,
+                format!("the window is reversed: {lo} is more than {hi}"),
+            ));
+        }
+        *slot = [lo, hi];
+        Ok(())
+    }
+}
+
+type Number = Option<Spanned<f64>>;
+type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a criteria file")]
+struct RawCriteria {
+    selection: Option<RawSelection>,
+    duration: Option<RawDuration>,
+    visibility: Option<RawScale<Visibility>>,
+    tangibility: Option<RawScale<Change>>,
+    phase: Option<RawPhase>,
+    bottom_line: Option<RawScale<BottomLine>>,
+    lead: Option<RawScale<Lead>>,
+    sponsorship: Option<RawSponsorship>,
+    robustness: Option<RawRobustness>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [selection] table")]
+struct RawSelection {
+    leaders: Option<Spanned<i64>>,
+    min_score: Number,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [duration] table")]
+struct RawDuration {
+    weight: Number,
+    min: Number,
+    full: Option<Spanned<Vec<f64>>>,
+    zero: Option<Spanned<Vec<f64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    bound = "L: Deserialize<'de> + Ord",
+    expecting = "a criterion table"
+)]
+struct RawScale<L> {
+    weight: Number,
+    min: Number,
+    scores: Scores<L>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [phase] table")]
+struct RawPhase {
+    weight: Number,
+    min: Number,
+    scores: Scores<Phase>,
+    remedial: Number,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [sponsorship] table")]
+struct RawSponsorship {
+    weight: Number,
+    min: Number,
+    motivation: Scores<Motivation>,
+    level: Scores<SponsorLevel>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, expecting = "a [robustness] table")]
+struct RawRobustness {
+    samples: Option<Spanned<i64>>,
+    seed: Option<Spanned<i64>>,
+    weights: Option<Spanned<Sampling>>,
+    spread: Number,
+    order: Option<Spanned<Vec<Spanned<String>>>>,
+}

@@ -1,0 +1,177 @@
+//! The portfolio file: one `[[candidate]]` table per project.
+
+use std::ops::Range;
+use std::str::FromStr;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::candidate::{
+    Candidate, Evidence, FirstUse, Portfolio, Texts, candidate_ref, check_months, check_texts,
+};
+use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+use crate::error::{At, CandidateRef, Error, Part, Result};
+use crate::limits::Limits;
+
+impl Portfolio {
+    /// Reads a portfolio file: one `[[candidate]]` table per project.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Toml`] for text that is not TOML of the portfolio's shape
+    /// (unknown keys or levels, missing fields, wrong types);
+    /// [`Error::Invalid`] and [`Error::DuplicateId`] as for
+    /// [`Portfolio::new`], and for a duration that is not a number more
+    /// than 0; [`Error::NoCandidates`] for a file without candidates. Each
+    /// names the candidate, the key, and the line and column. Files beyond
+    /// [`Limits::default`] are refused before they are parsed.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        Portfolio::read_with(text.as_bytes(), &Limits::default())
+    }
+
+    /// Reads a portfolio file from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// As [`Limits::portfolio`] with the default limits.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Portfolio::read_with(bytes, &Limits::default())
+    }
+
+    /// Reads a portfolio file within `limits`.
+    pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let (text, root) = super::document(Part::Portfolio, bytes, limits.max_bytes)?;
+        let count = root
+            .get("candidate")
+            .and_then(|candidates| candidates.get_ref().as_array())
+            .map_or(0, |candidates| candidates.len());
+        if count > limits.max_candidates {
+            return Err(Error::TooManyCandidates {
+                count,
+                limit: limits.max_candidates,
+            });
+        }
+        let raw: RawPortfolio = super::deserialize(Part::Portfolio, text, root)?;
+        if raw.candidate.is_empty() {
+            return Err(Error::NoCandidates);
+        }
+        let mut first_use = FirstUse::with_capacity(raw.candidate.len());
+        let candidates = (raw.candidate.into_iter().enumerate())
+            .map(|(i, raw)| raw.into_inner().check(i, text, &mut first_use))
+            .collect::<Result<Vec<Candidate>>>()?;
+        Ok(Portfolio::indexed(candidates))
+    }
+}
+
+impl Limits {
+    /// Reads a portfolio file from `bytes` within these limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge),
+    /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
+    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
+    /// and every error of [`Portfolio::from_toml`].
+    pub fn portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
+        Portfolio::read_with(bytes, self)
+    }
+}
+
+impl FromStr for Portfolio {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Portfolio::from_toml(text)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a portfolio file")]
+struct RawPortfolio {
+    #[serde(default)]
+    candidate: Vec<Spanned<RawCandidate>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
+struct RawCandidate {
+    id: Spanned<String>,
+    name: Option<Spanned<String>>,
+    unit: Option<Spanned<String>>,
+    sponsor: Option<Spanned<String>>,
+    duration_months: Spanned<f64>,
+    visibility: Visibility,
+    change: Change,
+    phase: Phase,
+    #[serde(default)]
+    remedial: bool,
+    bottom_line: BottomLine,
+    lead: Lead,
+    sponsor_level: SponsorLevel,
+    sponsor_motivation: Motivation,
+}
+
+impl RawCandidate {
+    /// The `i`-th candidate of the file `text`, checked as
+    /// [`Portfolio::new`] checks it, its id taken in `first_use`.
+    fn check(
+        self,
+        i: usize,
+        text: &str,
+        first_use: &mut FirstUse<Range<usize>>,
+    ) -> Result<Candidate> {
+        let who = candidate_ref(self.id.get_ref(), i);
+        let invalid = |key: &'static str, span: Range<usize>, message| Error::Invalid {
+            at: At {
+                candidate: Some(who.clone()),
+                key: Some(key.to_owned()),
+                ..super::locate(Part::Portfolio, text, span)
+            },
+            message,
+        };
+        let texts = Texts {
+            id: (self.id.get_ref().as_str(), self.id.span()),
+            name: self.name.as_ref().map(spanned),
+            unit: self.unit.as_ref().map(spanned),
+            sponsor: self.sponsor.as_ref().map(spanned),
+        };
+        check_texts(texts).map_err(|(key, span, message)| invalid(key, span, message))?;
+        let months = &self.duration_months;
+        let duration = check_months(*months.get_ref())
+            .map_err(|message| invalid("duration_months", months.span(), message))?;
+        let id_span = self.id.span();
+        let id = self.id.into_inner();
+        first_use
+            .claim(&id, id_span.clone())
+            .map_err(|first| Error::DuplicateId {
+                at: At {
+                    candidate: Some(CandidateRef::Id(id.clone())),
+                    key: Some("id".to_owned()),
+                    ..super::locate(Part::Portfolio, text, id_span)
+                },
+                first: Some(super::location(text, first.start)),
+            })?;
+        Ok(Candidate {
+            name: self.name.map_or_else(|| id.clone(), Spanned::into_inner),
+            id,
+            unit: self.unit.map(Spanned::into_inner),
+            sponsor: self.sponsor.map(Spanned::into_inner),
+            evidence: Evidence {
+                duration,
+                visibility: self.visibility,
+                change: self.change,
+                phase: self.phase,
+                remedial: self.remedial,
+                bottom_line: self.bottom_line,
+                lead: self.lead,
+                sponsor_level: self.sponsor_level,
+                sponsor_motivation: self.sponsor_motivation,
+            },
+        })
+    }
+}
+
+/// A text of the file with its span.
+fn spanned(text: &Spanned<String>) -> (&str, Range<usize>) {
+    (text.get_ref().as_str(), text.span())
+}
