@@ -106,7 +106,7 @@ impl Criteria {
     /// need no sampler built to know.
     fn check_sampler(&self) -> Result<(), String> {
         if self.robustness.sampling == Sampling::Around && !self.robustness.order.is_empty() {
-            Sampler::new(&self.robustness, &self.weights.0).check()
+            Sampler::new(&self.robustness, &self.weights).check()
         } else {
             Ok(())
         }

@@ -105,7 +105,7 @@ fn acceptability(
 ) -> Acceptability {
     let robustness = &criteria.robustness;
     let table = Table::new(criteria, portfolio);
-    let sampler = Sampler::new(robustness, &criteria.weights.0);
+    let sampler = Sampler::new(robustness, &criteria.weights);
     let width = portfolio.len().min(MAX_RANKS);
     let tally = run_threads(&table, &sampler, robustness, width, threads);
     results::report(criteria, portfolio, &tally, width)

@@ -1,7 +1,7 @@
 //! Weight vectors drawn as the `[robustness]` settings say: random
 //! streams, the order's geometry, and whether an order can be obeyed.
 
-use crate::criterion::{Criterion, Level, Sampling};
+use crate::criterion::{Criterion, Level, PerCriterion, Sampling};
 use crate::robustness::{Robustness, WeightOrder};
 
 /// How many draws `weights = "around"` makes for one sample before it gives
@@ -59,25 +59,23 @@ fn to_unit(draw: u64) -> f64 {
     (draw as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
 }
 
-/// The bit of criterion or group `i` in a mask of 7.
-fn bit(i: usize) -> u8 {
-    1 << i
+/// The bit of `criterion` in a mask of criteria.
+fn bit(criterion: Criterion) -> u8 {
+    1 << criterion.index()
 }
 
 /// For each criterion, the mask of the criteria it weighs at least as much
 /// as under `order`, itself included: the transitive closure.
-fn closure(order: &[WeightOrder]) -> [u8; 7] {
-    let mut at_least: [u8; 7] = std::array::from_fn(bit);
+fn closure(order: &[WeightOrder]) -> PerCriterion<u8> {
+    let mut at_least = PerCriterion::from_fn(bit);
     for o in order {
-        if let Some(row) = at_least.get_mut(o.heavier.index()) {
-            *row |= bit(o.lighter.index());
-        }
+        at_least[o.heavier] |= bit(o.lighter);
     }
-    for k in 0..7 {
-        let through = at_least.get(k).copied().unwrap_or(0);
-        for row in &mut at_least {
-            if *row & bit(k) != 0 {
-                *row |= through;
+    for k in Criterion::EACH {
+        let through = at_least[k];
+        for c in Criterion::EACH {
+            if at_least[c] & bit(k) != 0 {
+                at_least[c] |= through;
             }
         }
     }
@@ -85,87 +83,88 @@ fn closure(order: &[WeightOrder]) -> [u8; 7] {
 }
 
 /// The criteria grouped by equal weight: those that weigh at least as much
-/// as each other under the order are one group.
+/// as each other under the order are one group. A group is named by its
+/// first criterion, its *leader*; maps by group are indexed by it.
 struct Groups {
-    /// How many groups; each criterion's group is below this.
+    /// How many groups there are.
     count: usize,
-    /// The group of each criterion; groups are numbered by their first
-    /// criterion.
-    of: [usize; 7],
-    /// How many criteria each group has.
-    size: [usize; 7],
-    /// For each group, the mask of the other groups it weighs at least as
-    /// much as.
-    above: [u8; 7],
+    /// The leaders, in criterion order; the first `count` are used.
+    leaders: [Criterion; Criterion::COUNT],
+    /// The leader of each criterion's group.
+    of: PerCriterion<Criterion>,
+    /// How many criteria each group has, by leader.
+    size: PerCriterion<usize>,
+    /// For each group, by leader, the mask of the other groups' leaders it
+    /// weighs at least as much as.
+    above: PerCriterion<u8>,
 }
 
 impl Groups {
-    fn new(at_least: [u8; 7]) -> Self {
+    fn new(at_least: PerCriterion<u8>) -> Self {
         let mut groups = Groups {
             count: 0,
-            of: [0; 7],
-            size: [0; 7],
-            above: [0; 7],
+            leaders: Criterion::EACH,
+            of: PerCriterion::from_fn(|c| c),
+            size: PerCriterion::default(),
+            above: PerCriterion::default(),
         };
-        for (c, &row) in at_least.iter().enumerate() {
+        for c in Criterion::EACH {
             // The first criterion equal to `c`: `c` reaches it and it reaches `c`.
-            let first = (0..c)
-                .find(|&d| row & bit(d) != 0 && at_least.get(d).is_some_and(|r| r & bit(c) != 0));
-            let group = if let Some(group) = first.and_then(|d| groups.of.get(d).copied()) {
-                group
+            let row = at_least[c];
+            let first = (Criterion::EACH.into_iter().take_while(|&d| d < c))
+                .find(|&d| row & bit(d) != 0 && at_least[d] & bit(c) != 0);
+            let group = if let Some(d) = first {
+                groups.of[d]
             } else {
+                if let Some(slot) = groups.leaders.get_mut(groups.count) {
+                    *slot = c;
+                }
                 groups.count += 1;
-                groups.count - 1
+                c
             };
-            if let Some(slot) = groups.of.get_mut(c) {
-                *slot = group;
-            }
-            if let Some(size) = groups.size.get_mut(group) {
-                *size += 1;
-            }
+            groups.of[c] = group;
+            groups.size[group] += 1;
         }
-        for (c, &row) in at_least.iter().enumerate() {
-            let group = groups.of.get(c).copied().unwrap_or(0);
-            for (d, &other) in groups.of.iter().enumerate() {
-                if row & bit(d) != 0
-                    && other != group
-                    && let Some(above) = groups.above.get_mut(group)
-                {
-                    *above |= bit(other);
+        for c in Criterion::EACH {
+            let group = groups.of[c];
+            for d in Criterion::EACH {
+                let other = groups.of[d];
+                if at_least[c] & bit(d) != 0 && other != group {
+                    groups.above[group] |= bit(other);
                 }
             }
         }
         groups
     }
 
+    /// The leaders, in criterion order.
+    fn leaders(&self) -> impl Iterator<Item = Criterion> + '_ {
+        self.leaders.iter().copied().take(self.count)
+    }
+
     /// The weight of each criterion, from the value of each group.
-    fn spread_out(&self, values: &[f64; 7]) -> [f64; 7] {
-        self.of
-            .map(|group| values.get(group).copied().unwrap_or(0.0))
+    fn spread_out(&self, values: &PerCriterion<f64>) -> PerCriterion<f64> {
+        self.of.map(|group| values[group])
     }
 
     /// Whether `values` of the groups obey the order between groups.
-    fn obey(&self, values: &[f64; 7]) -> bool {
-        self.above
-            .iter()
-            .zip(values)
-            .take(self.count)
-            .all(|(&above, &x)| {
-                values
-                    .iter()
-                    .enumerate()
-                    .all(|(g, &y)| above & bit(g) == 0 || x >= y)
-            })
+    fn obey(&self, values: &PerCriterion<f64>) -> bool {
+        self.leaders().all(|g| {
+            let above = self.above[g];
+            Criterion::EACH
+                .into_iter()
+                .all(|h| above & bit(h) == 0 || values[g] >= values[h])
+        })
     }
 }
 
 /// One total order of the groups that obeys the order: a cell of the
 /// constrained simplex.
 struct Cell {
-    /// The groups, heaviest first.
-    groups: [usize; 7],
+    /// The groups' leaders, heaviest first; the first `count` are used.
+    groups: [Criterion; Criterion::COUNT],
     /// `1 / M_i`, `M_i` the number of criteria in the first `i + 1` groups.
-    inverse: [f64; 7],
+    inverse: [f64; Criterion::COUNT],
 }
 
 /// How weight vectors are drawn.
@@ -177,12 +176,13 @@ enum Draw {
         /// The running sum of the cells' volumes, in the order of `cells`.
         cumulative: Vec<f64>,
     },
-    /// Uniform in a box around the configured weights, by rejection.
+    /// Uniform in a box around the configured weights, by rejection; each
+    /// by group leader.
     Around {
-        low: [f64; 7],
-        high: [f64; 7],
+        low: PerCriterion<f64>,
+        high: PerCriterion<f64>,
         /// A point of the box that obeys the order.
-        fallback: [f64; 7],
+        fallback: PerCriterion<f64>,
     },
 }
 
@@ -196,78 +196,12 @@ pub(crate) struct Sampler {
 
 impl Sampler {
     /// The sampler of `robustness` around the configured `weights`.
-    pub(crate) fn new(robustness: &Robustness, weights: &[f64; 7]) -> Self {
+    pub(crate) fn new(robustness: &Robustness, weights: &PerCriterion<f64>) -> Self {
         let at_least = closure(&robustness.order);
         let groups = Groups::new(at_least);
-        let mut infeasible = None;
-        let draw = match robustness.sampling {
-            Sampling::Simplex => Self::simplex(&groups),
-            Sampling::Around => {
-                let s = robustness.spread;
-                let low_c = weights.map(|w| w * (1.0 - s));
-                let high_c = weights.map(|w| w * (1.0 + s));
-                // A group's value lies in every one of its criteria's ranges.
-                let mut low = [0.0f64; 7];
-                let mut high = [f64::INFINITY; 7];
-                for (c, &group) in groups.of.iter().enumerate() {
-                    if let (Some(lo), Some(hi)) = (low.get_mut(group), high.get_mut(group)) {
-                        *lo = lo.max(low_c.get(c).copied().unwrap_or(0.0));
-                        *hi = hi.min(high_c.get(c).copied().unwrap_or(0.0));
-                    }
-                }
-                // The lowest each criterion may be: the highest low of what
-                // it weighs at least as much as; and the highest it may be.
-                let floor: [f64; 7] = std::array::from_fn(|c| {
-                    let row = at_least.get(c).copied().unwrap_or(0);
-                    (0..7)
-                        .filter(|&d| row & bit(d) != 0)
-                        .map(|d| low_c.get(d).copied().unwrap_or(0.0))
-                        .fold(0.0, f64::max)
-                });
-                let ceiling: [f64; 7] = std::array::from_fn(|c| {
-                    (0..7)
-                        .filter(|&d| at_least.get(d).is_some_and(|row| row & bit(c) != 0))
-                        .map(|d| high_c.get(d).copied().unwrap_or(0.0))
-                        .fold(f64::INFINITY, f64::min)
-                });
-                for (c, &row) in at_least.iter().enumerate() {
-                    for d in (0..7).filter(|&d| row & bit(d) != 0) {
-                        let (Some(&hi), Some(&lo)) = (high_c.get(c), low_c.get(d)) else {
-                            continue;
-                        };
-                        if lo > hi && infeasible.is_none() {
-                            let (a, b) = (Criterion::ALL.get(c), Criterion::ALL.get(d));
-                            if let (Some(a), Some(b)) = (a, b) {
-                                infeasible = Some(format!(
-                                    "the order puts {a} at or above {b}, but within the \
-                                     spread of {s} {a}'s weight is at most {hi} and {b}'s \
-                                     at least {lo}"
-                                ));
-                            }
-                        }
-                    }
-                }
-                if infeasible.is_none() && ceiling.iter().sum::<f64>() <= 0.0 {
-                    infeasible = Some("the order forces every weight to 0".to_owned());
-                }
-                // The middle of [floor, ceiling] obeys the order: both ends
-                // rise with the criteria a criterion weighs at least as much as.
-                let middle: [f64; 7] = std::array::from_fn(|c| {
-                    let (f, h) = (floor.get(c), ceiling.get(c));
-                    f64::midpoint(f.copied().unwrap_or(0.0), h.copied().unwrap_or(0.0))
-                });
-                let mut fallback = [0.0; 7];
-                for (c, &group) in groups.of.iter().enumerate() {
-                    if let Some(slot) = fallback.get_mut(group) {
-                        *slot = middle.get(c).copied().unwrap_or(0.0);
-                    }
-                }
-                Draw::Around {
-                    low,
-                    high,
-                    fallback,
-                }
-            }
+        let (draw, infeasible) = match robustness.sampling {
+            Sampling::Simplex => (Self::simplex(&groups), None),
+            Sampling::Around => Self::around_box(&groups, at_least, weights, robustness.spread),
         };
         Sampler {
             groups,
@@ -276,29 +210,78 @@ impl Sampler {
         }
     }
 
+    /// The box of weights within `spread` of `weights`, and a point of it
+    /// that obeys the order; or why no point can.
+    fn around_box(
+        groups: &Groups,
+        at_least: PerCriterion<u8>,
+        weights: &PerCriterion<f64>,
+        spread: f64,
+    ) -> (Draw, Option<String>) {
+        let low_c = weights.map(|w| w * (1.0 - spread));
+        let high_c = weights.map(|w| w * (1.0 + spread));
+        // A group's value lies in every one of its criteria's ranges.
+        let mut low = PerCriterion::from_fn(|_| 0.0f64);
+        let mut high = PerCriterion::from_fn(|_| f64::INFINITY);
+        for c in Criterion::EACH {
+            let group = groups.of[c];
+            low[group] = low[group].max(low_c[c]);
+            high[group] = high[group].min(high_c[c]);
+        }
+        // The lowest each criterion may be: the highest low of what it
+        // weighs at least as much as; and the highest it may be.
+        let floor = PerCriterion::from_fn(|c| {
+            (Criterion::EACH.into_iter())
+                .filter(|&d| at_least[c] & bit(d) != 0)
+                .map(|d| low_c[d])
+                .fold(0.0, f64::max)
+        });
+        let ceiling = PerCriterion::from_fn(|c| {
+            (Criterion::EACH.into_iter())
+                .filter(|&d| at_least[d] & bit(c) != 0)
+                .map(|d| high_c[d])
+                .fold(f64::INFINITY, f64::min)
+        });
+        let infeasible = beyond_spread(at_least, &low_c, &high_c, spread).or_else(|| {
+            (ceiling.values().sum::<f64>() <= 0.0)
+                .then(|| "the order forces every weight to 0".to_owned())
+        });
+        // The middle of [floor, ceiling] obeys the order: both ends rise
+        // with the criteria a criterion weighs at least as much as.
+        let mut fallback = PerCriterion::from_fn(|_| 0.0);
+        for c in Criterion::EACH {
+            fallback[groups.of[c]] = f64::midpoint(floor[c], ceiling[c]);
+        }
+        let draw = Draw::Around {
+            low,
+            high,
+            fallback,
+        };
+        (draw, infeasible)
+    }
+
     /// Every total order of the groups that the order allows, each with its
     /// volume `prod(1 / M_i)`.
     fn simplex(groups: &Groups) -> Draw {
         let mut cells = Vec::new();
         let mut cumulative = Vec::new();
         let mut total = 0.0;
-        let mut order = [0usize; 7];
-        let k = groups.count;
-        permutations(k, 0, 0, &mut order, &mut |order| {
+        let leaders: Vec<Criterion> = groups.leaders().collect();
+        let mut order = Criterion::EACH;
+        permutations(&leaders, 0, 0, &mut order, &mut |order| {
             // Each group must come before the groups it weighs more than.
             let mut seen: u8 = 0;
-            for &g in order.iter().take(k) {
-                let above = groups.above.get(g).copied().unwrap_or(0);
-                if above & seen != 0 {
+            for &g in order.iter().take(leaders.len()) {
+                if groups.above[g] & seen != 0 {
                     return;
                 }
                 seen |= bit(g);
             }
-            let mut inverse = [0.0; 7];
+            let mut inverse = [0.0; Criterion::COUNT];
             let mut m = 0;
             let mut volume = 1.0;
-            for (slot, &g) in inverse.iter_mut().zip(order.iter()).take(k) {
-                m += groups.size.get(g).copied().unwrap_or(1);
+            for (slot, &g) in inverse.iter_mut().zip(order).take(leaders.len()) {
+                m += groups.size[g];
                 #[allow(clippy::cast_precision_loss, reason = "at most 7")]
                 let inv = 1.0 / m as f64;
                 *slot = inv;
@@ -321,7 +304,7 @@ impl Sampler {
             return Err(problem.clone());
         }
         if let Draw::Around { low, high, .. } = &self.draw
-            && self.groups.above.iter().any(|&above| above != 0)
+            && self.groups.above.values().any(|&above| above != 0)
         {
             let mut rng = Rng::new(0, u64::MAX);
             let hits = (0..PILOT)
@@ -338,70 +321,24 @@ impl Sampler {
     }
 
     /// One value per group, each uniform in its range.
-    fn around(&self, rng: &mut Rng, low: &[f64; 7], high: &[f64; 7]) -> [f64; 7] {
-        let mut values = [0.0; 7];
-        for ((x, lo), hi) in values.iter_mut().zip(low).zip(high).take(self.groups.count) {
-            *x = lo + (hi - lo) * rng.uniform();
+    fn around(
+        &self,
+        rng: &mut Rng,
+        low: &PerCriterion<f64>,
+        high: &PerCriterion<f64>,
+    ) -> PerCriterion<f64> {
+        let mut values = PerCriterion::from_fn(|_| 0.0);
+        for g in self.groups.leaders() {
+            let (lo, hi) = (low[g], high[g]);
+            values[g] = lo + (hi - lo) * rng.uniform();
         }
         values
     }
 
     /// The next weight vector: 7 weights that sum to 1.
-    pub(super) fn next(&self, rng: &mut Rng) -> [f64; 7] {
-        let k = self.groups.count;
+    pub(super) fn next(&self, rng: &mut Rng) -> PerCriterion<f64> {
         match &self.draw {
-            Draw::Simplex { cells, cumulative } => {
-                // Without an order every gap below is a weight: no cell to
-                // choose.
-                let free = cells.len() == 5040;
-                let cell = if free {
-                    None
-                } else {
-                    let total = cumulative.last().copied().unwrap_or(1.0);
-                    let r = rng.uniform() * total;
-                    let at = cumulative.partition_point(|&c| c <= r);
-                    cells.get(at).or(cells.last())
-                };
-                // k - 1 sorted uniform cuts of [0, 1]: their k gaps are
-                // uniform on the simplex. The draws sort as integers.
-                let mut draws = [u64::MAX; 6];
-                if let Some(free) = draws.get_mut(..k.saturating_sub(1)) {
-                    for draw in free.iter_mut() {
-                        *draw = rng.next() >> 11;
-                    }
-                    free.sort_unstable();
-                }
-                let mut cuts = [1.0f64; 7];
-                for (cut, &draw) in cuts.iter_mut().zip(&draws).take(k.saturating_sub(1)) {
-                    *cut = to_unit(draw);
-                }
-                let mut gaps = [0.0; 7];
-                let mut previous = 0.0;
-                for (gap, &cut) in gaps.iter_mut().zip(&cuts).take(k) {
-                    *gap = cut - previous;
-                    previous = cut;
-                }
-                let Some(cell) = cell else {
-                    return gaps;
-                };
-                // The i-th heaviest group is the sum of gap_j / M_j, j >= i.
-                let mut values = [0.0; 7];
-                let mut sum = 0.0;
-                for ((&g, &inv), &gap) in cell
-                    .groups
-                    .iter()
-                    .zip(&cell.inverse)
-                    .zip(&gaps)
-                    .take(k)
-                    .rev()
-                {
-                    sum += gap * inv;
-                    if let Some(slot) = values.get_mut(g) {
-                        *slot = sum;
-                    }
-                }
-                self.groups.spread_out(&values)
-            }
+            Draw::Simplex { cells, cumulative } => self.next_simplex(rng, cells, cumulative),
             Draw::Around {
                 low,
                 high,
@@ -416,31 +353,105 @@ impl Sampler {
                     }
                 }
                 let weights = self.groups.spread_out(&values);
-                let sum: f64 = weights.iter().sum();
+                let sum: f64 = weights.values().sum();
                 weights.map(|w| w / sum)
             }
         }
     }
+
+    /// The next weight vector uniform on the simplex cut by the order.
+    fn next_simplex(&self, rng: &mut Rng, cells: &[Cell], cumulative: &[f64]) -> PerCriterion<f64> {
+        let k = self.groups.count;
+        // Without an order every gap below is a weight: no cell to choose.
+        let free = cells.len() == 5040;
+        let cell = if free {
+            None
+        } else {
+            let total = cumulative.last().copied().unwrap_or(1.0);
+            let r = rng.uniform() * total;
+            let at = cumulative.partition_point(|&c| c <= r);
+            cells.get(at).or(cells.last())
+        };
+        // k - 1 sorted uniform cuts of [0, 1]: their k gaps are uniform on
+        // the simplex. The draws sort as integers.
+        let mut draws = [u64::MAX; Criterion::COUNT - 1];
+        if let Some(free) = draws.get_mut(..k.saturating_sub(1)) {
+            for draw in free.iter_mut() {
+                *draw = rng.next() >> 11;
+            }
+            free.sort_unstable();
+        }
+        let mut cuts = [1.0f64; Criterion::COUNT];
+        for (cut, &draw) in cuts.iter_mut().zip(&draws).take(k.saturating_sub(1)) {
+            *cut = to_unit(draw);
+        }
+        let mut gaps = [0.0; Criterion::COUNT];
+        let mut previous = 0.0;
+        for (gap, &cut) in gaps.iter_mut().zip(&cuts).take(k) {
+            *gap = cut - previous;
+            previous = cut;
+        }
+        let Some(cell) = cell else {
+            // Every criterion is its own group, in criterion order.
+            return PerCriterion(gaps);
+        };
+        // The i-th heaviest group is the sum of gap_j / M_j, j >= i.
+        let mut values = PerCriterion::from_fn(|_| 0.0);
+        let mut sum = 0.0;
+        let heaviest_first = cell.groups.iter().zip(&cell.inverse).zip(&gaps);
+        for ((&g, &inv), &gap) in heaviest_first.take(k).rev() {
+            sum += gap * inv;
+            values[g] = sum;
+        }
+        self.groups.spread_out(&values)
+    }
 }
 
-/// Calls `each` with every permutation of `0..k` in `order[..k]`, in
-/// lexicographic order; `used` masks the values placed before `at`.
+/// The first pair the order puts one above the other whose ranges within
+/// the spread cannot meet: the heavier's highest below the lighter's
+/// lowest.
+fn beyond_spread(
+    at_least: PerCriterion<u8>,
+    low: &PerCriterion<f64>,
+    high: &PerCriterion<f64>,
+    spread: f64,
+) -> Option<String> {
+    for a in Criterion::EACH {
+        for b in Criterion::EACH
+            .into_iter()
+            .filter(|&b| at_least[a] & bit(b) != 0)
+        {
+            let (hi, lo) = (high[a], low[b]);
+            if lo > hi {
+                return Some(format!(
+                    "the order puts {a} at or above {b}, but within the spread of {spread} \
+                     {a}'s weight is at most {hi} and {b}'s at least {lo}"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Calls `each` with every arrangement of `leaders` in
+/// `order[..leaders.len()]`, in lexicographic order; `used` masks the
+/// leaders placed before `at`.
 fn permutations(
-    k: usize,
+    leaders: &[Criterion],
     at: usize,
     used: u8,
-    order: &mut [usize; 7],
-    each: &mut dyn FnMut(&[usize; 7]),
+    order: &mut [Criterion; Criterion::COUNT],
+    each: &mut dyn FnMut(&[Criterion; Criterion::COUNT]),
 ) {
-    if at == k {
+    if at == leaders.len() {
         each(order);
         return;
     }
-    for g in (0..k).filter(|&g| used & bit(g) == 0) {
+    for &g in leaders.iter().filter(|&&g| used & bit(g) == 0) {
         if let Some(slot) = order.get_mut(at) {
             *slot = g;
         }
-        permutations(k, at + 1, used | bit(g), order, each);
+        permutations(leaders, at + 1, used | bit(g), order, each);
     }
 }
 

@@ -183,8 +183,8 @@ impl Table {
 
     /// Every candidate's total under `weights`, summed in criterion order.
     /// One pass, the sum kept in a register: it vectorizes across places.
-    fn totals(&self, weights: &[f64; 7], totals: &mut [f64]) {
-        let [w0, w1, w2, w3, w4, w5, w6] = *weights;
+    fn totals(&self, weights: &PerCriterion<f64>, totals: &mut [f64]) {
+        let [w0, w1, w2, w3, w4, w5, w6] = weights.0;
         let [c0, c1, c2, c3, c4, c5, c6] = &self.scores.0;
         let columns = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
         for (total, ((((((s0, s1), s2), s3), s4), s5), s6)) in totals.iter_mut().zip(columns) {
@@ -246,7 +246,7 @@ impl Table {
                     *leads += 1;
                 }
                 if let Some(sum) = tally.central.get_mut(place) {
-                    for (s, f) in sum.0.iter_mut().zip(&fixed) {
+                    for (s, f) in sum.0.iter_mut().zip(fixed.values()) {
                         *s += f;
                     }
                 }
