@@ -27,118 +27,102 @@ use crate::select::{LeaderRule, Offer, grid};
 /// no more than this many.
 pub(crate) const MAX_MONTHS: u32 = 1200;
 
-/// The value of one evidence field, as the portfolio file gives it.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum Value {
-    /// `duration_months`.
-    DurationMonths(Months),
-    /// `visibility`.
-    Visibility(Visibility),
-    /// `change`.
-    Change(Change),
-    /// `phase`.
-    Phase(Phase),
-    /// `remedial`.
-    Remedial(bool),
-    /// `bottom_line`.
-    BottomLine(BottomLine),
-    /// `lead`.
-    Lead(Lead),
-    /// `sponsor_level`.
-    SponsorLevel(SponsorLevel),
-    /// `sponsor_motivation`.
-    SponsorMotivation(Motivation),
+/// Where a value sits in its field's order: months, a level's position in
+/// its `ALL`, or 0 for `false` and 1 for `true`.
+trait Position {
+    fn position(self) -> f64;
 }
 
-impl Value {
-    /// The value of `field` in `evidence`.
-    #[must_use]
-    pub fn of(evidence: &Evidence, field: Field) -> Value {
-        match field {
-            Field::DurationMonths => Value::DurationMonths(evidence.duration),
-            Field::Visibility => Value::Visibility(evidence.visibility),
-            Field::Change => Value::Change(evidence.change),
-            Field::Phase => Value::Phase(evidence.phase),
-            Field::Remedial => Value::Remedial(evidence.remedial),
-            Field::BottomLine => Value::BottomLine(evidence.bottom_line),
-            Field::Lead => Value::Lead(evidence.lead),
-            Field::SponsorLevel => Value::SponsorLevel(evidence.sponsor_level),
-            Field::SponsorMotivation => Value::SponsorMotivation(evidence.sponsor_motivation),
-        }
-    }
-
-    /// The field this is a value of.
-    #[must_use]
-    pub fn field(self) -> Field {
-        match self {
-            Value::DurationMonths(_) => Field::DurationMonths,
-            Value::Visibility(_) => Field::Visibility,
-            Value::Change(_) => Field::Change,
-            Value::Phase(_) => Field::Phase,
-            Value::Remedial(_) => Field::Remedial,
-            Value::BottomLine(_) => Field::BottomLine,
-            Value::Lead(_) => Field::Lead,
-            Value::SponsorLevel(_) => Field::SponsorLevel,
-            Value::SponsorMotivation(_) => Field::SponsorMotivation,
-        }
-    }
-
-    /// `evidence` with its field set to this value.
-    #[must_use]
-    pub fn set(self, evidence: &Evidence) -> Evidence {
-        let mut out = *evidence;
-        match self {
-            Value::DurationMonths(months) => out.duration = months,
-            Value::Visibility(level) => out.visibility = level,
-            Value::Change(level) => out.change = level,
-            Value::Phase(level) => out.phase = level,
-            Value::Remedial(remedial) => out.remedial = remedial,
-            Value::BottomLine(level) => out.bottom_line = level,
-            Value::Lead(level) => out.lead = level,
-            Value::SponsorLevel(level) => out.sponsor_level = level,
-            Value::SponsorMotivation(level) => out.sponsor_motivation = level,
-        }
-        out
-    }
-
-    /// Where the value sits in its field's order: months, a level's position
-    /// in its `ALL`, or 0 for `false` and 1 for `true`.
+impl Position for Months {
     fn position(self) -> f64 {
-        match self {
-            Value::DurationMonths(months) => months.get(),
-            Value::Visibility(level) => index(level),
-            Value::Change(level) => index(level),
-            Value::Phase(level) => index(level),
-            Value::Remedial(remedial) => f64::from(u8::from(remedial)),
-            Value::BottomLine(level) => index(level),
-            Value::Lead(level) => index(level),
-            Value::SponsorLevel(level) => index(level),
-            Value::SponsorMotivation(level) => index(level),
-        }
+        self.get()
     }
 }
 
-fn index<L: Level>(level: L) -> f64 {
-    level.index() as f64
+impl Position for bool {
+    fn position(self) -> f64 {
+        f64::from(u8::from(self))
+    }
 }
 
-impl fmt::Display for Value {
-    /// As the portfolio file writes it, without quotes: `24`, `strong`,
-    /// `true`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::DurationMonths(months) => months.fmt(f),
-            Value::Visibility(level) => level.fmt(f),
-            Value::Change(level) => level.fmt(f),
-            Value::Phase(level) => level.fmt(f),
-            Value::Remedial(remedial) => remedial.fmt(f),
-            Value::BottomLine(level) => level.fmt(f),
-            Value::Lead(level) => level.fmt(f),
-            Value::SponsorLevel(level) => level.fmt(f),
-            Value::SponsorMotivation(level) => level.fmt(f),
-        }
+impl<L: Level> Position for L {
+    fn position(self) -> f64 {
+        self.index() as f64
     }
+}
+
+/// [`Value`], spelled once: each [`Field`] with the [`Evidence`] field
+/// that holds it and its type.
+macro_rules! values {
+    ($($field:ident: $slot:ident($ty:ty),)+) => {
+        /// The value of one evidence field, as the portfolio file gives it.
+        #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum Value {
+            $(
+                #[doc = concat!("The value of [`Field::", stringify!($field), "`].")]
+                $field($ty),
+            )+
+        }
+
+        impl Value {
+            /// The value of `field` in `evidence`.
+            #[must_use]
+            pub fn of(evidence: &Evidence, field: Field) -> Value {
+                match field {
+                    $(Field::$field => Value::$field(evidence.$slot),)+
+                }
+            }
+
+            /// The field this is a value of.
+            #[must_use]
+            pub fn field(self) -> Field {
+                match self {
+                    $(Value::$field(_) => Field::$field,)+
+                }
+            }
+
+            /// `evidence` with its field set to this value.
+            #[must_use]
+            pub fn set(self, evidence: &Evidence) -> Evidence {
+                let mut out = *evidence;
+                match self {
+                    $(Value::$field(value) => out.$slot = value,)+
+                }
+                out
+            }
+
+            /// Where the value sits in its field's order: months, a level's
+            /// position in its `ALL`, or 0 for `false` and 1 for `true`.
+            fn position(self) -> f64 {
+                match self {
+                    $(Value::$field(value) => value.position(),)+
+                }
+            }
+        }
+
+        impl fmt::Display for Value {
+            /// As the portfolio file writes it, without quotes: `24`, `strong`,
+            /// `true`.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(Value::$field(value) => value.fmt(f),)+
+                }
+            }
+        }
+    };
+}
+
+values! {
+    DurationMonths: duration(Months),
+    Visibility: visibility(Visibility),
+    Change: change(Change),
+    Phase: phase(Phase),
+    Remedial: remedial(bool),
+    BottomLine: bottom_line(BottomLine),
+    Lead: lead(Lead),
+    SponsorLevel: sponsor_level(SponsorLevel),
+    SponsorMotivation: sponsor_motivation(Motivation),
 }
 
 /// One evidence field set to another value: "`sponsor_motivation moderate

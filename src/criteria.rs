@@ -8,53 +8,52 @@ use crate::robustness::Robustness;
 /// The shipped default criteria file, `criteria.toml`.
 pub const SHIPPED_CRITERIA: &str = include_str!("../criteria.toml");
 
-/// How candidates are scored and how many lead: weights, scales, minimums.
-///
-/// Every value that exists is valid: weights finite, at least 0 and not all
-/// 0; scores and minimums in `[0, 1]`; windows in order; at least 1 leader.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Criteria {
-    pub(crate) leaders: usize,
-    pub(crate) min_score: f64,
-    pub(crate) weights: PerCriterion<f64>,
+/// The `Criteria` struct and its blank start, spelled once: each field
+/// with its type and the value the shipped file starts from.
+macro_rules! criteria {
+    ($($(#[$meta:meta])* $field:ident: $ty:ty = $blank:expr,)+) => {
+        /// How candidates are scored and how many lead: weights, scales,
+        /// minimums.
+        ///
+        /// Every value that exists is valid: weights finite, at least 0 and
+        /// not all 0; scores and minimums in `[0, 1]`; windows in order; at
+        /// least 1 leader.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Criteria {
+            $($(#[$meta])* pub(crate) $field: $ty,)+
+        }
+
+        impl Criteria {
+            /// Where the shipped file starts from: every key of it is set by
+            /// `criteria.toml`, which a test checks.
+            pub(crate) const BLANK: Criteria = Criteria {
+                $($field: $blank,)+
+            };
+        }
+    };
+}
+
+criteria! {
+    leaders: usize = 1,
+    min_score: f64 = 0.0,
+    weights: PerCriterion<f64> = PerCriterion([0.0; Criterion::COUNT]),
     /// The sum of `weights`, more than 0.
-    pub(crate) weight_sum: f64,
-    pub(crate) mins: PerCriterion<Option<f64>>,
-    pub(crate) full: [f64; 2],
-    pub(crate) zero: [f64; 2],
-    pub(crate) visibility: [f64; Visibility::COUNT],
-    pub(crate) tangibility: [f64; Change::COUNT],
-    pub(crate) phase: [f64; Phase::COUNT],
-    pub(crate) remedial: f64,
-    pub(crate) bottom_line: [f64; BottomLine::COUNT],
-    pub(crate) lead: [f64; Lead::COUNT],
-    pub(crate) motivation: [f64; Motivation::COUNT],
-    pub(crate) level: [f64; SponsorLevel::COUNT],
-    pub(crate) robustness: Robustness,
+    weight_sum: f64 = 0.0,
+    mins: PerCriterion<Option<f64>> = PerCriterion([None; Criterion::COUNT]),
+    full: [f64; 2] = [0.0; 2],
+    zero: [f64; 2] = [0.0; 2],
+    visibility: [f64; Visibility::COUNT] = [0.0; Visibility::COUNT],
+    tangibility: [f64; Change::COUNT] = [0.0; Change::COUNT],
+    phase: [f64; Phase::COUNT] = [0.0; Phase::COUNT],
+    remedial: f64 = 0.0,
+    bottom_line: [f64; BottomLine::COUNT] = [0.0; BottomLine::COUNT],
+    lead: [f64; Lead::COUNT] = [0.0; Lead::COUNT],
+    motivation: [f64; Motivation::COUNT] = [0.0; Motivation::COUNT],
+    level: [f64; SponsorLevel::COUNT] = [0.0; SponsorLevel::COUNT],
+    robustness: Robustness = Robustness::BLANK,
 }
 
 impl Criteria {
-    /// Where the shipped file starts from: every key of it is set by
-    /// `criteria.toml`, which a test checks against this.
-    pub(crate) const BLANK: Criteria = Criteria {
-        leaders: 1,
-        min_score: 0.0,
-        weights: PerCriterion([0.0; Criterion::COUNT]),
-        weight_sum: 0.0,
-        mins: PerCriterion([None; Criterion::COUNT]),
-        full: [0.0; 2],
-        zero: [0.0; 2],
-        visibility: [0.0; Visibility::COUNT],
-        tangibility: [0.0; Change::COUNT],
-        phase: [0.0; Phase::COUNT],
-        remedial: 0.0,
-        bottom_line: [0.0; BottomLine::COUNT],
-        lead: [0.0; Lead::COUNT],
-        motivation: [0.0; Motivation::COUNT],
-        level: [0.0; SponsorLevel::COUNT],
-        robustness: Robustness::BLANK,
-    };
-
     /// How many candidates lead the push.
     #[must_use]
     pub fn leaders(&self) -> usize {
