@@ -91,28 +91,30 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-// Layers, bottom up: each module imports only those above it in this list.
-// Data:
+// The layers, bottom up; a module imports only from the layers below it
+// (the README's codemap has a line per module):
+// - data: error, criterion, check, candidate, robustness, criteria, limits,
+//   and smaa::sampling, which reading asks whether an order can hold;
+// - reading: read;
+// - deciding: score, select (the one leader rule), rank, plan;
+// - analysing: stability, smaa, counterfactual;
+// - output: print.
 mod candidate;
 mod check;
+mod counterfactual;
 mod criteria;
 mod criterion;
 mod error;
 mod limits;
-mod robustness;
-// Reading (and the sampler's check of an order, in smaa/sampling.rs):
-mod read;
-// Scoring, then selection:
+mod plan;
+mod print;
 mod rank;
+mod read;
+mod robustness;
 mod score;
 mod select;
-// The plan, then the analyses:
-mod counterfactual;
-mod plan;
 mod smaa;
 mod stability;
-// Output:
-mod print;
 
 pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};

@@ -15,7 +15,15 @@
 //! the candidate's identity ([`Portfolio::at_place`]). The callers stay as
 //! they are. `choose` stops reading once the set of leaders is decided, and
 //! is generic and inlined so that SMAA's per-sample loop pays nothing for
-//! the call.
+//! the call. [`LeaderRule::best_eligible_suffice`] tells one-pass
+//! `choose_leaders` whether a heap of the best few is enough.
+//!
+//! Two analyses also reason about the plain rule's shape beyond calling
+//! it, and a rule with constraints must revisit them: the counterfactuals
+//! decide whether an edited candidate leads by one comparison with one
+//! rival (the worst leader, or the best eligible follower), and stability's
+//! interval fails where a non-leader overtakes a leader. Both call
+//! `choose` for the leaders themselves.
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
