@@ -105,6 +105,7 @@ mod counterfactual;
 mod criteria;
 mod criterion;
 mod error;
+mod exact;
 mod limits;
 mod plan;
 mod print;

@@ -1,0 +1,1041 @@
+//! Exact totals: the user's decimals as integers, so that two totals are
+//! equal exactly when the decimals say so.
+//!
+//! # The rule
+//!
+//! Every number a user gives (a weight, a score, `remedial`, a duration
+//! window, a candidate's months, `min_score`, a `min`) is a decimal: the
+//! shortest decimal that reads back as the `f64` it became (`0.1` is `1/10`,
+//! not the binary fraction nearest it). Scores are scaled to integers at a
+//! power of ten per criterion, the duration ramps to a common denominator,
+//! the weights to integers at one power of ten, and all to one common
+//! denominator `L`. A candidate's total is then `N / (sum(W) * L)` with `N`
+//! an integer: two candidates tie exactly when their `N` are equal (then the
+//! id decides), and a total reaches `min_score` exactly when `N * 10^p >=
+//! digits * sum(W) * L`, compared without rounding. `0.8 + 0.2` ties with
+//! `0.5 + 0.5`; `min_score = 0.9166666668` is missed by `11/12`.
+//!
+//! # Why integers, not a tolerance
+//!
+//! Two routes give one exact notion of a tie:
+//!
+//! - exact integers (this module): every comparison is an integer
+//!   comparison, the ranking key is one integer, and nothing rests on a
+//!   bound on rounding;
+//! - `f64` totals with a proven error bound, and an exact comparison only
+//!   for pairs closer than it.
+//!
+//! The second looks cheaper, but portfolios tie a lot: evidence comes in
+//! levels. On the bench generator's 1M candidates with the shipped
+//! criteria there are 1,490 distinct totals, and every one of the 1M
+//! candidates is within 1e-12 of a neighbour: the exact fallback would run
+//! for all of them, on top of the `f64` pass. With integers a candidate's
+//! `N` is six table look-ups and the duration ramp, which costs what the
+//! seven `f64` multiply-adds it replaces cost, and on realistic inputs `N`
+//! is small (the shipped criteria: `sum(W) * L = 7 * 900`; months to the
+//! millionth: `7 * 18e6`), so it packs with the candidate's place into one
+//! `u64` key as the 1e-9 grid did. Measured at 1M candidates on 2 shared
+//! cores (criterion, 3 s): the best total by `f64` 43 ms, by exact `N`
+//! 42 ms; the ranking as indices by today's grid keys 130 ms, by exact
+//! `u64` keys 119 ms. A `u128` key would sort 1.6x slower than a `u64`
+//! one (72 ms against 45 ms), so it is kept for criteria whose `N` does not
+//! fit beside the place.
+//!
+//! For users the integer route means: what the decimals say is what the
+//! plan does; no grid, so no total one rounding step below a threshold
+//! that counts as meeting it, and no twins whose sums, added in a
+//! different order, land on different sides of a grid point; the same
+//! results on any machine. Its price is a documented precision: months to
+//! a millionth, and criteria whose decimals fit the arithmetic below.
+//!
+//! # Limits
+//!
+//! The arithmetic is in `u128`. Inputs whose decimals need more than that
+//! are refused when the criteria are read, naming the criterion:
+//! weights that span too many powers of ten (`1e308` beside `1`), or
+//! scores with so many decimals that the common denominator overflows.
+//! Ordinary inputs (a few decimals each, even sixteen-digit ones such as
+//! `0.3333333333333333`) fit. Months are counted to [`MAX_MONTH_PLACES`]
+//! decimal places at most, so that the duration ramp's denominator is
+//! known before the portfolio is.
+
+// Phase 1 of issue 11: the core stands alone until the selection layer
+// (issue 9) lands and rank, plan, stability and SMAA read it.
+#![allow(dead_code, reason = "wired in once the selection layer lands")]
+// Months are compared with the windows they were read beside: decimals of
+// at most six places below 1e9 are distinct as f64, so == is exact here.
+#![allow(clippy::float_cmp, reason = "exact comparisons of read decimals")]
+
+use std::cmp::Ordering;
+
+use crate::candidate::Evidence;
+use crate::criterion::Criterion;
+
+/// The most decimal places a candidate's months may have: a millionth of a
+/// month is under three seconds.
+pub(crate) const MAX_MONTH_PLACES: u32 = 6;
+
+/// A non-negative decimal: `digits * 10^exponent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decimal {
+    pub(crate) digits: u64,
+    pub(crate) exponent: i32,
+}
+
+impl Decimal {
+    /// The shortest decimal that reads back as `x`; `None` for a negative,
+    /// NaN or infinite `x`.
+    pub(crate) fn of(x: f64) -> Option<Decimal> {
+        if !x.is_finite() || x.is_sign_negative() && x != 0.0 {
+            return None;
+        }
+        if x == 0.0 {
+            return Some(Decimal {
+                digits: 0,
+                exponent: 0,
+            });
+        }
+        // `{:e}` prints the shortest round trip: "1.25e-1", "3e0".
+        let text = format!("{x:e}");
+        let (mantissa, exponent) = text.split_once('e')?;
+        let exponent: i32 = exponent.parse().ok()?;
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits: u64 = format!("{whole}{fraction}").parse().ok()?;
+        let places = i32::try_from(fraction.len()).ok()?;
+        Some(Decimal {
+            digits,
+            exponent: exponent - places,
+        })
+    }
+
+    /// How many decimal places it has: 0 for a whole number.
+    pub(crate) fn places(self) -> u32 {
+        self.exponent.min(0).unsigned_abs()
+    }
+
+    /// The decimal times `10^places`, when that is a whole number that fits.
+    pub(crate) fn scaled(self, places: u32) -> Option<u128> {
+        let shift = i64::from(places) + i64::from(self.exponent);
+        let shift = u32::try_from(shift).ok()?;
+        u128::from(self.digits).checked_mul(10u128.checked_pow(shift)?)
+    }
+}
+
+/// The decimal places of the shortest decimal that reads back as `months`,
+/// when it has at most [`MAX_MONTH_PLACES`]: no formatting, for the
+/// portfolio's door.
+pub(crate) fn month_places(months: f64) -> Option<u32> {
+    let mut scale = 1.0;
+    for places in 0..=MAX_MONTH_PLACES {
+        let scaled = (months * scale).round();
+        // Below 2^53 every whole number is exact; dividing rounds once.
+        if scaled < 9_007_199_254_740_992.0 && scaled / scale == months {
+            return Some(places);
+        }
+        scale *= 10.0;
+    }
+    None
+}
+
+/// Why criteria cannot be made exact: the arithmetic would overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TooPrecise {
+    /// The weights span too many powers of ten.
+    Weights,
+    /// A criterion's scores (or windows) need too fine a denominator.
+    Criterion(Criterion),
+    /// `min_score`, or a criterion's `min`, has too many digits.
+    Min,
+}
+
+/// What [`Exact::new`] reads: the criteria's numbers, as configured.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Inputs<'a> {
+    pub(crate) weights: &'a [f64; 7],
+    pub(crate) full: [f64; 2],
+    pub(crate) zero: [f64; 2],
+    pub(crate) visibility: &'a [f64; 3],
+    pub(crate) tangibility: &'a [f64; 3],
+    pub(crate) phase: &'a [f64; 5],
+    pub(crate) remedial: f64,
+    pub(crate) bottom_line: &'a [f64; 3],
+    pub(crate) lead: &'a [f64; 3],
+    pub(crate) motivation: &'a [f64; 3],
+    pub(crate) level: &'a [f64; 4],
+    pub(crate) min_score: f64,
+    pub(crate) mins: &'a [Option<f64>; 7],
+}
+
+/// A fraction `numerator / denominator`, both whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ratio {
+    pub(crate) numerator: u128,
+    pub(crate) denominator: u128,
+}
+
+impl Ratio {
+    /// The decimal `x` as a fraction over a power of ten.
+    fn of(x: f64) -> Option<Ratio> {
+        let d = Decimal::of(x)?;
+        let places = d.places();
+        Some(Ratio {
+            numerator: d.scaled(places)?,
+            denominator: 10u128.checked_pow(places)?,
+        })
+    }
+
+    /// Whether `numerator / denominator` is at least this, exactly.
+    pub(crate) fn reached_by(self, numerator: u128, denominator: u128) -> bool {
+        cmp_products(numerator, self.denominator, self.numerator, denominator) != Ordering::Less
+    }
+}
+
+/// Every score of one set of criteria over one common denominator `L`,
+/// whatever the weights: a criterion's score on some evidence is its
+/// *unit* `U / L`, with `U` a whole number in `[0, L]`.
+///
+/// Weight-free, so that stability (one weight moving) and SMAA (weights
+/// drawn at random) use the very same scores as the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Units {
+    /// `L`, the common denominator of every score.
+    common: u128,
+    visibility: [u128; 3],
+    tangibility: [u128; 3],
+    /// `phase[2 * level + remedial]`.
+    phase: [u128; 10],
+    bottom_line: [u128; 3],
+    lead: [u128; 3],
+    /// `sponsorship[3 * level + motivation]`.
+    sponsorship: [u128; 12],
+    duration: Ramp,
+    /// Each criterion's `min`, as a fraction.
+    mins: [Option<Ratio>; 7],
+}
+
+/// The duration score times `L`: 0 at or beyond the zero window, `L`
+/// inside the full window, linear between.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ramp {
+    /// `10^places`: months strictly inside the zero window, times this,
+    /// are whole.
+    scale: f64,
+    /// The windows, as read: `[lo, a]` rises, `[b, hi]` falls.
+    lo: f64,
+    a: f64,
+    b: f64,
+    hi: f64,
+    /// `lo` and `hi` times `scale`.
+    lo_scaled: u128,
+    hi_scaled: u128,
+    /// The units per scaled month on each ramp (0 for a ramp of length 0).
+    rise: u128,
+    fall: u128,
+    /// `L`.
+    full: u128,
+}
+
+impl Eq for Ramp {}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn lcm(a: u128, b: u128) -> Option<u128> {
+    if a == 0 || b == 0 {
+        return Some(a.max(b));
+    }
+    (a / gcd(a, b)).checked_mul(b)
+}
+
+/// Each of `xs` at the fewest decimal places that hold all of them: the
+/// integers and that power of ten.
+fn common_scale<const K: usize>(xs: [f64; K]) -> Option<([u128; K], u128)> {
+    at_places(xs, 0)
+}
+
+/// The weights as whole numbers in the same ratios: each decimal's digits
+/// times ten to its exponent less the smallest exponent, so that only the
+/// span of the weights matters, not their size (`5e-324` seven times is
+/// seven 5s).
+fn whole_weights(weights: &[f64; 7]) -> Option<[u128; 7]> {
+    let mut decimals = [Decimal {
+        digits: 0,
+        exponent: 0,
+    }; 7];
+    for (slot, &w) in decimals.iter_mut().zip(weights) {
+        *slot = Decimal::of(w)?;
+    }
+    let least = decimals
+        .iter()
+        .filter(|d| d.digits != 0)
+        .map(|d| d.exponent)
+        .min()
+        .unwrap_or(0);
+    let mut out = [0; 7];
+    for (slot, d) in out.iter_mut().zip(&decimals) {
+        if d.digits != 0 {
+            let shift = u32::try_from(i64::from(d.exponent) - i64::from(least)).ok()?;
+            *slot = u128::from(d.digits).checked_mul(10u128.checked_pow(shift)?)?;
+        }
+    }
+    Some(out)
+}
+
+/// Like [`common_scale`], with at least `places` decimal places.
+fn at_places<const K: usize>(xs: [f64; K], places: u32) -> Option<([u128; K], u128)> {
+    let mut decimals = [Decimal {
+        digits: 0,
+        exponent: 0,
+    }; K];
+    for (slot, &x) in decimals.iter_mut().zip(&xs) {
+        *slot = Decimal::of(x)?;
+    }
+    let places = decimals.iter().map(|d| d.places()).fold(places, u32::max);
+    let mut out = [0; K];
+    for (slot, d) in out.iter_mut().zip(&decimals) {
+        *slot = d.scaled(places)?;
+    }
+    Some((out, 10u128.checked_pow(places)?))
+}
+
+/// Compares `a * b` with `c * d`, exactly.
+pub(crate) fn cmp_products(a: u128, b: u128, c: u128, d: u128) -> Ordering {
+    wide_mul(a, b).cmp(&wide_mul(c, d))
+}
+
+/// `a * b` as its (high, low) 128-bit halves.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a1, a0) = (a >> 64, a & MASK);
+    let (b1, b0) = (b >> 64, b & MASK);
+    // Each partial product of 64-bit halves fits in 128 bits.
+    let (low, high) = (a0 * b0, a1 * b1);
+    let (mid, mid_carry) = (a1 * b0).overflowing_add(a0 * b1);
+    let (low, low_carry) = low.overflowing_add(mid << 64);
+    let high = high + (mid >> 64) + (u128::from(mid_carry) << 64) + u128::from(low_carry);
+    (high, low)
+}
+
+/// `scores` scaled from over `denominator` to over `common`.
+fn rescaled<const K: usize>(
+    scores: [u128; K],
+    denominator: u128,
+    common: u128,
+) -> Option<[u128; K]> {
+    let factor = common.checked_div(denominator)?;
+    let mut out = [0; K];
+    for (slot, s) in out.iter_mut().zip(scores) {
+        *slot = s.checked_mul(factor)?;
+    }
+    Some(out)
+}
+
+impl Units {
+    /// The units of `inputs`, for months with up to `places` decimals.
+    ///
+    /// # Errors
+    ///
+    /// [`TooPrecise`] when the common denominator or a `min` does not fit
+    /// the arithmetic.
+    pub(crate) fn new(inputs: &Inputs<'_>, places: u32) -> Result<Units, TooPrecise> {
+        use Criterion as C;
+        let too = TooPrecise::Criterion;
+        // Each scale at its own power of ten.
+        let (visibility, d_vis) = common_scale(*inputs.visibility).ok_or(too(C::Visibility))?;
+        let (tangibility, d_tan) = common_scale(*inputs.tangibility).ok_or(too(C::Tangibility))?;
+        let (bottom_line, d_bot) = common_scale(*inputs.bottom_line).ok_or(too(C::BottomLine))?;
+        let (lead, d_lead) = common_scale(*inputs.lead).ok_or(too(C::Lead))?;
+        let [p0, p1, p2, p3, p4] = *inputs.phase;
+        let (phase, d_phase) =
+            common_scale([p0, p1, p2, p3, p4, inputs.remedial]).ok_or(too(C::Phase))?;
+        let (motivation, d_motivation) =
+            common_scale(*inputs.motivation).ok_or(too(C::Sponsorship))?;
+        let (level, d_level) = common_scale(*inputs.level).ok_or(too(C::Sponsorship))?;
+        let d_sp = d_motivation
+            .checked_mul(d_level)
+            .ok_or(too(C::Sponsorship))?;
+        let mut sponsorship = [0; 12];
+        for (l, &ls) in level.iter().enumerate() {
+            for (m, &ms) in motivation.iter().enumerate() {
+                if let Some(slot) = sponsorship.get_mut(3 * l + m) {
+                    *slot = ls * ms;
+                }
+            }
+        }
+        // Duration: windows and months at one power of ten.
+        let [lo, hi] = inputs.zero;
+        let [a, b] = inputs.full;
+        let ([lo_s, a_s, b_s, hi_s], scale) =
+            at_places([lo, a, b, hi], places).ok_or(too(C::Duration))?;
+        let (left, right) = (a_s - lo_s, hi_s - b_s);
+        let d_dur = lcm(left, right).ok_or(too(C::Duration))?.max(1);
+        let denominators = [d_dur, d_vis, d_tan, d_phase, d_bot, d_lead, d_sp];
+        let common = denominators
+            .iter()
+            .zip(C::ALL)
+            .try_fold(1, |l, (&d, &c)| lcm(l, d).ok_or(too(c)))?;
+        let per = |length: u128| common.checked_div(length).unwrap_or(0);
+        let mut mins = [None; 7];
+        for ((slot, min), &c) in mins.iter_mut().zip(inputs.mins).zip(C::ALL) {
+            if let Some(min) = min {
+                *slot = Some(Ratio::of(*min).ok_or(too(c))?);
+            }
+        }
+        #[allow(clippy::cast_precision_loss, reason = "a power of ten up to 10^6")]
+        let scale = scale as f64;
+        let phase = rescaled(phase, d_phase, common).ok_or(too(C::Phase))?;
+        let [p0, p1, p2, p3, p4, remedial] = phase;
+        let phase = [p0, p1, p2, p3, p4].map(|p| [p, p.min(remedial)]);
+        Ok(Units {
+            common,
+            visibility: rescaled(visibility, d_vis, common).ok_or(too(C::Visibility))?,
+            tangibility: rescaled(tangibility, d_tan, common).ok_or(too(C::Tangibility))?,
+            phase: phase.concat().try_into().map_err(|_| too(C::Phase))?,
+            bottom_line: rescaled(bottom_line, d_bot, common).ok_or(too(C::BottomLine))?,
+            lead: rescaled(lead, d_lead, common).ok_or(too(C::Lead))?,
+            sponsorship: rescaled(sponsorship, d_sp, common).ok_or(too(C::Sponsorship))?,
+            duration: Ramp {
+                scale,
+                lo,
+                a,
+                b,
+                hi,
+                lo_scaled: lo_s,
+                hi_scaled: hi_s,
+                rise: per(left),
+                fall: per(right),
+                full: common,
+            },
+            mins,
+        })
+    }
+
+    /// `L`: every score is a whole number of `1 / L`.
+    pub(crate) fn common(&self) -> u128 {
+        self.common
+    }
+
+    /// The duration units of `months`, which has at most the decimals the
+    /// units were made for.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "months strictly inside the zero window, scaled, are whole and small"
+    )]
+    fn duration(&self, months: f64) -> u128 {
+        let r = &self.duration;
+        if months <= r.lo || months >= r.hi {
+            // A ramp of length 0 still gives full marks at its end.
+            return if months == r.a || months == r.b {
+                r.full
+            } else {
+                0
+            };
+        }
+        let m = (months * r.scale).round() as u128;
+        let mut x = r.full;
+        if months < r.a {
+            x = x.min(r.rise * (m - r.lo_scaled));
+        }
+        if months > r.b {
+            x = x.min(r.fall * (r.hi_scaled - m));
+        }
+        x
+    }
+
+    /// The score of `e` on `criterion`, times `L`.
+    pub(crate) fn unit(&self, criterion: Criterion, e: &Evidence) -> u128 {
+        let get = |table: &[u128], i: usize| table.get(i).copied().unwrap_or(0);
+        match criterion {
+            Criterion::Duration => self.duration(e.duration.get()),
+            Criterion::Visibility => get(&self.visibility, e.visibility as usize),
+            Criterion::Tangibility => get(&self.tangibility, e.change as usize),
+            Criterion::Phase => get(&self.phase, 2 * e.phase as usize + usize::from(e.remedial)),
+            Criterion::BottomLine => get(&self.bottom_line, e.bottom_line as usize),
+            Criterion::Lead => get(&self.lead, e.lead as usize),
+            Criterion::Sponsorship => get(
+                &self.sponsorship,
+                3 * e.sponsor_level as usize + e.sponsor_motivation as usize,
+            ),
+        }
+    }
+
+    /// Every score of `e`, times `L`, in [`Criterion::ALL`] order.
+    pub(crate) fn units(&self, e: &Evidence) -> [u128; 7] {
+        let mut out = [0; 7];
+        for (slot, &c) in out.iter_mut().zip(Criterion::ALL) {
+            *slot = self.unit(c, e);
+        }
+        out
+    }
+
+    /// Whether `units` reach every criterion's `min`, exactly.
+    pub(crate) fn meets_mins(&self, units: &[u128; 7]) -> bool {
+        self.mins
+            .iter()
+            .zip(units)
+            .all(|(min, &u)| min.is_none_or(|min| min.reached_by(u, self.common)))
+    }
+}
+
+/// The exact totals of one set of criteria: [`Units`] and the weights as
+/// whole numbers, multiplied out into one table per criterion.
+///
+/// A candidate's total is `N / top`, `N` the sum of one entry of each
+/// table, each entry `W_j * U_j`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Exact {
+    units: Units,
+    /// The weights at one power of ten, over their greatest common divisor.
+    weights: [u128; 7],
+    /// `sum(W) * L`: the `N` of a candidate with every score 1.
+    top: u128,
+    min_score: Ratio,
+}
+
+impl Exact {
+    /// The exact totals of `inputs`, for months with up to `places`
+    /// decimals (at most [`MAX_MONTH_PLACES`]).
+    ///
+    /// # Errors
+    ///
+    /// [`TooPrecise`] when the common denominator, the weights or a
+    /// threshold do not fit the arithmetic.
+    pub(crate) fn new(inputs: &Inputs<'_>, places: u32) -> Result<Exact, TooPrecise> {
+        let units = Units::new(inputs, places)?;
+        let mut weights = whole_weights(inputs.weights).ok_or(TooPrecise::Weights)?;
+        let divisor = weights.iter().fold(0, |g, &w| gcd(g, w)).max(1);
+        for w in &mut weights {
+            *w /= divisor;
+        }
+        let top = weights
+            .iter()
+            .try_fold(0u128, |s, &w| s.checked_add(w))
+            .and_then(|s| s.checked_mul(units.common))
+            .filter(|&top| top > 0 && top < 1 << 124)
+            .ok_or(TooPrecise::Weights)?;
+        let min_score = Ratio::of(inputs.min_score).ok_or(TooPrecise::Min)?;
+        Ok(Exact {
+            units,
+            weights,
+            top,
+            min_score,
+        })
+    }
+
+    /// The weight-free scores.
+    pub(crate) fn units(&self) -> &Units {
+        &self.units
+    }
+
+    /// `sum(W) * L`: the largest `N`, that of a candidate with every
+    /// score 1.
+    pub(crate) fn top(&self) -> u128 {
+        self.top
+    }
+
+    /// A candidate's `N`: its total is `N / top`.
+    pub(crate) fn numerator(&self, e: &Evidence) -> u128 {
+        let mut n = 0;
+        for (&w, &c) in self.weights.iter().zip(Criterion::ALL) {
+            n += w * self.units.unit(c, e);
+        }
+        n
+    }
+
+    /// `N / top` in `[0, 1]`, rounded once to `f64`.
+    #[allow(clippy::cast_precision_loss, reason = "a total for show")]
+    pub(crate) fn total(&self, numerator: u128) -> f64 {
+        (numerator as f64 / self.top as f64).clamp(0.0, 1.0)
+    }
+
+    /// Whether a total of `numerator / top` reaches `min_score`, exactly.
+    pub(crate) fn reaches_min_score(&self, numerator: u128) -> bool {
+        self.min_score.reached_by(numerator, self.top)
+    }
+}
+
+/// [`Exact`] in `u64`, for criteria whose `top` fits: the tables the
+/// ranking reads for every candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Narrow {
+    top: u64,
+    /// Six tables one after the other: visibility (3), tangibility (3),
+    /// phase (10), bottom line (3), lead (3), sponsorship (12).
+    table: [u64; 34],
+    lo: f64,
+    a: f64,
+    b: f64,
+    hi: f64,
+    scale: f64,
+    lo_scaled: i64,
+    hi_scaled: i64,
+    rise: i64,
+    fall: i64,
+    full: i64,
+}
+
+impl Exact {
+    /// The same totals in `u64`, when `top` fits.
+    pub(crate) fn narrow(&self) -> Option<Narrow> {
+        let u = &self.units;
+        let [wd, wv, wt, wp, wb, wl, ws] = self.weights;
+        let parts: [(u128, &[u128]); 6] = [
+            (wv, &u.visibility),
+            (wt, &u.tangibility),
+            (wp, &u.phase),
+            (wb, &u.bottom_line),
+            (wl, &u.lead),
+            (ws, &u.sponsorship),
+        ];
+        let all = parts
+            .iter()
+            .flat_map(|&(w, xs)| xs.iter().map(move |&x| w * x));
+        let mut table = [0u64; 34];
+        for (slot, x) in table.iter_mut().zip(all) {
+            *slot = u64::try_from(x).ok()?;
+        }
+        let r = &u.duration;
+        let small = |x: u128| i64::try_from(x).ok();
+        Some(Narrow {
+            top: u64::try_from(self.top).ok()?,
+            table,
+            lo: r.lo,
+            a: r.a,
+            b: r.b,
+            hi: r.hi,
+            scale: r.scale,
+            lo_scaled: small(r.lo_scaled)?,
+            hi_scaled: small(r.hi_scaled)?,
+            rise: small(wd.checked_mul(r.rise)?)?,
+            fall: small(wd.checked_mul(r.fall)?)?,
+            full: small(wd.checked_mul(r.full)?)?,
+        })
+    }
+}
+
+impl Narrow {
+    /// `sum(W) * L`.
+    pub(crate) fn top(&self) -> u64 {
+        self.top
+    }
+
+    /// A candidate's `N`, as [`Exact::numerator`] gives it.
+    #[inline]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "months inside the zero window, scaled, are whole and small; the ramp is at least 0 there"
+    )]
+    pub(crate) fn numerator(&self, e: &Evidence) -> u64 {
+        let months = e.duration.get();
+        let duration = if months > self.lo && months < self.hi {
+            let m = (months * self.scale).round() as i64;
+            // The rise is 0 for a ramp of length 0, which months inside
+            // the window never reach: min(rise, full, fall) with each ramp
+            // only where it applies.
+            let rise = if months < self.a {
+                self.rise * (m - self.lo_scaled)
+            } else {
+                self.full
+            };
+            let fall = if months > self.b {
+                self.fall * (self.hi_scaled - m)
+            } else {
+                self.full
+            };
+            rise.min(fall) as u64
+        } else if months == self.a || months == self.b {
+            self.full as u64
+        } else {
+            0
+        };
+        let get = |i: usize| self.table.get(i).copied().unwrap_or(0);
+        duration
+            + get(e.visibility as usize)
+            + get(3 + e.change as usize)
+            + get(6 + 2 * e.phase as usize + usize::from(e.remedial))
+            + get(16 + e.bottom_line as usize)
+            + get(19 + e.lead as usize)
+            + get(22 + 3 * e.sponsor_level as usize + e.sponsor_motivation as usize)
+    }
+}
+
+impl crate::criteria::Criteria {
+    /// The exact totals of these criteria, for months with up to `places`
+    /// decimals.
+    pub(crate) fn exact(&self, places: u32) -> Result<Exact, TooPrecise> {
+        Exact::new(
+            &Inputs {
+                weights: &self.weights.0,
+                full: self.full,
+                zero: self.zero,
+                visibility: &self.visibility,
+                tangibility: &self.tangibility,
+                phase: &self.phase,
+                remedial: self.remedial,
+                bottom_line: &self.bottom_line,
+                lead: &self.lead,
+                motivation: &self.motivation,
+                level: &self.level,
+                min_score: self.min_score,
+                mins: &self.mins.0,
+            },
+            places,
+        )
+    }
+
+    /// SCRATCH, for the phase-1 bench only (to be removed): the best exact
+    /// numerator, as the bench's `assess` loop takes the best total.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn scratch_exact_best(&self, portfolio: &crate::Portfolio) -> u64 {
+        let Some(narrow) = self.exact(0).ok().and_then(|e| e.narrow()) else {
+            return 0;
+        };
+        portfolio
+            .candidates()
+            .iter()
+            .map(|c| narrow.numerator(&c.evidence))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// SCRATCH, for the phase-1 bench only (to be removed): the ranking as
+    /// indices, by exact packed keys.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn scratch_exact_rank_indices(&self, portfolio: &crate::Portfolio) -> Vec<usize> {
+        let order = portfolio.id_order();
+        let places = order
+            .evidence()
+            .iter()
+            .filter_map(|e| month_places(e.duration.get()))
+            .max()
+            .unwrap_or(0);
+        let Some(narrow) = self.exact(places).ok().and_then(|e| e.narrow()) else {
+            return Vec::new();
+        };
+        let n = order.evidence().len();
+        let place_bits = usize::BITS - n.leading_zeros();
+        let top = narrow.top();
+        if u64::BITS - top.leading_zeros() + place_bits > 64 {
+            return Vec::new();
+        }
+        let mut keys: Vec<u64> = order
+            .evidence()
+            .iter()
+            .enumerate()
+            .map(|(place, e)| (top - narrow.numerator(e)) << place_bits | place as u64)
+            .collect();
+        keys.sort_unstable();
+        let mask = (1u64 << place_bits) - 1;
+        #[allow(clippy::cast_possible_truncation, reason = "a place")]
+        keys.iter()
+            .filter_map(|&k| order.index((k & mask) as usize))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::candidate::Months;
+    use crate::criteria::Criteria;
+    use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+
+    fn ideal() -> Evidence {
+        Evidence {
+            duration: Months::new(15.0).unwrap(),
+            visibility: Visibility::High,
+            change: Change::Technology,
+            phase: Phase::Design,
+            remedial: false,
+            bottom_line: BottomLine::Direct,
+            lead: Lead::Credible,
+            sponsor_level: SponsorLevel::ManagingDirector,
+            sponsor_motivation: Motivation::Strong,
+        }
+    }
+
+    /// Evidence of every kind, months whole, halves and thousandths.
+    fn many() -> Vec<Evidence> {
+        (0..600u32)
+            .map(|i| Evidence {
+                duration: Months::new(match i % 3 {
+                    0 => f64::from(1 + (i * 7) % 40),
+                    1 => f64::from(i % 80) / 2.0 + 0.5,
+                    _ => f64::from(i * 37 % 40_000) / 1000.0 + 0.001,
+                })
+                .unwrap(),
+                visibility: Visibility::ALL[(i % 3) as usize],
+                change: Change::ALL[(i / 3 % 3) as usize],
+                phase: Phase::ALL[(i / 2 % 5) as usize],
+                remedial: i % 7 == 0,
+                bottom_line: BottomLine::ALL[(i / 5 % 3) as usize],
+                lead: Lead::ALL[(i / 4 % 3) as usize],
+                sponsor_level: SponsorLevel::ALL[(i % 4) as usize],
+                sponsor_motivation: Motivation::ALL[(i / 6 % 3) as usize],
+            })
+            .collect()
+    }
+
+    fn criteria(text: &str) -> Criteria {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn decimals_are_the_shortest_that_read_back() {
+        let d = |x: f64| {
+            let d = Decimal::of(x).unwrap();
+            (d.digits, d.exponent)
+        };
+        assert_eq!(d(0.1), (1, -1));
+        assert_eq!(d(1.5), (15, -1));
+        assert_eq!(d(100.0), (1, 2));
+        assert_eq!(d(0.0), (0, 0));
+        assert_eq!(d(0.916_666_666_8), (9_166_666_668, -10));
+        assert_eq!(d(1.0 / 3.0), (3_333_333_333_333_333, -16));
+        assert_eq!(d(5e-324), (5, -324));
+        assert_eq!(d(1e308), (1, 308));
+        assert_eq!(Decimal::of(-1.0), None);
+        assert_eq!(Decimal::of(f64::NAN), None);
+        assert_eq!(Decimal::of(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn month_places_count_to_a_millionth() {
+        assert_eq!(month_places(15.0), Some(0));
+        assert_eq!(month_places(14.5), Some(1));
+        assert_eq!(month_places(0.001), Some(3));
+        assert_eq!(month_places(12.000_001), Some(6));
+        assert_eq!(month_places(1e-7), None);
+        assert_eq!(month_places(456.0 / 30.4375), None);
+        for places in 0..=6 {
+            for k in [1u32, 7, 123_456, 999_999] {
+                let x = f64::from(k) / 10f64.powi(places);
+                let expected = Decimal::of(x).unwrap().places();
+                assert_eq!(month_places(x), Some(expected), "{x}");
+            }
+        }
+    }
+
+    #[test]
+    fn products_compare_exactly_past_128_bits() {
+        let big = u128::MAX / 3;
+        assert_eq!(cmp_products(big, 6, big, 6), Ordering::Equal);
+        assert_eq!(cmp_products(big, 6, big + 1, 6), Ordering::Less);
+        assert_eq!(cmp_products(big, 7, big * 2, 3), Ordering::Greater);
+        assert_eq!(
+            cmp_products(u128::MAX, u128::MAX, u128::MAX, u128::MAX - 1),
+            Ordering::Greater
+        );
+        for a in 0..40u128 {
+            for b in 0..40u128 {
+                assert_eq!(cmp_products(a, 13, b, 17), (a * 13).cmp(&(b * 17)));
+            }
+        }
+    }
+
+    #[test]
+    fn exact_totals_agree_with_the_float_ones() {
+        for text in [
+            "",
+            "[duration]\nweight = 2.5\nfull = [12.5, 18]\nzero = [3, 36.25]",
+            "[duration]\nfull = [3, 18]\nzero = [3, 18]\n[sponsorship]\nweight = 0.3333",
+            "[visibility]\nweight = 0\n[lead]\nscores = { experienced = 0.3333333333333333 }",
+            "[phase]\nremedial = 0.65\nweight = 7\n[selection]\nmin_score = 0.5",
+        ] {
+            let criteria = criteria(text);
+            let exact = criteria.exact(3).unwrap();
+            let narrow = exact.narrow().unwrap();
+            for e in many() {
+                let n = exact.numerator(&e);
+                assert_eq!(u128::from(narrow.numerator(&e)), n, "{text}: {e:?}");
+                let total = criteria.assess(&e).total;
+                assert!((exact.total(n) - total).abs() < 1e-12, "{text}: {e:?}");
+                let units = exact.units().units(&e);
+                for (&u, (_, s)) in units.iter().zip(criteria.assess(&e).scores.iter()) {
+                    let s_exact = u as f64 / exact.units().common() as f64;
+                    assert!((s_exact - s).abs() < 1e-12, "{text}: {e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_shipped_criteria_need_small_integers() {
+        let exact = Criteria::default().exact(0).unwrap();
+        // L = lcm(18 for duration, 10 for the scales, 100 for sponsorship).
+        assert_eq!(exact.units().common(), 900);
+        assert_eq!(exact.top(), 7 * 900);
+        // Months to the millionth: the ramps become 9e6 and 18e6 units long.
+        assert_eq!(Criteria::default().exact(6).unwrap().top(), 7 * 18_000_000);
+    }
+
+    #[test]
+    fn twins_tie_exactly() {
+        // The issue's twins: phase and lead swap 0.8 and 1.0.
+        let shipped = Criteria::default();
+        let a = Evidence {
+            visibility: Visibility::Low,
+            phase: Phase::Development,
+            bottom_line: BottomLine::Indirect,
+            lead: Lead::Credible,
+            sponsor_motivation: Motivation::Moderate,
+            ..ideal()
+        };
+        let b = Evidence {
+            phase: Phase::Design,
+            lead: Lead::Experienced,
+            ..a
+        };
+        let exact = shipped.exact(0).unwrap();
+        assert_eq!(exact.numerator(&a), exact.numerator(&b));
+        assert_ne!(
+            shipped.assess(&a).total,
+            shipped.assess(&b).total,
+            "in f64 they differ"
+        );
+        // 0.8 + 0.2 ties with 0.5 + 0.5, and 0.1 + 0.2 with 0.3.
+        let sums = criteria(
+            "[visibility]\nscores = { low = 0.1, moderate = 0.3, high = 0.5 }\n\
+             [bottom_line]\nscores = { direct = 0.2, indirect = 0.0, none = 0.5 }",
+        );
+        let exact = sums.exact(0).unwrap();
+        let with = |visibility, bottom_line| {
+            exact.numerator(&Evidence {
+                visibility,
+                bottom_line,
+                ..ideal()
+            })
+        };
+        assert_eq!(
+            with(Visibility::Low, BottomLine::Direct),
+            with(Visibility::Moderate, BottomLine::Indirect)
+        );
+        let (x, y) = (0.1f64, 0.2f64);
+        assert_ne!(x + y, 0.3, "in f64 they differ");
+    }
+
+    #[test]
+    fn min_score_is_met_exactly_as_the_decimals_say() {
+        // The issue's case: everything ideal but a moderate visibility,
+        // and lead weighted 0: a total of 5.5 / 6 = 11/12.
+        let e = Evidence {
+            visibility: Visibility::Moderate,
+            ..ideal()
+        };
+        let at = |min_score: &str| {
+            let exact = criteria(&format!(
+                "[selection]\nmin_score = {min_score}\n[lead]\nweight = 0.0"
+            ))
+            .exact(0)
+            .unwrap();
+            exact.reaches_min_score(exact.numerator(&e))
+        };
+        assert!(at("0.9166666666"));
+        assert!(!at("0.9166666667"));
+        assert!(!at("0.9166666668"));
+        // A total exactly on the bar meets it.
+        let exact = criteria("[selection]\nmin_score = 0.5\n[visibility]\nscores = { moderate = 0.5 }\n[tangibility]\nweight = 0\n[phase]\nweight = 0\n[bottom_line]\nweight = 0\n[lead]\nweight = 0\n[sponsorship]\nweight = 0\n[duration]\nweight = 0").exact(0).unwrap();
+        assert!(exact.reaches_min_score(exact.numerator(&e)));
+        let low = Evidence {
+            visibility: Visibility::Low,
+            ..ideal()
+        };
+        assert!(!exact.reaches_min_score(exact.numerator(&low)));
+    }
+
+    #[test]
+    fn mins_are_met_exactly() {
+        let c = criteria("[phase]\nmin = 0.8\n[lead]\nmin = 0.8000000000000001");
+        let exact = c.exact(0).unwrap();
+        let e = Evidence {
+            phase: Phase::Development,
+            lead: Lead::Experienced,
+            ..ideal()
+        };
+        let units = exact.units().units(&e);
+        assert!(!exact.units().meets_mins(&units));
+        let c = criteria("[phase]\nmin = 0.8");
+        let exact = c.exact(0).unwrap();
+        assert!(exact.units().meets_mins(&exact.units().units(&e)));
+    }
+
+    #[test]
+    fn scaling_the_weights_changes_no_integer() {
+        let base = Criteria::default().exact(0).unwrap();
+        for scale in ["5e-324", "1e-300", "0.001", "1000", "1e300"] {
+            let mut text = String::new();
+            for c in Criterion::ALL {
+                let _ = writeln!(text, "[{c}]\nweight = {scale}");
+            }
+            let exact = criteria(&text).exact(0).unwrap();
+            assert_eq!(exact, base, "{scale}");
+        }
+    }
+
+    #[test]
+    fn weights_too_far_apart_are_refused() {
+        let weights = |w: [f64; 7]| {
+            Exact::new(
+                &Inputs {
+                    weights: &w,
+                    ..inputs(&Criteria::default())
+                },
+                0,
+            )
+        };
+        assert_eq!(
+            weights([1e308, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]),
+            Err(TooPrecise::Weights)
+        );
+        assert_eq!(
+            weights([5e-324, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]),
+            Err(TooPrecise::Weights)
+        );
+        assert!(weights([1e20, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]).is_ok());
+        assert!(weights([0.333_333_333_333_333_3, 1.0, 2.5, 1.0, 1.0, 1.0, 1.0]).is_ok());
+    }
+
+    #[test]
+    fn scores_too_fine_are_refused() {
+        let c = Criteria::default();
+        let tiny = [1e-40, 0.5, 1.0];
+        assert_eq!(
+            Exact::new(
+                &Inputs {
+                    lead: &tiny,
+                    ..inputs(&c)
+                },
+                0
+            ),
+            Err(TooPrecise::Criterion(Criterion::Lead))
+        );
+    }
+
+    fn inputs(c: &Criteria) -> Inputs<'_> {
+        Inputs {
+            weights: &c.weights.0,
+            full: c.full,
+            zero: c.zero,
+            visibility: &c.visibility,
+            tangibility: &c.tangibility,
+            phase: &c.phase,
+            remedial: c.remedial,
+            bottom_line: &c.bottom_line,
+            lead: &c.lead,
+            motivation: &c.motivation,
+            level: &c.level,
+            min_score: c.min_score,
+            mins: &c.mins.0,
+        }
+    }
+}
