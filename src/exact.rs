@@ -518,7 +518,11 @@ impl Exact {
             .and_then(|s| s.checked_mul(units.common))
             .filter(|&top| top > 0 && top < 1 << 124)
             .ok_or(TooPrecise::Weights)?;
-        let min_score = Ratio::of(inputs.min_score).ok_or(TooPrecise::Min)?;
+        // Stability's lines `c + t d` compare `N * den` with `num * top`:
+        // they must fit in i128.
+        let min_score = Ratio::of(inputs.min_score)
+            .filter(|m| top.checked_mul(m.denominator).is_some_and(|x| x < 1 << 126))
+            .ok_or(TooPrecise::Min)?;
         Ok(Exact {
             units,
             weights,
@@ -738,6 +742,93 @@ impl crate::criteria::Criteria {
         keys.iter()
             .filter_map(|&k| order.index((k & mask) as usize))
             .collect()
+    }
+}
+
+/// Compares `a * b` with `c * d`, signed, exactly.
+pub(crate) fn cmp_signed_products(a: i128, b: i128, c: i128, d: i128) -> Ordering {
+    let sign = |x: i128, y: i128| x.signum() * y.signum();
+    let (left, right) = (sign(a, b), sign(c, d));
+    if left != right {
+        return left.cmp(&right);
+    }
+    let magnitude = wide_mul(a.unsigned_abs(), b.unsigned_abs())
+        .cmp(&wide_mul(c.unsigned_abs(), d.unsigned_abs()));
+    if left < 0 {
+        magnitude.reverse()
+    } else {
+        magnitude
+    }
+}
+
+/// `c + t d` for a moving weight `t`: every question the plan asks, with
+/// one weight moving and the others fixed, is the sign of such a line
+/// (see the stability module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub(crate) c: i128,
+    pub(crate) d: i128,
+}
+
+/// A weight `t = num / den` where a line crosses 0, `den > 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Point {
+    pub(crate) num: i128,
+    pub(crate) den: i128,
+}
+
+impl Ord for Point {
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_signed_products(self.num, other.den, other.num, self.den)
+    }
+}
+
+impl PartialOrd for Point {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Point {
+    /// The whole number `t`.
+    pub(crate) fn whole(t: i128) -> Point {
+        Point { num: t, den: 1 }
+    }
+
+    /// As an `f64`, for show.
+    #[allow(clippy::cast_precision_loss, reason = "an end for show")]
+    pub(crate) fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+impl Line {
+    /// Where the line is 0, when it crosses 0 at one point.
+    pub(crate) fn root(self) -> Option<Point> {
+        match self.d.signum() {
+            0 => None,
+            1 => Some(Point {
+                num: self.c.checked_neg()?,
+                den: self.d,
+            }),
+            _ => Some(Point {
+                num: self.c,
+                den: self.d.checked_neg()?,
+            }),
+        }
+    }
+
+    /// The sign of the line just past `t`: above it when `up`, below it
+    /// otherwise. At a root the slope decides, the way the weight moves.
+    pub(crate) fn sign_past(self, t: Point, up: bool) -> Ordering {
+        // c + (num / den) d against 0 is c den against -num d. Lines and
+        // points are far inside i128 (the criteria's budget), so -num is.
+        let at = cmp_signed_products(self.c, t.den, t.num.saturating_neg(), self.d);
+        if at != Ordering::Equal {
+            return at;
+        }
+        let slope = self.d.cmp(&0);
+        if up { slope } else { slope.reverse() }
     }
 }
 
@@ -1018,6 +1109,46 @@ mod tests {
                 0
             ),
             Err(TooPrecise::Criterion(Criterion::Lead))
+        );
+    }
+
+    #[test]
+    fn signed_products_compare_exactly() {
+        let big = i128::MAX / 2;
+        assert_eq!(cmp_signed_products(big, 3, big, 3), Ordering::Equal);
+        assert_eq!(cmp_signed_products(-big, 3, big, -3), Ordering::Equal);
+        assert_eq!(cmp_signed_products(-big, 3, big, 3), Ordering::Less);
+        assert_eq!(cmp_signed_products(-big, -3, big, 2), Ordering::Greater);
+        assert_eq!(cmp_signed_products(-big, 3, -big + 1, 3), Ordering::Less);
+        assert_eq!(cmp_signed_products(0, 3, 0, -5), Ordering::Equal);
+        for a in -12i128..12 {
+            for c in -12i128..12 {
+                for (b, d) in [(3, 5), (-3, 5), (7, -2), (0, 4)] {
+                    assert_eq!(cmp_signed_products(a, b, c, d), (a * b).cmp(&(c * d)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_at_its_root_leans_the_way_the_weight_moves() {
+        // 3 - 2t: 0 at t = 3/2, above 0 below it.
+        let line = Line { c: 3, d: -2 };
+        let root = line.root().unwrap();
+        assert_eq!(root, Point { num: 3, den: 2 });
+        assert_eq!(line.sign_past(root, true), Ordering::Less);
+        assert_eq!(line.sign_past(root, false), Ordering::Greater);
+        assert_eq!(line.sign_past(Point::whole(1), true), Ordering::Greater);
+        assert_eq!(line.sign_past(Point::whole(2), false), Ordering::Less);
+        // A flat line has no root and keeps its sign.
+        assert_eq!(Line { c: 0, d: 0 }.root(), None);
+        assert_eq!(Line { c: 0, d: 0 }.sign_past(root, true), Ordering::Equal);
+        // Points order as the fractions do.
+        assert!(Point { num: 1, den: 3 } < Point { num: 1, den: 2 });
+        assert!(Point { num: -1, den: 2 } < Point::whole(0));
+        assert_eq!(
+            Point { num: 2, den: 4 }.cmp(&Point { num: 1, den: 2 }),
+            Ordering::Equal
         );
     }
 
