@@ -56,8 +56,10 @@
 //! scores with so many decimals that the common denominator overflows.
 //! Ordinary inputs (a few decimals each, even sixteen-digit ones such as
 //! `0.3333333333333333`) fit. Months are counted to [`MAX_MONTH_PLACES`]
-//! decimal places at most, so that the duration ramp's denominator is
-//! known before the portfolio is.
+//! decimal places at most (a millionth of a month is under three
+//! seconds), and the duration windows to as many, up to
+//! [`MAX_WINDOW_MONTHS`], so that the duration ramp's denominator is known
+//! before the portfolio is.
 
 // Phase 1 of issue 11: the core stands alone until the selection layer
 // (issue 9) lands and rank, plan, stability and SMAA read it.
@@ -74,6 +76,10 @@ use crate::criterion::Criterion;
 /// The most decimal places a candidate's months may have: a millionth of a
 /// month is under three seconds.
 pub(crate) const MAX_MONTH_PLACES: u32 = 6;
+
+/// The longest a duration window may reach, in months: times
+/// `10^MAX_MONTH_PLACES` it stays below 2^53.
+pub(crate) const MAX_WINDOW_MONTHS: f64 = 1e9;
 
 /// A non-negative decimal: `digits * 10^exponent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,8 +375,14 @@ impl Units {
         // Duration: windows and months at one power of ten.
         let [lo, hi] = inputs.zero;
         let [a, b] = inputs.full;
-        let ([lo_s, a_s, b_s, hi_s], scale) =
-            at_places([lo, a, b, hi], places).ok_or(too(C::Duration))?;
+        // Months inside the zero window, times 10^places, must be whole
+        // numbers that f64 holds exactly.
+        let window_fits = [lo, a, b, hi].iter().all(|&x| {
+            x <= MAX_WINDOW_MONTHS && Decimal::of(x).is_some_and(|d| d.places() <= MAX_MONTH_PLACES)
+        });
+        let ([lo_s, a_s, b_s, hi_s], scale) = at_places([lo, a, b, hi], places)
+            .filter(|_| window_fits && places <= MAX_MONTH_PLACES)
+            .ok_or(too(C::Duration))?;
         let (left, right) = (a_s - lo_s, hi_s - b_s);
         let d_dur = lcm(left, right).ok_or(too(C::Duration))?.max(1);
         let denominators = [d_dur, d_vis, d_tan, d_phase, d_bot, d_lead, d_sp];
@@ -1150,6 +1162,27 @@ mod tests {
             Point { num: 2, den: 4 }.cmp(&Point { num: 1, den: 2 }),
             Ordering::Equal
         );
+    }
+
+    #[test]
+    fn windows_count_to_a_millionth_of_a_month() {
+        let c = Criteria::default();
+        let window = |zero: [f64; 2], full: [f64; 2]| {
+            Exact::new(
+                &Inputs {
+                    full,
+                    zero,
+                    ..inputs(&c)
+                },
+                MAX_MONTH_PLACES,
+            )
+            .map(|_| ())
+        };
+        assert_eq!(window([3.0, 36.0], [12.5, 18.000_001]), Ok(()));
+        assert_eq!(window([3.0, 1e9], [12.0, 18.0]), Ok(()));
+        let duration = Err(TooPrecise::Criterion(Criterion::Duration));
+        assert_eq!(window([3.0, 1e300], [12.0, 18.0]), duration);
+        assert_eq!(window([3.0, 36.0], [12.000_000_1, 18.0]), duration);
     }
 
     fn inputs(c: &Criteria) -> Inputs<'_> {
