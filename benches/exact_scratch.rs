@@ -79,6 +79,50 @@ fn benches(c: &mut Criterion) {
         );
     });
     group.finish();
+
+    // SMAA's per-sample kernel: seven weighted columns summed per
+    // candidate, f64 as today against u32 units times u32 weights in u64.
+    let mut group = c.benchmark_group("smaa kernel n=100k");
+    let m = 100_000;
+    group.throughput(Throughput::Elements(m as u64));
+    let mut rng = generate::SplitMix64::new(9);
+    let units: [Vec<u32>; 7] =
+        std::array::from_fn(|_| (0..m).map(|_| (rng.next() % 901) as u32).collect());
+    let scores: [Vec<f64>; 7] =
+        std::array::from_fn(|j| units[j].iter().map(|&u| f64::from(u) / 900.0).collect());
+    let wf = [0.1, 0.2, 0.05, 0.15, 0.2, 0.1, 0.2];
+    let wi: [u32; 7] = wf.map(|w| (w * f64::from(1u32 << 24)) as u32);
+    group.bench_function("totals_f64", |b| {
+        let mut out = vec![0.0f64; m];
+        b.iter(|| {
+            let [w0, w1, w2, w3, w4, w5, w6] = black_box(wf);
+            let [c0, c1, c2, c3, c4, c5, c6] = &scores;
+            let cols = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
+            for (t, ((((((s0, s1), s2), s3), s4), s5), s6)) in out.iter_mut().zip(cols) {
+                *t = w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3 + w4 * s4 + w5 * s5 + w6 * s6;
+            }
+            out[m / 2]
+        });
+    });
+    group.bench_function("totals_u32xu32_u64", |b| {
+        let mut out = vec![0u64; m];
+        b.iter(|| {
+            let [w0, w1, w2, w3, w4, w5, w6] = black_box(wi).map(u64::from);
+            let [c0, c1, c2, c3, c4, c5, c6] = &units;
+            let cols = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
+            for (t, ((((((s0, s1), s2), s3), s4), s5), s6)) in out.iter_mut().zip(cols) {
+                *t = w0 * u64::from(*s0)
+                    + w1 * u64::from(*s1)
+                    + w2 * u64::from(*s2)
+                    + w3 * u64::from(*s3)
+                    + w4 * u64::from(*s4)
+                    + w5 * u64::from(*s5)
+                    + w6 * u64::from(*s6);
+            }
+            out[m / 2]
+        });
+    });
+    group.finish();
 }
 
 criterion_group!(exact, benches);
