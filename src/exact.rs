@@ -150,8 +150,10 @@ pub(crate) enum TooPrecise {
     Weights,
     /// A criterion's scores (or windows) need too fine a denominator.
     Criterion(Criterion),
-    /// `min_score`, or a criterion's `min`, has too many digits.
-    Min,
+    /// A criterion's `min` has too many digits.
+    Min(Criterion),
+    /// `min_score` has too many digits.
+    MinScore,
 }
 
 /// What [`Exact::new`] reads: the criteria's numbers, as configured.
@@ -190,6 +192,11 @@ impl Ratio {
         })
     }
 
+    /// The least whole `n` with `n / denominator` at least this.
+    pub(crate) fn least_reaching(self, denominator: u128) -> Option<u128> {
+        div_ceil_wide(wide_mul(self.numerator, denominator), self.denominator)
+    }
+
     /// Whether `numerator / denominator` is at least this, exactly.
     pub(crate) fn reached_by(self, numerator: u128, denominator: u128) -> bool {
         cmp_products(numerator, self.denominator, self.numerator, denominator) != Ordering::Less
@@ -202,21 +209,37 @@ impl Ratio {
 ///
 /// Weight-free, so that stability (one weight moving) and SMAA (weights
 /// drawn at random) use the very same scores as the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Units {
     /// `L`, the common denominator of every score.
     common: u128,
-    visibility: [u128; 3],
-    tangibility: [u128; 3],
-    /// `phase[2 * level + remedial]`.
-    phase: [u128; 10],
-    bottom_line: [u128; 3],
-    lead: [u128; 3],
-    /// `sponsorship[3 * level + motivation]`.
-    sponsorship: [u128; 12],
+    /// The units of every level, one criterion after another (see
+    /// [`slot`]): visibility, tangibility, phase by remedial, bottom line,
+    /// lead, sponsorship by level and motivation.
+    levels: [u128; LEVELS],
+    /// The same as `f64`: `U / L`, rounded once.
+    shown: [f64; LEVELS],
     duration: Ramp,
-    /// Each criterion's `min`, as a fraction.
-    mins: [Option<Ratio>; 7],
+    /// Each criterion's `min` in units: the least `U` that reaches it.
+    mins: [Option<u128>; 7],
+}
+
+/// How many level entries [`Units`] holds.
+const LEVELS: usize = 34;
+
+/// Where the units of `e` on `criterion` sit in [`Units::levels`]; `None`
+/// for duration, which is a ramp.
+#[inline]
+fn slot(criterion: Criterion, e: &Evidence) -> Option<usize> {
+    Some(match criterion {
+        Criterion::Duration => return None,
+        Criterion::Visibility => e.visibility as usize,
+        Criterion::Tangibility => 3 + e.change as usize,
+        Criterion::Phase => 6 + 2 * e.phase as usize + usize::from(e.remedial),
+        Criterion::BottomLine => 16 + e.bottom_line as usize,
+        Criterion::Lead => 19 + e.lead as usize,
+        Criterion::Sponsorship => 22 + 3 * e.sponsor_level as usize + e.sponsor_motivation as usize,
+    })
 }
 
 /// The duration score times `L`: 0 at or beyond the zero window, `L`
@@ -240,8 +263,6 @@ struct Ramp {
     /// `L`.
     full: u128,
 }
-
-impl Eq for Ramp {}
 
 fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
@@ -326,6 +347,27 @@ fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     (high, low)
 }
 
+/// `ceil((high * 2^128 + low) / d)`, when it fits in 128 bits.
+fn div_ceil_wide((high, low): (u128, u128), d: u128) -> Option<u128> {
+    if d == 0 || high >= d {
+        return None;
+    }
+    // Long division, a bit at a time: `high < d` keeps the quotient in
+    // 128 bits, and the remainder below `d` before each step.
+    let mut rest = high;
+    let mut quotient = 0u128;
+    for i in (0..128).rev() {
+        let carry = rest >> 127;
+        rest = rest << 1 | (low >> i & 1);
+        quotient <<= 1;
+        if carry == 1 || rest >= d {
+            rest = rest.wrapping_sub(d);
+            quotient |= 1;
+        }
+    }
+    quotient.checked_add(u128::from(rest != 0))
+}
+
 /// `scores` scaled from over `denominator` to over `common`.
 fn rescaled<const K: usize>(
     scores: [u128; K],
@@ -390,11 +432,22 @@ impl Units {
             .iter()
             .zip(C::ALL)
             .try_fold(1, |l, (&d, &c)| lcm(l, d).ok_or(too(c)))?;
+        // Every score, recovered from its f64 as `round(score * L)`, must
+        // come back exact: `L` below 2^51.
+        if common >= 1 << 51 {
+            let finest = denominators
+                .iter()
+                .zip(C::ALL)
+                .max_by_key(|&(&d, _)| d)
+                .map_or(C::Duration, |(_, &c)| c);
+            return Err(too(finest));
+        }
         let per = |length: u128| common.checked_div(length).unwrap_or(0);
         let mut mins = [None; 7];
         for ((slot, min), &c) in mins.iter_mut().zip(inputs.mins).zip(C::ALL) {
             if let Some(min) = min {
-                *slot = Some(Ratio::of(*min).ok_or(too(c))?);
+                let ratio = Ratio::of(*min).ok_or(TooPrecise::Min(c))?;
+                *slot = Some(ratio.least_reaching(common).ok_or(TooPrecise::Min(c))?);
             }
         }
         #[allow(clippy::cast_precision_loss, reason = "a power of ten up to 10^6")]
@@ -402,14 +455,24 @@ impl Units {
         let phase = rescaled(phase, d_phase, common).ok_or(too(C::Phase))?;
         let [p0, p1, p2, p3, p4, remedial] = phase;
         let phase = [p0, p1, p2, p3, p4].map(|p| [p, p.min(remedial)]);
+        let parts: [&[u128]; 6] = [
+            &rescaled(visibility, d_vis, common).ok_or(too(C::Visibility))?,
+            &rescaled(tangibility, d_tan, common).ok_or(too(C::Tangibility))?,
+            &phase.concat(),
+            &rescaled(bottom_line, d_bot, common).ok_or(too(C::BottomLine))?,
+            &rescaled(lead, d_lead, common).ok_or(too(C::Lead))?,
+            &rescaled(sponsorship, d_sp, common).ok_or(too(C::Sponsorship))?,
+        ];
+        let mut levels = [0; LEVELS];
+        for (slot, &u) in levels.iter_mut().zip(parts.iter().flat_map(|p| p.iter())) {
+            *slot = u;
+        }
+        #[allow(clippy::cast_precision_loss, reason = "U and L are below 2^51")]
+        let shown = levels.map(|u| u as f64 / common as f64);
         Ok(Units {
             common,
-            visibility: rescaled(visibility, d_vis, common).ok_or(too(C::Visibility))?,
-            tangibility: rescaled(tangibility, d_tan, common).ok_or(too(C::Tangibility))?,
-            phase: phase.concat().try_into().map_err(|_| too(C::Phase))?,
-            bottom_line: rescaled(bottom_line, d_bot, common).ok_or(too(C::BottomLine))?,
-            lead: rescaled(lead, d_lead, common).ok_or(too(C::Lead))?,
-            sponsorship: rescaled(sponsorship, d_sp, common).ok_or(too(C::Sponsorship))?,
+            levels,
+            shown,
             duration: Ramp {
                 scale,
                 lo,
@@ -460,19 +523,20 @@ impl Units {
     }
 
     /// The score of `e` on `criterion`, times `L`.
+    #[inline]
     pub(crate) fn unit(&self, criterion: Criterion, e: &Evidence) -> u128 {
-        let get = |table: &[u128], i: usize| table.get(i).copied().unwrap_or(0);
-        match criterion {
-            Criterion::Duration => self.duration(e.duration.get()),
-            Criterion::Visibility => get(&self.visibility, e.visibility as usize),
-            Criterion::Tangibility => get(&self.tangibility, e.change as usize),
-            Criterion::Phase => get(&self.phase, 2 * e.phase as usize + usize::from(e.remedial)),
-            Criterion::BottomLine => get(&self.bottom_line, e.bottom_line as usize),
-            Criterion::Lead => get(&self.lead, e.lead as usize),
-            Criterion::Sponsorship => get(
-                &self.sponsorship,
-                3 * e.sponsor_level as usize + e.sponsor_motivation as usize,
-            ),
+        match slot(criterion, e) {
+            None => self.duration(e.duration.get()),
+            Some(i) => self.levels.get(i).copied().unwrap_or(0),
+        }
+    }
+
+    /// The score of `e` on `criterion` as `f64`: `U / L`, rounded once.
+    #[inline]
+    pub(crate) fn shown(&self, criterion: Criterion, e: &Evidence) -> f64 {
+        match slot(criterion, e) {
+            None => self.score(self.duration(e.duration.get())),
+            Some(i) => self.shown.get(i).copied().unwrap_or(0.0),
         }
     }
 
@@ -490,7 +554,25 @@ impl Units {
         self.mins
             .iter()
             .zip(units)
-            .all(|(min, &u)| min.is_none_or(|min| min.reached_by(u, self.common)))
+            .all(|(min, &u)| min.is_none_or(|min| u >= min))
+    }
+
+    /// The units of scores that [`Units::score`] gave: `round(score * L)`,
+    /// exact since `L` is below 2^51.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "scores in [0, 1] times L below 2^51"
+    )]
+    pub(crate) fn recover(&self, score: f64) -> u128 {
+        (score.clamp(0.0, 1.0) * self.common as f64).round() as u128
+    }
+
+    /// A score of `units` as `f64`: `U / L`, rounded once.
+    #[allow(clippy::cast_precision_loss, reason = "U and L are below 2^51")]
+    pub(crate) fn score(&self, units: u128) -> f64 {
+        units as f64 / self.common as f64
     }
 }
 
@@ -499,7 +581,7 @@ impl Units {
 ///
 /// A candidate's total is `N / top`, `N` the sum of one entry of each
 /// table, each entry `W_j * U_j`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Exact {
     units: Units,
     /// The weights at one power of ten, over their greatest common divisor.
@@ -507,6 +589,8 @@ pub(crate) struct Exact {
     /// `sum(W) * L`: the `N` of a candidate with every score 1.
     top: u128,
     min_score: Ratio,
+    /// The least `N` whose total reaches `min_score`.
+    min_numerator: u128,
 }
 
 impl Exact {
@@ -534,12 +618,14 @@ impl Exact {
         // they must fit in i128.
         let min_score = Ratio::of(inputs.min_score)
             .filter(|m| top.checked_mul(m.denominator).is_some_and(|x| x < 1 << 126))
-            .ok_or(TooPrecise::Min)?;
+            .ok_or(TooPrecise::MinScore)?;
+        let min_numerator = min_score.least_reaching(top).ok_or(TooPrecise::MinScore)?;
         Ok(Exact {
             units,
             weights,
             top,
             min_score,
+            min_numerator,
         })
     }
 
@@ -571,7 +657,7 @@ impl Exact {
 
     /// Whether a total of `numerator / top` reaches `min_score`, exactly.
     pub(crate) fn reaches_min_score(&self, numerator: u128) -> bool {
-        self.min_score.reached_by(numerator, self.top)
+        numerator >= self.min_numerator
     }
 }
 
@@ -580,9 +666,8 @@ impl Exact {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Narrow {
     top: u64,
-    /// Six tables one after the other: visibility (3), tangibility (3),
-    /// phase (10), bottom line (3), lead (3), sponsorship (12).
-    table: [u64; 34],
+    /// The level entries of [`Units`], each times its criterion's weight.
+    table: [u64; LEVELS],
     lo: f64,
     a: f64,
     b: f64,
@@ -600,20 +685,18 @@ impl Exact {
     pub(crate) fn narrow(&self) -> Option<Narrow> {
         let u = &self.units;
         let [wd, wv, wt, wp, wb, wl, ws] = self.weights;
-        let parts: [(u128, &[u128]); 6] = [
-            (wv, &u.visibility),
-            (wt, &u.tangibility),
-            (wp, &u.phase),
-            (wb, &u.bottom_line),
-            (wl, &u.lead),
-            (ws, &u.sponsorship),
-        ];
-        let all = parts
-            .iter()
-            .flat_map(|&(w, xs)| xs.iter().map(move |&x| w * x));
-        let mut table = [0u64; 34];
-        for (slot, x) in table.iter_mut().zip(all) {
-            *slot = u64::try_from(x).ok()?;
+        // The weight of each level entry, by the criterion it belongs to.
+        let weight_at = |i: usize| match i {
+            0..3 => wv,
+            3..6 => wt,
+            6..16 => wp,
+            16..19 => wb,
+            19..22 => wl,
+            _ => ws,
+        };
+        let mut table = [0u64; LEVELS];
+        for (i, (slot, &x)) in table.iter_mut().zip(&u.levels).enumerate() {
+            *slot = u64::try_from(weight_at(i).checked_mul(x)?).ok()?;
         }
         let r = &u.duration;
         let small = |x: u128| i64::try_from(x).ok();
@@ -670,14 +753,19 @@ impl Narrow {
         } else {
             0
         };
-        let get = |i: usize| self.table.get(i).copied().unwrap_or(0);
+        let get = |c: Criterion| {
+            slot(c, e)
+                .and_then(|i| self.table.get(i))
+                .copied()
+                .unwrap_or(0)
+        };
         duration
-            + get(e.visibility as usize)
-            + get(3 + e.change as usize)
-            + get(6 + 2 * e.phase as usize + usize::from(e.remedial))
-            + get(16 + e.bottom_line as usize)
-            + get(19 + e.lead as usize)
-            + get(22 + 3 * e.sponsor_level as usize + e.sponsor_motivation as usize)
+            + get(Criterion::Visibility)
+            + get(Criterion::Tangibility)
+            + get(Criterion::Phase)
+            + get(Criterion::BottomLine)
+            + get(Criterion::Lead)
+            + get(Criterion::Sponsorship)
     }
 }
 
@@ -952,7 +1040,7 @@ mod tests {
             "",
             "[duration]\nweight = 2.5\nfull = [12.5, 18]\nzero = [3, 36.25]",
             "[duration]\nfull = [3, 18]\nzero = [3, 18]\n[sponsorship]\nweight = 0.3333",
-            "[visibility]\nweight = 0\n[lead]\nscores = { experienced = 0.3333333333333333 }",
+            "[visibility]\nweight = 0\n[lead]\nscores = { experienced = 0.333333333 }",
             "[phase]\nremedial = 0.65\nweight = 7\n[selection]\nmin_score = 0.5",
         ] {
             let criteria = criteria(text);
@@ -963,6 +1051,16 @@ mod tests {
                 assert_eq!(u128::from(narrow.numerator(&e)), n, "{text}: {e:?}");
                 let total = criteria.assess(&e).total;
                 assert!((exact.total(n) - total).abs() < 1e-12, "{text}: {e:?}");
+                for &c in Criterion::ALL {
+                    let shown = exact.units().shown(c, &e);
+                    let score = criteria.score(&e, c);
+                    if matches!(c, Criterion::Duration | Criterion::Sponsorship) {
+                        assert!((shown - score).abs() <= 2.0 * f64::EPSILON, "{c}");
+                    } else {
+                        // A level's score is the decimal the user wrote.
+                        assert_eq!(shown, score, "{c}");
+                    }
+                }
                 let units = exact.units().units(&e);
                 for (&u, (_, s)) in units.iter().zip(criteria.assess(&e).scores.iter()) {
                     let s_exact = u as f64 / exact.units().common() as f64;
@@ -1111,6 +1209,18 @@ mod tests {
     #[test]
     fn scores_too_fine_are_refused() {
         let c = Criteria::default();
+        // Sixteen places: L would pass 2^51, past what f64 scores hold.
+        let third = [0.1, 0.333_333_333_333_333_3, 1.0];
+        assert_eq!(
+            Exact::new(
+                &Inputs {
+                    lead: &third,
+                    ..inputs(&c)
+                },
+                0
+            ),
+            Err(TooPrecise::Criterion(Criterion::Lead))
+        );
         let tiny = [1e-40, 0.5, 1.0];
         assert_eq!(
             Exact::new(
@@ -1179,10 +1289,77 @@ mod tests {
             .map(|_| ())
         };
         assert_eq!(window([3.0, 36.0], [12.5, 18.000_001]), Ok(()));
-        assert_eq!(window([3.0, 1e9], [12.0, 18.0]), Ok(()));
+        assert_eq!(window([3.0, 100_000.5], [12.0, 18.0]), Ok(()));
         let duration = Err(TooPrecise::Criterion(Criterion::Duration));
+        // A ramp of nearly 1e9 months, to the millionth: L past 2^51.
+        assert_eq!(window([3.0, 1e9], [12.0, 18.0]), duration);
         assert_eq!(window([3.0, 1e300], [12.0, 18.0]), duration);
         assert_eq!(window([3.0, 36.0], [12.000_000_1, 18.0]), duration);
+    }
+
+    #[test]
+    fn wide_division_rounds_up() {
+        for (a, b, d) in [
+            (7u128, 3u128, 2u128),
+            (6, 3, 2),
+            (0, 5, 3),
+            (u128::MAX, 3, 4),
+            (1 << 100, 1 << 100, (1 << 100) + 1),
+        ] {
+            let (high, low) = wide_mul(a, b);
+            let expected = if high == 0 {
+                Some(low.div_ceil(d))
+            } else {
+                // a * b / d for these cases, by hand.
+                None
+            };
+            if let Some(expected) = expected {
+                assert_eq!(div_ceil_wide((high, low), d), Some(expected), "{a} {b} {d}");
+            }
+        }
+        // 2^200 / (2^100 + 1) = 2^100 - 1 + 1 / (2^100 + 1): up to 2^100.
+        let big = (1u128 << 100) + 1;
+        assert_eq!(
+            div_ceil_wide(wide_mul(1 << 100, 1 << 100), big),
+            Some(1u128 << 100)
+        );
+        assert_eq!(
+            div_ceil_wide(wide_mul(u128::MAX, 3), 4),
+            Some(u128::MAX / 4 * 3 + 3)
+        );
+        assert_eq!(div_ceil_wide(wide_mul(u128::MAX, 3), 2), None);
+    }
+
+    #[test]
+    fn scores_come_back_from_their_f64() {
+        for text in ["", "[lead]\nscores = { experienced = 0.333333333 }"] {
+            let exact = criteria(text).exact(MAX_MONTH_PLACES).unwrap();
+            let units = exact.units();
+            for e in many() {
+                for u in units.units(&e) {
+                    assert_eq!(units.recover(units.score(u)), u);
+                }
+            }
+            for u in (0..1000).map(|k| units.common() * k / 999) {
+                assert_eq!(units.recover(units.score(u)), u);
+            }
+        }
+    }
+
+    #[test]
+    fn min_score_and_mins_become_the_least_whole_number_that_reaches_them() {
+        let c = criteria("[selection]\nmin_score = 0.6\n[lead]\nmin = 0.8000000001");
+        let exact = c.exact(0).unwrap();
+        // top = 6300: 0.6 of it is 3780 exactly.
+        assert!(exact.reaches_min_score(3780));
+        assert!(!exact.reaches_min_score(3779));
+        let units = exact.units();
+        let e = Evidence {
+            lead: Lead::Experienced,
+            ..ideal()
+        };
+        assert!(!units.meets_mins(&units.units(&e)));
+        assert!(units.meets_mins(&units.units(&ideal())));
     }
 
     fn inputs(c: &Criteria) -> Inputs<'_> {
