@@ -50,16 +50,21 @@
 //!
 //! # Limits
 //!
-//! The arithmetic is in `u128`. Inputs whose decimals need more than that
-//! are refused when the criteria are read, naming the criterion:
-//! weights that span too many powers of ten (`1e308` beside `1`), or
-//! scores with so many decimals that the common denominator overflows.
-//! Ordinary inputs (a few decimals each, even sixteen-digit ones such as
-//! `0.3333333333333333`) fit. Months are counted to [`MAX_MONTH_PLACES`]
-//! decimal places at most (a millionth of a month is under three
-//! seconds), and the duration windows to as many, up to
-//! [`MAX_WINDOW_MONTHS`], so that the duration ramp's denominator is known
-//! before the portfolio is.
+//! Criteria whose decimals do not fit are refused when they are read,
+//! naming the key:
+//!
+//! - the scores' common denominator `L` must stay below 2^51, so that every
+//!   score is an `f64` from which its units come back exactly
+//!   (`round(score * L)`): with the shipped windows, scores to nine decimal
+//!   places fit, sixteen (`0.3333333333333333`) do not;
+//! - `sum(W) * L` must stay below 2^124: the weights may have many digits
+//!   (stability's ends, fed back as weights, do) but may not span more
+//!   than about twenty powers of ten (`1e308` beside `1` is refused;
+//!   seven weights of `5e-324` are seven equal weights);
+//! - months, in the portfolio and in the duration windows, count to
+//!   [`MAX_MONTH_PLACES`] decimal places (a millionth of a month is under
+//!   three seconds), so that the duration ramp's denominator is known
+//!   before the portfolio is.
 
 // Phase 1 of issue 11: the core stands alone until the selection layer
 // (issue 9) lands and rank, plan, stability and SMAA read it.
