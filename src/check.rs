@@ -2,6 +2,8 @@
 //! weights, and the ids and texts of candidates. Each check returns the
 //! message; the caller knows the place.
 
+use crate::exact::{MAX_MONTH_PLACES, month_places};
+
 /// Rejects NaN and infinities.
 pub(crate) fn number(x: f64) -> Result<(), String> {
     if x.is_nan() {
@@ -32,14 +34,20 @@ pub(crate) fn unit(x: f64) -> Result<(), String> {
     }
 }
 
-/// A duration: a number more than 0 months.
+/// A duration: a number more than 0 months, to a millionth of a month
+/// at most, so that its score is exact (see `src/exact.rs`).
 pub(crate) fn months(months: f64) -> Result<(), String> {
     number(months)?;
-    if months > 0.0 {
-        Ok(())
-    } else {
-        Err(format!("must be more than 0 months, not {months}"))
+    if months <= 0.0 {
+        return Err(format!("must be more than 0 months, not {months}"));
     }
+    if month_places(months).is_none() {
+        return Err(format!(
+            "must have at most {MAX_MONTH_PLACES} decimal places (a millionth of a month), \
+             not {months}"
+        ));
+    }
+    Ok(())
 }
 
 /// Characters that reorder text as displayed (bidi controls).

@@ -20,7 +20,7 @@ use crate::criterion::{
 };
 use crate::plan::Role;
 use crate::rank::Ranked;
-use crate::select::{LeaderRule, Offer, grid};
+use crate::select::{LeaderRule, Offer, Rank};
 
 /// The most months a duration is changed to: 100 years. Every whole month
 /// from 1 to the first at or past the zero window's upper end is tried, and
@@ -262,7 +262,7 @@ impl Criteria {
     /// An edit sets one [`Field`](crate::Field) to another value: another
     /// level, `remedial` toggled, or another whole number of months from 1 to
     /// the first at or past the duration's zero window (at most 1200). The
-    /// smallest moves the total least on the 1e-9 grid; ties go to the field
+    /// smallest moves the total least, exactly; ties go to the field
     /// first in [`Field::ALL`](crate::Field::ALL), then to the value that
     /// moves least (months, or levels along the level's `ALL`), then to the
     /// lower value.
@@ -326,6 +326,11 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
             Some((ranked, Offer { place, eligible }))
         })
         .collect();
+    let top = criteria.exact.top();
+    let rank_of = |(ranked, offer): &(Ranked<'_>, Offer)| {
+        let numerator = criteria.exact.numerator(&ranked.candidate.evidence);
+        Rank::new(top, numerator, offer.place)
+    };
     let mut roles = vec![Role::Pull; ranking.len()];
     let rule = LeaderRule::new(criteria, portfolio);
     let leaders = rule.choose(
@@ -345,12 +350,12 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
         .zip(&roles)
         .rev()
         .find(|(_, role)| **role == Role::Lead)
-        .map(|((ranked, _), _)| ranked);
+        .map(|(entry, _)| rank_of(entry));
     let best_follower = ranking
         .iter()
         .zip(&roles)
         .find(|((_, offer), role)| offer.eligible && **role == Role::Pull)
-        .map(|((ranked, _), _)| ranked);
+        .map(|(entry, _)| rank_of(entry));
     // With every leader place taken, a follower must beat the worst leader
     // and a leader the best eligible follower; otherwise eligibility is all.
     let full = leaders >= rule.leaders();
@@ -358,7 +363,8 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
         .iter()
         .zip(roles)
         .enumerate()
-        .map(|(i, ((ranked, _), role))| {
+        .map(|(i, (entry, role))| {
+            let ranked = &entry.0;
             let rival = match role {
                 Role::Lead => best_follower,
                 Role::Pull => worst_leader,
@@ -369,37 +375,38 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
                 id: ranked.candidate.id.clone(),
                 role,
                 score: ranked.assessment.total,
-                flip: smallest_flip(criteria, ranked, rival, role),
+                flip: smallest_flip(criteria, &rank_of(entry), ranked, rival, role),
             }
         })
         .collect()
 }
 
 /// The smallest edit of `ranked`'s evidence that flips `role`, where it
-/// leads when it is eligible and ranks above `rival`, if any.
+/// leads when it is eligible and ranks above `rival`, if any. `now` is its
+/// rank as it is.
 fn smallest_flip(
     criteria: &Criteria,
+    now: &Rank,
     ranked: &Ranked<'_>,
-    rival: Option<&Ranked<'_>>,
+    rival: Option<Rank>,
     role: Role,
 ) -> Option<Flip> {
     let evidence = &ranked.candidate.evidence;
-    let now = grid(ranked.assessment.total);
+    let top = criteria.exact.top();
     let mut best: Option<(Size, Flip)> = None;
     for to in edits(criteria, evidence) {
         let edit = Edit::new(evidence, to);
-        let assessment = criteria.assess(&edit.apply(evidence));
-        let changed = Ranked {
-            candidate: ranked.candidate,
-            assessment,
-        };
-        let leads = criteria.is_eligible(&assessment)
-            && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less);
+        let edited = edit.apply(evidence);
+        let numerator = criteria.exact.numerator(&edited);
+        let rank = Rank::new(top, numerator, now.place);
+        let leads = criteria.reaches_min_score(numerator)
+            && criteria.meets_mins_of(&edited)
+            && rival.is_none_or(|rival| rank < rival);
         if leads == (role == Role::Lead) {
             continue;
         }
         let size = Size {
-            total: grid(assessment.total).abs_diff(now),
+            total: rank.below_top().abs_diff(now.below_top()),
             field: edit.field().index(),
             distance: edit.distance(),
             to: to.position(),
@@ -412,7 +419,7 @@ fn smallest_flip(
                 size,
                 Flip {
                     edit,
-                    score: assessment.total,
+                    score: criteria.exact.total(numerator),
                 },
             ));
         }
@@ -420,12 +427,12 @@ fn smallest_flip(
     best.map(|(_, flip)| flip)
 }
 
-/// How big an edit is, smaller first: how far it moves the total on the
-/// 1e-9 grid, then the field in [`Field::ALL`] order, then how far the value
-/// moves, then the new value in its field's order.
+/// How big an edit is, smaller first: how far it moves the total, exactly
+/// (as its numerator), then the field in [`Field::ALL`] order, then how far
+/// the value moves, then the new value in its field's order.
 #[derive(Clone, Copy)]
 struct Size {
-    total: u64,
+    total: u128,
     field: usize,
     distance: f64,
     to: f64,

@@ -3,6 +3,7 @@
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Motivation, PerCriterion, Phase, SponsorLevel, Visibility,
 };
+use crate::exact::Exact;
 use crate::robustness::Robustness;
 
 /// The shipped default criteria file, `criteria.toml`.
@@ -51,6 +52,9 @@ criteria! {
     motivation: [f64; Motivation::COUNT] = [0.0; Motivation::COUNT],
     level: [f64; SponsorLevel::COUNT] = [0.0; SponsorLevel::COUNT],
     robustness: Robustness = Robustness::BLANK,
+    /// The numbers above as whole numbers, made whenever they change: what
+    /// every total and every comparison of totals is computed from.
+    exact: Exact = Exact::BLANK,
 }
 
 impl Criteria {

@@ -136,6 +136,10 @@ impl Decimal {
 /// when it has at most [`MAX_MONTH_PLACES`]: no formatting, for the
 /// portfolio's door.
 pub(crate) fn month_places(months: f64) -> Option<u32> {
+    // From 2^52 up every f64 is a whole number.
+    if months >= 4_503_599_627_370_496.0 {
+        return Some(0);
+    }
     let mut scale = 1.0;
     for places in 0..=MAX_MONTH_PLACES {
         let scaled = (months * scale).round();
@@ -293,7 +297,7 @@ fn common_scale<const K: usize>(xs: [f64; K]) -> Option<([u128; K], u128)> {
 /// times ten to its exponent less the smallest exponent, so that only the
 /// span of the weights matters, not their size (`5e-324` seven times is
 /// seven 5s).
-fn whole_weights(weights: &[f64; 7]) -> Option<[u128; 7]> {
+fn whole_weights(weights: &[f64; 7]) -> Option<([u128; 7], i32)> {
     let mut decimals = [Decimal {
         digits: 0,
         exponent: 0,
@@ -314,7 +318,7 @@ fn whole_weights(weights: &[f64; 7]) -> Option<[u128; 7]> {
             *slot = u128::from(d.digits).checked_mul(10u128.checked_pow(shift)?)?;
         }
     }
-    Some(out)
+    Some((out, least))
 }
 
 /// Like [`common_scale`], with at least `places` decimal places.
@@ -562,6 +566,25 @@ impl Units {
             .all(|(min, &u)| min.is_none_or(|min| u >= min))
     }
 
+    /// Whether `unit` reaches `criterion`'s `min`, exactly: true when it
+    /// has none.
+    pub(crate) fn reaches_min(&self, criterion: Criterion, unit: u128) -> bool {
+        self.mins
+            .get(criterion as usize)
+            .copied()
+            .flatten()
+            .is_none_or(|min| unit >= min)
+    }
+
+    /// Whether `e` reaches every criterion's `min`, exactly.
+    #[inline]
+    pub(crate) fn meets_mins_of(&self, e: &Evidence) -> bool {
+        self.mins
+            .iter()
+            .zip(Criterion::ALL)
+            .all(|(min, &c)| min.is_none_or(|min| self.unit(c, e) >= min))
+    }
+
     /// The units of scores that [`Units::score`] gave: `round(score * L)`,
     /// exact since `L` is below 2^51.
     #[allow(
@@ -596,9 +619,46 @@ pub(crate) struct Exact {
     min_score: Ratio,
     /// The least `N` whose total reaches `min_score`.
     min_numerator: u128,
+    /// What one whole unit of weight is as configured: `digits *
+    /// 10^exponent`.
+    unit: (u128, i32),
+    /// The same totals in `u64`, when `top` fits.
+    narrow: Option<Narrow>,
 }
 
 impl Exact {
+    /// Nothing yet: what [`Criteria::BLANK`](crate::criteria::Criteria)
+    /// starts from, before a file sets every key.
+    pub(crate) const BLANK: Exact = Exact {
+        units: Units {
+            common: 1,
+            levels: [0; LEVELS],
+            shown: [0.0; LEVELS],
+            duration: Ramp {
+                scale: 1.0,
+                lo: 0.0,
+                a: 0.0,
+                b: 0.0,
+                hi: 0.0,
+                lo_scaled: 0,
+                hi_scaled: 0,
+                rise: 0,
+                fall: 0,
+                full: 1,
+            },
+            mins: [None; 7],
+        },
+        weights: [0; 7],
+        top: 1,
+        min_score: Ratio {
+            numerator: 0,
+            denominator: 1,
+        },
+        min_numerator: 0,
+        unit: (1, 0),
+        narrow: None,
+    };
+
     /// The exact totals of `inputs`, for months with up to `places`
     /// decimals (at most [`MAX_MONTH_PLACES`]).
     ///
@@ -608,7 +668,7 @@ impl Exact {
     /// threshold do not fit the arithmetic.
     pub(crate) fn new(inputs: &Inputs<'_>, places: u32) -> Result<Exact, TooPrecise> {
         let units = Units::new(inputs, places)?;
-        let mut weights = whole_weights(inputs.weights).ok_or(TooPrecise::Weights)?;
+        let (mut weights, least) = whole_weights(inputs.weights).ok_or(TooPrecise::Weights)?;
         let divisor = weights.iter().fold(0, |g, &w| gcd(g, w)).max(1);
         for w in &mut weights {
             *w /= divisor;
@@ -625,13 +685,17 @@ impl Exact {
             .filter(|m| top.checked_mul(m.denominator).is_some_and(|x| x < 1 << 126))
             .ok_or(TooPrecise::MinScore)?;
         let min_numerator = min_score.least_reaching(top).ok_or(TooPrecise::MinScore)?;
-        Ok(Exact {
+        let mut exact = Exact {
             units,
             weights,
             top,
             min_score,
             min_numerator,
-        })
+            unit: (divisor, least),
+            narrow: None,
+        };
+        exact.narrow = exact.narrowed();
+        Ok(exact)
     }
 
     /// The weight-free scores.
@@ -646,12 +710,40 @@ impl Exact {
     }
 
     /// A candidate's `N`: its total is `N / top`.
+    #[inline]
     pub(crate) fn numerator(&self, e: &Evidence) -> u128 {
+        if let Some(narrow) = &self.narrow {
+            return u128::from(narrow.numerator(e));
+        }
         let mut n = 0;
         for (&w, &c) in self.weights.iter().zip(Criterion::ALL) {
             n += w * self.units.unit(c, e);
         }
         n
+    }
+
+    /// The `N` of a candidate with `units`.
+    pub(crate) fn numerator_of(&self, units: &[u128; 7]) -> u128 {
+        self.weights.iter().zip(units).map(|(&w, &u)| w * u).sum()
+    }
+
+    /// The weights as whole numbers.
+    pub(crate) fn weights(&self) -> &[u128; 7] {
+        &self.weights
+    }
+
+    /// `min_score` as a fraction.
+    pub(crate) fn min_score(&self) -> Ratio {
+        self.min_score
+    }
+
+    /// A weight of `t` whole units, as configured weights are written.
+    #[allow(clippy::cast_precision_loss, reason = "an end for show")]
+    pub(crate) fn weight_of(&self, t: Point) -> f64 {
+        let (digits, exponent) = self.unit;
+        // num * digits * 10^exponent / den, rounded at most three times.
+        let scaled: f64 = format!("{digits}e{exponent}").parse().unwrap_or(0.0);
+        t.num as f64 * scaled / t.den as f64
     }
 
     /// `N / top` in `[0, 1]`, rounded once to `f64`.
@@ -680,14 +772,22 @@ pub(crate) struct Narrow {
     scale: f64,
     lo_scaled: i64,
     hi_scaled: i64,
+    /// The duration's units per scaled month on each ramp, and `L`.
     rise: i64,
     fall: i64,
     full: i64,
+    /// The duration's weight.
+    weight: u64,
 }
 
 impl Exact {
     /// The same totals in `u64`, when `top` fits.
-    pub(crate) fn narrow(&self) -> Option<Narrow> {
+    pub(crate) fn narrow(&self) -> Option<&Narrow> {
+        self.narrow.as_ref()
+    }
+
+    /// The same totals in `u64`, when `top` fits.
+    fn narrowed(&self) -> Option<Narrow> {
         let u = &self.units;
         let [wd, wv, wt, wp, wb, wl, ws] = self.weights;
         // The weight of each level entry, by the criterion it belongs to.
@@ -715,9 +815,10 @@ impl Exact {
             scale: r.scale,
             lo_scaled: small(r.lo_scaled)?,
             hi_scaled: small(r.hi_scaled)?,
-            rise: small(wd.checked_mul(r.rise)?)?,
-            fall: small(wd.checked_mul(r.fall)?)?,
-            full: small(wd.checked_mul(r.full)?)?,
+            rise: small(r.rise)?,
+            fall: small(r.fall)?,
+            full: small(r.full)?,
+            weight: u64::try_from(wd).ok()?,
         })
     }
 }
@@ -728,20 +829,18 @@ impl Narrow {
         self.top
     }
 
-    /// A candidate's `N`, as [`Exact::numerator`] gives it.
+    /// The duration's units of `months`, as [`Units::unit`] gives them.
     #[inline]
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "months inside the zero window, scaled, are whole and small; the ramp is at least 0 there"
     )]
-    pub(crate) fn numerator(&self, e: &Evidence) -> u64 {
-        let months = e.duration.get();
-        let duration = if months > self.lo && months < self.hi {
+    pub(crate) fn duration_units(&self, months: f64) -> u64 {
+        if months > self.lo && months < self.hi {
             let m = (months * self.scale).round() as i64;
-            // The rise is 0 for a ramp of length 0, which months inside
-            // the window never reach: min(rise, full, fall) with each ramp
-            // only where it applies.
+            // min(rise, L, fall), each ramp only where it applies: a ramp
+            // of length 0 is never inside the window.
             let rise = if months < self.a {
                 self.rise * (m - self.lo_scaled)
             } else {
@@ -757,14 +856,19 @@ impl Narrow {
             self.full as u64
         } else {
             0
-        };
+        }
+    }
+
+    /// A candidate's `N` given its duration units.
+    #[inline]
+    pub(crate) fn numerator_with(&self, e: &Evidence, duration: u64) -> u64 {
         let get = |c: Criterion| {
             slot(c, e)
                 .and_then(|i| self.table.get(i))
                 .copied()
                 .unwrap_or(0)
         };
-        duration
+        self.weight * duration
             + get(Criterion::Visibility)
             + get(Criterion::Tangibility)
             + get(Criterion::Phase)
@@ -772,81 +876,42 @@ impl Narrow {
             + get(Criterion::Lead)
             + get(Criterion::Sponsorship)
     }
+
+    /// A candidate's `N`, as [`Exact::numerator`] gives it.
+    #[inline]
+    pub(crate) fn numerator(&self, e: &Evidence) -> u64 {
+        self.numerator_with(e, self.duration_units(e.duration.get()))
+    }
 }
 
-impl crate::criteria::Criteria {
-    /// The exact totals of these criteria, for months with up to `places`
-    /// decimals.
-    pub(crate) fn exact(&self, places: u32) -> Result<Exact, TooPrecise> {
-        Exact::new(
-            &Inputs {
-                weights: &self.weights.0,
-                full: self.full,
-                zero: self.zero,
-                visibility: &self.visibility,
-                tangibility: &self.tangibility,
-                phase: &self.phase,
-                remedial: self.remedial,
-                bottom_line: &self.bottom_line,
-                lead: &self.lead,
-                motivation: &self.motivation,
-                level: &self.level,
-                min_score: self.min_score,
-                mins: &self.mins.0,
-            },
-            places,
-        )
-    }
-
-    /// SCRATCH, for the phase-1 bench only (to be removed): the best exact
-    /// numerator, as the bench's `assess` loop takes the best total.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn scratch_exact_best(&self, portfolio: &crate::Portfolio) -> u64 {
-        let Some(narrow) = self.exact(0).ok().and_then(|e| e.narrow()) else {
-            return 0;
+impl Exact {
+    /// A candidate's scores as `f64` and its `N`, in one pass.
+    #[inline]
+    pub(crate) fn assess(&self, e: &Evidence) -> ([f64; 7], u128) {
+        let units = &self.units;
+        let (duration, n) = match &self.narrow {
+            Some(narrow) => {
+                let d = narrow.duration_units(e.duration.get());
+                (u128::from(d), u128::from(narrow.numerator_with(e, d)))
+            }
+            None => (units.duration(e.duration.get()), self.numerator(e)),
         };
-        portfolio
-            .candidates()
-            .iter()
-            .map(|c| narrow.numerator(&c.evidence))
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// SCRATCH, for the phase-1 bench only (to be removed): the ranking as
-    /// indices, by exact packed keys.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn scratch_exact_rank_indices(&self, portfolio: &crate::Portfolio) -> Vec<usize> {
-        let order = portfolio.id_order();
-        let places = order
-            .evidence()
-            .iter()
-            .filter_map(|e| month_places(e.duration.get()))
-            .max()
-            .unwrap_or(0);
-        let Some(narrow) = self.exact(places).ok().and_then(|e| e.narrow()) else {
-            return Vec::new();
+        let level = |c: Criterion| {
+            slot(c, e)
+                .and_then(|i| units.shown.get(i))
+                .copied()
+                .unwrap_or(0.0)
         };
-        let n = order.evidence().len();
-        let place_bits = usize::BITS - n.leading_zeros();
-        let top = narrow.top();
-        if u64::BITS - top.leading_zeros() + place_bits > 64 {
-            return Vec::new();
-        }
-        let mut keys: Vec<u64> = order
-            .evidence()
-            .iter()
-            .enumerate()
-            .map(|(place, e)| (top - narrow.numerator(e)) << place_bits | place as u64)
-            .collect();
-        keys.sort_unstable();
-        let mask = (1u64 << place_bits) - 1;
-        #[allow(clippy::cast_possible_truncation, reason = "a place")]
-        keys.iter()
-            .filter_map(|&k| order.index((k & mask) as usize))
-            .collect()
+        let scores = [
+            units.score(duration),
+            level(Criterion::Visibility),
+            level(Criterion::Tangibility),
+            level(Criterion::Phase),
+            level(Criterion::BottomLine),
+            level(Criterion::Lead),
+            level(Criterion::Sponsorship),
+        ];
+        (scores, n)
     }
 }
 
@@ -967,7 +1032,7 @@ mod tests {
                 duration: Months::new(match i % 3 {
                     0 => f64::from(1 + (i * 7) % 40),
                     1 => f64::from(i % 80) / 2.0 + 0.5,
-                    _ => f64::from(i * 37 % 40_000) / 1000.0 + 0.001,
+                    _ => f64::from(i * 37 % 40_000 + 1) / 1000.0,
                 })
                 .unwrap(),
                 visibility: Visibility::ALL[(i % 3) as usize],
@@ -984,6 +1049,14 @@ mod tests {
 
     fn criteria(text: &str) -> Criteria {
         text.parse().unwrap()
+    }
+
+    impl Criteria {
+        /// The exact totals of these criteria for months with up to
+        /// `places` decimals.
+        fn exact(&self, places: u32) -> Result<Exact, TooPrecise> {
+            Exact::new(&inputs(self), places)
+        }
     }
 
     #[test]
@@ -1013,6 +1086,8 @@ mod tests {
         assert_eq!(month_places(12.000_001), Some(6));
         assert_eq!(month_places(1e-7), None);
         assert_eq!(month_places(456.0 / 30.4375), None);
+        assert_eq!(month_places(1e300), Some(0));
+        assert_eq!(month_places(123_456_789.123_456), Some(6));
         for places in 0..=6 {
             for k in [1u32, 7, 123_456, 999_999] {
                 let x = f64::from(k) / 10f64.powi(places);
@@ -1104,11 +1179,8 @@ mod tests {
         };
         let exact = shipped.exact(0).unwrap();
         assert_eq!(exact.numerator(&a), exact.numerator(&b));
-        assert_ne!(
-            shipped.assess(&a).total,
-            shipped.assess(&b).total,
-            "in f64 they differ"
-        );
+        // And so are their totals as f64: one rounding of one fraction.
+        assert_eq!(shipped.assess(&a).total, shipped.assess(&b).total);
         // 0.8 + 0.2 ties with 0.5 + 0.5, and 0.1 + 0.2 with 0.3.
         let sums = criteria(
             "[visibility]\nscores = { low = 0.1, moderate = 0.3, high = 0.5 }\n\
@@ -1183,7 +1255,9 @@ mod tests {
             for c in Criterion::ALL {
                 let _ = writeln!(text, "[{c}]\nweight = {scale}");
             }
-            let exact = criteria(&text).exact(0).unwrap();
+            let mut exact = criteria(&text).exact(0).unwrap();
+            // Only what one unit of weight is differs.
+            exact.unit = base.unit;
             assert_eq!(exact, base, "{scale}");
         }
     }

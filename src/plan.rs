@@ -10,7 +10,7 @@ use crate::criterion::Criterion;
 use crate::criterion::Scores;
 use crate::rank::Ranked;
 use crate::score::Assessment;
-use crate::select::{LeaderRule, Offer, at_least};
+use crate::select::{LeaderRule, Offer};
 
 /// What a candidate does in the deployment.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
@@ -120,18 +120,25 @@ pub struct Plan {
 
 impl Criteria {
     /// Why a candidate with `assessment` may not lead; empty when it may.
+    ///
+    /// Its total below `min_score` comes first, then each score below its
+    /// criterion's `min`, in [`Criterion::ALL`](crate::Criterion::ALL)
+    /// order. Each is decided exactly, as the decimals of the weights,
+    /// scores and minimums say: a total of 11/12 is below a `min_score` of
+    /// `0.9166666668`, and a total of exactly `0.6` meets `0.6`.
     #[must_use]
     pub fn shortfalls(&self, assessment: &Assessment) -> Vec<Reason> {
+        let units = self.units_of(&assessment.scores);
         let mut reasons = Vec::new();
-        if !at_least(assessment.total, self.min_score) {
+        if !self.reaches_min_score(self.exact.numerator_of(&units)) {
             reasons.push(Reason::BelowMinScore {
                 score: assessment.total,
                 min: self.min_score,
             });
         }
-        for (criterion, score) in assessment.scores.iter() {
+        for ((criterion, score), &unit) in assessment.scores.iter().zip(&units) {
             if let Some(min) = self.min(criterion)
-                && !at_least(score, min)
+                && !self.exact.units().reaches_min(criterion, unit)
             {
                 reasons.push(Reason::BelowMin {
                     criterion,

@@ -1,12 +1,11 @@
 //! The deterministic ranking, and choosing the leaders without sorting all.
 
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::candidate::{Candidate, Evidence, Portfolio};
 use crate::criteria::Criteria;
 use crate::score::Assessment;
-use crate::select::{Key, LeaderRule, MAX_PACKED, Offer, grid, packed_key};
+use crate::select::{LeaderRule, Offer, Packing, Rank};
 
 /// A candidate with its assessment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,43 +16,8 @@ pub struct Ranked<'a> {
     pub assessment: Assessment,
 }
 
-/// A total below which a candidate cannot beat a given key: the key's total
-/// on the grid, less half a step, times 1e9.
-///
-/// `grid(x) < g` exactly when `x * 1e9 < g - 0.5` (rounding half away from
-/// zero, and `g - 0.5` is exact in `f64`), so the bar sorts most candidates
-/// out without rounding their totals.
-#[derive(Clone, Copy)]
-struct Bar(f64);
-
-impl Bar {
-    /// No bar: nothing stops.
-    const NONE: Bar = Bar(f64::NEG_INFINITY);
-
-    /// The bar of `key`: a total below it is worse on the grid.
-    fn below(key: &Key) -> Bar {
-        let on_grid = grid(1.0).saturating_sub_unsigned(key.below_top);
-        Bar(on_grid as f64 - 0.5)
-    }
-
-    /// Whether `total` is below the bar.
-    fn stops(self, total: f64) -> bool {
-        total * 1e9 < self.0
-    }
-}
-
 /// How many candidates [`Criteria::rank`] fetches before it scores them.
 const BATCH: usize = 64;
-
-impl Ranked<'_> {
-    /// Better first: total descending on the 1e-9 grid, then id ascending,
-    /// so the order of the input never shows.
-    pub(crate) fn order(&self, other: &Self) -> Ordering {
-        grid(other.assessment.total)
-            .cmp(&grid(self.assessment.total))
-            .then_with(|| self.candidate.id.cmp(&other.candidate.id))
-    }
-}
 
 impl Criteria {
     /// Every candidate of `portfolio`, best first: total descending, ties
@@ -97,28 +61,30 @@ impl Criteria {
     /// The ranking as places in id order, best first.
     pub(crate) fn rank_places(&self, portfolio: &Portfolio) -> Vec<usize> {
         let evidence = portfolio.id_order().evidence();
-        if evidence.len() >= MAX_PACKED {
+        let top = self.exact.top();
+        let Some(packing) = Packing::new(top, evidence.len()) else {
             return self.places_by_comparing(portfolio);
-        }
+        };
         // Sorting one integer per candidate is several times faster than
         // sorting the candidates.
         let mut keys: Vec<u64> = evidence
             .iter()
             .enumerate()
-            .map(|(place, evidence)| packed_key(self.assess(evidence).total, place))
+            .map(|(place, evidence)| packing.key(top - self.exact.numerator(evidence), place))
             .collect();
         keys.sort_unstable();
-        keys.into_iter().map(Key::place_of).collect()
+        keys.into_iter().map(|key| packing.place_of(key)).collect()
     }
 
-    /// [`Criteria::rank_places`] by comparing keys: for portfolios too large
-    /// to pack a key in 64 bits.
+    /// [`Criteria::rank_places`] by comparing ranks: for criteria and
+    /// portfolios whose ranks do not pack into 64 bits.
     fn places_by_comparing(&self, portfolio: &Portfolio) -> Vec<usize> {
-        let mut keys: Vec<Key> = (portfolio.id_order().evidence().iter().enumerate())
-            .map(|(place, evidence)| Key::new(self.assess(evidence).total, place))
+        let top = self.exact.top();
+        let mut ranks: Vec<Rank> = (portfolio.id_order().evidence().iter().enumerate())
+            .map(|(place, evidence)| Rank::new(top, self.exact.numerator(evidence), place))
             .collect();
-        keys.sort_unstable();
-        keys.into_iter().map(|key| key.place).collect()
+        ranks.sort_unstable();
+        ranks.into_iter().map(|rank| rank.place).collect()
     }
 
     /// The candidate at `place` in id order, with its assessment.
@@ -161,39 +127,35 @@ impl Criteria {
     /// The places of the best `k` eligible candidates, best first: one
     /// pass, keeping a heap of `k`.
     fn best_eligible(&self, portfolio: &Portfolio, k: usize) -> Vec<usize> {
-        // A max-heap of the best keys so far: its top is the worst kept.
-        let mut kept: BinaryHeap<Key> = BinaryHeap::with_capacity(k.min(portfolio.len()));
-        // Once `k` are kept, a total below this bar is below the worst kept
-        // on the grid. Most candidates stop at the bar: the worst kept only
-        // gets better.
-        let mut bar = Bar::NONE;
+        let top = self.exact.top();
+        // A max-heap of the best ranks so far: its top is the worst kept.
+        let mut kept: BinaryHeap<Rank> = BinaryHeap::with_capacity(k.min(portfolio.len()));
+        // Once `k` are kept, a numerator at or below the worst kept's cannot
+        // join: below it the total is lower, and at it the place, later in
+        // id order, is. Most candidates stop here: the worst kept only gets
+        // better.
+        let mut bar: Option<u128> = None;
         for (place, evidence) in portfolio.id_order().evidence().iter().enumerate() {
-            let assessment = self.assess(evidence);
-            if bar.stops(assessment.total) {
+            let numerator = self.exact.numerator(evidence);
+            if bar.is_some_and(|bar| numerator <= bar) {
                 continue;
             }
-            let key = Key::new(assessment.total, place);
-            let full = kept.len() >= k;
-            if full && kept.peek().is_some_and(|worst| key > *worst) {
+            if !(self.reaches_min_score(numerator) && self.meets_mins_of(evidence)) {
                 continue;
             }
-            if !self.is_eligible(&assessment) {
-                continue;
-            }
-            if !full {
-                kept.push(key);
+            let rank = Rank::new(top, numerator, place);
+            if kept.len() < k {
+                kept.push(rank);
             } else if let Some(mut worst) = kept.peek_mut() {
-                *worst = key;
+                *worst = rank;
             }
-            if kept.len() >= k
-                && let Some(worst) = kept.peek()
-            {
-                bar = Bar::below(worst);
+            if kept.len() >= k {
+                bar = kept.peek().map(|worst| top - worst.below_top());
             }
         }
-        let mut keys = kept.into_vec();
-        keys.sort_unstable();
-        keys.into_iter().map(|key| key.place).collect()
+        let mut ranks = kept.into_vec();
+        ranks.sort_unstable();
+        ranks.into_iter().map(|rank| rank.place).collect()
     }
 }
 
@@ -235,7 +197,12 @@ mod tests {
                     assessment: self.assess(&candidate.evidence),
                 })
                 .collect();
-            ranking.sort_unstable_by(Ranked::order);
+            // Total descending exactly, as its numerator, then id.
+            ranking.sort_unstable_by(|a, b| {
+                let n = |r: &Ranked<'_>| self.exact.numerator(&r.candidate.evidence);
+                n(b).cmp(&n(a))
+                    .then_with(|| a.candidate.id.cmp(&b.candidate.id))
+            });
             ranking
         }
     }
@@ -254,7 +221,7 @@ mod tests {
         assert!(
             ranking
                 .windows(2)
-                .any(|w| grid(w[0].assessment.total) == grid(w[1].assessment.total))
+                .any(|w| w[0].assessment.total.to_bits() == w[1].assessment.total.to_bits())
         );
     }
 
@@ -294,28 +261,6 @@ mod tests {
             let chosen = criteria.choose_leaders(&portfolio);
             assert_eq!(ids(&chosen), ids(&expected));
             assert_eq!(chosen, expected);
-        }
-    }
-
-    #[test]
-    fn the_bar_stops_exactly_the_totals_below_the_key_on_the_grid() {
-        // The neighbours of `x` in f64, within [0, 1].
-        let around = |x: f64| {
-            let bits = x.to_bits();
-            [bits.saturating_sub(1), bits, bits + 1].map(|b| f64::from_bits(b).clamp(0.0, 1.0))
-        };
-        for below_top in [0, 1, 2, 123_456_789, 999_999_999, 1_000_000_000] {
-            let bar = Bar::below(&Key {
-                below_top,
-                place: 0,
-            });
-            let on_grid = 1e9 - below_top as f64;
-            for edge in [on_grid - 0.5, on_grid, on_grid + 0.5, on_grid - 1.5] {
-                for x in around((edge / 1e9).clamp(0.0, 1.0)) {
-                    let below = Key::new(x, 1).below_top > below_top;
-                    assert_eq!(bar.stops(x), below, "{x} against {below_top}");
-                }
-            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::candidate::Evidence;
 use crate::criteria::Criteria;
-use crate::criterion::{BottomLine, Change, Criterion, Level, PerCriterion, Scores};
+use crate::criterion::{BottomLine, Change, Criterion, PerCriterion, Scores};
 
 /// A candidate's scores and their weighted mean.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -27,71 +27,29 @@ pub struct Line {
 }
 
 impl Criteria {
-    /// The score of `evidence` on `criterion`, in `[0, 1]`.
+    /// The score of `evidence` on `criterion`, in `[0, 1]`: the exact
+    /// score the criteria's decimals give, rounded once to `f64`.
     #[must_use]
     #[inline]
     pub fn score(&self, evidence: &Evidence, criterion: Criterion) -> f64 {
-        match criterion {
-            Criterion::Duration => self.duration_score(evidence.duration.get()),
-            Criterion::Visibility => evidence.visibility.score(&self.visibility),
-            Criterion::Tangibility => evidence.change.score(&self.tangibility),
-            Criterion::Phase => {
-                let score = evidence.phase.score(&self.phase);
-                if evidence.remedial {
-                    score.min(self.remedial)
-                } else {
-                    score
-                }
-            }
-            Criterion::BottomLine => evidence.bottom_line.score(&self.bottom_line),
-            Criterion::Lead => evidence.lead.score(&self.lead),
-            Criterion::Sponsorship => {
-                evidence.sponsor_motivation.score(&self.motivation)
-                    * evidence.sponsor_level.score(&self.level)
-            }
-        }
+        self.exact.units().shown(criterion, evidence)
     }
 
     /// The scores of `evidence` on every criterion, and their weighted mean.
     ///
-    /// Pure and allocation-free: the same evidence always gives the same
+    /// The total is computed exactly, from the decimals of the weights and
+    /// scores as whole numbers, and rounded once to `f64`: two candidates
+    /// whose totals are equal in decimals get the same `f64`. Pure and
+    /// allocation-free: the same evidence always gives the same
     /// assessment, bit for bit.
     #[must_use]
     #[inline]
     pub fn assess(&self, evidence: &Evidence) -> Assessment {
-        let scores = PerCriterion::from_fn(|criterion| self.score(evidence, criterion));
+        let (scores, numerator) = self.exact.assess(evidence);
         Assessment {
-            total: self.total(&scores),
-            scores: Scores(scores),
+            total: self.exact.total(numerator),
+            scores: Scores(PerCriterion(scores)),
         }
-    }
-
-    /// The weighted mean of `scores`, summed in criterion order, in `[0, 1]`.
-    #[inline]
-    pub(crate) fn total(&self, scores: &PerCriterion<f64>) -> f64 {
-        let mut sum = 0.0;
-        for (weight, score) in self.weights.values().zip(scores.values()) {
-            sum += weight * score;
-        }
-        // The quotient is in [0, 1] only up to rounding.
-        (sum / self.weight_sum).clamp(0.0, 1.0)
-    }
-
-    #[inline]
-    fn duration_score(&self, months: f64) -> f64 {
-        let [lo, hi] = self.zero;
-        let [a, b] = self.full;
-        // On a ramp, how far into it over its length; at or beyond a zero
-        // end that is 0 or less (-inf for a ramp of length 0). One division
-        // on every path: branches on random months mispredict.
-        let (into, length) = if months < a {
-            (months - lo, a - lo)
-        } else if months > b {
-            (hi - months, hi - b)
-        } else {
-            (1.0, 1.0)
-        };
-        (into / length).max(0.0)
     }
 
     /// Why `evidence` scores what it does on `criterion`, in one line.

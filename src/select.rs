@@ -25,7 +25,7 @@
 //! interval fails where a non-leader overtakes a leader. Both call
 //! `choose` for the leaders themselves.
 
-use crate::candidate::Portfolio;
+use crate::candidate::{Evidence, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::Scores;
 use crate::score::Assessment;
@@ -36,13 +36,9 @@ use crate::score::Assessment;
     clippy::cast_possible_truncation,
     reason = "totals and minimums are in [0, 1]"
 )]
+#[cfg(test)]
 pub(crate) fn grid(x: f64) -> i64 {
     (x * 1e9).round() as i64
-}
-
-/// `x` is at least `min`, up to the 1e-9 grid.
-pub(crate) fn at_least(x: f64, min: f64) -> bool {
-    grid(x) >= grid(min)
 }
 
 /// `grid(y / 1e9)` for `y = total * 1e9`, the total in `[0, 1]` up to
@@ -86,9 +82,6 @@ pub(crate) const PLACE_BITS: u32 = 34;
 
 /// The bits of a packed key that hold the place.
 const PLACE_MASK: u64 = (1 << PLACE_BITS) - 1;
-
-/// The most candidates whose keys pack into 64 bits.
-pub(crate) const MAX_PACKED: usize = 1 << PLACE_BITS;
 
 impl Key {
     /// The key of a candidate with `total` at `place`.
@@ -137,20 +130,119 @@ pub(crate) fn packed_key(total: f64, place: usize) -> u64 {
     Key::new(total, place).packed()
 }
 
+/// Where a candidate ranks, smaller first: its exact total descending,
+/// then its place in id order. Two candidates never have the same rank.
+///
+/// Two candidates tie exactly when their totals' numerators `N` (see
+/// `src/exact.rs`) are equal, that is when the decimals of the weights and
+/// scores say their totals are equal: then the id decides.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) struct Rank {
+    /// How far the total's numerator is below `top`, that of a total of 1,
+    /// as its high and low 64 bits: 8-byte aligned, so that a list of ranks
+    /// turns into a list of places where it lies.
+    below_top: [u64; 2],
+    /// The candidate's place in id order.
+    pub(crate) place: usize,
+}
+
+impl Rank {
+    /// The rank of a candidate whose total is `numerator / top`, at `place`.
+    #[inline]
+    #[allow(clippy::cast_possible_truncation, reason = "split into its two halves")]
+    pub(crate) fn new(top: u128, numerator: u128, place: usize) -> Self {
+        let below = top.saturating_sub(numerator);
+        Rank {
+            below_top: [(below >> 64) as u64, below as u64],
+            place,
+        }
+    }
+
+    /// How far the total's numerator is below `top`.
+    #[inline]
+    pub(crate) fn below_top(self) -> u128 {
+        let [high, low] = self.below_top;
+        u128::from(high) << 64 | u128::from(low)
+    }
+}
+
+/// [`Rank`]s packed into one `u64` each, ordered the same: `below_top`
+/// above the place. For criteria and portfolios whose numerators and places
+/// fit together in 64 bits, which the shipped criteria's (`top` = 126
+/// million) and a million candidates' do many times over.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Packing {
+    place_bits: u32,
+}
+
+impl Packing {
+    /// The packing for numerators up to `top` and `n` places, when they fit.
+    pub(crate) fn new(top: u128, n: usize) -> Option<Packing> {
+        let place_bits = usize::BITS - n.saturating_sub(1).leading_zeros();
+        let top_bits = u128::BITS - top.leading_zeros();
+        (top_bits + place_bits <= u64::BITS).then_some(Packing { place_bits })
+    }
+
+    /// The packed rank of `numerator` (at most `top`) at `place`.
+    #[inline]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "Packing::new checked that both fit"
+    )]
+    pub(crate) fn key(self, below_top: u128, place: usize) -> u64 {
+        (below_top as u64) << self.place_bits | place as u64
+    }
+
+    /// The place a packed rank holds.
+    #[inline]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the place came from a usize"
+    )]
+    pub(crate) fn place_of(self, key: u64) -> usize {
+        (key & ((1 << self.place_bits) - 1)) as usize
+    }
+}
+
 impl Criteria {
     /// Whether a candidate with `assessment` may lead: its total reaches
-    /// `min_score` and every score reaches its criterion's `min`.
+    /// `min_score` and every score reaches its criterion's `min`, exactly
+    /// as their decimals say.
+    ///
+    /// Each score of an assessment is `U / L` rounded once, with `L` below
+    /// 2^51, so the whole numbers `U` come back from it exactly, and with
+    /// them the total's numerator.
     #[must_use]
     pub fn is_eligible(&self, assessment: &Assessment) -> bool {
-        at_least(assessment.total, self.min_score) && self.meets_mins(&assessment.scores)
+        let units = self.units_of(&assessment.scores);
+        self.exact.units().meets_mins(&units)
+            && self
+                .exact
+                .reaches_min_score(self.exact.numerator_of(&units))
+    }
+
+    /// Whether the total `numerator / top` reaches `min_score`.
+    #[inline]
+    pub(crate) fn reaches_min_score(&self, numerator: u128) -> bool {
+        self.exact.reaches_min_score(numerator)
+    }
+
+    /// The whole-number scores `U` of `scores`.
+    pub(crate) fn units_of(&self, scores: &Scores) -> [u128; 7] {
+        let units = self.exact.units();
+        scores.0.0.map(|score| units.recover(score))
     }
 
     /// Whether every score reaches its criterion's `min`: the part of
     /// eligibility no weight changes.
     pub(crate) fn meets_mins(&self, scores: &Scores) -> bool {
-        scores
-            .iter()
-            .all(|(criterion, score)| self.min(criterion).is_none_or(|min| at_least(score, min)))
+        self.exact.units().meets_mins(&self.units_of(scores))
+    }
+
+    /// Whether `evidence` reaches every criterion's `min`.
+    #[inline]
+    pub(crate) fn meets_mins_of(&self, evidence: &Evidence) -> bool {
+        self.exact.units().meets_mins_of(evidence)
     }
 
     /// The most a packed key's total may be below 1 on the grid for the

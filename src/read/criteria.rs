@@ -1,5 +1,6 @@
 //! The criteria file: the shipped default, overrides, validation.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use crate::criterion::{
     Visibility,
 };
 use crate::error::{At, Error, Part, Result};
+use crate::exact::{Decimal, Exact, Inputs, MAX_MONTH_PLACES, TooPrecise};
 use crate::limits::Limits;
 use crate::robustness::{MAX_SAMPLES, WeightOrder, parse_order};
 use crate::smaa::sampling::Sampler;
@@ -96,6 +98,9 @@ impl Criteria {
         check::weight(weight).map_err(|message| invalid_key(&key, message))?;
         self.weights[criterion] = weight;
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
+        self.exact = self
+            .build_exact()
+            .map_err(|too| invalid_key(&key, too_precise_message(too, weight)))?;
         self.check_sampler()
             .map_err(|message| invalid_key(&key, message))?;
         Ok(self)
@@ -131,10 +136,70 @@ fn invalid_key(key: &str, message: String) -> Error {
     }
 }
 
+/// How many digits `x` needs: its significant digits and how far its
+/// last digit lies from the units, so that both `1e308` and
+/// `0.1234567890123` count as many.
+fn digits(x: f64) -> i64 {
+    Decimal::of(x.abs()).map_or(0, |d| {
+        let significant = i64::try_from(d.digits.to_string().len()).unwrap_or(0);
+        significant + i64::from(d.exponent.unsigned_abs())
+    })
+}
+
+/// Why criteria cannot be computed exactly, in words.
+fn too_precise_message(too: TooPrecise, x: f64) -> String {
+    let what = match too {
+        TooPrecise::Weights => "the weights together need more than 124 bits to add up exactly: \
+             give fewer digits, or weights closer in size"
+            .to_owned(),
+        TooPrecise::Criterion(Criterion::Duration) => {
+            "the duration windows are too long or too finely cut to score months exactly \
+             (in millionths of a month their ramps must keep a common denominator below 2^51)"
+                .to_owned()
+        }
+        TooPrecise::Criterion(c) => format!(
+            "the {c} scores need more decimal places than whole-number arithmetic holds \
+             (a common denominator below 2^51): give fewer"
+        ),
+        TooPrecise::Min(_) | TooPrecise::MinScore => {
+            "has too many digits to compare exactly: give fewer".to_owned()
+        }
+    };
+    if x.is_nan() {
+        what
+    } else {
+        format!("{what}, not {x:?}")
+    }
+}
+
 fn all_zero() -> Error {
     Error::Invalid {
         at: At::part(Part::Criteria),
         message: "every weight is 0: give at least one criterion a weight above 0".to_owned(),
+    }
+}
+
+impl Criteria {
+    /// The numbers of these criteria as whole numbers.
+    fn build_exact(&self) -> Result<Exact, TooPrecise> {
+        Exact::new(
+            &Inputs {
+                weights: &self.weights.0,
+                full: self.full,
+                zero: self.zero,
+                visibility: &self.visibility,
+                tangibility: &self.tangibility,
+                phase: &self.phase,
+                remedial: self.remedial,
+                bottom_line: &self.bottom_line,
+                lead: &self.lead,
+                motivation: &self.motivation,
+                level: &self.level,
+                min_score: self.min_score,
+                mins: &self.mins.0,
+            },
+            MAX_MONTH_PLACES,
+        )
     }
 }
 
@@ -156,7 +221,10 @@ impl Criteria {
     fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
         let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits.max_bytes)?;
         let mut out = self.clone();
-        let file = File { text };
+        let file = File {
+            text,
+            given: RefCell::new(Vec::new()),
+        };
         if let Some(selection) = raw.selection {
             file.selection(&mut out, selection)?;
         }
@@ -200,6 +268,9 @@ impl Criteria {
             file.levels(&mut out.level, "sponsorship.level", sponsorship.level)?;
         }
         out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
+        out.exact = out
+            .build_exact()
+            .map_err(|too| file.too_precise(too, &out))?;
         file.robustness(&mut out, raw.robustness)?;
         Ok(out)
     }
@@ -208,6 +279,9 @@ impl Criteria {
 /// The criteria file being applied, for placing its errors.
 struct File<'t> {
     text: &'t str,
+    /// Each number the file gave: its key, place and value, so that an
+    /// error found once all are read can point at one.
+    given: RefCell<Vec<(String, Range<usize>, f64)>>,
 }
 
 impl File<'_> {
@@ -293,8 +367,59 @@ impl File<'_> {
             let x = *value.get_ref();
             check(x).map_err(|message| self.invalid(key, &value, message))?;
             *slot = x;
+            self.given
+                .borrow_mut()
+                .push((key.to_owned(), value.span(), x));
         }
         Ok(())
+    }
+
+    /// Criteria whose decimals do not fit whole-number arithmetic, placed
+    /// at the key this file gave that needs the most digits.
+    fn too_precise(&self, too: TooPrecise, out: &Criteria) -> Error {
+        let (prefixes, fallback): (Vec<String>, String) = match too {
+            TooPrecise::Weights => (
+                Criterion::ALL
+                    .iter()
+                    .map(|c| format!("{c}.weight"))
+                    .collect(),
+                "weights".to_owned(),
+            ),
+            TooPrecise::Criterion(Criterion::Duration) => (
+                vec!["duration.full".to_owned(), "duration.zero".to_owned()],
+                "duration.zero".to_owned(),
+            ),
+            TooPrecise::Criterion(Criterion::Sponsorship) => (
+                vec![
+                    "sponsorship.motivation".to_owned(),
+                    "sponsorship.level".to_owned(),
+                ],
+                "sponsorship.level".to_owned(),
+            ),
+            TooPrecise::Criterion(Criterion::Phase) => (
+                vec!["phase.scores".to_owned(), "phase.remedial".to_owned()],
+                "phase.scores".to_owned(),
+            ),
+            TooPrecise::Criterion(c) => (vec![format!("{c}.scores")], format!("{c}.scores")),
+            TooPrecise::Min(c) => (vec![format!("{c}.min")], format!("{c}.min")),
+            TooPrecise::MinScore => (
+                vec!["selection.min_score".to_owned()],
+                "selection.min_score".to_owned(),
+            ),
+        };
+        let given = self.given.borrow();
+        let culprit = given
+            .iter()
+            .filter(|(key, ..)| prefixes.iter().any(|p| key.starts_with(p.as_str())))
+            .max_by_key(|(.., x)| digits(*x));
+        if let Some((key, span, x)) = culprit {
+            return self.invalid_at(key, Some(span.clone()), too_precise_message(too, *x));
+        }
+        let x = match too {
+            TooPrecise::MinScore => out.min_score,
+            _ => f64::NAN,
+        };
+        invalid_key(&fallback, too_precise_message(too, x))
     }
 
     /// The `weight` and `min` every criterion section has.
@@ -440,6 +565,9 @@ impl File<'_> {
             ));
         }
         *slot = [lo, hi];
+        let mut given = self.given.borrow_mut();
+        given.push((key.to_owned(), value.span(), lo));
+        given.push((key.to_owned(), value.span(), hi));
         Ok(())
     }
 }

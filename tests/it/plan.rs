@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use spearhead::{
-    Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Portfolio, Reason, Role,
-    SponsorLevel, Visibility,
+    BottomLine, Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Portfolio, Reason,
+    Role, SponsorLevel, Visibility,
 };
 
 use crate::support::{ideal, portfolio};
@@ -147,18 +147,78 @@ fn ties_are_broken_by_id_whatever_the_input_order() {
 }
 
 #[test]
-fn totals_closer_than_1e9_are_ties() {
-    // 0.3 * 3 and 0.9 differ in the last bits; the ranking must not see it.
-    let criteria: Criteria = "[visibility]\nscores = { moderate = 0.9 }\n[lead]\nscores = { experienced = 0.9000000000000001 }"
+fn totals_equal_in_decimals_are_ties_and_the_id_decides() {
+    // 0.1 + 0.2 and 0.3 + 0.0 differ in f64; as decimals they are equal.
+    let criteria: Criteria = "[visibility]\nscores = { low = 0.1, moderate = 0.3 }\n\
+         [bottom_line]\nscores = { direct = 0.2, indirect = 0.0 }"
         .parse()
         .unwrap();
+    assert_ne!(0.1 + 0.2, 0.3 + 0.0);
     let portfolio = portfolio([
-        ("z", with(|e| e.visibility = Visibility::Moderate)),
-        ("y", with(|e| e.lead = Lead::Experienced)),
+        (
+            "z",
+            with(|e| {
+                e.visibility = Visibility::Low;
+                e.bottom_line = BottomLine::Direct;
+            }),
+        ),
+        (
+            "y",
+            with(|e| {
+                e.visibility = Visibility::Moderate;
+                e.bottom_line = BottomLine::Indirect;
+            }),
+        ),
     ]);
     let ranking = criteria.rank(&portfolio);
     let ids: Vec<_> = ranking.iter().map(|r| r.candidate.id.as_str()).collect();
     assert_eq!(ids, ["y", "z"]);
+    // One rounding of the same fraction: the same f64 total.
+    assert_eq!(ranking[0].assessment.total, ranking[1].assessment.total);
+}
+
+#[test]
+fn totals_apart_in_the_last_decimal_are_not_ties() {
+    // 0.9 against 0.900000001: a billionth apart, which the old 1e-9
+    // grid called a tie; exactly, y is ahead.
+    let criteria: Criteria =
+        "[visibility]\nscores = { moderate = 0.9 }\n[lead]\nscores = { experienced = 0.900000001 }"
+            .parse()
+            .unwrap();
+    let portfolio = portfolio([
+        ("a", with(|e| e.visibility = Visibility::Moderate)),
+        ("y", with(|e| e.lead = Lead::Experienced)),
+    ]);
+    let ranking = criteria.rank(&portfolio);
+    let ids: Vec<_> = ranking.iter().map(|r| r.candidate.id.as_str()).collect();
+    assert_eq!(ids, ["y", "a"]);
+}
+
+#[test]
+fn min_score_is_met_exactly_as_the_decimals_say() {
+    // The total 5.5 / 6 = 11/12 = 0.91666...: below 0.9166666668 by
+    // 1.3e-10, which the old 1e-9 grid let through.
+    let portfolio = portfolio([("a", with(|e| e.visibility = Visibility::Moderate))]);
+    for (min_score, eligible) in [
+        ("0.9166666666", true),
+        ("0.9166666667", false),
+        ("0.9166666668", false),
+    ] {
+        let criteria: Criteria =
+            format!("[selection]\nmin_score = {min_score}\n[lead]\nweight = 0.0")
+                .parse()
+                .unwrap();
+        let plan = criteria.plan(&portfolio);
+        assert_eq!(plan.ranking[0].eligible, eligible, "{min_score}");
+        assert_eq!(plan.leaders.len(), usize::from(eligible), "{min_score}");
+    }
+    // A total exactly on min_score meets it: 0.5 of visibility alone.
+    let criteria: Criteria = "[selection]\nmin_score = 0.5\n\
+         [duration]\nweight = 0\n[tangibility]\nweight = 0\n[phase]\nweight = 0\n\
+         [bottom_line]\nweight = 0\n[lead]\nweight = 0\n[sponsorship]\nweight = 0"
+        .parse()
+        .unwrap();
+    assert_eq!(criteria.plan(&portfolio).leaders, ["a"]);
 }
 
 #[test]

@@ -197,7 +197,8 @@ fn sponsorship_is_motivation_times_level() {
     // Above Managing Director: further from the ground.
     assert_eq!(at(Motivation::Strong, SponsorLevel::Executive).0, 0.5);
     assert_eq!(at(Motivation::Moderate, SponsorLevel::Executive).0, 0.25);
-    assert_eq!(at(Motivation::Weak, SponsorLevel::Manager).0, 0.1 * 0.8);
+    // Exactly 0.08, not the f64 product 0.1 * 0.8 = 0.08000000000000002.
+    assert_eq!(at(Motivation::Weak, SponsorLevel::Manager).0, 0.08);
 }
 
 #[test]

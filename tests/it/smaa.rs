@@ -255,7 +255,7 @@ proptest! {
     fn around_samples_stay_within_the_spread(
         seed in 0u64..1_000_000_000,
         spread in 0.0f64..=0.9,
-        weights in prop::array::uniform7(0.0f64..5.0),
+        weights in prop::array::uniform7(crate::support::decimal(0..=5000, 3)),
     ) {
         prop_assume!(weights.iter().sum::<f64>() > 0.1);
         let mut text = String::new();
@@ -359,7 +359,7 @@ fn constraints_in_a_circle_make_weights_equal_and_cells_weigh_by_volume() {
 }
 
 fn evidence() -> impl Strategy<Value = Evidence> {
-    crate::support::evidence_with(1.0f64..48.0, any::<bool>())
+    crate::support::evidence_with(crate::support::decimal(1000..=48_000, 3), any::<bool>())
 }
 
 proptest! {
@@ -476,10 +476,10 @@ proptest! {
         seed in any::<u32>(),
         around in any::<bool>(),
         spread in 0.0f64..=1.0,
-        weights in prop::array::uniform7(prop_oneof![Just(0.0), 0.0f64..3.0]),
+        weights in prop::array::uniform7(prop_oneof![Just(0.0), crate::support::decimal(0..=3000, 3)]),
         orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..6),
         leaders in 1usize..5,
-        min_score in 0.0f64..=1.0,
+        min_score in crate::support::decimal(0..=1000, 3),
         n in 1usize..30,
     ) {
         let mut text = format!("[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n");

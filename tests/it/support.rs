@@ -82,3 +82,12 @@ pub fn evidence_with(
             },
         )
 }
+
+/// Decimals `k / 10^places` for `k` in `range`: what a user writes, exact
+/// to the library (the f64 division gives the nearest f64 to the decimal).
+pub fn decimal(
+    range: std::ops::RangeInclusive<u32>,
+    places: i32,
+) -> impl Strategy<Value = f64> + Clone {
+    range.prop_map(move |k| f64::from(k) / 10f64.powi(places))
+}
