@@ -344,7 +344,7 @@ pub(crate) fn cmp_products(a: u128, b: u128, c: u128, d: u128) -> Ordering {
 }
 
 /// `a * b` as its (high, low) 128-bit halves.
-fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+pub(crate) fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
     let (a1, a0) = (a >> 64, a & MASK);
     let (b1, b0) = (b >> 64, b & MASK);
@@ -375,6 +375,13 @@ fn div_ceil_wide((high, low): (u128, u128), d: u128) -> Option<u128> {
         }
     }
     quotient.checked_add(u128::from(rest != 0))
+}
+
+/// `a + b`, each as (high, low) 128-bit halves; wraps past 256 bits, which
+/// sums of two products of 127-bit numbers never reach.
+pub(crate) fn wide_add(a: (u128, u128), b: (u128, u128)) -> (u128, u128) {
+    let (low, carry) = a.1.overflowing_add(b.1);
+    (a.0.wrapping_add(b.0).wrapping_add(u128::from(carry)), low)
 }
 
 /// `scores` scaled from over `denominator` to over `common`.

@@ -1,23 +1,38 @@
 //! Weight-stability intervals: how far each criterion's weight can move,
-//! the others fixed, before the leaders change. Closed form, no sampling.
+//! the others fixed, before the leaders change. Closed form, no sampling,
+//! in whole numbers.
 //!
-//! With every weight but `w_j` fixed, call `t` that weight. A candidate's
-//! total is `(A + t s) / (B + t)`, where `s` is its score on criterion `j`,
-//! `B` the sum of the other weights and `A` their weighted sum of its other
-//! scores. Two totals compare as their numerators `A + t s` do (the
-//! denominator is shared), and a total reaches `min_score` `m` exactly when
-//! `(A - m B) + t (s - m) >= 0`: every question the plan asks is the sign of
-//! a line in `t`. The leaders stay the same exactly while every leader stays
-//! eligible and, when every leader place is taken, no eligible non-leader
-//! beats a leader (or, when places are left, no non-leader becomes
-//! eligible). Each way to fail holds on an interval of `t`; the stable
-//! interval is the gap between them around the configured weight.
+//! The weights are whole numbers `W_k` (see `src/exact.rs`); with every
+//! weight but criterion `j`'s fixed, call `t` that weight, in the same
+//! units. A candidate's total is `(A + t b) / ((R + t) L)`, where `b` is its
+//! score on criterion `j` in units of `1 / L`, `R` the sum of the other
+//! weights and `A` their weighted sum of its other scores: whole numbers.
+//! Two totals compare as their numerators `A + t b` do (the denominator is
+//! shared), and a total reaches `min_score = num / den` exactly when
+//! `(A den - num R L) + t (b den - num L) >= 0`: every question the plan
+//! asks is the sign of a line `c + t d` with whole `c` and `d`. The leaders
+//! stay the same exactly while every leader stays eligible and, when every
+//! leader place is taken, no eligible non-leader ranks above a leader (or,
+//! when places are left, no non-leader becomes eligible). Each way to fail
+//! holds on an interval of `t` whose ends are fractions `-c / d`, compared
+//! exactly; the stable interval is the gap between them around the
+//! configured weight. Where two totals are equal, the id decides, as in
+//! the plan: an end is never put at the configured weight by rounding.
+//!
+//! Just past an end, totals equal at the end part the way the weight
+//! moves: the one with the higher score on criterion `j` gains going up.
+//! A way to fail that holds at one weight only (a candidate that ties a
+//! leader, wins on its id, and is eligible only at that weight) makes no
+//! end: past it on either side the leaders are the same.
 
 use serde::Serialize;
 
+use std::cmp::Ordering;
+
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
-use crate::criterion::{Criterion, PerCriterion};
+use crate::criterion::Criterion;
+use crate::exact::{Line, Point, wide_add, wide_mul};
 use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
@@ -72,15 +87,16 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         .into_iter()
         .map(|ranked| ranked.candidate)
         .collect();
+    let units = criteria.exact.units();
     // Candidates below a criterion's `min` never lead, whatever the weights.
     let field: Vec<Entry<'_>> = (0..portfolio.len())
         .filter_map(|place| {
             let (_, candidate) = portfolio.at_place(place)?;
-            let scores = criteria.assess(&candidate.evidence).scores;
-            criteria.meets_mins(&scores).then(|| Entry {
+            let evidence = &candidate.evidence;
+            criteria.meets_mins_of(evidence).then(|| Entry {
                 candidate,
                 place,
-                scores: scores.0,
+                units: units.units(evidence),
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
             })
         })
@@ -92,222 +108,270 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         .collect()
 }
 
-/// Totals closer than this at the end of an interval are equal there: far
-/// above the rounding of a total, far below the ranking's 1e-9 grid.
-const TIE: f64 = 1e-12;
-
-/// A candidate that may lead, with its scores.
+/// A candidate that may lead, with its scores in units of `1 / L`.
 struct Entry<'a> {
     candidate: &'a Candidate,
     /// Its place in id order.
     place: usize,
-    scores: PerCriterion<f64>,
+    units: [u128; 7],
     leads: bool,
 }
 
-/// One criterion's weight as the variable `t`, the others fixed.
-struct Axis {
+/// One criterion's weight as the variable `t`, the others fixed, in whole
+/// units of weight.
+struct Axis<'c> {
+    criteria: &'c Criteria,
     criterion: Criterion,
-    /// The configured weight.
+    /// The criterion's position in [`Criterion::ALL`].
+    index: usize,
+    /// The configured weight, as configured and in whole units.
     weight: f64,
+    t0: Point,
     /// The sum of the other weights.
-    rest: f64,
-    weights: PerCriterion<f64>,
-    min_score: f64,
+    rest: i128,
+    weights: [u128; 7],
+    /// `L`, and `min_score` as `num / den`.
+    common: i128,
+    num: i128,
+    den: i128,
     leaders: usize,
 }
 
-/// `a + b t`.
-#[derive(Clone, Copy)]
-struct Linear {
-    a: f64,
-    b: f64,
+/// A set of weights `t` between two ends, each a fraction or unbounded,
+/// each in the set or not.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    low: Option<(Point, bool)>,
+    high: Option<(Point, bool)>,
 }
-
-impl Linear {
-    fn minus(self, other: Linear) -> Linear {
-        Linear {
-            a: self.a - other.a,
-            b: self.b - other.b,
-        }
-    }
-
-    /// Where the line is above 0 (or at 0, unless `strict`), as an interval
-    /// whose ends may be open or closed: sets of one point do not matter.
-    fn above_zero(self, strict: bool) -> Option<Span> {
-        if self.b > 0.0 {
-            Some(Span(-self.a / self.b, f64::INFINITY))
-        } else if self.b < 0.0 {
-            Some(Span(f64::NEG_INFINITY, -self.a / self.b))
-        } else if self.a > 0.0 || (!strict && self.a == 0.0) {
-            Some(Span(f64::NEG_INFINITY, f64::INFINITY))
-        } else {
-            None
-        }
-    }
-
-    fn below_zero(self) -> Option<Span> {
-        Linear {
-            a: -self.a,
-            b: -self.b,
-        }
-        .above_zero(true)
-    }
-}
-
-/// An interval of weights.
-#[derive(Clone, Copy)]
-struct Span(f64, f64);
 
 impl Span {
-    fn and(self, other: Option<Span>) -> Option<Span> {
-        let other = other?;
-        Some(Span(self.0.max(other.0), self.1.min(other.1)))
+    const ALL: Span = Span {
+        low: None,
+        high: None,
+    };
+
+    /// Where `line` is above 0, or at 0 too unless `strict`; `None` when
+    /// nowhere.
+    fn above(line: Line, strict: bool) -> Option<Span> {
+        match (line.root(), line.d.signum()) {
+            (Some(root), 1) => Some(Span {
+                low: Some((root, !strict)),
+                high: None,
+            }),
+            (Some(root), _) => Some(Span {
+                low: None,
+                high: Some((root, !strict)),
+            }),
+            (None, _) => (line.c > 0 || (!strict && line.c == 0)).then_some(Span::ALL),
+        }
+    }
+
+    /// Where `line` is below 0.
+    fn below(line: Line) -> Option<Span> {
+        Span::above(
+            Line {
+                c: -line.c,
+                d: -line.d,
+            },
+            true,
+        )
+    }
+
+    /// The weights in both.
+    fn and(self, other: Span) -> Span {
+        let low = match (self.low, other.low) {
+            (Some(a), Some(b)) => Some(match a.0.cmp(&b.0) {
+                Ordering::Less => b,
+                Ordering::Greater => a,
+                Ordering::Equal => (a.0, a.1 && b.1),
+            }),
+            (a, b) => a.or(b),
+        };
+        let high = match (self.high, other.high) {
+            (Some(a), Some(b)) => Some(match a.0.cmp(&b.0) {
+                Ordering::Less => a,
+                Ordering::Greater => b,
+                Ordering::Equal => (a.0, a.1 && b.1),
+            }),
+            (a, b) => a.or(b),
+        };
+        Span { low, high }
+    }
+
+    /// Whether it holds more than one weight.
+    fn is_wide(self) -> bool {
+        match (self.low, self.high) {
+            (Some((low, _)), Some((high, _))) => low < high,
+            _ => true,
+        }
     }
 }
 
-impl Axis {
-    fn new(criteria: &Criteria, criterion: Criterion) -> Self {
-        let weights = criteria.weights;
+impl<'c> Axis<'c> {
+    fn new(criteria: &'c Criteria, criterion: Criterion) -> Self {
+        let exact = &criteria.exact;
+        let weights = *exact.weights();
+        let index = Criterion::ALL
+            .iter()
+            .position(|&c| c == criterion)
+            .unwrap_or(0);
+        let signed = |x: u128| i128::try_from(x).unwrap_or(i128::MAX);
         let rest = weights
             .iter()
-            .filter(|&(c, _)| c != criterion)
-            .map(|(_, w)| w)
+            .enumerate()
+            .filter(|&(k, _)| k != index)
+            .map(|(_, &w)| signed(w))
             .sum();
+        let min = exact.min_score();
         Axis {
+            criteria,
             criterion,
+            index,
             weight: criteria.weight(criterion),
+            t0: Point::whole(signed(weights.get(index).copied().unwrap_or(0))),
             rest,
             weights,
-            min_score: criteria.min_score,
+            common: signed(exact.units().common()),
+            num: signed(min.numerator),
+            den: signed(min.denominator),
             leaders: criteria.leaders,
         }
     }
 
-    /// A candidate's total times `rest + t`.
-    fn numerator(&self, scores: &PerCriterion<f64>) -> Linear {
-        let mut a = 0.0;
-        let mut b = 0.0;
-        for ((c, w), s) in self.weights.iter().zip(scores.values()) {
-            if c == self.criterion {
-                b = *s;
+    /// A candidate's total times `(R + t) L`: `A + t b`.
+    fn numerator(&self, units: &[u128; 7]) -> Line {
+        let mut c = 0;
+        let mut d = 0;
+        for (k, (&w, &u)) in self.weights.iter().zip(units).enumerate() {
+            let u = i128::try_from(u).unwrap_or(i128::MAX);
+            if k == self.index {
+                d = u;
             } else {
-                a += w * s;
+                c += i128::try_from(w).unwrap_or(i128::MAX) * u;
             }
         }
-        Linear { a, b }
+        Line { c, d }
     }
 
-    /// Its total less `min_score`, times `rest + t`: at least 0 exactly
+    /// Its total less `min_score`, times `(R + t) L den`: at least 0 exactly
     /// when the total reaches `min_score`.
-    fn over_min(&self, scores: &PerCriterion<f64>) -> Linear {
-        self.numerator(scores).minus(Linear {
-            a: self.min_score * self.rest,
-            b: self.min_score,
-        })
+    fn over_min(&self, units: &[u128; 7]) -> Line {
+        let Line { c: a, d: b } = self.numerator(units);
+        Line {
+            c: a * self.den - self.num * self.rest * self.common,
+            d: b * self.den - self.num * self.common,
+        }
     }
 
     fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate], rule: LeaderRule) -> Stability {
-        let t0 = self.weight;
-        let mut low = 0.0_f64;
-        let mut high = f64::INFINITY;
+        let t0 = self.t0;
+        let zero = Point::whole(0);
+        let mut low = zero;
+        let mut high: Option<Point> = None;
         let mut fail = |span: Option<Span>| {
-            // Only the part at weights of 0 or more, and of some length.
-            let Some(Span(start, end)) = span.map(|s| Span(s.0.max(0.0), s.1)) else {
+            // Only weights of 0 or more, and more than one of them.
+            let Some(span) = span.map(|s| {
+                s.and(Span {
+                    low: Some((zero, true)),
+                    high: None,
+                })
+            }) else {
                 return;
             };
-            if end <= start {
+            if !span.is_wide() {
                 return;
             }
-            if end <= t0 {
-                low = low.max(end);
-            } else if start >= t0 {
-                high = high.min(start);
-            } else if t0 - start < end - t0 {
-                // Around `t0` only by rounding, or by a tie the ids broke.
-                high = high.min(t0);
-            } else {
-                low = low.max(t0);
+            match (span.low, span.high) {
+                (_, Some((end, _))) if end <= t0 => low = low.max(end),
+                (Some((start, _)), _) if start >= t0 => {
+                    high = Some(high.map_or(start, |h| h.min(start)));
+                }
+                // Around `t0`: the plan at `t0` says otherwise, so this
+                // cannot be; keep the nearer end.
+                _ => {}
             }
         };
         let full = leaders.len() >= self.leaders;
-        let leading: Vec<Linear> = field
+        let leading: Vec<(Line, usize)> = field
             .iter()
             .filter(|e| e.leads)
             .map(|leader| {
-                fail(self.over_min(&leader.scores).below_zero());
-                self.numerator(&leader.scores)
+                fail(Span::below(self.over_min(&leader.units)));
+                (self.numerator(&leader.units), leader.place)
             })
             .collect();
         for other in field.iter().filter(|e| !e.leads) {
-            let Some(eligible) = self.over_min(&other.scores).above_zero(false) else {
+            let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
                 continue;
             };
             if !full {
                 fail(Some(eligible));
                 continue;
             }
-            let numerator = self.numerator(&other.scores);
-            for &leader in &leading {
-                fail(eligible.and(numerator.minus(leader).above_zero(true)));
+            let numerator = self.numerator(&other.units);
+            for &(leader, place) in &leading {
+                // It ranks above the leader where its total is higher, and
+                // where they are equal if its id comes first.
+                let ahead = Line {
+                    c: numerator.c - leader.c,
+                    d: numerator.d - leader.d,
+                };
+                let strict = other.place > place;
+                fail(Span::above(ahead, strict).map(|span| eligible.and(span)));
             }
         }
-        let shift = |at: f64, up: bool| self.shift(field, leaders, rule, at, up);
+        let shift = |at: Point, up: bool| self.shift(field, leaders, rule, at, up);
+        let shown = |at: Point| {
+            if at == t0 {
+                self.weight
+            } else {
+                self.criteria.exact.weight_of(at)
+            }
+        };
         Stability {
             criterion: self.criterion,
-            weight: t0,
-            low,
-            high: high.is_finite().then_some(high),
-            below: (low > 0.0).then(|| shift(low, false)),
-            above: high.is_finite().then(|| shift(high, true)),
+            weight: self.weight,
+            low: shown(low),
+            high: high.map(shown),
+            below: (low > zero).then(|| shift(low, false)),
+            above: high.map(|high| shift(high, true)),
         }
     }
 
     /// How the leaders differ from `leaders` just past the weight `at`,
     /// above it when `up`, below it otherwise.
     ///
-    /// Totals equal at `at` (up to [`TIE`]) part the way their slopes say:
-    /// the score on this criterion, the higher first going up. Not on the
-    /// ranking's 1e-9 grid: the totals of two candidates that cross at `at`
-    /// are equal there, and may round to either side of a grid point.
+    /// Totals equal at `at` part the way the weight moves: the score on this
+    /// criterion, the higher first going up; then the id.
     fn shift(
         &self,
         field: &[Entry<'_>],
         leaders: &[&Candidate],
         rule: LeaderRule,
-        at: f64,
+        at: Point,
         up: bool,
     ) -> Shift {
-        let sum = self.rest + at;
-        let direction = if up { 1.0 } else { -1.0 };
-        let mut past: Vec<(f64, f64, &Entry<'_>)> = field
+        // Each eligible candidate's numerator at `at`, times `at`'s
+        // denominator, in 256 bits: `A den + num b`, all at least 0.
+        let mut past: Vec<((u128, u128), i128, &Entry<'_>)> = field
             .iter()
-            .filter_map(|e| {
-                let line = self.numerator(&e.scores);
-                let total = (line.a + at * line.b) / sum;
-                let slope = direction * line.b;
-                let eligible = if (total - self.min_score).abs() <= TIE {
-                    slope >= direction * self.min_score
-                } else {
-                    total > self.min_score
-                };
-                eligible.then_some((total, slope, e))
+            .filter(|e| self.over_min(&e.units).sign_past(at, up) != Ordering::Less)
+            .map(|e| {
+                let line = self.numerator(&e.units);
+                let value = wide_add(
+                    wide_mul(line.c.unsigned_abs(), at.den.unsigned_abs()),
+                    wide_mul(at.num.unsigned_abs(), line.d.unsigned_abs()),
+                );
+                let slope = if up { line.d } else { -line.d };
+                (value, slope, e)
             })
             .collect();
-        past.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.2.place.cmp(&y.2.place)));
-        // Runs of totals within `TIE` of the run's first: ties at `at`.
-        let mut start = 0;
-        while let Some(&(first, ..)) = past.get(start) {
-            let run = past.get(start..).map_or(0, |rest| {
-                rest.iter().take_while(|x| first - x.0 <= TIE).count()
-            });
-            if let Some(tied) = past.get_mut(start..start + run) {
-                tied.sort_unstable_by(|x, y| {
-                    y.1.total_cmp(&x.1).then_with(|| x.2.place.cmp(&y.2.place))
-                });
-            }
-            start += run.max(1);
-        }
+        past.sort_unstable_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then_with(|| y.1.cmp(&x.1))
+                .then_with(|| x.2.place.cmp(&y.2.place))
+        });
         // Only the eligible are in `past`: the others cannot lead.
         let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
         let offers = past.iter().map(|&(_, _, e)| {

@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    Candidate, Criteria, Criterion, Evidence, Months, Motivation, Portfolio, Shift, Visibility,
+    BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
+    Portfolio, Shift, Visibility,
 };
 
 use crate::support::{ideal, portfolio};
@@ -122,6 +123,163 @@ fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
     );
     assert_eq!(duration.high, None);
     assert_eq!(duration.below, Some(shift(&["long"], &[])));
+}
+
+/// The decimal of ten significant digits nearest `x` on the side `up` (or
+/// below): a weight a user could write, just past an end.
+fn just_past(x: f64, up: bool) -> f64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let exponent = x.abs().log10().floor() as i32 - 9;
+    #[allow(clippy::cast_possible_truncation)]
+    let mut k = (x / 10f64.powi(exponent)).round() as i64;
+    loop {
+        let y: f64 = format!("{k}e{exponent}").parse().unwrap();
+        if (up && y > x) || (!up && y < x) {
+            return y;
+        }
+        k += if up { 1 } else { -1 };
+    }
+}
+
+/// Checks every end of every interval against re-planning just past it, at
+/// a decimal of ten significant digits, and that no shift names nobody.
+fn agrees_with_replanning(criteria: &Criteria, portfolio: &Portfolio) {
+    let now = leaders(criteria, portfolio);
+    for s in criteria.stability(portfolio) {
+        assert!(
+            s.low <= s.weight && s.high.is_none_or(|h| s.weight <= h),
+            "{s:?}"
+        );
+        let above = s
+            .high
+            .map(|h| if h > 0.0 { just_past(h, true) } else { 1e-12 });
+        let below = Some(s.low)
+            .filter(|&l| l > 0.0)
+            .map(|l| just_past(l, false));
+        for (shift, past) in [(&s.above, above), (&s.below, below)] {
+            let (Some(shift), Some(past)) = (shift, past) else {
+                assert!(shift.is_none(), "{s:?}");
+                continue;
+            };
+            assert!(
+                !(shift.enter.is_empty() && shift.leave.is_empty()),
+                "a shift that names nobody: {s:?}"
+            );
+            let there = leaders_at(criteria, portfolio, s.criterion, past).unwrap();
+            assert_eq!(
+                there,
+                shifted(&now, shift),
+                "{} at {past} in {s:?}",
+                s.criterion
+            );
+        }
+    }
+}
+
+#[test]
+fn twins_tie_in_stability_as_in_the_plan() {
+    // Issue 11, case 1: a and b score the same with phase and lead swapped
+    // (0.8 and 1.0): equal totals, and the id gives a the one place.
+    let criteria: Criteria = "[selection]\nleaders = 1".parse().unwrap();
+    let a = Evidence {
+        visibility: Visibility::Low,
+        phase: Phase::Development,
+        bottom_line: BottomLine::Indirect,
+        lead: Lead::Credible,
+        sponsor_motivation: Motivation::Moderate,
+        ..ideal()
+    };
+    let b = Evidence {
+        phase: Phase::Design,
+        lead: Lead::Experienced,
+        ..a
+    };
+    let portfolio = portfolio([("a", a), ("b", b)]);
+    let plan = criteria.plan(&portfolio);
+    assert_eq!(plan.leaders, ["a"]);
+    assert_eq!(plan.ranking[0].score, plan.ranking[1].score);
+    let stability = criteria.stability(&portfolio);
+    let of = |c: Criterion| stability.iter().find(|s| s.criterion == c).unwrap();
+    // Both score 0 on visibility: (4.7) / (6 + t) reaches 0.6 up to 11/6,
+    // not an end at the configured 1.
+    let visibility = of(Criterion::Visibility);
+    assert_eq!((visibility.low, visibility.high), (0.0, Some(11.0 / 6.0)));
+    assert_eq!(visibility.below, None);
+    assert_eq!(visibility.above, Some(shift(&[], &["a"])));
+    // Both score 0.5 on sponsorship: (4.2 + t / 2) / (6 + t) up to 6.
+    let sponsorship = of(Criterion::Sponsorship);
+    assert_eq!((sponsorship.low, sponsorship.high), (0.0, Some(6.0)));
+    assert_eq!(sponsorship.above, Some(shift(&[], &["a"])));
+    // Phase and lead tell them apart: at the configured 1 they tie, and the
+    // first step either way hands b the place.
+    let phase = of(Criterion::Phase);
+    assert_eq!((phase.low, phase.high), (0.0, Some(1.0)));
+    assert_eq!(phase.above, Some(shift(&["b"], &["a"])));
+    let lead = of(Criterion::Lead);
+    assert_eq!((lead.low, lead.high), (1.0, None));
+    assert_eq!(lead.below, Some(shift(&["b"], &["a"])));
+    agrees_with_replanning(&criteria, &portfolio);
+}
+
+#[test]
+fn a_total_just_below_min_score_is_below_it_in_stability_too() {
+    // Issue 11, case 2: 5.5 / 6 = 11/12 is 1.3e-10 below min_score, so a
+    // does not lead; any weight on lead, where it scores 1, lifts it.
+    let criteria: Criteria = "[selection]\nleaders = 1\nmin_score = 0.9166666668\n\
+         [lead]\nweight = 0.0"
+        .parse()
+        .unwrap();
+    let a = Evidence {
+        visibility: Visibility::Moderate,
+        ..ideal()
+    };
+    let portfolio = portfolio([("a", a)]);
+    assert!(criteria.plan(&portfolio).leaders.is_empty());
+    let stability = criteria.stability(&portfolio);
+    let of = |c: Criterion| stability.iter().find(|s| s.criterion == c).unwrap();
+    // (5.5 + t) / (6 + t) >= m from t = (6m - 5.5) / (1 - m) = 9.6e-9.
+    let lead = of(Criterion::Lead);
+    assert_eq!(lead.low, 0.0);
+    let high = lead.high.unwrap();
+    assert!((high - 8e-10 / 0.083_333_333_2).abs() < 1e-18, "{high}");
+    assert_eq!(lead.above, Some(shift(&["a"], &[])));
+    // Phase, where it scores 1 too: (4.5 + t) / (5 + t) from t = 1.0000000024.
+    let phase = of(Criterion::Phase);
+    let high = phase.high.unwrap();
+    assert!(
+        (high - 0.083_333_334 / 0.083_333_333_2).abs() < 1e-15,
+        "{high}"
+    );
+    assert_eq!(phase.above, Some(shift(&["a"], &[])));
+    agrees_with_replanning(&criteria, &portfolio);
+}
+
+#[test]
+fn no_end_sits_near_a_weight_of_0_without_a_change() {
+    // The issue's ends at 1e-15: a zero weight on a criterion where the
+    // twins differ. At 0 they tie, and a wins on its id; any weight on
+    // phase then favours b, so the end is at 0 itself, exactly.
+    let criteria: Criteria = "[selection]\nleaders = 1\n[phase]\nweight = 0"
+        .parse()
+        .unwrap();
+    let a = Evidence {
+        phase: Phase::Development,
+        lead: Lead::Credible,
+        sponsor_motivation: Motivation::Moderate,
+        ..ideal()
+    };
+    let b = Evidence {
+        phase: Phase::Design,
+        lead: Lead::Credible,
+        ..a
+    };
+    let portfolio = portfolio([("b", b), ("a", a)]);
+    let phase = &criteria.stability(&portfolio)[3];
+    assert_eq!(phase.criterion, Criterion::Phase);
+    assert_eq!(criteria.plan(&portfolio).leaders, ["a"]);
+    assert_eq!((phase.low, phase.high), (0.0, Some(0.0)));
+    assert_eq!(phase.above, Some(shift(&["b"], &["a"])));
+    agrees_with_replanning(&criteria, &portfolio);
 }
 
 /// Scales on a grid of 1/16 and whole months on a window of quarter marks:
