@@ -1,5 +1,5 @@
-//! Selection: the 1e-9 grid, ties, eligibility, the packed ranking key, and
-//! the one rule that chooses the leaders.
+//! Selection: ties, eligibility, the packed ranking key, and the one rule
+//! that chooses the leaders.
 //!
 //! This file is the one home of the leader rule. [`LeaderRule::choose`]
 //! reads candidates in rank order, each as an [`Offer`] (its place in id
@@ -29,106 +29,6 @@ use crate::candidate::{Evidence, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::Scores;
 use crate::score::Assessment;
-
-/// `x` on a grid of 1e-9: totals closer than that are ties, whatever the
-/// rounding of the sum that made them.
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "totals and minimums are in [0, 1]"
-)]
-#[cfg(test)]
-pub(crate) fn grid(x: f64) -> i64 {
-    (x * 1e9).round() as i64
-}
-
-/// `grid(y / 1e9)` for `y = total * 1e9`, the total in `[0, 1]` up to
-/// rounding, without a call to `round` or a branch, so that it vectorizes.
-///
-/// `y` rounded half away from zero is `floor(y + 0.5)` for every `y >= 0.5`
-/// (the addition is exact, or rounds within the same integer); below 0.5 it
-/// is 0. The floor is taken by adding and taking away 2^52, which rounds to
-/// an integer, less 1 when that rounded up.
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "y is in [0, 1e9]"
-)]
-#[inline]
-pub(crate) fn grid_of_scaled(y: f64) -> u64 {
-    const TWO_52: f64 = 4_503_599_627_370_496.0;
-    let y = y.clamp(0.0, 1e9);
-    let z = if y < 0.5 { 0.0 } else { y + 0.5 };
-    let nearest = (z + TWO_52) - TWO_52;
-    let floor = if nearest > z { nearest - 1.0 } else { nearest };
-    (floor + TWO_52).to_bits() - TWO_52.to_bits()
-}
-
-/// The top of the grid: a total of 1.
-const TOP: u64 = 1_000_000_000;
-
-/// Where a candidate ranks, smaller first: its total descending on the 1e-9
-/// grid, then its place in id order. Two candidates never have the same key.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Key {
-    /// How far the total is below 1 on the grid: in `[0, 1e9]`.
-    pub(crate) below_top: u64,
-    /// The candidate's place in id order.
-    pub(crate) place: usize,
-}
-
-/// How many bits of a packed key hold the place; the 30 above hold
-/// `below_top`.
-pub(crate) const PLACE_BITS: u32 = 34;
-
-/// The bits of a packed key that hold the place.
-const PLACE_MASK: u64 = (1 << PLACE_BITS) - 1;
-
-impl Key {
-    /// The key of a candidate with `total` at `place`.
-    #[inline]
-    pub(crate) fn new(total: f64, place: usize) -> Self {
-        Key {
-            below_top: below_top(total),
-            place,
-        }
-    }
-
-    /// The key as one integer ordered the same, for a portfolio of fewer than
-    /// [`MAX_PACKED`] candidates.
-    #[inline]
-    pub(crate) fn packed(self) -> u64 {
-        self.below_top << PLACE_BITS | (self.place as u64 & PLACE_MASK)
-    }
-
-    /// The place a packed key holds.
-    #[allow(
-        clippy::cast_possible_truncation,
-        reason = "the place came from a usize"
-    )]
-    #[inline]
-    pub(crate) fn place_of(packed: u64) -> usize {
-        (packed & PLACE_MASK) as usize
-    }
-
-    /// How far below 1 on the grid the total of a packed key is.
-    #[inline]
-    pub(crate) fn below_top_of(packed: u64) -> u64 {
-        packed >> PLACE_BITS
-    }
-}
-
-/// How far `total`, in `[0, 1]` up to rounding, is below 1 on the grid:
-/// `grid(1) - grid(total)`, for any total, in `[0, 1e9]`.
-#[inline]
-pub(crate) fn below_top(total: f64) -> u64 {
-    TOP - grid_of_scaled(total * 1e9)
-}
-
-/// The packed key of `total` at `place`.
-#[inline]
-pub(crate) fn packed_key(total: f64, place: usize) -> u64 {
-    Key::new(total, place).packed()
-}
 
 /// Where a candidate ranks, smaller first: its exact total descending,
 /// then its place in id order. Two candidates never have the same rank.
@@ -193,6 +93,11 @@ impl Packing {
         (below_top as u64) << self.place_bits | place as u64
     }
 
+    /// How many low bits hold the place.
+    pub(crate) fn bits(self) -> u32 {
+        self.place_bits
+    }
+
     /// The place a packed rank holds.
     #[inline]
     #[allow(
@@ -233,23 +138,10 @@ impl Criteria {
         scores.0.0.map(|score| units.recover(score))
     }
 
-    /// Whether every score reaches its criterion's `min`: the part of
-    /// eligibility no weight changes.
-    pub(crate) fn meets_mins(&self, scores: &Scores) -> bool {
-        self.exact.units().meets_mins(&self.units_of(scores))
-    }
-
     /// Whether `evidence` reaches every criterion's `min`.
     #[inline]
     pub(crate) fn meets_mins_of(&self, evidence: &Evidence) -> bool {
         self.exact.units().meets_mins_of(evidence)
-    }
-
-    /// The most a packed key's total may be below 1 on the grid for the
-    /// total to reach `min_score`: a key above it belongs to a candidate
-    /// that may not lead, and so does every key after it.
-    pub(crate) fn max_below_top(&self) -> u64 {
-        TOP - grid_of_scaled(self.min_score * 1e9)
     }
 }
 
@@ -337,37 +229,6 @@ impl LeaderRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_fast_grid_rounds_as_the_grid_does() {
-        let mut state = 7_u64;
-        let random = std::iter::repeat_with(|| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .take(100_000);
-        let edges = [
-            0.0,
-            0.499_999_999_999_999_94,
-            0.5,
-            0.500_000_000_000_000_1,
-            1.0,
-            1.499_999_999_999_999_8,
-            1.5,
-            2.5,
-            999_999_999.5,
-            999_999_999.499_999_9,
-            1e9,
-        ];
-        for x in edges.iter().map(|y| y / 1e9).chain(random) {
-            let y = x * 1e9;
-            assert_eq!(grid_of_scaled(y), u64::try_from(grid(x)).unwrap(), "{x:e}");
-            assert_eq!(Key::place_of(packed_key(x, 5)), 5);
-            assert_eq!(Key::new(x, 5).below_top, grid(1.0).abs_diff(grid(x)));
-        }
-    }
 
     #[test]
     fn the_rule_takes_the_first_eligible_and_stops() {

@@ -182,6 +182,14 @@ fn all_zero() -> Error {
 impl Criteria {
     /// The numbers of these criteria as whole numbers.
     fn build_exact(&self) -> Result<Exact, TooPrecise> {
+        self.exact_with_places(MAX_MONTH_PLACES)
+    }
+
+    /// The numbers of these criteria as whole numbers, for months with up
+    /// to `places` decimals: the same fractions over a smaller common
+    /// denominator when `places` is below [`MAX_MONTH_PLACES`], for which
+    /// the criteria were checked, so this never fails where that did not.
+    pub(crate) fn exact_with_places(&self, places: u32) -> Result<Exact, TooPrecise> {
         Exact::new(
             &Inputs {
                 weights: &self.weights.0,
@@ -198,7 +206,7 @@ impl Criteria {
                 min_score: self.min_score,
                 mins: &self.mins.0,
             },
-            MAX_MONTH_PLACES,
+            places,
         )
     }
 }

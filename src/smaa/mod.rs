@@ -30,9 +30,11 @@ impl Criteria {
     /// ranks 1st, 2nd, and so on, and the mean weights under which it
     /// leads.
     ///
-    /// Each sample is judged as [`Criteria::choose_leaders`] would judge it
-    /// with its weights: totals on the 1e-9 grid, ties broken by id, and the
-    /// same `min_score` and criterion minimums. The same criteria and
+    /// Each sample's weights become whole numbers (about 2^31 in all, in
+    /// the ratios of the configured weights when the draw is them), and the
+    /// sample is judged as [`Criteria::choose_leaders`] would judge those:
+    /// totals exact, ties broken by id, and the same `min_score` and
+    /// criterion minimums, met exactly. The same criteria and
     /// portfolio give the same result, bit for bit, on any number of
     /// `threads` and whatever the order of the candidates.
     ///
@@ -108,7 +110,7 @@ fn acceptability(
     let sampler = Sampler::new(robustness, &criteria.weights);
     let width = portfolio.len().min(MAX_RANKS);
     let tally = run_threads(&table, &sampler, robustness, width, threads);
-    results::report(criteria, portfolio, &tally, width)
+    results::report(criteria, portfolio, &tally, width, table.scale())
 }
 
 /// Every chunk of samples, cut among `threads` threads, counted into one

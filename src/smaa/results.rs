@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::tally::{FIXED, Tally};
+use super::tally::Tally;
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::{Sampling, Weights};
@@ -54,6 +54,7 @@ pub(super) fn report(
     portfolio: &Portfolio,
     tally: &Tally,
     width: usize,
+    scale: u64,
 ) -> Acceptability {
     let robustness = &criteria.robustness;
     let drawn = robustness.samples;
@@ -73,7 +74,7 @@ pub(super) fn report(
                 .central
                 .get(place)
                 .filter(|_| leads > 0)
-                .map(|sum| Weights(sum.map(|s| s as f64 / (leads as f64 * FIXED))));
+                .map(|sum| Weights(sum.map(|s| s as f64 / (leads as f64 * scale as f64))));
             Some(Acceptance {
                 id: candidate.id.clone(),
                 leads,

@@ -1,36 +1,44 @@
 //! Counting samples: every candidate's total under a weight vector, the
 //! sample's ranking, and who leads and ranks where.
+//!
+//! Each drawn weight vector becomes whole numbers `W'` (about 2^31 in all:
+//! see [`Table::whole`]), and each candidate's total under it is `N =
+//! sum(W' U)` with the same whole-number scores `U` as the plan's (see
+//! `src/exact.rs`): each sample is judged exactly as the plan would judge
+//! those weights, ties to the id and `min_score` met as its decimals say.
 
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
+use crate::exact::{MAX_MONTH_PLACES, Ratio, month_places};
 use crate::robustness::Robustness;
-use crate::select::{Key, LeaderRule, Offer, below_top, packed_key};
+use crate::select::{LeaderRule, Offer, Packing};
 
 /// Samples per chunk; each chunk has its own random stream.
 pub(super) const CHUNK: u64 = 4096;
 
-/// Central weights are summed in fixed point, `2^-32` a unit, so that the
-/// sum is exact and the same in any order.
-pub(super) const FIXED: f64 = 4_294_967_296.0;
-
 /// Sorts `keys` ascending, through `out` (as long) and `counts` (one more
-/// than a power of two): a pass that buckets the keys by the bits above
-/// [`PLACE_BITS`](crate::select::PLACE_BITS), spread over the range this
-/// sample's keys take, then an insertion sort that only moves keys within their bucket. Equal totals
-/// share a bucket, so ties stay in place order. When a bucket is crowded
-/// the standard sort does the rest.
+/// than a power of two): a pass that buckets the keys by the bits above the
+/// place, spread over the range this sample's keys take, then an insertion
+/// sort that only moves keys within their bucket. Equal totals share a
+/// bucket, so ties stay in place order. When a bucket is crowded the
+/// standard sort does the rest.
 ///
-/// `best` and `worst` are the highest and lowest totals: the keys' range.
-fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: f64, worst: f64) {
+/// `low` and `high` are the least and greatest `below_top` of the keys.
+fn sort_keys(
+    keys: &mut Vec<u64>,
+    out: &mut Vec<u64>,
+    counts: &mut [u32],
+    place_bits: u32,
+    (low, high): (u64, u64),
+) {
     let buckets = counts.len().saturating_sub(1) as u64;
-    let low = below_top(best);
-    let range = below_top(worst).saturating_sub(low);
+    let range = high.saturating_sub(low);
     // (key - low) * scale >> 32 is below `buckets`, and rises with the key.
-    let scale = (buckets << 32) / (range + 1);
+    let scale = (buckets << 32) / range.saturating_add(1);
     #[allow(clippy::cast_possible_truncation, reason = "below `buckets`")]
-    let bucket = |key: u64| (((Key::below_top_of(key).saturating_sub(low)) * scale) >> 32) as usize;
+    let bucket = |key: u64| ((((key >> place_bits).saturating_sub(low)) * scale) >> 32) as usize;
     counts.fill(0);
     for &key in keys.iter() {
         if let Some(count) = counts.get_mut(bucket(key) + 1) {
@@ -77,16 +85,30 @@ fn sort_keys(keys: &mut Vec<u64>, out: &mut Vec<u64>, counts: &mut [u32], best: 
     }
 }
 
-/// The portfolio as the analysis reads it: scores by criterion, in id order.
+/// The portfolio as the analysis reads it: whole-number scores by
+/// criterion, in id order.
 pub(super) struct Table {
-    /// `scores[c][place]`: the score of the candidate at `place` on
-    /// criterion `c`.
-    scores: PerCriterion<Vec<f64>>,
+    /// `units[c][place]`: the score of the candidate at `place` on
+    /// criterion `c`, times `L`.
+    units: Columns,
     /// Whether the candidate at each place reaches every criterion's `min`.
     fit: Vec<bool>,
-    /// The most a leader's total may be below 1 on the grid.
-    max_below: u64,
+    /// `L`, and `min_score`.
+    common: u128,
+    min_score: Ratio,
+    /// The whole number `M` that each drawn weight vector, summing to 1,
+    /// is scaled to.
+    scale: u64,
+    /// How keys pack: `None` when they do not fit 64 bits.
+    packing: Option<Packing>,
     rule: LeaderRule,
+}
+
+/// The scores as 32-bit columns when `L` fits, for totals that vectorize;
+/// 64-bit ones otherwise.
+enum Columns {
+    Narrow([Vec<u32>; 7]),
+    Wide([Vec<u64>; 7]),
 }
 
 /// What a run of chunks counts; every count an integer, so that adding
@@ -124,30 +146,9 @@ impl Tally {
     }
 }
 
-/// The highest and lowest of `totals`, four at a time: four independent
-/// chains of comparisons instead of one.
-fn range(totals: &[f64]) -> (f64, f64) {
-    let mut high = [f64::NEG_INFINITY; 4];
-    let mut low = [f64::INFINITY; 4];
-    let chunks = totals.chunks_exact(4);
-    let rest = chunks.remainder();
-    for chunk in chunks {
-        for ((h, l), &t) in high.iter_mut().zip(low.iter_mut()).zip(chunk) {
-            *h = if t > *h { t } else { *h };
-            *l = if t < *l { t } else { *l };
-        }
-    }
-    let [h0, h1, h2, h3] = high;
-    let [l0, l1, l2, l3] = low;
-    let (h0, l0) = rest
-        .iter()
-        .fold((h0, l0), |(h, l), &t| (h.max(t), l.min(t)));
-    (h0.max(h1).max(h2.max(h3)), l0.min(l1).min(l2.min(l3)))
-}
-
 /// The reusable buffers of one thread.
 struct Work {
-    totals: Vec<f64>,
+    totals: Vec<u64>,
     keys: Vec<u64>,
     /// Where [`sort_keys`] puts the keys.
     sorted: Vec<u64>,
@@ -159,19 +160,56 @@ impl Table {
     /// order.
     pub(super) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Self {
         let evidence = portfolio.id_order().evidence();
-        let mut scores = PerCriterion::from_fn(|_| Vec::with_capacity(evidence.len()));
-        let mut fit = Vec::with_capacity(evidence.len());
-        for evidence in evidence {
-            let assessment = criteria.assess(evidence);
-            for (criterion, score) in assessment.scores.iter() {
-                scores[criterion].push(score);
-            }
-            fit.push(criteria.meets_mins(&assessment.scores));
-        }
+        // The portfolio's own months need no finer denominator than theirs.
+        let places = evidence
+            .iter()
+            .map(|e| month_places(e.duration.get()).unwrap_or(MAX_MONTH_PLACES))
+            .max()
+            .unwrap_or(0);
+        let exact = criteria
+            .exact_with_places(places)
+            .unwrap_or_else(|_| criteria.exact.clone());
+        let units = exact.units();
+        let common = units.common();
+        let rows: Vec<[u128; 7]> = evidence.iter().map(|e| units.units(e)).collect();
+        let column = |c: usize| rows.iter().map(move |row| row.get(c).copied().unwrap_or(0));
+        let columns = if u32::try_from(common).is_ok() {
+            Columns::Narrow(std::array::from_fn(|c| {
+                column(c)
+                    .map(|u| u32::try_from(u).unwrap_or(u32::MAX))
+                    .collect()
+            }))
+        } else {
+            Columns::Wide(std::array::from_fn(|c| {
+                column(c)
+                    .map(|u| u64::try_from(u).unwrap_or(u64::MAX))
+                    .collect()
+            }))
+        };
+        let n = evidence.len();
+        // Whole weights of about 2^31 in all, fewer when the totals and the
+        // places would not fit 64 bits together (a huge L or portfolio);
+        // the configured weights' multiple when they fit, so that drawing
+        // them exactly gives them exactly.
+        let place_bits = usize::BITS - n.saturating_sub(1).leading_zeros();
+        let common_bits = u128::BITS - common.leading_zeros();
+        let bits = 62u32.saturating_sub(common_bits + place_bits).clamp(8, 31);
+        let weights = *exact.weights();
+        let sum: u128 = weights.iter().sum();
+        let most = 1u128 << bits;
+        let scale = if sum > 0 && sum <= most {
+            sum * (most / sum)
+        } else {
+            most
+        };
+        let top = (scale + 7) * common;
         Table {
-            scores,
-            fit,
-            max_below: criteria.max_below_top(),
+            units: columns,
+            fit: evidence.iter().map(|e| criteria.meets_mins_of(e)).collect(),
+            common,
+            min_score: exact.min_score(),
+            scale: u64::try_from(scale).unwrap_or(u64::MAX),
+            packing: Packing::new(top, n),
             rule: LeaderRule::new(criteria, portfolio),
         }
     }
@@ -181,23 +219,59 @@ impl Table {
         self.fit.len()
     }
 
-    /// Every candidate's total under `weights`, summed in criterion order.
-    /// One pass, the sum kept in a register: it vectorizes across places.
-    fn totals(&self, weights: &PerCriterion<f64>, totals: &mut [f64]) {
-        let [w0, w1, w2, w3, w4, w5, w6] = weights.0;
-        let [c0, c1, c2, c3, c4, c5, c6] = &self.scores.0;
-        let columns = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
-        for (total, ((((((s0, s1), s2), s3), s4), s5), s6)) in totals.iter_mut().zip(columns) {
-            *total = w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3 + w4 * s4 + w5 * s5 + w6 * s6;
+    /// `M`: the central weights are sums of whole weights over it.
+    pub(super) fn scale(&self) -> u64 {
+        self.scale
+    }
+
+    /// A drawn weight vector, summing to 1, as whole numbers: each weight
+    /// times `M`, rounded. Rounding keeps every order among the weights, so
+    /// equal weights stay equal; and a vector that is the configured one
+    /// gives the configured whole weights times `M / sum(W)` exactly.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "weights in [0, 1] times M below 2^32"
+    )]
+    fn whole(&self, weights: &PerCriterion<f64>) -> [u64; 7] {
+        let scale = self.scale as f64;
+        weights.0.map(|w| (w * scale).round() as u64)
+    }
+
+    /// Every candidate's `N` under `weights`, in one pass that vectorizes.
+    fn totals(&self, weights: &[u64; 7], totals: &mut [u64]) {
+        match &self.units {
+            Columns::Narrow(columns) => {
+                let w = weights.map(|w| u32::try_from(w).unwrap_or(u32::MAX));
+                let [w0, w1, w2, w3, w4, w5, w6] = w.map(u64::from);
+                let [c0, c1, c2, c3, c4, c5, c6] = columns;
+                let rows = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
+                for (total, ((((((u0, u1), u2), u3), u4), u5), u6)) in totals.iter_mut().zip(rows) {
+                    *total = w0 * u64::from(*u0)
+                        + w1 * u64::from(*u1)
+                        + w2 * u64::from(*u2)
+                        + w3 * u64::from(*u3)
+                        + w4 * u64::from(*u4)
+                        + w5 * u64::from(*u5)
+                        + w6 * u64::from(*u6);
+                }
+            }
+            Columns::Wide(columns) => {
+                for (place, total) in totals.iter_mut().enumerate() {
+                    *total = weights
+                        .iter()
+                        .zip(columns)
+                        .map(|(&w, column)| {
+                            w.saturating_mul(column.get(place).copied().unwrap_or(0))
+                        })
+                        .fold(0u64, u64::saturating_add);
+                }
+            }
         }
     }
 
     /// Draws the samples of `chunk` and counts them into `tally`.
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "fixed-point weights are in [0, 2^32]; places fit PLACE_BITS"
-    )]
     fn run(
         &self,
         sampler: &Sampler,
@@ -212,46 +286,85 @@ impl Table {
         let count = wanted.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
         for _ in 0..count {
-            let weights = sampler.next(&mut rng);
-            let fixed = weights.map(|w| (w * FIXED + 0.5) as u64);
+            let weights = self.whole(&sampler.next(&mut rng));
             self.totals(&weights, &mut work.totals);
-            for (place, (key, &total)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
-                *key = packed_key(total, place);
-            }
-            let (best, worst) = range(&work.totals);
-            sort_keys(
-                &mut work.keys,
-                &mut work.sorted,
-                &mut work.counts,
-                best,
-                worst,
-            );
-            for (r, &key) in work.keys.iter().take(width).enumerate() {
-                let place = Key::place_of(key);
-                if let Some(count) = tally.ranks.get_mut(place * width + r) {
-                    *count += 1;
-                }
-            }
-            // Past `max_below` no total reaches `min_score`: no one there
-            // may lead.
-            let offers = (work.keys.iter())
-                .take_while(|&&key| Key::below_top_of(key) <= self.max_below)
-                .map(|&key| {
-                    let place = Key::place_of(key);
-                    let eligible = self.fit.get(place).copied().unwrap_or(false);
-                    (place, Offer { place, eligible })
-                });
-            self.rule.choose(offers, |place| {
-                if let Some(leads) = tally.leads.get_mut(place) {
-                    *leads += 1;
-                }
-                if let Some(sum) = tally.central.get_mut(place) {
-                    for (s, f) in sum.0.iter_mut().zip(fixed.values()) {
-                        *s += f;
+            let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+            let top = sum * self.common;
+            // The least N that reaches min_score under these weights.
+            let least = self.min_score.least_reaching(top).unwrap_or(u128::MAX);
+            match self.packing {
+                Some(packing) => {
+                    let top = u64::try_from(top).unwrap_or(u64::MAX);
+                    let (mut low, mut high) = (u64::MAX, 0);
+                    for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
+                        let below = top.saturating_sub(n);
+                        low = low.min(below);
+                        high = high.max(below);
+                        *key = packing.key(u128::from(below), place);
                     }
+                    sort_keys(
+                        &mut work.keys,
+                        &mut work.sorted,
+                        &mut work.counts,
+                        packing.bits(),
+                        (low, high),
+                    );
+                    let ranked = work.keys.iter().map(|&key| {
+                        let numerator = u128::from(top.saturating_sub(key >> packing.bits()));
+                        (packing.place_of(key), numerator)
+                    });
+                    self.count(ranked, least, &weights, width, tally);
                 }
-            });
+                None => {
+                    let mut keys: Vec<(u64, usize)> = work
+                        .totals
+                        .iter()
+                        .enumerate()
+                        .map(|(place, &n)| (u64::MAX - n, place))
+                        .collect();
+                    keys.sort_unstable();
+                    let ranked = keys
+                        .iter()
+                        .map(|&(below, place)| (place, u128::from(u64::MAX - below)));
+                    self.count(ranked, least, &weights, width, tally);
+                }
+            }
         }
+    }
+
+    /// Counts one sample: `ranked` is every candidate best first, as its
+    /// place and `N`; `least` the least `N` that reaches `min_score`.
+    fn count(
+        &self,
+        ranked: impl Iterator<Item = (usize, u128)> + Clone,
+        least: u128,
+        weights: &[u64; 7],
+        width: usize,
+        tally: &mut Tally,
+    ) {
+        for (r, (place, _)) in ranked.clone().take(width).enumerate() {
+            if let Some(count) = tally.ranks.get_mut(place * width + r) {
+                *count += 1;
+            }
+        }
+        // Past the least N no total reaches `min_score`: no one there may
+        // lead.
+        let offers = ranked
+            .take_while(|&(_, numerator)| numerator >= least)
+            .map(|(place, _)| {
+                let eligible = self.fit.get(place).copied().unwrap_or(false);
+                (place, Offer { place, eligible })
+            });
+        self.rule.choose(offers, |place| {
+            if let Some(leads) = tally.leads.get_mut(place) {
+                *leads += 1;
+            }
+            if let Some(sum) = tally.central.get_mut(place) {
+                for (s, &w) in sum.0.iter_mut().zip(weights) {
+                    *s += w;
+                }
+            }
+        });
     }
 
     /// Runs every `step`-th chunk from `start`.
@@ -266,7 +379,7 @@ impl Table {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
         let mut work = Work {
-            totals: vec![0.0; n],
+            totals: vec![0; n],
             keys: vec![0; n],
             sorted: vec![0; n],
             // About two buckets a key, at most 2^16.
