@@ -361,6 +361,9 @@ fn div_ceil_wide((high, low): (u128, u128), d: u128) -> Option<u128> {
     if d == 0 || high >= d {
         return None;
     }
+    if high == 0 {
+        return Some(low.div_ceil(d));
+    }
     // Long division, a bit at a time: `high < d` keeps the quotient in
     // 128 bits, and the remainder below `d` before each step.
     let mut rest = high;

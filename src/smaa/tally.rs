@@ -292,42 +292,39 @@ impl Table {
             let top = sum * self.common;
             // The least N that reaches min_score under these weights.
             let least = self.min_score.least_reaching(top).unwrap_or(u128::MAX);
-            match self.packing {
-                Some(packing) => {
-                    let top = u64::try_from(top).unwrap_or(u64::MAX);
-                    let (mut low, mut high) = (u64::MAX, 0);
-                    for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
-                        let below = top.saturating_sub(n);
-                        low = low.min(below);
-                        high = high.max(below);
-                        *key = packing.key(u128::from(below), place);
-                    }
-                    sort_keys(
-                        &mut work.keys,
-                        &mut work.sorted,
-                        &mut work.counts,
-                        packing.bits(),
-                        (low, high),
-                    );
-                    let ranked = work.keys.iter().map(|&key| {
-                        let numerator = u128::from(top.saturating_sub(key >> packing.bits()));
-                        (packing.place_of(key), numerator)
-                    });
-                    self.count(ranked, least, &weights, width, tally);
+            if let Some(packing) = self.packing {
+                let top = u64::try_from(top).unwrap_or(u64::MAX);
+                let (mut low, mut high) = (u64::MAX, 0);
+                for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
+                    let below = top.saturating_sub(n);
+                    low = low.min(below);
+                    high = high.max(below);
+                    *key = packing.key(u128::from(below), place);
                 }
-                None => {
-                    let mut keys: Vec<(u64, usize)> = work
-                        .totals
-                        .iter()
-                        .enumerate()
-                        .map(|(place, &n)| (u64::MAX - n, place))
-                        .collect();
-                    keys.sort_unstable();
-                    let ranked = keys
-                        .iter()
-                        .map(|&(below, place)| (place, u128::from(u64::MAX - below)));
-                    self.count(ranked, least, &weights, width, tally);
-                }
+                sort_keys(
+                    &mut work.keys,
+                    &mut work.sorted,
+                    &mut work.counts,
+                    packing.bits(),
+                    (low, high),
+                );
+                let ranked = work.keys.iter().map(|&key| {
+                    let numerator = u128::from(top.saturating_sub(key >> packing.bits()));
+                    (packing.place_of(key), numerator)
+                });
+                self.count(ranked, least, &weights, width, tally);
+            } else {
+                let mut keys: Vec<(u64, usize)> = work
+                    .totals
+                    .iter()
+                    .enumerate()
+                    .map(|(place, &n)| (u64::MAX - n, place))
+                    .collect();
+                keys.sort_unstable();
+                let ranked = keys
+                    .iter()
+                    .map(|&(below, place)| (place, u128::from(u64::MAX - below)));
+                self.count(ranked, least, &weights, width, tally);
             }
         }
     }

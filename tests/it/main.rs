@@ -21,3 +21,4 @@ mod smaa;
 mod stability;
 mod support;
 mod tidy;
+mod ties;

@@ -11,8 +11,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    BottomLine, Candidate, Change, Criteria, Evidence, Lead, Months, Motivation, Phase,
-    Portfolio, Role, SponsorLevel, Visibility,
+    BottomLine, Candidate, Change, Criteria, Evidence, Lead, Months, Motivation, Phase, Portfolio,
+    Role, SponsorLevel, Visibility,
 };
 
 /// Three score values every criterion shares, in hundredths, so that a
@@ -105,10 +105,20 @@ impl Case {
         );
         for (c, section, key, keys) in [
             (1, "visibility", "scores", ["low", "moderate", "high"]),
-            (2, "tangibility", "scores", ["technology", "process", "cultural"]),
+            (
+                2,
+                "tangibility",
+                "scores",
+                ["technology", "process", "cultural"],
+            ),
             (4, "bottom_line", "scores", ["direct", "indirect", "none"]),
             (5, "lead", "scores", ["unproven", "experienced", "credible"]),
-            (6, "sponsorship", "motivation", ["weak", "moderate", "strong"]),
+            (
+                6,
+                "sponsorship",
+                "motivation",
+                ["weak", "moderate", "strong"],
+            ),
         ] {
             let _ = writeln!(text, "[{section}]\n{}", scale(c, key, keys));
         }
@@ -153,7 +163,9 @@ impl Case {
         self.choices
             .iter()
             .enumerate()
-            .map(|(i, choice)| Candidate::new(format!("c{:02}", (i * 7) % 17), self.evidence(choice)))
+            .map(|(i, choice)| {
+                Candidate::new(format!("c{:02}", (i * 7) % 17), self.evidence(choice))
+            })
             .collect()
     }
 
