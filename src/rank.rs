@@ -20,8 +20,9 @@ pub struct Ranked<'a> {
 const BATCH: usize = 64;
 
 impl Criteria {
-    /// Every candidate of `portfolio`, best first: total descending, ties
-    /// (equal to 1e-9) broken by id. The order of the portfolio never shows.
+    /// Every candidate of `portfolio`, best first: total descending, exactly
+    /// as the decimals say, equal totals broken by id. The order of the
+    /// portfolio never shows.
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
         let places = self.rank_places(portfolio);

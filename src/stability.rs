@@ -59,9 +59,11 @@ pub struct Stability {
 /// How the set of leaders changes at the end of a stability interval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Shift {
-    /// The ids of the candidates that start to lead, best first.
+    /// The ids of the candidates that start to lead, best first as they
+    /// rank just past the end.
     pub enter: Vec<String>,
-    /// The ids of the leaders that stop leading, best first.
+    /// The ids of the leaders that stop leading, best first as they rank at
+    /// the configured weight (the order of [`Criteria::choose_leaders`]).
     pub leave: Vec<String>,
 }
 

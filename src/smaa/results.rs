@@ -17,7 +17,8 @@ pub struct Acceptability {
     pub seed: u64,
     /// How they were drawn.
     pub sampling: Sampling,
-    /// The most candidates that lead in one sample.
+    /// The most candidates that lead in one sample: the configured
+    /// [`Criteria::leaders`], even when it exceeds the portfolio.
     pub leaders: usize,
     /// Every candidate, in the order of [`Criteria::rank`] under the
     /// configured weights.
