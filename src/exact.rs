@@ -788,6 +788,9 @@ pub(crate) struct Narrow {
     full: i64,
     /// The duration's weight.
     weight: u64,
+    /// `L` and `top` as `f64`, for show.
+    common_shown: f64,
+    top_shown: f64,
 }
 
 impl Exact {
@@ -829,6 +832,8 @@ impl Exact {
             fall: small(r.fall)?,
             full: small(r.full)?,
             weight: u64::try_from(wd).ok()?,
+            common_shown: u.common as f64,
+            top_shown: self.top as f64,
         })
     }
 }
@@ -895,16 +900,26 @@ impl Narrow {
 }
 
 impl Exact {
-    /// A candidate's scores as `f64` and its `N`, in one pass.
+    /// A candidate's scores and total as `f64`, each one rounding of its
+    /// exact fraction, in one pass. The `u64` path converts `u64`s, which
+    /// is one instruction where a `u128` takes a call.
     #[inline]
-    pub(crate) fn assess(&self, e: &Evidence) -> ([f64; 7], u128) {
+    #[allow(clippy::cast_precision_loss, reason = "scores and totals for show")]
+    pub(crate) fn assess(&self, e: &Evidence) -> ([f64; 7], f64) {
         let units = &self.units;
-        let (duration, n) = match &self.narrow {
+        let (duration, total) = match &self.narrow {
             Some(narrow) => {
                 let d = narrow.duration_units(e.duration.get());
-                (u128::from(d), u128::from(narrow.numerator_with(e, d)))
+                let n = narrow.numerator_with(e, d);
+                (
+                    d as f64 / narrow.common_shown,
+                    (n as f64 / narrow.top_shown).clamp(0.0, 1.0),
+                )
             }
-            None => (units.duration(e.duration.get()), self.numerator(e)),
+            None => (
+                units.score(units.duration(e.duration.get())),
+                self.total(self.numerator(e)),
+            ),
         };
         let level = |c: Criterion| {
             slot(c, e)
@@ -913,7 +928,7 @@ impl Exact {
                 .unwrap_or(0.0)
         };
         let scores = [
-            units.score(duration),
+            duration,
             level(Criterion::Visibility),
             level(Criterion::Tangibility),
             level(Criterion::Phase),
@@ -921,7 +936,7 @@ impl Exact {
             level(Criterion::Lead),
             level(Criterion::Sponsorship),
         ];
-        (scores, n)
+        (scores, total)
     }
 }
 

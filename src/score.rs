@@ -45,9 +45,9 @@ impl Criteria {
     #[must_use]
     #[inline]
     pub fn assess(&self, evidence: &Evidence) -> Assessment {
-        let (scores, numerator) = self.exact.assess(evidence);
+        let (scores, total) = self.exact.assess(evidence);
         Assessment {
-            total: self.exact.total(numerator),
+            total,
             scores: Scores(PerCriterion(scores)),
         }
     }
