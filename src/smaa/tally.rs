@@ -290,8 +290,14 @@ impl Table {
             self.totals(&weights, &mut work.totals);
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
             let top = sum * self.common;
-            // The least N that reaches min_score under these weights.
-            let least = self.min_score.least_reaching(top).unwrap_or(u128::MAX);
+            // The least N that reaches min_score under these weights: in
+            // u64 when it fits, a u128 division being a call.
+            let product = (self.min_score.numerator.checked_mul(top))
+                .and_then(|product| u64::try_from(product).ok());
+            let least = match (product, u64::try_from(self.min_score.denominator)) {
+                (Some(product), Ok(den)) => u128::from(product.div_ceil(den)),
+                _ => self.min_score.least_reaching(top).unwrap_or(u128::MAX),
+            };
             if let Some(packing) = self.packing {
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 let (mut low, mut high) = (u64::MAX, 0);
