@@ -34,11 +34,16 @@ fn sort_keys(
     (low, high): (u64, u64),
 ) {
     let buckets = counts.len().saturating_sub(1) as u64;
-    let range = high.saturating_sub(low);
-    // (key - low) * scale >> 32 is below `buckets`, and rises with the key.
+    // The range cut to at most 32 bits, so that `scale` stays above 0 and
+    // keys spread over the buckets.
+    let shift = (u64::BITS - high.saturating_sub(low).leading_zeros()).saturating_sub(32);
+    let range = high.saturating_sub(low) >> shift;
+    // ((key - low) >> shift) * scale >> 32 is below `buckets`, and rises
+    // with the key.
     let scale = (buckets << 32) / range.saturating_add(1);
     #[allow(clippy::cast_possible_truncation, reason = "below `buckets`")]
-    let bucket = |key: u64| ((((key >> place_bits).saturating_sub(low)) * scale) >> 32) as usize;
+    let bucket =
+        |key: u64| (((((key >> place_bits).saturating_sub(low)) >> shift) * scale) >> 32) as usize;
     counts.fill(0);
     for &key in keys.iter() {
         if let Some(count) = counts.get_mut(bucket(key) + 1) {
