@@ -1,89 +1,266 @@
 //! Rank a portfolio of candidate projects and plan the push.
 //!
 //! ```text
-//! cargo run --example rank -- [--criteria FILE] [PORTFOLIO] [--json] [--robustness]
+//! cargo run --example rank -- [OPTIONS] [PORTFOLIO]
 //! ```
 //!
-//! With no portfolio it ranks `examples/portfolio.toml`; with no criteria
-//! file it uses the shipped defaults. `--robustness` adds how sure the
-//! choice of leaders is: each weight's stability interval, how often each
-//! candidate leads under weights drawn at random (the criteria file's
-//! `[robustness]`), and the one change of evidence that would flip each
-//! candidate's role. Bad input: exit code 2,
-//! the error on stderr.
+//! With no portfolio it ranks `examples/portfolio.toml`; `-` reads the
+//! portfolio from stdin. With no criteria file it uses the shipped defaults.
+//! `--robustness` adds how sure the choice of leaders is: each weight's
+//! stability interval, how often each candidate leads under weights drawn at
+//! random (the criteria file's `[robustness]`), and the one change of
+//! evidence that would flip each candidate's role.
+//!
+//! Bad input exits with code 2 and one line on stderr that starts with its
+//! place, `FILE:LINE:COL: error: `, as compilers write it, so that editors
+//! and terminals can jump there. A closed stdout (`rank | head -2`) ends the
+//! program quietly.
 
-use std::fmt::Write as _;
-use std::io::Read as _;
+use std::fmt::{self, Write as _};
+use std::io::{Read, Write as _};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Limits, Plan, Portfolio, Role, Shift,
-    Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Plan, Portfolio, Role,
+    Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
-const USAGE: &str = "usage: rank [--criteria FILE] [PORTFOLIO] [--json] [--robustness]";
+const USAGE: &str = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]";
+const HELP: &str = "\
+Rank candidate projects against the AIM demonstration-project criteria and
+plan the push: which few lead, and why each of the others follows.
 
+usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]
+
+arguments:
+  PORTFOLIO          the portfolio file, `-` for stdin
+                     (default: the sample, examples/portfolio.toml)
+
+options:
+  --criteria FILE    criteria overriding the shipped defaults, `-` for stdin
+  --format FORMAT    table (default) or json
+  --json             the same as --format json
+  --robustness       add how sure the choice is: stability, acceptability
+                     and counterfactuals
+  -h, --help         print this help
+
+Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr.
+
+From cargo: cargo run --example rank -- --format json my-portfolio.toml
+";
+
+/// How the results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Aligned text for a person.
+    Table,
+    /// The plan as JSON, robustness under a `"robustness"` key.
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order `--help` names them.
+    const ALL: [Format; 2] = [Format::Table, Format::Json];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "unknown format {text:?}, expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    /// Standard input, written `-`.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    fn new(arg: std::ffi::OsString) -> Self {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::File(arg.into())
+        }
+    }
+
+    /// The bytes, reading no more than one byte past the size limit: the
+    /// library refuses a larger input before parsing, so the rest is never
+    /// needed.
+    fn read(&self) -> Result<Vec<u8>, String> {
+        let limit = Limits::default().max_bytes as u64 + 1;
+        let mut bytes = Vec::new();
+        let read = match self {
+            Source::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+            Source::File(path) => {
+                std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+            }
+        };
+        read.map_err(|e| format!("{self}: error: cannot read: {e}"))?;
+        Ok(bytes)
+    }
+}
+
+/// The name messages give an input: `<stdin>`, or the path, quoted (as a
+/// Rust string) when it holds a character that would split or hide a
+/// message: a newline, a control or bidi character, a quote.
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("<stdin>"),
+            Source::File(path) => match path.to_str() {
+                Some(text) if !text.is_empty() && text.escape_debug().eq(text.chars()) => {
+                    f.write_str(text)
+                }
+                // Debug quoting is the point: it escapes what would split the line.
+                #[allow(clippy::unnecessary_debug_formatting)]
+                _ => write!(f, "{path:?}"),
+            },
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
 struct Args {
-    criteria: Option<PathBuf>,
-    portfolio: Option<PathBuf>,
-    json: bool,
+    criteria: Option<Source>,
+    portfolio: Option<Source>,
+    format: Format,
     robustness: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        criteria: None,
-        portfolio: None,
-        json: false,
-        robustness: false,
-    };
-    let mut it = std::env::args_os().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.to_str() {
-            Some("--json") => args.json = true,
-            Some("--robustness") => args.robustness = true,
-            Some("--criteria") => {
-                let file = it.next().ok_or("--criteria needs a FILE")?;
-                args.criteria = Some(file.into());
+/// What went wrong, and how the program ends.
+enum Failure {
+    /// The command line is wrong: the message, then the usage, exit 2.
+    Usage(String),
+    /// The input is bad: one line, exit 2.
+    Input(String),
+}
+
+/// Sets `slot` once: a flag given twice is an error, not a silent override.
+fn once<T>(slot: &mut Option<T>, value: T, flag: &str) -> Result<(), Failure> {
+    if slot.is_some() {
+        return Err(Failure::Usage(format!("{flag} given twice")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// The arguments, or `None` for `--help`.
+fn parse_args() -> Result<Option<Args>, Failure> {
+    use lexopt::prelude::*;
+
+    let usage = |e: lexopt::Error| Failure::Usage(e.to_string());
+    let mut criteria = None;
+    let mut portfolio = None;
+    let mut format = None;
+    let mut robustness = None;
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next().map_err(usage)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("criteria") => {
+                let file = parser.value().map_err(usage)?;
+                once(&mut criteria, Source::new(file), "--criteria")?;
             }
-            Some("-h" | "--help") => return Err(USAGE.to_owned()),
-            Some(flag) if flag.starts_with('-') => {
-                return Err(format!("unknown option {flag}\n{USAGE}"));
+            Long("format") => {
+                let value = parser.value().map_err(usage)?;
+                let text = value.to_str().unwrap_or_default();
+                let chosen = text.parse().map_err(Failure::Usage)?;
+                once(&mut format, chosen, "--format (or --json)")?;
             }
-            _ if args.portfolio.is_none() => args.portfolio = Some(arg.into()),
-            _ => return Err(format!("more than one portfolio given\n{USAGE}")),
+            Long("json") => once(&mut format, Format::Json, "--format (or --json)")?,
+            Long("robustness") => once(&mut robustness, (), "--robustness")?,
+            Value(file) => once(&mut portfolio, Source::new(file), "PORTFOLIO")?,
+            _ => return Err(usage(arg.unexpected())),
         }
     }
-    Ok(args)
+    if criteria == Some(Source::Stdin) && portfolio == Some(Source::Stdin) {
+        return Err(Failure::Usage(
+            "stdin (`-`) can be only one of --criteria and PORTFOLIO".to_owned(),
+        ));
+    }
+    Ok(Some(Args {
+        criteria,
+        portfolio,
+        format: format.unwrap_or(Format::Table),
+        robustness: robustness.is_some(),
+    }))
 }
 
-/// The file's bytes, reading no more than one byte past the size limit: the
-/// library refuses a larger file before parsing, so the rest is never needed.
-fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
-    let limit = Limits::default().max_bytes as u64 + 1;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(bytes)
+/// `error` as one line that starts with its place, as compilers write it:
+/// `FILE:LINE:COL: error: candidate "x", key visibility: unknown variant ...`.
+fn located(source: &Source, error: &Error) -> String {
+    let text = error.to_string();
+    let (Error::Toml { at, .. }
+    | Error::Invalid { at, .. }
+    | Error::Encoding { at, .. }
+    | Error::DuplicateId { at, .. }) = error
+    else {
+        // No place in the file: the message after its part ("portfolio: ").
+        let message = ["criteria: ", "portfolio: "]
+            .iter()
+            .find_map(|part| text.strip_prefix(part))
+            .unwrap_or(&text);
+        return format!("{source}: error: {message}");
+    };
+    // The library writes "part:LINE:COL, candidate ..., key ...: message";
+    // the file takes the part's place, the candidate and key stay.
+    let whole = at.to_string();
+    let (place, head) = match at.location {
+        Some(location) => (
+            format!("{source}:{location}"),
+            format!("{}:{location}", at.part),
+        ),
+        None => (source.to_string(), at.part.to_string()),
+    };
+    let message = text.strip_prefix(&format!("{whole}: ")).unwrap_or(&text);
+    match whole
+        .strip_prefix(&head)
+        .and_then(|rest| rest.strip_prefix(", "))
+    {
+        Some(context) => format!("{place}: error: {context}: {message}"),
+        None => format!("{place}: error: {message}"),
+    }
 }
 
-fn run() -> Result<String, String> {
-    let args = parse_args()?;
+fn run(args: &Args) -> Result<String, Failure> {
     let criteria = match &args.criteria {
-        Some(path) => {
-            Criteria::from_slice(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
-        }
+        Some(source) => Criteria::from_slice(&source.read().map_err(Failure::Input)?)
+            .map_err(|e| Failure::Input(located(source, &e)))?,
         None => Criteria::default(),
     };
-    let portfolio = match &args.portfolio {
-        Some(path) => {
-            Portfolio::from_slice(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-        None => Portfolio::from_toml(SAMPLE).map_err(|e| e.to_string())?,
+    let portfolio = if let Some(source) = &args.portfolio {
+        Portfolio::from_slice(&source.read().map_err(Failure::Input)?)
+            .map_err(|e| Failure::Input(located(source, &e)))?
+    } else {
+        let sample = Source::File("examples/portfolio.toml".into());
+        Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?
     };
     let plan = criteria.plan(&portfolio);
     let robustness = args.robustness.then(|| {
@@ -94,20 +271,23 @@ fn run() -> Result<String, String> {
             counterfactuals: criteria.counterfactuals(&portfolio),
         }
     });
-    if args.json {
-        let output = Output {
-            plan: &plan,
-            robustness,
-        };
-        serde_json::to_string_pretty(&output)
-            .map(|json| json + "\n")
-            .map_err(|e| e.to_string())
-    } else {
-        let mut out = table(&criteria, &portfolio, &plan);
-        if let Some(robustness) = robustness {
-            out.push_str(&robustness.table());
+    match args.format {
+        Format::Json => {
+            let output = Output {
+                plan: &plan,
+                robustness,
+            };
+            serde_json::to_string_pretty(&output)
+                .map(|json| json + "\n")
+                .map_err(|e| Failure::Input(format!("error: cannot print JSON: {e}")))
         }
-        Ok(out)
+        Format::Table => {
+            let mut out = table(&criteria, &portfolio, &plan);
+            if let Some(robustness) = robustness {
+                out.push_str(&robustness.table());
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -166,7 +346,7 @@ impl Robustness {
         out.push_str("\nWhat one change of evidence would do\n");
         let width = id_width(self.counterfactuals.iter().map(|c| c.id.as_str()));
         for c in &self.counterfactuals {
-            let _ = writeln!(out, "  {:4}  {:width$}  {c}", c.role, c.id);
+            let _ = writeln!(out, "  {:4}  {}  {c}", c.role, Padded(&c.id, width));
         }
         out
     }
@@ -182,7 +362,7 @@ impl Robustness {
         );
         let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
         let shown = a.leaders.min(a.candidates.len()).min(5);
-        let mut header = format!("  {:width$}  leads ", "id");
+        let mut header = format!("  {}  leads ", Padded("id", width));
         for rank in 1..=shown {
             let _ = write!(header, " rank {rank:<2}");
         }
@@ -192,7 +372,7 @@ impl Robustness {
         let _ = writeln!(out, "{header}");
         let share = |count: u64| 100.0 * count as f64 / a.samples.max(1) as f64;
         for c in &a.candidates {
-            let mut line = format!("  {:width$}  {:5.1}%", c.id, 100.0 * c.lead_share);
+            let mut line = format!("  {}  {:5.1}%", Padded(&c.id, width), 100.0 * c.lead_share);
             for rank in 0..shown {
                 let count = c.ranks.get(rank).copied().unwrap_or(0);
                 let _ = write!(line, " {:6.1}%", share(count));
@@ -226,21 +406,47 @@ fn shift(shift: &Shift) -> String {
     moves.join(", ")
 }
 
-/// The width of an id column: the longest id, and at least the header "id".
+/// The widest an id column grows: a longer id is printed whole and pushes
+/// the rest of its row out of line.
+const MAX_ID_WIDTH: usize = 40;
+
+/// The width of an id column: the longest id, at least the header "id", at
+/// most [`MAX_ID_WIDTH`].
 fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
-    ids.map(|id| id.chars().count()).max().unwrap_or(0).max(2)
+    ids.map(|id| id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(2, MAX_ID_WIDTH)
+}
+
+/// Text padded with spaces to a width in characters. By hand: a format
+/// width (`{:w$}`) panics past 65,535, and an id may be longer.
+struct Padded<'a>(&'a str, usize);
+
+impl fmt::Display for Padded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)?;
+        for _ in self.0.chars().count()..self.1 {
+            f.write_char(' ')?;
+        }
+        Ok(())
+    }
 }
 
 /// The plan as a readable table, the leaders' breakdowns, and the pull.
 fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     let mut out = String::new();
     let width = id_width(plan.ranking.iter().map(|p| p.id.as_str()));
-    let _ = writeln!(out, "rank  score  role  {:width$}  name", "id");
+    let _ = writeln!(out, "rank  score  role  {}  name", Padded("id", width));
     for p in &plan.ranking {
         let _ = writeln!(
             out,
-            "{:>4}  {:.3}  {:4}  {:width$}  {}",
-            p.rank, p.score, p.role, p.id, p.name
+            "{:>4}  {:.3}  {:4}  {}  {}",
+            p.rank,
+            p.score,
+            p.role,
+            Padded(&p.id, width),
+            p.name
         );
     }
     let _ = writeln!(
@@ -269,20 +475,40 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     );
     for p in plan.ranking.iter().filter(|p| p.role == Role::Pull) {
         let reasons: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  {:width$}  {}", p.id, reasons.join("; "));
+        let _ = writeln!(out, "  {}  {}", Padded(&p.id, width), reasons.join("; "));
     }
     out
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
+    let out = match parse_args() {
+        Ok(None) => Ok(HELP.to_owned()),
+        Ok(Some(args)) => run(&args),
+        Err(failure) => Err(failure),
+    };
+    let out = match out {
+        Ok(out) => out,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n{USAGE}\nrun with --help for more");
+            return ExitCode::from(2);
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
+        Err(Failure::Input(message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    // Through one lock, and a reader that stops reading (`rank | head -2`)
+    // is not an error: what it wanted, it has.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::FAILURE
         }
     }
 }

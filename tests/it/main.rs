@@ -10,6 +10,7 @@
 )]
 
 mod alloc;
+mod cli;
 mod counterfactual;
 mod errors;
 mod fixtures;
