@@ -212,7 +212,7 @@ mod tests {
                     visibility: Visibility::ALL[(i % 3) as usize],
                     change: Change::ALL[(i / 3 % 3) as usize],
                     phase: Phase::ALL[(i / 2 % 5) as usize],
-                    remedial: i % 7 == 0,
+                    remedial: i.is_multiple_of(7),
                     bottom_line: BottomLine::ALL[(i / 5 % 3) as usize],
                     lead: Lead::ALL[(i / 4 % 3) as usize],
                     sponsor_level: SponsorLevel::ALL[(i % 4) as usize],

@@ -58,7 +58,7 @@ impl SplitMix64 {
             visibility: self.pick(Visibility::ALL),
             change: self.pick(Change::ALL),
             phase: self.pick(Phase::ALL),
-            remedial: self.next() % 4 == 0,
+            remedial: self.next().is_multiple_of(4),
             bottom_line: self.pick(BottomLine::ALL),
             lead: self.pick(Lead::ALL),
             sponsor_level: self.pick(SponsorLevel::ALL),
