@@ -10,6 +10,7 @@
 )]
 
 mod alloc;
+mod api;
 mod cli;
 mod counterfactual;
 mod errors;
