@@ -443,7 +443,7 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
             out,
             "{:>4}  {:.3}  {:4}  {}  {}",
             p.rank,
-            p.score,
+            p.total,
             p.role,
             Padded(&p.id, width),
             p.name
@@ -455,7 +455,7 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
         plan.leaders.len()
     );
     for p in plan.ranking.iter().filter(|p| p.role == Role::Lead) {
-        let _ = writeln!(out, "\n  {} ({}), total {:.3}", p.name, p.id, p.score);
+        let _ = writeln!(out, "\n  {} ({}), total {:.3}", p.name, p.id, p.total);
         if let Some(candidate) = portfolio.get(&p.id) {
             for line in criteria.breakdown(&candidate.evidence) {
                 let criterion: Criterion = line.criterion;

@@ -82,9 +82,9 @@ macro_rules! values {
                 }
             }
 
-            /// `evidence` with its field set to this value.
+            /// A copy of `evidence` with its field set to this value.
             #[must_use]
-            pub fn set(self, evidence: &Evidence) -> Evidence {
+            pub fn applied_to(self, evidence: &Evidence) -> Evidence {
                 let mut out = *evidence;
                 match self {
                     $(Value::$field(value) => out.$slot = value,)+
@@ -149,22 +149,22 @@ impl Edit {
         self.to.field()
     }
 
-    /// The field's value before.
+    /// The field's value before the edit.
     #[must_use]
-    pub fn from(&self) -> Value {
+    pub fn before(&self) -> Value {
         self.from
     }
 
-    /// The field's value after.
+    /// The field's value after the edit.
     #[must_use]
-    pub fn to(&self) -> Value {
+    pub fn after(&self) -> Value {
         self.to
     }
 
     /// `evidence` with the edit made.
     #[must_use]
     pub fn apply(&self, evidence: &Evidence) -> Evidence {
-        self.to.set(evidence)
+        self.to.applied_to(evidence)
     }
 
     /// How far the value moves: months, levels along the field's `ALL`, or
@@ -198,26 +198,26 @@ pub struct Flip {
     /// The edit.
     pub edit: Edit,
     /// The candidate's total after it, in `[0, 1]`.
-    pub score: f64,
+    pub total: f64,
 }
 
 impl fmt::Display for Flip {
     /// "`lead credible -> unproven (total 0.871)`".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (total {:.3})", self.edit, self.score)
+        write!(f, "{} (total {:.3})", self.edit, self.total)
     }
 }
 
 impl Serialize for Flip {
     /// `{"change": "lead credible -> unproven", "field": "lead", "from":
-    /// "credible", "to": "unproven", "score": 0.871}`.
+    /// "credible", "to": "unproven", "total": 0.871}`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Flip", 5)?;
         out.serialize_field("change", &self.edit.to_string())?;
         out.serialize_field("field", &self.edit.field())?;
         out.serialize_field("from", &self.edit.from)?;
         out.serialize_field("to", &self.edit.to)?;
-        out.serialize_field("score", &self.score)?;
+        out.serialize_field("total", &self.total)?;
         out.end()
     }
 }
@@ -233,7 +233,7 @@ pub struct Counterfactual {
     /// Its role now.
     pub role: Role,
     /// Its total now, in `[0, 1]`.
-    pub score: f64,
+    pub total: f64,
     /// The smallest edit that gives it the other role; `None` when no
     /// single edit does.
     pub flip: Option<Flip>,
@@ -248,7 +248,7 @@ impl fmt::Display for Counterfactual {
             Role::Pull => "makes it lead",
         };
         match &self.flip {
-            Some(flip) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.score),
+            Some(flip) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.total),
             None => write!(f, "no single change {what}"),
         }
     }
@@ -368,7 +368,7 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
                 rank: i + 1,
                 id: ranked.candidate.id.clone(),
                 role,
-                score: ranked.assessment.total,
+                total: ranked.assessment.total,
                 flip: smallest_flip(criteria, ranked, rival, role),
             }
         })
@@ -412,7 +412,7 @@ fn smallest_flip(
                 size,
                 Flip {
                     edit,
-                    score: assessment.total,
+                    total: assessment.total,
                 },
             ));
         }

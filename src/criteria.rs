@@ -74,7 +74,7 @@ impl Criteria {
 
     /// The score on `criterion` below which a candidate may not lead.
     #[must_use]
-    pub fn min(&self, criterion: Criterion) -> Option<f64> {
+    pub fn min_of(&self, criterion: Criterion) -> Option<f64> {
         self.mins[criterion]
     }
 

@@ -223,8 +223,10 @@ levels! {
         Direct => direct,
         /// Through something else first.
         Indirect => indirect,
-        /// Not at all.
-        None => none,
+        /// Not at all. (Not `None`, which a glob import would set against
+        /// `Option::None`; named `none` in files.)
+        #[serde(rename = "none")]
+        NoReturn => none,
     }
 
     /// The project team lead (criterion 6).

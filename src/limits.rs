@@ -1,5 +1,5 @@
 //! How much input is read at all: checked before parsing. Plain data; the
-//! reading (`read/`) gives `Limits` its `portfolio` and `criteria` methods.
+//! reading (`read/`) gives `Limits` its `read_portfolio` and `read_criteria` methods.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// use spearhead::Limits;
 ///
 /// let limits = Limits { max_bytes: 1 << 10, ..Limits::default() };
-/// let error = limits.portfolio(&[b' '; 2000]).unwrap_err();
+/// let error = limits.read_portfolio(&[b' '; 2000]).unwrap_err();
 /// assert_eq!(error.to_string(), "portfolio: 2000 bytes is more than the limit of 1024 bytes");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -97,14 +97,14 @@ pub struct Placement {
     pub id: String,
     /// The candidate's name.
     pub name: String,
-    /// Its total, in `[0, 1]`.
-    pub score: f64,
+    /// Its total: the weighted mean of its scores, in `[0, 1]`.
+    pub total: f64,
     /// Whether it leads or follows.
     pub role: Role,
     /// Whether it may lead: total and every criterion at their minimums.
     pub eligible: bool,
-    /// Its score on each criterion.
-    pub criteria: Scores,
+    /// Its score on each criterion, each in `[0, 1]`.
+    pub scores: Scores,
     /// Why it does not lead; empty for a leader.
     pub reasons: Vec<Reason>,
 }
@@ -130,7 +130,7 @@ impl Criteria {
             });
         }
         for (criterion, score) in assessment.scores.iter() {
-            if let Some(min) = self.min(criterion)
+            if let Some(min) = self.min_of(criterion)
                 && !at_least(score, min)
             {
                 reasons.push(Reason::BelowMin {
@@ -163,10 +163,10 @@ impl Criteria {
                 rank: ranking.len() + 1,
                 id: candidate.id.clone(),
                 name: candidate.name.clone(),
-                score: assessment.total,
+                total: assessment.total,
                 role: Role::Pull,
                 eligible: reasons.is_empty(),
-                criteria: assessment.scores,
+                scores: assessment.scores,
                 reasons,
             };
             ranking.push((place, placement));

@@ -89,7 +89,7 @@ impl Serialize for Criteria {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let scale = |criterion, scores| Scale {
             weight: self.weight(criterion),
-            min: self.min(criterion),
+            min: self.min_of(criterion),
             scores,
         };
         File {
@@ -99,7 +99,7 @@ impl Serialize for Criteria {
             },
             duration: Duration {
                 weight: self.weight(Criterion::Duration),
-                min: self.min(Criterion::Duration),
+                min: self.min_of(Criterion::Duration),
                 full: self.full,
                 zero: self.zero,
             },
@@ -107,7 +107,7 @@ impl Serialize for Criteria {
             tangibility: scale(Criterion::Tangibility, table::<Change>(&self.tangibility)),
             phase: PhaseSection {
                 weight: self.weight(Criterion::Phase),
-                min: self.min(Criterion::Phase),
+                min: self.min_of(Criterion::Phase),
                 scores: table::<Phase>(&self.phase),
                 remedial: self.remedial,
             },
@@ -118,7 +118,7 @@ impl Serialize for Criteria {
             lead: scale(Criterion::Lead, table::<Lead>(&self.lead)),
             sponsorship: Sponsorship {
                 weight: self.weight(Criterion::Sponsorship),
-                min: self.min(Criterion::Sponsorship),
+                min: self.min_of(Criterion::Sponsorship),
                 motivation: table::<Motivation>(&self.motivation),
                 level: table::<SponsorLevel>(&self.level),
             },

@@ -126,7 +126,7 @@ impl Criteria {
             ),
             Criterion::Phase => format!("in {}", evidence.phase),
             Criterion::BottomLine => match evidence.bottom_line {
-                BottomLine::None => "no return to the bottom line".to_owned(),
+                BottomLine::NoReturn => "no return to the bottom line".to_owned(),
                 line => format!("{line} return to the bottom line"),
             },
             Criterion::Lead => format!("{} team lead", evidence.lead),

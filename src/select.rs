@@ -148,9 +148,10 @@ impl Criteria {
     /// Whether every score reaches its criterion's `min`: the part of
     /// eligibility no weight changes.
     pub(crate) fn meets_mins(&self, scores: &Scores) -> bool {
-        scores
-            .iter()
-            .all(|(criterion, score)| self.min(criterion).is_none_or(|min| at_least(score, min)))
+        scores.iter().all(|(criterion, score)| {
+            self.min_of(criterion)
+                .is_none_or(|min| at_least(score, min))
+        })
     }
 
     /// The most a packed key's total may be below 1 on the grid for the

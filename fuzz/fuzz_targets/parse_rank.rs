@@ -29,12 +29,12 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(plan.ranking.len(), portfolio.len());
     for (i, p) in plan.ranking.iter().enumerate() {
         assert_eq!(p.rank, i + 1);
-        assert!((0.0..=1.0).contains(&p.score));
-        assert!(p.criteria.iter().all(|(_, s)| (0.0..=1.0).contains(&s)));
+        assert!((0.0..=1.0).contains(&p.total));
+        assert!(p.scores.iter().all(|(_, s)| (0.0..=1.0).contains(&s)));
         assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
     }
     for pair in plan.ranking.windows(2) {
-        assert!(pair[0].score >= pair[1].score - 1e-9);
+        assert!(pair[0].total >= pair[1].total - 1e-9);
     }
     // At most `leaders` lead, and one pass agrees with the full sort.
     assert!(plan.leaders.len() <= criteria.leaders());

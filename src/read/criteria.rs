@@ -58,7 +58,7 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// As [`Limits::criteria`] with the default limits.
+    /// As [`Limits::read_criteria`] with the default limits.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
         Criteria::read_with(bytes, &Limits::default())
     }
@@ -146,7 +146,7 @@ impl Limits {
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
     /// UTF-8, and every error of [`Criteria::from_toml`].
-    pub fn criteria(&self, bytes: &[u8]) -> Result<Criteria> {
+    pub fn read_criteria(&self, bytes: &[u8]) -> Result<Criteria> {
         Criteria::read_with(bytes, self)
     }
 }

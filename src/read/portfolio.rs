@@ -33,7 +33,7 @@ impl Portfolio {
     ///
     /// # Errors
     ///
-    /// As [`Limits::portfolio`] with the default limits.
+    /// As [`Limits::read_portfolio`] with the default limits.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
         Portfolio::read_with(bytes, &Limits::default())
     }
@@ -72,7 +72,7 @@ impl Limits {
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
     /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
     /// and every error of [`Portfolio::from_toml`].
-    pub fn portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
+    pub fn read_portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
         Portfolio::read_with(bytes, self)
     }
 }

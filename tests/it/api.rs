@@ -36,3 +36,23 @@ proptest! {
         prop_assert!(portfolio.get("").is_none());
     }
 }
+
+/// `BottomLine::NoReturn` is `none` wherever a name shows: in files, in
+/// messages and in JSON.
+#[test]
+fn no_return_is_named_none() {
+    use spearhead::BottomLine;
+
+    assert_eq!(BottomLine::NoReturn.to_string(), "none");
+    assert_eq!("none".parse::<BottomLine>().unwrap(), BottomLine::NoReturn);
+    assert_eq!(
+        serde_json::to_string(&BottomLine::NoReturn).unwrap(),
+        r#""none""#
+    );
+    let evidence = spearhead::Evidence {
+        bottom_line: BottomLine::NoReturn,
+        ..ideal()
+    };
+    let toml = toml::to_string(&Portfolio::new(vec![Candidate::new("a", evidence)]).unwrap());
+    assert!(toml.unwrap().contains("bottom_line = \"none\"\n"));
+}

@@ -64,11 +64,14 @@ fn followers_lead_and_leaders_fall_by_the_smallest_edit() {
     let flip = counterfactuals[3].flip.unwrap();
     assert_eq!(flip.edit.field(), Field::SponsorMotivation);
     assert_eq!(
-        flip.edit.from(),
+        flip.edit.before(),
         Value::SponsorMotivation(Motivation::Moderate)
     );
-    assert_eq!(flip.edit.to(), Value::SponsorMotivation(Motivation::Strong));
-    assert_eq!(flip.score, 1.0);
+    assert_eq!(
+        flip.edit.after(),
+        Value::SponsorMotivation(Motivation::Strong)
+    );
+    assert_eq!(flip.total, 1.0);
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn edits_read_as_the_portfolio_file_writes_them() {
             "phase design -> implementation",
         ),
         (
-            Value::BottomLine(BottomLine::None),
+            Value::BottomLine(BottomLine::NoReturn),
             "bottom_line direct -> none",
         ),
         (
@@ -177,9 +180,9 @@ fn counterfactuals_print_as_json_with_the_change_in_words() {
     let json = serde_json::to_string(&criteria.counterfactuals(&portfolio)).unwrap();
     assert_eq!(
         json,
-        r#"[{"rank":1,"id":"a","role":"lead","score":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"score":0.9206349206349207}},"#
+        r#"[{"rank":1,"id":"a","role":"lead","total":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"total":0.9206349206349207}},"#
             .to_owned()
-            + r#"{"rank":2,"id":"b","role":"pull","score":0.9285714285714286,"flip":null}]"#
+            + r#"{"rank":2,"id":"b","role":"pull","total":0.9285714285714286,"flip":null}]"#
     );
     let edit = Edit::new(&ideal(), Value::Remedial(true));
     assert_eq!(
@@ -266,8 +269,8 @@ fn size(edit: &Edit, before: f64, after: f64) -> Size {
     (
         grid(after).abs_diff(grid(before)),
         Field::ALL.iter().position(|&f| f == edit.field()).unwrap(),
-        (position(edit.to()) - position(edit.from())).abs(),
-        position(edit.to()),
+        (position(edit.after()) - position(edit.before())).abs(),
+        position(edit.after()),
     )
 }
 
@@ -358,7 +361,7 @@ proptest! {
             prop_assert_eq!(&c.id, &placement.id);
             prop_assert_eq!(c.rank, placement.rank);
             prop_assert_eq!(c.role, placement.role);
-            prop_assert_eq!(c.score, placement.score);
+            prop_assert_eq!(c.total, placement.total);
             let i = candidates.iter().position(|x| x.id == c.id).unwrap();
             let evidence = candidates[i].evidence;
             let was_leader = c.role == Role::Lead;
@@ -370,7 +373,7 @@ proptest! {
                     continue;
                 }
                 let total = criteria.assess(&edit.apply(&evidence)).total;
-                let s = size(&edit, c.score, total);
+                let s = size(&edit, c.total, total);
                 if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
                     best = Some((s, edit, total));
                 }
@@ -379,11 +382,11 @@ proptest! {
                 (None, None) => {}
                 (Some(flip), Some((_, edit, total))) => {
                     prop_assert_eq!(flip.edit, edit, "{}", c.id);
-                    prop_assert_eq!(flip.score, total);
+                    prop_assert_eq!(flip.total, total);
                     // The reported edit itself, re-planned, flips the role.
                     let after = edited(&candidates, i, &flip.edit);
                     prop_assert_ne!(leads(&criteria, &after, &c.id), was_leader);
-                    prop_assert_eq!(flip.edit.from(), Value::of(&evidence, flip.edit.field()));
+                    prop_assert_eq!(flip.edit.before(), Value::of(&evidence, flip.edit.field()));
                 }
                 (reported, oracle) => {
                     prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);

@@ -105,21 +105,24 @@ fn limits_are_configurable() {
         ..Limits::default()
     };
     assert_eq!(
-        tight.portfolio(text.as_bytes()).unwrap_err().to_string(),
+        tight
+            .read_portfolio(text.as_bytes())
+            .unwrap_err()
+            .to_string(),
         "portfolio: 2 candidates is more than the limit of 1"
     );
     let roomy = Limits {
         max_candidates: 2,
         ..Limits::default()
     };
-    assert_eq!(roomy.portfolio(text.as_bytes()).unwrap().len(), 2);
+    assert_eq!(roomy.read_portfolio(text.as_bytes()).unwrap().len(), 2);
     let small = Limits {
         max_bytes: 10,
         ..Limits::default()
     };
     assert_eq!(
         small
-            .criteria(b"[selection]\nleaders = 2\n")
+            .read_criteria(b"[selection]\nleaders = 2\n")
             .unwrap_err()
             .to_string(),
         "criteria: 24 bytes is more than the limit of 10 bytes"
@@ -130,7 +133,7 @@ fn limits_are_configurable() {
     };
     assert_eq!(
         exact
-            .criteria(b"[selection]\nleaders = 2\n")
+            .read_criteria(b"[selection]\nleaders = 2\n")
             .unwrap()
             .leaders(),
         2

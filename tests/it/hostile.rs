@@ -25,12 +25,12 @@ fn check_plan(
     prop_assert_eq!(&leads, &plan.leaders);
     for (i, p) in plan.ranking.iter().enumerate() {
         prop_assert_eq!(p.rank, i + 1);
-        prop_assert!((0.0..=1.0).contains(&p.score));
+        prop_assert!((0.0..=1.0).contains(&p.total));
         prop_assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
         prop_assert!(portfolio.get(&p.id).is_some());
     }
     for pair in plan.ranking.windows(2) {
-        prop_assert!(pair[0].score >= pair[1].score - 1e-9);
+        prop_assert!(pair[0].total >= pair[1].total - 1e-9);
     }
     check_robustness(criteria, portfolio, plan)
 }

@@ -182,7 +182,7 @@ proptest! {
         better.sponsor_motivation = match before.sponsor_motivation { Motivation::Weak => Motivation::Moderate, _ => Motivation::Strong };
         prop_assert!(total(&better) >= base);
         let mut better = before;
-        better.bottom_line = match before.bottom_line { BottomLine::None => BottomLine::Indirect, _ => BottomLine::Direct };
+        better.bottom_line = match before.bottom_line { BottomLine::NoReturn => BottomLine::Indirect, _ => BottomLine::Direct };
         prop_assert!(total(&better) >= base);
         let mut better = before;
         better.remedial = false;

@@ -26,7 +26,7 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
             with(|e| {
                 e.duration = Months::new(40.0).unwrap();
                 e.visibility = Visibility::Low;
-                e.bottom_line = spearhead::BottomLine::None;
+                e.bottom_line = spearhead::BottomLine::NoReturn;
                 e.lead = Lead::Unproven;
             }),
         ),
@@ -187,12 +187,12 @@ fn the_plan_serialises_to_the_documented_json() {
         serde_json::json!({
             "leaders": ["a"],
             "ranking": [
-                {"rank": 1, "id": "a", "name": "a", "score": 1.0, "role": "lead", "eligible": true,
-                 "criteria": {"duration": 1.0, "visibility": 1.0, "tangibility": 1.0, "phase": 1.0,
+                {"rank": 1, "id": "a", "name": "a", "total": 1.0, "role": "lead", "eligible": true,
+                 "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 1.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
                  "reasons": []},
-                {"rank": 2, "id": "b", "name": "b", "score": six_sevenths, "role": "pull", "eligible": false,
-                 "criteria": {"duration": 1.0, "visibility": 1.0, "tangibility": 0.0, "phase": 1.0,
+                {"rank": 2, "id": "b", "name": "b", "total": six_sevenths, "role": "pull", "eligible": false,
+                 "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 0.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
                  "reasons": ["tangibility 0.000 is below its min of 0.5"]}
             ]
@@ -200,6 +200,6 @@ fn the_plan_serialises_to_the_documented_json() {
     );
     let text = serde_json::to_string(&Criteria::default().plan(&portfolio)).unwrap();
     assert!(text.starts_with(
-        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","score":1.0,"role":"lead","eligible":true,"criteria":{"duration":1.0,"#
+        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","total":1.0,"role":"lead","eligible":true,"scores":{"duration":1.0,"#
     ));
 }

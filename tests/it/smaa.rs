@@ -140,7 +140,7 @@ fn minimums_apply_in_every_sample() {
         let a = criteria.assess(&portfolio.get(&c.id).unwrap().evidence);
         let fails_a_min = Criterion::ALL
             .iter()
-            .any(|&k| criteria.min(k).is_some_and(|min| a.scores[k] < min));
+            .any(|&k| criteria.min_of(k).is_some_and(|min| a.scores[k] < min));
         if fails_a_min {
             assert_eq!(c.leads, 0, "{}", c.id);
         }
