@@ -24,8 +24,8 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Plan, Portfolio, Role,
-    Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Plan,
+    Portfolio, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -303,7 +303,7 @@ struct Output<'a> {
 /// How sure the choice of leaders is.
 #[derive(serde::Serialize)]
 struct Robustness {
-    stability: Vec<Stability>,
+    stability: PerCriterion<Stability>,
     acceptability: Acceptability,
     counterfactuals: Vec<Counterfactual>,
 }
@@ -318,7 +318,7 @@ impl Robustness {
             "  {:<12} {:>7}  {:<18} past the ends",
             "criterion", "weight", "same leaders for"
         );
-        for s in &self.stability {
+        for s in self.stability.values() {
             let range = match s.high {
                 Some(high) => format!("{} to {}", number(s.low), number(high)),
                 None => format!("{} and up", number(s.low)),

@@ -9,6 +9,9 @@ use std::fmt;
 use std::ops::{Index, IndexMut};
 use std::str::FromStr;
 
+use std::collections::BTreeMap;
+
+use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -291,9 +294,21 @@ impl Field {
 }
 
 /// A value for each criterion, in [`Criterion::ALL`] order: indexed by
-/// [`Criterion`], so that no index can be out of range.
+/// [`Criterion`], so that no index can be out of range. Serialised as a
+/// map from criterion name to value, `{"duration": ..., ...}`, and read
+/// back only with every criterion given.
+///
+/// ```
+/// use spearhead::{Criteria, Criterion, Portfolio};
+///
+/// # let portfolio: Portfolio = include_str!("../examples/portfolio.toml").parse()?;
+/// let stability = Criteria::default().stability(&portfolio);
+/// assert_eq!(stability[Criterion::Phase].criterion, Criterion::Phase);
+/// assert_eq!(stability.iter().count(), 7);
+/// # Ok::<(), spearhead::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub(crate) struct PerCriterion<T>(pub(crate) [T; Criterion::COUNT]);
+pub struct PerCriterion<T>(pub(crate) [T; Criterion::COUNT]);
 
 impl<T> PerCriterion<T> {
     /// The value `f` gives each criterion, called in [`Criterion::ALL`]
@@ -308,12 +323,18 @@ impl<T> PerCriterion<T> {
     }
 
     /// Each criterion with its value, in [`Criterion::ALL`] order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Criterion, &T)> {
+    pub fn iter(&self) -> impl Iterator<Item = (Criterion, &T)> {
         Criterion::EACH.into_iter().zip(&self.0)
     }
 
+    /// The value of `criterion`.
+    #[must_use]
+    pub fn get(&self, criterion: Criterion) -> &T {
+        &self[criterion]
+    }
+
     /// The values, in [`Criterion::ALL`] order.
-    pub(crate) fn values(&self) -> std::slice::Iter<'_, T> {
+    pub fn values(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
     }
 
@@ -334,6 +355,34 @@ impl<T> Index<Criterion> for PerCriterion<T> {
 impl<T> IndexMut<Criterion> for PerCriterion<T> {
     fn index_mut(&mut self, criterion: Criterion) -> &mut T {
         criterion.pick_mut(&mut self.0)
+    }
+}
+
+impl<T: Serialize> Serialize for PerCriterion<T> {
+    /// A map from criterion name to value, in [`Criterion::ALL`] order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Criterion::COUNT))?;
+        for (criterion, value) in self.iter() {
+            map.serialize_entry(criterion.as_str(), value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerCriterion<T> {
+    /// A map from criterion name to value that names every criterion once.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut map: BTreeMap<Criterion, T> = BTreeMap::deserialize(deserializer)?;
+        let mut values = Vec::with_capacity(Criterion::COUNT);
+        for criterion in Criterion::EACH {
+            let value = map.remove(&criterion).ok_or_else(|| {
+                de::Error::custom(format_args!("missing criterion `{criterion}`"))
+            })?;
+            values.push(value);
+        }
+        let values = <[T; Criterion::COUNT]>::try_from(values)
+            .map_err(|_| de::Error::custom("expected a value for each criterion"))?;
+        Ok(PerCriterion(values))
     }
 }
 
@@ -363,6 +412,13 @@ macro_rules! per_criterion {
 
             fn index(&self, criterion: Criterion) -> &f64 {
                 &self.0[criterion]
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            #[doc = concat!("A map from criterion name to ", $what, " that names every criterion once.")]
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                PerCriterion::deserialize(deserializer).map($name)
             }
         }
 

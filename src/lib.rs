@@ -120,8 +120,8 @@ pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, Sampling, Scores, SponsorLevel,
-    Visibility, Weights,
+    BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
+    SponsorLevel, Visibility, Weights,
 };
 pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 pub use crate::limits::Limits;

@@ -59,14 +59,13 @@ impl Criteria {
     /// the plan makes is the sign of a line in the moving weight. Takes
     /// `O(7 k N)` time for `k` leaders and `N` candidates.
     #[must_use]
-    pub fn stability(&self, portfolio: &Portfolio) -> Vec<Stability> {
+    pub fn stability(&self, portfolio: &Portfolio) -> PerCriterion<Stability> {
         stability(self, portfolio)
     }
 }
 
-/// The stability interval of each criterion's weight, in
-/// [`Criterion::ALL`] order.
-fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
+/// The stability interval of each criterion's weight.
+fn stability(criteria: &Criteria, portfolio: &Portfolio) -> PerCriterion<Stability> {
     let leaders: Vec<&Candidate> = criteria
         .choose_leaders(portfolio)
         .into_iter()
@@ -86,10 +85,9 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
         })
         .collect();
     let rule = LeaderRule::new(criteria, portfolio);
-    Criterion::ALL
-        .iter()
-        .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders, rule))
-        .collect()
+    PerCriterion::from_fn(|criterion| {
+        Axis::new(criteria, criterion).interval(&field, &leaders, rule)
+    })
 }
 
 /// Totals closer than this at the end of an interval are equal there: far

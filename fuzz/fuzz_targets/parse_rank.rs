@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
 
     // An interval around every weight, a shift exactly at each end.
     let stability = criteria.stability(&portfolio);
-    assert_eq!(stability.len(), 7);
-    for s in &stability {
+    assert_eq!(stability.values().len(), 7);
+    for s in stability.values() {
         assert!(s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight);
         assert!(s.high.is_none_or(|h| h.is_finite() && h >= s.weight));
         assert_eq!(s.above.is_some(), s.high.is_some());

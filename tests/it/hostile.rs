@@ -44,8 +44,8 @@ fn check_robustness(
     plan: &Plan,
 ) -> Result<(), TestCaseError> {
     let stability = criteria.stability(portfolio);
-    prop_assert_eq!(stability.len(), 7);
-    for s in &stability {
+    prop_assert_eq!(stability.values().len(), 7);
+    for s in stability.values() {
         prop_assert!(
             s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight,
             "{:?}",

@@ -48,13 +48,10 @@ fn weighting_sponsorship_more_lets_the_better_sponsored_candidate_lead() {
     ]);
     assert_eq!(criteria.plan(&portfolio).leaders, ["seen"]);
     let stability = criteria.stability(&portfolio);
-    assert_eq!(stability.len(), 7);
+    assert_eq!(stability.values().len(), 7);
     let of = |criterion: Criterion| {
-        stability
-            .iter()
-            .find(|s| s.criterion == criterion)
-            .unwrap()
-            .clone()
+        assert_eq!(stability[criterion].criterion, criterion);
+        stability[criterion].clone()
     };
 
     // seen: 7 + 0.5 t, backed: 6 + t; backed leads above t = 2.
@@ -91,7 +88,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
         ..ideal()
     };
     let portfolio = portfolio([("long", long)]);
-    let duration = criteria.stability(&portfolio)[0].clone();
+    let duration = criteria.stability(&portfolio)[Criterion::Duration].clone();
     assert_eq!(duration.criterion, Criterion::Duration);
     let high = duration.high.unwrap();
     assert!((high - 18.0 / 7.0).abs() < 1e-12, "{high}");
@@ -114,7 +111,7 @@ fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
     };
     let portfolio = portfolio([("long", long)]);
     assert!(criteria.plan(&portfolio).leaders.is_empty());
-    let duration = criteria.stability(&portfolio)[0].clone();
+    let duration = criteria.stability(&portfolio)[Criterion::Duration].clone();
     assert!(
         (duration.low - 9.0 / 11.0).abs() < 1e-12,
         "{}",
@@ -216,7 +213,7 @@ proptest! {
     ) {
         let portfolio = Portfolio::new(candidates).unwrap();
         let now = leaders(&criteria, &portfolio);
-        for s in criteria.stability(&portfolio) {
+        for s in criteria.stability(&portfolio).values() {
             let c = s.criterion;
             prop_assert!(s.low <= s.weight, "{s:?}");
             prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
