@@ -24,8 +24,8 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Plan,
-    Portfolio, Role, Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
+    Plan, Portfolio, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -387,6 +387,10 @@ impl Robustness {
             }
             let _ = writeln!(out, "{line}");
         }
+        out.push_str(
+            "  Ranks count every candidate, eligible or not; only an eligible one leads,\n  \
+             so a candidate below a min can rank high and never lead.\n",
+        );
         out
     }
 }
@@ -433,11 +437,24 @@ impl fmt::Display for Padded<'_> {
     }
 }
 
+/// The name, then the unit and sponsor when the portfolio gives them:
+/// "CRM rollout (Sales; sponsor D. Okafor)".
+fn who(p: &Placement) -> String {
+    let about: Vec<String> = (p.unit.iter().cloned())
+        .chain(p.sponsor.iter().map(|sponsor| format!("sponsor {sponsor}")))
+        .collect();
+    if about.is_empty() {
+        p.name.clone()
+    } else {
+        format!("{} ({})", p.name, about.join("; "))
+    }
+}
+
 /// The plan as a readable table, the leaders' breakdowns, and the pull.
 fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     let mut out = String::new();
     let width = id_width(plan.ranking.iter().map(|p| p.id.as_str()));
-    let _ = writeln!(out, "rank  score  role  {}  name", Padded("id", width));
+    let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
     for p in &plan.ranking {
         let _ = writeln!(
             out,
@@ -446,7 +463,7 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
             p.total,
             p.role,
             Padded(&p.id, width),
-            p.name
+            who(p)
         );
     }
     let _ = writeln!(
@@ -455,7 +472,7 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
         plan.leaders.len()
     );
     for p in plan.ranking.iter().filter(|p| p.role == Role::Lead) {
-        let _ = writeln!(out, "\n  {} ({}), total {:.3}", p.name, p.id, p.total);
+        let _ = writeln!(out, "\n  {} ({}), total {:.3}", who(p), p.id, p.total);
         if let Some(candidate) = portfolio.get(&p.id) {
             for line in criteria.breakdown(&candidate.evidence) {
                 let criterion: Criterion = line.criterion;

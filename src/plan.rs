@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
@@ -10,7 +11,7 @@ use crate::criterion::Criterion;
 use crate::criterion::Scores;
 use crate::rank::Ranked;
 use crate::score::Assessment;
-use crate::select::{LeaderRule, Offer, at_least};
+use crate::select::{LeaderRule, Offer, at_least, grid};
 
 /// What a candidate does in the deployment.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
@@ -32,7 +33,12 @@ impl fmt::Display for Role {
 }
 
 /// Why a candidate does not lead.
-#[derive(Clone, Copy, PartialEq, Debug)]
+///
+/// Serialised as an object with a `kind` (`below_min_score`, `below_min`,
+/// `outranked`, `tied`), the variant's fields, and the reason in words as
+/// `text`; read back from the same object, `text` ignored.
+#[derive(Clone, PartialEq, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
     /// Its total is below the selection's `min_score`.
@@ -56,6 +62,15 @@ pub enum Reason {
         /// How many lead.
         leaders: usize,
     },
+    /// It may lead, and its total ties with the last leader's on the
+    /// ranking's 1e-9 grid, but ties go to the lower id: the last place went
+    /// to `leader`.
+    Tied {
+        /// The id of the last leader, with which it ties.
+        leader: String,
+        /// The total they share (the leader's).
+        total: f64,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -77,14 +92,51 @@ impl fmt::Display for Reason {
                     "eligible, but all {leaders} leader places went to higher-ranked candidates"
                 )
             }
+            Reason::Tied { leader, total } => {
+                write!(
+                    f,
+                    "eligible and tied with the last leader, {leader}, at total {total:.3}; \
+                     ties go to the lower id"
+                )
+            }
         }
     }
 }
 
 impl Serialize for Reason {
-    /// The reason in words, as `Display` gives it.
+    /// `{"kind": "below_min", "criterion": "phase", "score": 0.25, "min":
+    /// 0.5, "text": "phase 0.250 is below its min of 0.5"}`: the kind, its
+    /// fields, and the reason in words as `Display` gives it.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        let mut out = serializer.serialize_map(None)?;
+        match self {
+            Reason::BelowMinScore { score, min } => {
+                out.serialize_entry("kind", "below_min_score")?;
+                out.serialize_entry("score", score)?;
+                out.serialize_entry("min", min)?;
+            }
+            Reason::BelowMin {
+                criterion,
+                score,
+                min,
+            } => {
+                out.serialize_entry("kind", "below_min")?;
+                out.serialize_entry("criterion", criterion)?;
+                out.serialize_entry("score", score)?;
+                out.serialize_entry("min", min)?;
+            }
+            Reason::Outranked { leaders } => {
+                out.serialize_entry("kind", "outranked")?;
+                out.serialize_entry("leaders", leaders)?;
+            }
+            Reason::Tied { leader, total } => {
+                out.serialize_entry("kind", "tied")?;
+                out.serialize_entry("leader", leader)?;
+                out.serialize_entry("total", total)?;
+            }
+        }
+        out.serialize_entry("text", &self.to_string())?;
+        out.end()
     }
 }
 
@@ -97,6 +149,12 @@ pub struct Placement {
     pub id: String,
     /// The candidate's name.
     pub name: String,
+    /// The candidate's business unit, when the portfolio gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The candidate's sponsor, when the portfolio gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sponsor: Option<String>,
     /// Its total: the weighted mean of its scores, in `[0, 1]`.
     pub total: f64,
     /// Whether it leads or follows.
@@ -163,6 +221,8 @@ impl Criteria {
                 rank: ranking.len() + 1,
                 id: candidate.id.clone(),
                 name: candidate.name.clone(),
+                unit: candidate.unit.clone(),
+                sponsor: candidate.sponsor.clone(),
                 total: assessment.total,
                 role: Role::Pull,
                 eligible: reasons.is_empty(),
@@ -178,17 +238,28 @@ impl Criteria {
             let place = *place;
             (placement, Offer { place, eligible })
         });
+        let mut last = None;
         rule.choose(offers, |placement| {
             placement.role = Role::Lead;
             leaders.push(placement.id.clone());
+            last = Some((placement.id.clone(), placement.total));
         });
         let ranking = ranking
             .into_iter()
             .map(|(_, mut placement)| {
                 if placement.eligible && placement.role == Role::Pull {
-                    placement.reasons.push(Reason::Outranked {
-                        leaders: self.leaders,
-                    });
+                    let reason = match &last {
+                        Some((leader, total)) if grid(*total) == grid(placement.total) => {
+                            Reason::Tied {
+                                leader: leader.clone(),
+                                total: *total,
+                            }
+                        }
+                        _ => Reason::Outranked {
+                            leaders: self.leaders,
+                        },
+                    };
+                    placement.reasons.push(reason);
                 }
                 placement
             })

@@ -36,7 +36,10 @@ pub struct Acceptance {
     /// `[0, 1]`.
     pub lead_share: f64,
     /// `ranks[r]` is in how many samples it ranks `r + 1`-th, for the first
-    /// `min(candidates, 100)` ranks.
+    /// `min(candidates, 100)` ranks. Ranks count every candidate by total,
+    /// eligible or not, as [`Criteria::rank`] does; only an eligible one
+    /// leads. So a candidate below a criterion's `min` may rank 2nd in many
+    /// samples and lead in none.
     pub ranks: Vec<u64>,
     /// In how many samples it ranks below the ranks counted in `ranks`
     /// (0 for a portfolio of up to 100 candidates).

@@ -109,11 +109,13 @@ fn with_no_arguments_it_ranks_the_sample_as_a_table() {
     assert!(out.status.success());
     let table = text(out.stdout);
     assert!(
-        table.starts_with("rank  score  role  id                  name\n"),
+        table.starts_with("rank  total  role  id                  name\n"),
         "{table}"
     );
     assert!(
-        table.contains("\n   1  1.000  lead  crm-rollout         CRM rollout\n"),
+        table.contains(
+            "\n   1  1.000  lead  crm-rollout         CRM rollout (Sales; sponsor D. Okafor)\n"
+        ),
         "{table}"
     );
     assert!(
@@ -332,7 +334,9 @@ fn a_very_long_id_does_not_break_the_table() {
     let out = with_stdin(rank().args(["--robustness", "-"]), &portfolio);
     assert!(out.status.success(), "{}", text(out.stderr));
     let table = text(out.stdout);
-    assert!(table.contains(&format!("   1  1.000  lead  {id}  CRM rollout\n")));
+    assert!(table.contains(&format!(
+        "   1  1.000  lead  {id}  CRM rollout (Sales; sponsor D. Okafor)\n"
+    )));
     // The other ids line up at the column's widest, 40 characters.
     assert!(table.contains(&format!(
         "   2  0.943  lead  {:<40}  Order-to-cash",
@@ -357,6 +361,10 @@ fn robustness_comes_as_a_table_and_as_json() {
     );
     assert!(
         table.contains("Acceptability: 10000 weight vectors drawn (simplex, seed 0)\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("  Ranks count every candidate, eligible or not; only an eligible one leads,\n"),
         "{table}"
     );
     assert!(

@@ -1,8 +1,8 @@
 //! The plan: who leads the push, who pulls, and why.
 
 use spearhead::{
-    Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Reason, Role, SponsorLevel,
-    Visibility,
+    Candidate, Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Portfolio, Reason,
+    Role, SponsorLevel, Visibility,
 };
 
 use crate::support::{ideal, portfolio};
@@ -179,7 +179,11 @@ fn choose_leaders_agrees_with_the_plan() {
 
 #[test]
 fn the_plan_serialises_to_the_documented_json() {
-    let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
+    let mut a = Candidate::new("a", ideal());
+    a.unit = Some("Sales".to_owned());
+    a.sponsor = Some("D. Okafor".to_owned());
+    let b = Candidate::new("b", with(|e| e.change = Change::Cultural));
+    let portfolio = Portfolio::new(vec![a, b]).unwrap();
     let json = serde_json::to_value(Criteria::default().plan(&portfolio)).unwrap();
     let six_sevenths = 6.0 / 7.0;
     assert_eq!(
@@ -187,19 +191,54 @@ fn the_plan_serialises_to_the_documented_json() {
         serde_json::json!({
             "leaders": ["a"],
             "ranking": [
-                {"rank": 1, "id": "a", "name": "a", "total": 1.0, "role": "lead", "eligible": true,
+                {"rank": 1, "id": "a", "name": "a", "unit": "Sales", "sponsor": "D. Okafor", "total": 1.0, "role": "lead", "eligible": true,
                  "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 1.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
                  "reasons": []},
                 {"rank": 2, "id": "b", "name": "b", "total": six_sevenths, "role": "pull", "eligible": false,
                  "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 0.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
-                 "reasons": ["tangibility 0.000 is below its min of 0.5"]}
+                 "reasons": [{"kind": "below_min", "criterion": "tangibility", "score": 0.0, "min": 0.5,
+                              "text": "tangibility 0.000 is below its min of 0.5"}]}
             ]
         })
     );
     let text = serde_json::to_string(&Criteria::default().plan(&portfolio)).unwrap();
     assert!(text.starts_with(
-        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","total":1.0,"role":"lead","eligible":true,"scores":{"duration":1.0,"#
+        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","unit":"Sales","sponsor":"D. Okafor","total":1.0,"role":"lead","eligible":true,"scores":{"duration":1.0,"#
     ));
+}
+
+#[test]
+fn a_candidate_tied_with_the_last_leader_is_told_so() {
+    // b and c tie on every score; one place: the tie goes to the lower id.
+    let criteria = Criteria::default().with_leaders(1).unwrap();
+    let portfolio = portfolio([
+        ("c", ideal()),
+        ("b", ideal()),
+        ("a", with(|e| e.visibility = Visibility::Low)),
+    ]);
+    let plan = criteria.plan(&portfolio);
+    assert_eq!(plan.leaders, ["b"]);
+    let c = &plan.ranking[1];
+    assert_eq!(c.id, "c");
+    assert_eq!(
+        c.reasons,
+        [Reason::Tied {
+            leader: "b".to_owned(),
+            total: 1.0
+        }]
+    );
+    assert_eq!(
+        c.reasons[0].to_string(),
+        "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"
+    );
+    // Below the tie, the places are simply taken.
+    let a = &plan.ranking[2];
+    assert_eq!(a.reasons, [Reason::Outranked { leaders: 1 }]);
+    assert_eq!(
+        serde_json::to_value(&c.reasons[0]).unwrap(),
+        serde_json::json!({"kind": "tied", "leader": "b", "total": 1.0,
+            "text": "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"})
+    );
 }
