@@ -4,14 +4,18 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
 
 /// A project that could demonstrate the methodology.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Serialised, and read back, as a `[[candidate]]` table of the portfolio
+/// file; its texts are checked when it joins a [`Portfolio`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Unique in its portfolio, non-empty, no control, bidi or zero-width
     /// characters.
@@ -19,10 +23,10 @@ pub struct Candidate {
     /// A readable name; the id when the file gives none.
     pub name: String,
     /// The business unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The sponsor's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sponsor: Option<String>,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
@@ -45,7 +49,10 @@ impl Candidate {
 }
 
 /// What is known about a candidate, one field or two per criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+///
+/// Build one field by field with [`Evidence::builder`], or as a struct
+/// literal. Serialised, and read back, with the portfolio file's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// 1: how long the project lasts.
     #[serde(rename = "duration_months")]
@@ -57,6 +64,7 @@ pub struct Evidence {
     /// 4: where it is in its life cycle.
     pub phase: Phase,
     /// 4: whether it fixes past problems.
+    #[serde(default)]
     pub remedial: bool,
     /// 5: how it returns to the bottom line.
     pub bottom_line: BottomLine,
@@ -69,9 +77,18 @@ pub struct Evidence {
 }
 
 /// A project's length in months: finite and more than 0.
+///
+/// Read back (by serde) only when valid, as [`Months::new`] checks.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct Months(f64);
+
+impl<'de> Deserialize<'de> for Months {
+    /// A number, checked as [`Months::new`] checks it.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Months::new(f64::deserialize(deserializer)?).map_err(de::Error::custom)
+    }
+}
 
 impl Months {
     /// `months`, when it is a finite number more than 0.
@@ -116,7 +133,11 @@ pub(crate) fn check_months(months: f64) -> Result<Months, String> {
 }
 
 /// The candidates to rank: ids unique and valid.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+///
+/// Serialised as the portfolio file, `candidate = [...]`; read back (by
+/// serde, from any format) through [`Portfolio::new`] and its checks.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Candidates")]
 pub struct Portfolio {
     #[serde(rename = "candidate")]
     candidates: Vec<Candidate>,
@@ -215,6 +236,21 @@ impl Portfolio {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()
+    }
+}
+
+/// A portfolio as serde reads it, before [`Portfolio::new`] checks it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a portfolio")]
+struct Candidates {
+    candidate: Vec<Candidate>,
+}
+
+impl TryFrom<Candidates> for Portfolio {
+    type Error = Error;
+
+    fn try_from(candidates: Candidates) -> Result<Self> {
+        Portfolio::new(candidates.candidate)
     }
 }
 

@@ -11,12 +11,15 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Evidence, Months, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+    parse_level,
 };
 use crate::plan::Role;
 use crate::rank::Ranked;
@@ -51,6 +54,47 @@ impl<L: Level> Position for L {
     }
 }
 
+/// A value as JSON or TOML gives it, before its field says what it is.
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a number, a boolean or a level")]
+enum Raw {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// A field's value from its [`Raw`] form.
+trait FromRaw: Sized {
+    fn from_raw(raw: Raw) -> Result<Self, String>;
+}
+
+impl FromRaw for Months {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Number(months) => Months::new(months).map_err(|e| e.to_string()),
+            _ => Err("duration_months must be a number of months".to_owned()),
+        }
+    }
+}
+
+impl FromRaw for bool {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Bool(b) => Ok(b),
+            _ => Err("remedial must be true or false".to_owned()),
+        }
+    }
+}
+
+impl<L: Level> FromRaw for L {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Text(text) => parse_level(&text).map_err(|e| e.to_string()),
+            _ => Err(format!("a {} must be one of its names", L::WHAT)),
+        }
+    }
+}
+
 /// [`Value`], spelled once: each [`Field`] with the [`Evidence`] field
 /// that holds it and its type.
 macro_rules! values {
@@ -58,6 +102,7 @@ macro_rules! values {
         /// The value of one evidence field, as the portfolio file gives it.
         #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum Value {
             $(
                 #[doc = concat!("The value of [`Field::", stringify!($field), "`].")]
@@ -90,6 +135,13 @@ macro_rules! values {
                     $(Value::$field(value) => out.$slot = value,)+
                 }
                 out
+            }
+
+            /// The value of `field` that `raw` gives, or why it is none.
+            fn read(field: Field, raw: Raw) -> Result<Value, String> {
+                match field {
+                    $(Field::$field => <$ty>::from_raw(raw).map(Value::$field),)+
+                }
             }
 
             /// Where the value sits in its field's order: months, a level's
@@ -192,8 +244,38 @@ impl Serialize for Edit {
     }
 }
 
+impl<'de> Deserialize<'de> for Edit {
+    /// `{"field": "duration_months", "from": 24.0, "to": 18.0}`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        EditData::deserialize(deserializer)?
+            .edit()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// An [`Edit`] or a [`Flip`] as serde reads it; `change`, the words, is
+/// ignored.
+#[derive(Deserialize)]
+struct EditData {
+    field: Field,
+    from: Raw,
+    to: Raw,
+    #[serde(default)]
+    total: Option<f64>,
+}
+
+impl EditData {
+    fn edit(self) -> Result<Edit, String> {
+        Ok(Edit {
+            from: Value::read(self.field, self.from)?,
+            to: Value::read(self.field, self.to)?,
+        })
+    }
+}
+
 /// The edit that flips a candidate's role, and its total after the edit.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Flip {
     /// The edit.
     pub edit: Edit,
@@ -205,6 +287,19 @@ impl fmt::Display for Flip {
     /// "`lead credible -> unproven (total 0.871)`".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (total {:.3})", self.edit, self.total)
+    }
+}
+
+impl<'de> Deserialize<'de> for Flip {
+    /// As [`Flip`] serialises: `{"change": ..., "field": ..., "from": ...,
+    /// "to": ..., "total": ...}`; `change` is ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let data = EditData::deserialize(deserializer)?;
+        let total = data
+            .total
+            .ok_or_else(|| de::Error::missing_field("total"))?;
+        let edit = data.edit().map_err(de::Error::custom)?;
+        Ok(Flip { edit, total })
     }
 }
 
@@ -224,7 +319,8 @@ impl Serialize for Flip {
 
 /// What the smallest single edit of a candidate's evidence would do: make a
 /// follower lead, or unseat a leader.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Counterfactual {
     /// The candidate's rank, 1 for the best, as in the plan.
     pub rank: usize,

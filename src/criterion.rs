@@ -127,7 +127,7 @@ macro_rules! levels {
     )+};
 }
 
-fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
+pub(crate) fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
     L::ALL
         .iter()
         .copied()
@@ -165,6 +165,7 @@ levels! {
 
     /// One field of a candidate's [`Evidence`](crate::Evidence), named as the
     /// portfolio file names it; [`Field::criterion`] is what it counts for.
+    #[non_exhaustive]
     Field, "evidence field" {
         /// `duration_months` (criterion 1).
         DurationMonths => duration_months,
@@ -266,6 +267,7 @@ levels! {
 
     /// How the weight vectors of
     /// [`Criteria::acceptability`](crate::Criteria::acceptability) are drawn.
+    #[non_exhaustive]
     Sampling, "sampling" {
         /// Uniformly on the simplex: every vector of 7 weights summing to 1
         /// is as likely as any other. The configured weights play no part.

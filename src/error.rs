@@ -85,9 +85,25 @@ pub enum Error {
     NoCandidates,
 }
 
+impl Error {
+    /// The same error without its line and column: for text the caller
+    /// never saw, such as a file rebuilt from another format.
+    pub(crate) fn without_location(mut self) -> Self {
+        match &mut self {
+            Error::Toml { at, .. }
+            | Error::Invalid { at, .. }
+            | Error::Encoding { at, .. }
+            | Error::DuplicateId { at, .. } => at.location = None,
+            _ => {}
+        }
+        self
+    }
+}
+
 /// Which input an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Part {
     /// The criteria file: weights, scales, selection.
     Criteria,
@@ -106,6 +122,7 @@ impl fmt::Display for Part {
 
 /// A 1-based line and column (in characters) in a TOML text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The line, from 1.
     pub line: usize,
@@ -188,6 +205,7 @@ pub(crate) fn clip_quotes(message: &str) -> String {
 /// Which candidate an error is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CandidateRef {
     /// The candidate with this id.
     Id(String),
@@ -206,6 +224,7 @@ impl fmt::Display for CandidateRef {
 
 /// Where in the input an error was found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct At {
     /// The file part.
     pub part: Part,

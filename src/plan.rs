@@ -1,6 +1,7 @@
 //! Push and pull: who leads, and why each of the others follows.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -9,13 +10,15 @@ use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::Criterion;
 use crate::criterion::Scores;
+use crate::error::Error;
 use crate::rank::Ranked;
 use crate::score::Assessment;
 use crate::select::{LeaderRule, Offer, at_least, grid};
 
 /// What a candidate does in the deployment.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Role {
     /// A demonstration project: the methodology is pushed through it.
     Lead,
@@ -23,12 +26,40 @@ pub enum Role {
     Pull,
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Role {
+    /// Every role, leaders first.
+    pub const ALL: &'static [Role] = &[Role::Lead, Role::Pull];
+
+    /// The name used in JSON and tables: `lead`, `pull`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
             Role::Lead => "lead",
             Role::Pull => "pull",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    /// `lead` or `pull`, as `Display` and serde write them.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Role::ALL
+            .iter()
+            .copied()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| Error::UnknownName {
+                what: "role",
+                found: s.to_owned(),
+                expected: "`lead`, `pull`".to_owned(),
+            })
     }
 }
 
@@ -141,7 +172,8 @@ impl Serialize for Reason {
 }
 
 /// One candidate's place in the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Placement {
     /// 1 for the best.
     pub rank: usize,
@@ -168,7 +200,8 @@ pub struct Placement {
 }
 
 /// Which few lead the push, and how the rest follow.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Plan {
     /// The ids of the leaders, best first.
     pub leaders: Vec<String>,

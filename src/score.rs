@@ -5,7 +5,8 @@ use crate::criteria::Criteria;
 use crate::criterion::{BottomLine, Change, Criterion, Level, PerCriterion, Scores};
 
 /// A candidate's scores and their weighted mean.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Assessment {
     /// The score on each criterion.
     pub scores: Scores,
@@ -14,7 +15,8 @@ pub struct Assessment {
 }
 
 /// One criterion's part in a candidate's total.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Line {
     /// The criterion.
     pub criterion: Criterion,

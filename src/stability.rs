@@ -13,7 +13,7 @@
 //! eligible). Each way to fail holds on an interval of `t`; the stable
 //! interval is the gap between them around the configured weight.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
@@ -22,7 +22,8 @@ use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
 /// the same set of leaders.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Stability {
     /// The criterion whose weight moves.
     pub criterion: Criterion,
@@ -42,7 +43,8 @@ pub struct Stability {
 }
 
 /// How the set of leaders changes at the end of a stability interval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Shift {
     /// The ids of the candidates that start to lead, best first.
     pub enter: Vec<String>,

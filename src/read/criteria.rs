@@ -113,6 +113,18 @@ impl Criteria {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Criteria {
+    /// Criteria in the criteria file's shape, from any serde format, read
+    /// as [`Criteria::from_toml`] reads the file: keys not given keep their
+    /// shipped value, and every value is checked. Errors name the key;
+    /// their line and column, of the file rebuilt in TOML, are left out.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let table = toml::Table::deserialize(deserializer)?;
+        let text = toml::to_string(&table).map_err(serde::de::Error::custom)?;
+        Criteria::from_toml(&text).map_err(|e| serde::de::Error::custom(e.without_location()))
+    }
+}
+
 impl FromStr for Criteria {
     type Err = Error;
 

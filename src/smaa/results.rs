@@ -1,6 +1,6 @@
 //! What the analysis reports: how every candidate fares over the samples.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tally::{FIXED, Tally};
 use crate::candidate::Portfolio;
@@ -9,7 +9,8 @@ use crate::criterion::{Sampling, Weights};
 
 /// How every candidate fares over the sampled weight vectors: what
 /// [`Criteria::acceptability`] returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Acceptability {
     /// How many weight vectors were drawn.
     pub samples: u64,
@@ -25,7 +26,8 @@ pub struct Acceptability {
 }
 
 /// How one candidate fares over the sampled weight vectors.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Acceptance {
     /// The candidate's id.
     pub id: String,

@@ -1,10 +1,12 @@
 //! The public API as an embedding crate uses it: lookups, names, storage.
 
+use std::num::NonZeroUsize;
+
 use proptest::prelude::*;
 
-use spearhead::{Candidate, Portfolio};
+use spearhead::{Candidate, Criteria, Limits, Months, Portfolio, Role};
 
-use crate::support::ideal;
+use crate::support::{evidence_with, ideal};
 
 proptest! {
     /// `get` finds every candidate by id, and nothing else, whatever the
@@ -55,4 +57,163 @@ fn no_return_is_named_none() {
     };
     let toml = toml::to_string(&Portfolio::new(vec![Candidate::new("a", evidence)]).unwrap());
     assert!(toml.unwrap().contains("bottom_line = \"none\"\n"));
+}
+
+/// What serde writes, in JSON, serde reads back the same.
+fn through_json<T>(value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let text = serde_json::to_string(value).unwrap();
+    let back: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(&back, value, "{text}");
+}
+
+/// What serde writes, in TOML, serde reads back the same.
+fn through_toml<T>(value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let text = toml::to_string(value).unwrap();
+    let back: T = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(&back, value, "{text}");
+}
+
+const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
+
+#[test]
+fn every_stored_type_reads_back_what_it_writes() {
+    let criteria: Criteria = "[selection]\nleaders = 2\nmin_score = 0.5\n\
+        [robustness]\nsamples = 200\nseed = 7\nweights = \"around\"\nspread = 0.3\n\
+        order = [\"sponsorship >= visibility\"]"
+        .parse()
+        .unwrap();
+    let portfolio: Portfolio = SAMPLE.parse().unwrap();
+
+    through_json(&criteria);
+    through_toml(&criteria);
+    through_json(&Criteria::default());
+    through_json(&portfolio);
+    through_toml(&portfolio);
+    for candidate in portfolio.candidates() {
+        through_json(candidate);
+        through_toml(candidate);
+        through_json(&candidate.evidence);
+        through_toml(&candidate.evidence);
+        through_json(&candidate.evidence.duration);
+        let assessment = criteria.assess(&candidate.evidence);
+        through_json(&assessment);
+        through_json(&assessment.scores);
+        for line in criteria.breakdown(&candidate.evidence) {
+            through_json(&line);
+        }
+    }
+    through_json(&Limits::default().with_max_bytes(1000));
+    through_toml(&Limits::default().with_max_candidates(7));
+    through_json(&criteria.robustness().order()[0]);
+
+    let plan = criteria.plan(&portfolio);
+    through_json(&plan);
+    through_toml(&plan);
+    for placement in &plan.ranking {
+        through_json(placement);
+        through_json(&placement.role);
+        for reason in &placement.reasons {
+            through_json(reason);
+        }
+    }
+    let stability = criteria.stability(&portfolio);
+    through_json(&stability);
+    through_toml(&stability);
+    let acceptability = criteria.acceptability(&portfolio, NonZeroUsize::MIN);
+    through_json(&acceptability);
+    through_toml(&acceptability);
+    for acceptance in &acceptability.candidates {
+        through_json(acceptance);
+        if let Some(weights) = &acceptance.central_weights {
+            through_json(weights);
+        }
+    }
+    let counterfactuals = criteria.counterfactuals(&portfolio);
+    through_json(&counterfactuals);
+    for counterfactual in &counterfactuals {
+        if let Some(flip) = &counterfactual.flip {
+            through_json(flip);
+            through_json(&flip.edit);
+        }
+    }
+    assert!(counterfactuals.iter().any(|c| c.flip.is_some()));
+}
+
+#[test]
+fn what_serde_reads_is_checked_as_the_files_are() {
+    let error = serde_json::from_str::<Months>("-3").unwrap_err();
+    assert!(error.to_string().contains("key duration_months"), "{error}");
+
+    let twice = serde_json::json!({"candidate": [
+        serde_json::to_value(Candidate::new("a", ideal())).unwrap(),
+        serde_json::to_value(Candidate::new("a", ideal())).unwrap(),
+    ]});
+    let error = serde_json::from_value::<Portfolio>(twice).unwrap_err();
+    assert!(
+        error.to_string().contains("duplicate candidate id"),
+        "{error}"
+    );
+
+    let error = serde_json::from_str::<Criteria>(r#"{"selection": {"leaders": 0}}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "criteria, key selection.leaders: must be at least 1, not 0"
+    );
+    // A criteria value from JSON overrides only what it gives.
+    let one: Criteria = serde_json::from_str(r#"{"selection": {"leaders": 1}}"#).unwrap();
+    assert_eq!(one, Criteria::default().with_leaders(1).unwrap());
+
+    let error = serde_json::from_str::<spearhead::Scores>(r#"{"duration": 1.0}"#).unwrap_err();
+    assert!(
+        error.to_string().contains("missing criterion `visibility`"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<spearhead::Edit>(
+        r#"{"field": "visibility", "from": "low", "to": "loud"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("unknown visibility level `loud`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn roles_parse_as_they_print() {
+    for &role in Role::ALL {
+        assert_eq!(role.to_string().parse::<Role>().unwrap(), role);
+    }
+    assert_eq!(
+        "leader".parse::<Role>().unwrap_err().to_string(),
+        "unknown role `leader`, expected one of `lead`, `pull`"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any portfolio the API builds prints, in JSON and TOML, what reads
+    /// back the same.
+    #[test]
+    fn any_portfolio_reads_back_what_it_writes(
+        evidence in prop::collection::vec(evidence_with(0.5..60.0_f64, any::<bool>()), 1..12),
+    ) {
+        let candidates = evidence
+            .into_iter()
+            .enumerate()
+            .map(|(i, evidence)| Candidate::new(format!("c{i}"), evidence))
+            .collect();
+        let portfolio = Portfolio::new(candidates).unwrap();
+        through_json(&portfolio);
+        through_toml(&portfolio);
+        through_json(&Criteria::default().plan(&portfolio));
+    }
 }

@@ -364,7 +364,9 @@ fn robustness_comes_as_a_table_and_as_json() {
         "{table}"
     );
     assert!(
-        table.contains("  Ranks count every candidate, eligible or not; only an eligible one leads,\n"),
+        table.contains(
+            "  Ranks count every candidate, eligible or not; only an eligible one leads,\n"
+        ),
         "{table}"
     );
     assert!(

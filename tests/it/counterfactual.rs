@@ -258,6 +258,7 @@ fn position(value: Value) -> f64 {
         Value::Lead(l) => at(Lead::ALL, &l),
         Value::SponsorLevel(l) => at(SponsorLevel::ALL, &l),
         Value::SponsorMotivation(l) => at(Motivation::ALL, &l),
+        other => panic!("a field this test does not know: {other:?}"),
     }
 }
 

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use spearhead::{
-    At, BottomLine, Candidate, CandidateRef, Change, Criteria, Error, Evidence, Lead, Location,
-    Months, Motivation, Part, Phase, Portfolio, SponsorLevel, Visibility,
+    BottomLine, Candidate, CandidateRef, Change, Criteria, Error, Evidence, Lead, Months,
+    Motivation, Part, Phase, Portfolio, SponsorLevel, Visibility,
 };
 
 use crate::support::{candidate_toml, ideal};
@@ -164,21 +164,24 @@ fn duplicate_ids_name_both_places() {
         error.to_string(),
         "portfolio:24:6, candidate \"a\", key id: duplicate candidate id, first used at 2:6"
     );
+    let Error::DuplicateId { at, first } = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(
-        error,
-        Error::DuplicateId {
-            at: At {
-                part: Part::Portfolio,
-                location: Some(Location {
-                    line: 24,
-                    column: 6
-                }),
-                candidate: Some(CandidateRef::Id("a".to_owned())),
-                key: Some("id".to_owned()),
-            },
-            first: Some(Location { line: 2, column: 6 }),
-        }
+        (
+            at.part,
+            at.location.map(|l| (l.line, l.column)),
+            &at.candidate,
+            at.key.as_deref()
+        ),
+        (
+            Part::Portfolio,
+            Some((24, 6)),
+            &Some(CandidateRef::Id("a".to_owned())),
+            Some("id")
+        )
     );
+    assert_eq!(first.map(|l| (l.line, l.column)), Some((2, 6)));
     let twice = vec![Candidate::new("a", ideal()), Candidate::new("a", ideal())];
     assert_eq!(
         Portfolio::new(twice).unwrap_err().to_string(),
@@ -359,13 +362,7 @@ fn errors_are_values_callers_can_match() {
     assert_eq!(at.part, Part::Portfolio);
     assert_eq!(at.candidate, Some(CandidateRef::Id("a".to_owned())));
     assert_eq!(at.key.as_deref(), Some("duration_months"));
-    assert_eq!(
-        at.location,
-        Some(Location {
-            line: 3,
-            column: 19
-        })
-    );
+    assert_eq!(at.location.map(|l| (l.line, l.column)), Some((3, 19)));
     assert_eq!(message, "must be more than 0 months, not -3");
 }
 

@@ -100,10 +100,7 @@ fn a_50_mb_input_is_refused_before_parsing() {
 #[test]
 fn limits_are_configurable() {
     let text = crate::support::candidate_toml("a", "") + &crate::support::candidate_toml("b", "");
-    let tight = Limits {
-        max_candidates: 1,
-        ..Limits::default()
-    };
+    let tight = Limits::default().with_max_candidates(1);
     assert_eq!(
         tight
             .read_portfolio(text.as_bytes())
@@ -111,15 +108,9 @@ fn limits_are_configurable() {
             .to_string(),
         "portfolio: 2 candidates is more than the limit of 1"
     );
-    let roomy = Limits {
-        max_candidates: 2,
-        ..Limits::default()
-    };
+    let roomy = Limits::default().with_max_candidates(2);
     assert_eq!(roomy.read_portfolio(text.as_bytes()).unwrap().len(), 2);
-    let small = Limits {
-        max_bytes: 10,
-        ..Limits::default()
-    };
+    let small = Limits::default().with_max_bytes(10);
     assert_eq!(
         small
             .read_criteria(b"[selection]\nleaders = 2\n")
@@ -127,10 +118,7 @@ fn limits_are_configurable() {
             .to_string(),
         "criteria: 24 bytes is more than the limit of 10 bytes"
     );
-    let exact = Limits {
-        max_bytes: 24,
-        ..Limits::default()
-    };
+    let exact = Limits::default().with_max_bytes(24);
     assert_eq!(
         exact
             .read_criteria(b"[selection]\nleaders = 2\n")
