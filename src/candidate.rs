@@ -76,6 +76,139 @@ pub struct Evidence {
     pub sponsor_motivation: Motivation,
 }
 
+impl Evidence {
+    /// Evidence built field by field; every field but `remedial` (default
+    /// `false`) must be given.
+    ///
+    /// ```
+    /// use spearhead::{BottomLine, Change, Evidence, Lead, Motivation, Phase, SponsorLevel, Visibility};
+    ///
+    /// let evidence = Evidence::builder()
+    ///     .duration_months(15.0)
+    ///     .visibility(Visibility::High)
+    ///     .change(Change::Technology)
+    ///     .phase(Phase::Design)
+    ///     .bottom_line(BottomLine::Direct)
+    ///     .lead(Lead::Credible)
+    ///     .sponsor_level(SponsorLevel::ManagingDirector)
+    ///     .sponsor_motivation(Motivation::Strong)
+    ///     .build()?;
+    /// assert_eq!(evidence.duration.get(), 15.0);
+    /// assert!(!evidence.remedial);
+    ///
+    /// let error = Evidence::builder().duration_months(0.0).build().unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "portfolio, key duration_months: must be more than 0 months, not 0"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    pub fn builder() -> EvidenceBuilder {
+        EvidenceBuilder::default()
+    }
+}
+
+/// [`Evidence`] field by field: see [`Evidence::builder`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[must_use]
+pub struct EvidenceBuilder {
+    duration: Option<f64>,
+    visibility: Option<Visibility>,
+    change: Option<Change>,
+    phase: Option<Phase>,
+    remedial: bool,
+    bottom_line: Option<BottomLine>,
+    lead: Option<Lead>,
+    sponsor_level: Option<SponsorLevel>,
+    sponsor_motivation: Option<Motivation>,
+}
+
+impl EvidenceBuilder {
+    /// 1: how long the project lasts, in months (checked by `build`).
+    pub fn duration_months(mut self, months: f64) -> Self {
+        self.duration = Some(months);
+        self
+    }
+
+    /// 2: how visible it is.
+    pub fn visibility(mut self, visibility: Visibility) -> Self {
+        self.visibility = Some(visibility);
+        self
+    }
+
+    /// 3: what it changes.
+    pub fn change(mut self, change: Change) -> Self {
+        self.change = Some(change);
+        self
+    }
+
+    /// 4: where it is in its life cycle.
+    pub fn phase(mut self, phase: Phase) -> Self {
+        self.phase = Some(phase);
+        self
+    }
+
+    /// 4: whether it fixes past problems; `false` unless set.
+    pub fn remedial(mut self, remedial: bool) -> Self {
+        self.remedial = remedial;
+        self
+    }
+
+    /// 5: how it returns to the bottom line.
+    pub fn bottom_line(mut self, bottom_line: BottomLine) -> Self {
+        self.bottom_line = Some(bottom_line);
+        self
+    }
+
+    /// 6: its team lead.
+    pub fn lead(mut self, lead: Lead) -> Self {
+        self.lead = Some(lead);
+        self
+    }
+
+    /// 7: where its sponsor sits.
+    pub fn sponsor_level(mut self, sponsor_level: SponsorLevel) -> Self {
+        self.sponsor_level = Some(sponsor_level);
+        self
+    }
+
+    /// 7: how motivated its sponsor is.
+    pub fn sponsor_motivation(mut self, sponsor_motivation: Motivation) -> Self {
+        self.sponsor_motivation = Some(sponsor_motivation);
+        self
+    }
+
+    /// The evidence, once every field is given and the months are valid.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] naming the first field, in the portfolio file's
+    /// order, that is missing, or the months when [`Months::new`] refuses
+    /// them.
+    pub fn build(self) -> Result<Evidence> {
+        fn given<T>(value: Option<T>, key: &str) -> Result<T> {
+            value.ok_or_else(|| Error::Invalid {
+                at: At {
+                    key: Some(key.to_owned()),
+                    ..At::part(Part::Portfolio)
+                },
+                message: format!("missing field `{key}`"),
+            })
+        }
+        Ok(Evidence {
+            duration: Months::new(given(self.duration, "duration_months")?)?,
+            visibility: given(self.visibility, "visibility")?,
+            change: given(self.change, "change")?,
+            phase: given(self.phase, "phase")?,
+            remedial: self.remedial,
+            bottom_line: given(self.bottom_line, "bottom_line")?,
+            lead: given(self.lead, "lead")?,
+            sponsor_level: given(self.sponsor_level, "sponsor_level")?,
+            sponsor_motivation: given(self.sponsor_motivation, "sponsor_motivation")?,
+        })
+    }
+}
+
 /// A project's length in months: finite and more than 0.
 ///
 /// Read back (by serde) only when valid, as [`Months::new`] checks.

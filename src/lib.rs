@@ -116,7 +116,7 @@ mod select;
 mod smaa;
 mod stability;
 
-pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
+pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{

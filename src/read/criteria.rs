@@ -101,6 +101,218 @@ impl Criteria {
         Ok(self)
     }
 
+    /// These criteria with `min_score`, the total a leader needs
+    /// (`selection.min_score`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `min_score` is outside `[0, 1]` or NaN.
+    pub fn with_min_score(self, min_score: f64) -> Result<Self> {
+        self.with_key(&["selection", "min_score"], min_score.into())
+    }
+
+    /// These criteria with `min` as `criterion`'s minimum score
+    /// (`[criterion] min`): a candidate below it may not lead. A min of 0
+    /// lets every score through.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `min` is outside `[0, 1]` or NaN.
+    pub fn with_min(self, criterion: Criterion, min: f64) -> Result<Self> {
+        self.with_key(&[criterion.as_str(), "min"], min.into())
+    }
+
+    /// These criteria with the duration window of full marks, in months
+    /// (`duration.full`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a NaN, infinite or negative end, a reversed
+    /// window, or one that does not lie inside the zero window.
+    pub fn with_full_window(self, low: f64, high: f64) -> Result<Self> {
+        self.with_key(&["duration", "full"], toml::Value::from(vec![low, high]))
+    }
+
+    /// These criteria with the duration window outside which a project
+    /// scores 0, in months (`duration.zero`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a NaN, infinite or negative end, a reversed
+    /// window, or one that does not hold the full-marks window.
+    pub fn with_zero_window(self, low: f64, high: f64) -> Result<Self> {
+        self.with_key(&["duration", "zero"], toml::Value::from(vec![low, high]))
+    }
+
+    /// These criteria with `cap` as the most a remedial project scores on
+    /// its phase (`phase.remedial`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `cap` is outside `[0, 1]` or NaN.
+    pub fn with_remedial_cap(self, cap: f64) -> Result<Self> {
+        self.with_key(&["phase", "remedial"], cap.into())
+    }
+
+    /// These criteria with `score` for a `level` of visibility
+    /// (`visibility.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_visibility_score(self, level: Visibility, score: f64) -> Result<Self> {
+        self.with_key(&["visibility", "scores", level.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a kind of `change`
+    /// (`tangibility.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_change_score(self, change: Change, score: f64) -> Result<Self> {
+        self.with_key(&["tangibility", "scores", change.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a `phase` (`phase.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_phase_score(self, phase: Phase, score: f64) -> Result<Self> {
+        self.with_key(&["phase", "scores", phase.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a return to the bottom line
+    /// (`bottom_line.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_bottom_line_score(self, level: BottomLine, score: f64) -> Result<Self> {
+        self.with_key(&["bottom_line", "scores", level.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a team `lead` (`lead.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_lead_score(self, lead: Lead, score: f64) -> Result<Self> {
+        self.with_key(&["lead", "scores", lead.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a sponsor's `motivation`
+    /// (`sponsorship.motivation`); the sponsorship score is motivation times
+    /// level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_motivation_score(self, motivation: Motivation, score: f64) -> Result<Self> {
+        self.with_key(
+            &["sponsorship", "motivation", motivation.as_str()],
+            score.into(),
+        )
+    }
+
+    /// These criteria with `score` for a sponsor's `level`
+    /// (`sponsorship.level`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_sponsor_level_score(self, level: SponsorLevel, score: f64) -> Result<Self> {
+        self.with_key(&["sponsorship", "level", level.as_str()], score.into())
+    }
+
+    /// These criteria drawing `samples` weight vectors in
+    /// [`Criteria::acceptability`] (`robustness.samples`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `samples` is outside 1 to 10 000 000.
+    pub fn with_samples(self, samples: u64) -> Result<Self> {
+        let value = i64::try_from(samples).map_err(|_| {
+            invalid_key(
+                "robustness.samples",
+                format!("must be in 1 to {MAX_SAMPLES}, not {samples}"),
+            )
+        })?;
+        self.with_key(&["robustness", "samples"], value.into())
+    }
+
+    /// These criteria drawing weight vectors from `seed`
+    /// (`robustness.seed`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `seed` is more than `i64::MAX`, the largest
+    /// integer a criteria file holds.
+    pub fn with_seed(self, seed: u64) -> Result<Self> {
+        let value = i64::try_from(seed).map_err(|_| {
+            invalid_key(
+                "robustness.seed",
+                format!(
+                    "must be at most {}, the largest integer a criteria file holds, not {seed}",
+                    i64::MAX
+                ),
+            )
+        })?;
+        self.with_key(&["robustness", "seed"], value.into())
+    }
+
+    /// These criteria drawing weight vectors as `sampling` says
+    /// (`robustness.weights`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when sampling `"around"` the weights cannot obey
+    /// `[robustness]`'s order.
+    pub fn with_sampling(self, sampling: Sampling) -> Result<Self> {
+        self.with_key(&["robustness", "weights"], sampling.as_str().into())
+    }
+
+    /// These criteria drawing each weight within `spread` of itself when
+    /// sampling `"around"` the weights (`robustness.spread`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `spread` is outside `[0, 1]` or NaN, or when
+    /// the draws could no longer obey `[robustness]`'s order.
+    pub fn with_spread(self, spread: f64) -> Result<Self> {
+        self.with_key(&["robustness", "spread"], spread.into())
+    }
+
+    /// These criteria with `order`, the constraints every drawn weight
+    /// vector obeys (`robustness.order`), in place of the ones they had.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when sampling `"around"` the weights cannot obey
+    /// the order.
+    pub fn with_order(self, order: impl IntoIterator<Item = WeightOrder>) -> Result<Self> {
+        let order: Vec<String> = order.into_iter().map(|o| o.to_string()).collect();
+        self.with_key(&["robustness", "order"], toml::Value::from(order))
+    }
+
+    /// These criteria with the key at `path` of the criteria file set to
+    /// `value`, checked as the file is: the setters above and the file
+    /// share one set of rules. The error names the key; the line and column
+    /// of the one-key file are left out.
+    fn with_key(self, path: &[&str], value: toml::Value) -> Result<Self> {
+        let mut value = value;
+        for key in path.iter().rev() {
+            let mut table = toml::Table::new();
+            table.insert((*key).to_owned(), value);
+            value = toml::Value::Table(table);
+        }
+        let text =
+            toml::to_string(&value).map_err(|e| invalid_key(&path.join("."), e.to_string()))?;
+        self.apply(text.as_bytes(), &Limits::default())
+            .map_err(Error::without_location)
+    }
+
     /// Whether weights can be drawn as `[robustness]` says. Only draws
     /// around the configured weights, under an order, can fail: the others
     /// need no sampler built to know.

@@ -217,3 +217,174 @@ proptest! {
         through_json(&Criteria::default().plan(&portfolio));
     }
 }
+
+/// `error` as a setter gives it: the file's message without its line and
+/// column, which a one-key file made up by the setter would give.
+fn without_place(error: &spearhead::Error) -> String {
+    let text = error.to_string();
+    match error {
+        spearhead::Error::Invalid { at, .. } | spearhead::Error::Toml { at, .. } => {
+            match at.location {
+                Some(location) => text.replacen(&format!(":{location}"), "", 1),
+                None => text,
+            }
+        }
+        _ => text,
+    }
+}
+
+#[test]
+fn each_setter_sets_its_key_as_the_criteria_file_does() {
+    use spearhead::{
+        BottomLine, Change, Criterion, Lead, Motivation, Phase, Sampling, SponsorLevel, Visibility,
+        WeightOrder,
+    };
+
+    let c = Criteria::default;
+    let order: WeightOrder = "sponsorship >= visibility".parse().unwrap();
+    let good = [
+        (c().with_leaders(2), "[selection]\nleaders = 2"),
+        (c().with_min_score(0.7), "[selection]\nmin_score = 0.7"),
+        (
+            c().with_weight(Criterion::Lead, 2.5),
+            "[lead]\nweight = 2.5",
+        ),
+        (c().with_min(Criterion::Phase, 0.25), "[phase]\nmin = 0.25"),
+        (
+            c().with_full_window(10.0, 20.0),
+            "[duration]\nfull = [10, 20]",
+        ),
+        (
+            c().with_zero_window(2.0, 40.0),
+            "[duration]\nzero = [2, 40]",
+        ),
+        (c().with_remedial_cap(0.3), "[phase]\nremedial = 0.3"),
+        (
+            c().with_visibility_score(Visibility::Moderate, 0.4),
+            "[visibility]\nscores.moderate = 0.4",
+        ),
+        (
+            c().with_change_score(Change::Process, 0.9),
+            "[tangibility]\nscores.process = 0.9",
+        ),
+        (
+            c().with_phase_score(Phase::Sustainment, 0.3),
+            "[phase]\nscores.sustainment = 0.3",
+        ),
+        (
+            c().with_bottom_line_score(BottomLine::NoReturn, 0.05),
+            "[bottom_line]\nscores.none = 0.05",
+        ),
+        (
+            c().with_lead_score(Lead::Unproven, 0.2),
+            "[lead]\nscores.unproven = 0.2",
+        ),
+        (
+            c().with_motivation_score(Motivation::Weak, 0.15),
+            "[sponsorship]\nmotivation.weak = 0.15",
+        ),
+        (
+            c().with_sponsor_level_score(SponsorLevel::Executive, 0.35),
+            "[sponsorship]\nlevel.executive = 0.35",
+        ),
+        (c().with_samples(500), "[robustness]\nsamples = 500"),
+        (c().with_seed(9), "[robustness]\nseed = 9"),
+        (
+            c().with_sampling(Sampling::Around),
+            "[robustness]\nweights = \"around\"",
+        ),
+        (c().with_spread(0.1), "[robustness]\nspread = 0.1"),
+        (
+            c().with_order([order]),
+            "[robustness]\norder = [\"sponsorship >= visibility\"]",
+        ),
+    ];
+    for (built, file) in good {
+        let built = built.unwrap();
+        assert_eq!(built, file.parse::<Criteria>().unwrap(), "{file}");
+        assert_ne!(built, c(), "{file} changes nothing");
+    }
+}
+
+#[test]
+fn each_setter_refuses_what_the_criteria_file_refuses() {
+    use spearhead::{Criterion, Sampling, Visibility, WeightOrder};
+
+    let c = Criteria::default;
+    let order: WeightOrder = "sponsorship >= visibility".parse().unwrap();
+    let around = || {
+        c().with_weight(Criterion::Visibility, 2.0)
+            .unwrap()
+            .with_spread(0.1)
+            .unwrap()
+            .with_sampling(Sampling::Around)
+            .unwrap()
+    };
+    let bad = [
+        (c().with_min_score(1.5), "[selection]\nmin_score = 1.5"),
+        (c().with_min(Criterion::Lead, f64::NAN), "[lead]\nmin = nan"),
+        (
+            c().with_full_window(20.0, 10.0),
+            "[duration]\nfull = [20, 10]",
+        ),
+        (
+            c().with_zero_window(13.0, 40.0),
+            "[duration]\nzero = [13, 40]",
+        ),
+        (c().with_remedial_cap(-0.1), "[phase]\nremedial = -0.1"),
+        (
+            c().with_visibility_score(Visibility::High, 2.0),
+            "[visibility]\nscores.high = 2.0",
+        ),
+        (c().with_samples(0), "[robustness]\nsamples = 0"),
+        (c().with_spread(2.0), "[robustness]\nspread = 2.0"),
+        (
+            around().with_order([order]),
+            "[visibility]\nweight = 2\n[robustness]\nspread = 0.1\nweights = \"around\"\n\
+             order = [\"sponsorship >= visibility\"]",
+        ),
+    ];
+    for (built, file) in bad {
+        let from_file = file.parse::<Criteria>().unwrap_err();
+        assert_eq!(
+            built.unwrap_err().to_string(),
+            without_place(&from_file),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        c().with_samples(u64::MAX).unwrap_err().to_string(),
+        format!(
+            "criteria, key robustness.samples: must be in 1 to 10000000, not {}",
+            u64::MAX
+        )
+    );
+    assert!(c().with_seed(u64::MAX).is_err());
+}
+
+#[test]
+fn the_evidence_builder_needs_every_field_but_remedial() {
+    use spearhead::Evidence;
+
+    let e = ideal();
+    let built = Evidence::builder()
+        .duration_months(e.duration.get())
+        .visibility(e.visibility)
+        .change(e.change)
+        .phase(e.phase)
+        .bottom_line(e.bottom_line)
+        .lead(e.lead)
+        .sponsor_level(e.sponsor_level)
+        .sponsor_motivation(e.sponsor_motivation);
+    assert_eq!(built.build().unwrap(), e);
+    assert!(built.remedial(true).build().unwrap().remedial);
+    let error = Evidence::builder()
+        .duration_months(12.0)
+        .visibility(e.visibility)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "portfolio, key change: missing field `change`"
+    );
+}
