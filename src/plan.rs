@@ -237,6 +237,27 @@ impl Criteria {
     /// Ranks `portfolio` and plans the deployment: the top
     /// [`leaders`](Criteria::leaders) eligible candidates lead the push; all
     /// others pull, each with the reasons it does not lead.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio, Reason, Role};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let plan = Criteria::default().plan(&portfolio);
+    /// assert_eq!(plan.leaders, ["crm-rollout", "order-to-cash", "warehouse-scanning"]);
+    ///
+    /// // Eligible, but the three places went to higher totals.
+    /// let fourth = &plan.ranking[3];
+    /// assert_eq!((fourth.id.as_str(), fourth.role), ("field-service-app", Role::Pull));
+    /// assert_eq!(fourth.reasons, [Reason::Outranked { leaders: 3 }]);
+    /// assert_eq!(fourth.unit.as_deref(), Some("Service"));
+    ///
+    /// // Not eligible: a cultural change is not tangible.
+    /// let values = &plan.ranking[6];
+    /// assert!(!values.eligible);
+    /// assert_eq!(values.reasons[0].to_string(), "tangibility 0.000 is below its min of 0.5");
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn plan(&self, portfolio: &Portfolio) -> Plan {
         let places = self.rank_places(portfolio);

@@ -58,6 +58,21 @@ impl Ranked<'_> {
 impl Criteria {
     /// Every candidate of `portfolio`, best first: total descending, ties
     /// (equal to 1e-9) broken by id. The order of the portfolio never shows.
+    ///
+    /// Eligibility plays no part: [`Criteria::plan`] says who may lead.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let ranking = Criteria::default().rank(&portfolio);
+    /// let ids: Vec<&str> = ranking.iter().map(|r| r.candidate.id.as_str()).collect();
+    /// assert_eq!(ids[..3], ["crm-rollout", "order-to-cash", "warehouse-scanning"]);
+    /// assert_eq!(ranking.len(), portfolio.len());
+    /// assert!(ranking.windows(2).all(|w| w[0].assessment.total >= w[1].assessment.total));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
         let places = self.rank_places(portfolio);

@@ -140,7 +140,24 @@ impl Criteria {
         }
     }
 
-    /// Each criterion's weight, score and explanation for `evidence`.
+    /// Each criterion's weight, score and explanation for `evidence`, in
+    /// [`Criterion::ALL`] order.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Criterion, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let erp = portfolio.get("erp-upgrade").unwrap();
+    /// let lines = Criteria::default().breakdown(&erp.evidence);
+    /// let duration = &lines[0];
+    /// assert_eq!(duration.criterion, Criterion::Duration);
+    /// assert_eq!(duration.explanation, "30 months is 12 past the 18-month window");
+    /// // 0 at 36 months, 1 at 18: a third of the way back.
+    /// assert!((duration.score - 1.0 / 3.0).abs() < 1e-12);
+    /// assert_eq!(lines[6].explanation, "moderate sponsor at executive level");
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn breakdown(&self, evidence: &Evidence) -> Vec<Line> {
         Criterion::ALL

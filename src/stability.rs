@@ -60,6 +60,28 @@ impl Criteria {
     /// Exact, in closed form: totals are weighted sums, so every comparison
     /// the plan makes is the sign of a line in the moving weight. Takes
     /// `O(7 k N)` time for `k` leaders and `N` candidates.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Criterion, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let stability = Criteria::default().stability(&portfolio);
+    ///
+    /// // Phase may weigh up to 5.5 with the same three leaders; past that,
+    /// // field-service-app takes order-to-cash's place.
+    /// let phase = &stability[Criterion::Phase];
+    /// assert_eq!((phase.low, phase.weight), (0.0, 1.0));
+    /// assert!((phase.high.unwrap() - 5.5).abs() < 1e-9);
+    /// let above = phase.above.as_ref().unwrap();
+    /// assert_eq!((above.enter.as_slice(), above.leave.as_slice()),
+    ///            (&["field-service-app".to_owned()][..], &["order-to-cash".to_owned()][..]));
+    ///
+    /// // No weight on the team lead changes who leads.
+    /// let lead = &stability[Criterion::Lead];
+    /// assert_eq!((lead.high, &lead.above), (None, &None));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn stability(&self, portfolio: &Portfolio) -> PerCriterion<Stability> {
         stability(self, portfolio)
