@@ -317,6 +317,56 @@ impl Serialize for Flip {
     }
 }
 
+/// The smallest edit that brings a candidate level with its rival, where
+/// the id decides: a follower that would tie with the last leader and lose
+/// the tie, or a leader that would tie with the best eligible follower and
+/// win it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Tie {
+    /// The edit.
+    pub edit: Edit,
+    /// The total it would share with the rival, on the ranking's 1e-9 grid.
+    pub total: f64,
+    /// The rival's id: the last leader, or the best eligible follower.
+    pub with: String,
+}
+
+impl Serialize for Tie {
+    /// `{"change": "sponsor_motivation moderate -> strong", "field": ...,
+    /// "from": ..., "to": ..., "total": 0.884, "with": "warehouse-scanning"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Tie", 6)?;
+        out.serialize_field("change", &self.edit.to_string())?;
+        out.serialize_field("field", &self.edit.field())?;
+        out.serialize_field("from", &self.edit.from)?;
+        out.serialize_field("to", &self.edit.to)?;
+        out.serialize_field("total", &self.total)?;
+        out.serialize_field("with", &self.with)?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tie {
+    /// As [`Tie`] serialises; `change` is ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct TieData {
+            #[serde(flatten)]
+            edit: EditData,
+            with: String,
+        }
+        let data = TieData::deserialize(deserializer)?;
+        let total = (data.edit.total).ok_or_else(|| de::Error::missing_field("total"))?;
+        let edit = data.edit.edit().map_err(de::Error::custom)?;
+        Ok(Tie {
+            edit,
+            total,
+            with: data.with,
+        })
+    }
+}
+
 /// What the smallest single edit of a candidate's evidence would do: make a
 /// follower lead, or unseat a leader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -333,6 +383,10 @@ pub struct Counterfactual {
     /// The smallest edit that gives it the other role; `None` when no
     /// single edit does.
     pub flip: Option<Flip>,
+    /// When no single edit flips its role, the smallest that ties it with
+    /// its rival, the id deciding; `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tie: Option<Tie>,
 }
 
 impl fmt::Display for Counterfactual {
@@ -343,9 +397,21 @@ impl fmt::Display for Counterfactual {
             Role::Lead => "unseats it",
             Role::Pull => "makes it lead",
         };
-        match &self.flip {
-            Some(flip) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.total),
-            None => write!(f, "no single change {what}"),
+        match (&self.flip, &self.tie) {
+            (Some(flip), _) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.total),
+            (None, Some(tie)) => {
+                write!(
+                    f,
+                    "no single change {what}: {} ties it with {} (total {:.3}), \
+                     and the tie goes to ",
+                    tie.edit, tie.with, tie.total
+                )?;
+                match self.role {
+                    Role::Lead => f.write_str("it, by its lower id"),
+                    Role::Pull => write!(f, "{}, by its lower id", tie.with),
+                }
+            }
+            (None, None) => write!(f, "no single change {what}"),
         }
     }
 }
@@ -460,28 +526,33 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
                 Role::Pull => worst_leader,
             }
             .filter(|_| full);
+            let (flip, tie) = smallest_flip(criteria, ranked, rival, role);
             Counterfactual {
                 rank: i + 1,
                 id: ranked.candidate.id.clone(),
                 role,
                 total: ranked.assessment.total,
-                flip: smallest_flip(criteria, ranked, rival, role),
+                tie: tie.filter(|_| flip.is_none()),
+                flip,
             }
         })
         .collect()
 }
 
 /// The smallest edit of `ranked`'s evidence that flips `role`, where it
-/// leads when it is eligible and ranks above `rival`, if any.
+/// leads when it is eligible and ranks above `rival`, if any; and the
+/// smallest that leaves it eligible with the rival's total on the grid,
+/// where the id decides.
 fn smallest_flip(
     criteria: &Criteria,
     ranked: &Ranked<'_>,
     rival: Option<&Ranked<'_>>,
     role: Role,
-) -> Option<Flip> {
+) -> (Option<Flip>, Option<Tie>) {
     let evidence = &ranked.candidate.evidence;
     let now = grid(ranked.assessment.total);
     let mut best: Option<(Size, Flip)> = None;
+    let mut best_tie: Option<(Size, Tie)> = None;
     for to in edits(criteria, evidence) {
         let edit = Edit::new(evidence, to);
         let assessment = criteria.assess(&edit.apply(evidence));
@@ -489,17 +560,31 @@ fn smallest_flip(
             candidate: ranked.candidate,
             assessment,
         };
-        let leads = criteria.is_eligible(&assessment)
-            && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less);
-        if leads == (role == Role::Lead) {
-            continue;
-        }
+        let eligible = criteria.is_eligible(&assessment);
+        let leads = eligible && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less);
         let size = Size {
             total: grid(assessment.total).abs_diff(now),
             field: edit.field().index(),
             distance: edit.distance(),
             to: to.position(),
         };
+        if leads == (role == Role::Lead) {
+            if let Some(rival) = rival
+                && eligible
+                && grid(assessment.total) == grid(rival.assessment.total)
+                && best_tie
+                    .as_ref()
+                    .is_none_or(|(smallest, _)| size.cmp(smallest).is_lt())
+            {
+                let tie = Tie {
+                    edit,
+                    total: rival.assessment.total,
+                    with: rival.candidate.id.clone(),
+                };
+                best_tie = Some((size, tie));
+            }
+            continue;
+        }
         if best
             .as_ref()
             .is_none_or(|(smallest, _)| size.cmp(smallest).is_lt())
@@ -513,7 +598,7 @@ fn smallest_flip(
             ));
         }
     }
-    best.map(|(_, flip)| flip)
+    (best.map(|(_, flip)| flip), best_tie.map(|(_, tie)| tie))
 }
 
 /// How big an edit is, smaller first: how far it moves the total on the

@@ -117,7 +117,7 @@ mod smaa;
 mod stability;
 
 pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
-pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
+pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
 pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,

@@ -87,9 +87,16 @@ fn an_id_that_loses_every_tie_cannot_lead_by_one_edit() {
         lines(&counterfactuals),
         [
             "a: duration_months 15 -> 7 unseats it (total 0.921)",
-            "b: no single change makes it lead",
+            "b: no single change makes it lead: sponsor_motivation moderate -> strong \
+             ties it with a (total 1.000), and the tie goes to a, by its lower id",
         ]
     );
+    let tie = counterfactuals[1].tie.as_ref().unwrap();
+    assert_eq!(
+        (tie.edit.after(), tie.total, tie.with.as_str()),
+        (Value::SponsorMotivation(Motivation::Strong), 1.0, "a")
+    );
+    assert_eq!(counterfactuals[0].tie, None);
     assert_eq!(counterfactuals[1].flip, None);
 }
 
@@ -182,7 +189,8 @@ fn counterfactuals_print_as_json_with_the_change_in_words() {
         json,
         r#"[{"rank":1,"id":"a","role":"lead","total":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"total":0.9206349206349207}},"#
             .to_owned()
-            + r#"{"rank":2,"id":"b","role":"pull","total":0.9285714285714286,"flip":null}]"#
+            + r#"{"rank":2,"id":"b","role":"pull","total":0.9285714285714286,"flip":null,"#
+            + r#""tie":{"change":"sponsor_motivation moderate -> strong","field":"sponsor_motivation","from":"moderate","to":"strong","total":1.0,"with":"a"}}]"#
     );
     let edit = Edit::new(&ideal(), Value::Remedial(true));
     assert_eq!(
@@ -392,6 +400,19 @@ proptest! {
                 (reported, oracle) => {
                     prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
                 }
+            }
+            // A tie, said when nothing flips: the edit brings it level with a
+            // rival of the other role, and the ids decide as they did.
+            if let Some(tie) = &c.tie {
+                prop_assert!(c.flip.is_none());
+                let after = edited(&candidates, i, &tie.edit);
+                prop_assert_eq!(leads(&criteria, &after, &c.id), was_leader);
+                let total = criteria.assess(&tie.edit.apply(&evidence)).total;
+                prop_assert!((total - tie.total).abs() <= 1e-9, "{} vs {}", total, tie.total);
+                let rival = plan.ranking.iter().find(|p| p.id == tie.with).unwrap();
+                prop_assert_ne!(rival.role, c.role);
+                prop_assert_eq!(rival.total, tie.total);
+                prop_assert_eq!(was_leader, c.id < tie.with);
             }
         }
     }
