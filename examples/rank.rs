@@ -42,7 +42,7 @@ arguments:
 
 options:
   --criteria FILE    criteria overriding the shipped defaults, `-` for stdin
-  --format FORMAT    table (default) or json
+  --format FORMAT    {formats}
   --json             the same as --format json
   --robustness       add how sure the choice is: stability, acceptability
                      and counterfactuals
@@ -52,6 +52,18 @@ Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr.
 
 From cargo: cargo run --example rank -- --format json my-portfolio.toml
 ";
+
+/// `--help`: [`HELP`] with the formats [`Format::ALL`] names.
+fn help() -> String {
+    let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+    let formats = match names.split_first() {
+        Some((first, rest)) if !rest.is_empty() => {
+            format!("{first} (default), {}", rest.join(", "))
+        }
+        _ => names.join(", "),
+    };
+    HELP.replace("{formats}", &formats)
+}
 
 /// How the results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,7 +511,7 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
 
 fn main() -> ExitCode {
     let out = match parse_args() {
-        Ok(None) => Ok(HELP.to_owned()),
+        Ok(None) => Ok(help()),
         Ok(Some(args)) => run(&args),
         Err(failure) => Err(failure),
     };

@@ -99,7 +99,10 @@ fn help_prints_the_usage_on_stdout_and_succeeds() {
             "{help}"
         );
         assert!(help.contains("`-` for stdin"), "{help}");
-        assert!(help.contains("table (default) or json"), "{help}");
+        assert!(
+            help.contains("--format FORMAT    table (default), json\n"),
+            "{help}"
+        );
     }
 }
 
