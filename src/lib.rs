@@ -112,6 +112,7 @@ mod rank;
 mod read;
 mod robustness;
 mod score;
+mod constrain;
 mod select;
 mod smaa;
 mod stability;
