@@ -17,18 +17,15 @@
 //! training capacity left for the cheapest of them, a group's minimum that
 //! the rest cannot reach. In the common case (caps and a capacity, plenty of
 //! candidates) the first dive finds a complete set and nothing is undone:
-//! [`dive`] does just that dive while reading the ranking lazily, and stops
-//! as soon as the set is decided.
+//! [`Bound::choose`] makes that dive while it reads the ranking lazily, and
+//! stops as soon as the set is decided.
 //!
 //! Everything here is plain data: positions in rank order, small ids for
 //! units and sponsors, bit sets for groups and exclusive pairs. The caller
 //! maps them to ids, names and the criteria file's places.
 
 // Until the selection layer (issue 9) lands, only the tests call this.
-#![cfg_attr(
-    not(test),
-    allow(dead_code, reason = "the selection layer wires it in next")
-)]
+#![allow(dead_code, reason = "the selection layer wires it in next")]
 
 use std::fmt;
 
@@ -375,75 +372,159 @@ impl Tally {
     }
 }
 
-/// The leaders, as positions in rank order, best first; `None` when no set
-/// satisfies every constraint.
+/// The leaders of `ranked`, all candidates in rank order, as positions,
+/// best first; `None` when no set satisfies every constraint.
 ///
 /// Exact: the largest feasible set of at most `leaders`, and among those the
 /// best in rank order.
 pub(crate) fn choose(constraints: &Constraints, ranked: &[Entrant]) -> Option<Vec<usize>> {
-    let must: Vec<(usize, Entrant)> = ranked
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, e)| e.must_lead.is_some())
-        .collect();
-    dive(constraints, &must, ranked.iter().copied())
-        .or_else(|| search(&Active::new(constraints, &[]), ranked))
+    let bound = Bound::new(constraints.clone(), ranked.to_vec());
+    let mut leaders = Vec::new();
+    let offers = ranked.iter().enumerate().map(|(p, e)| (p, p, e.eligible));
+    match bound.choose(offers, true, |p| leaders.push(p)) {
+        Outcome::Chosen(_) => Some(leaders),
+        Outcome::Undecided | Outcome::Conflict(_) => None,
+    }
 }
 
-/// The leaders if the first dive of the search decides them, reading the
-/// ranking no further than it must; `None` when a deeper search is needed
-/// (or no set satisfies every constraint).
-///
-/// `must` holds every candidate a `must_lead` entry names, with its
-/// position; `ranked` yields every candidate in rank order (the must-leads
-/// among them are skipped). Nothing is allocated per candidate read.
-pub(crate) fn dive(
-    constraints: &Constraints,
-    must: &[(usize, Entrant)],
-    ranked: impl IntoIterator<Item = Entrant>,
-) -> Option<Vec<usize>> {
-    let rules = Active::new(constraints, &[]);
-    let mut tally = Tally::new();
-    let mut leaders = Vec::with_capacity(constraints.leaders.min(must.len() + 64));
-    for (position, e) in must {
-        if rules.kind(e) != Kind::Must || !tally.fits(&rules, e) {
-            return None;
-        }
-        tally.add(e);
-        leaders.push(*position);
-    }
-    let target = rules.leaders;
-    if tally.count > target {
-        return None;
-    }
-    let done = |tally: &Tally| tally.count == target && tally.deficits(&rules).0 == 0;
-    if !done(&tally) {
-        for (position, e) in ranked.into_iter().enumerate() {
-            if tally.count >= target {
-                break;
-            }
-            if rules.kind(&e) != Kind::Free || !tally.fits(&rules, &e) {
-                continue;
-            }
-            // Taking it must leave room for the largest group shortfall.
-            let before = tally.exclusive;
-            tally.add(&e);
-            if (tally.deficits(&rules).0 as usize) > target - tally.count {
-                tally.remove(&e, before);
-                continue;
-            }
-            leaders.push(position);
-            if done(&tally) {
-                break;
-            }
+/// The constraints bound to one portfolio: each candidate as the rule sees
+/// it, by its place (its position in the portfolio's id order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Bound {
+    constraints: Constraints,
+    /// Each candidate by place; its `eligible` is the offer's.
+    by_place: Vec<Entrant>,
+    /// The places of the candidates that must lead.
+    must: Vec<usize>,
+}
+
+/// What [`Bound::choose`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// This many lead; the caller heard of each.
+    Chosen(usize),
+    /// The offers, not all the candidates, did not decide the leaders: offer
+    /// them all.
+    Undecided,
+    /// No set satisfies every constraint: a minimal set of conflicting ones.
+    Conflict(Vec<Item>),
+}
+
+impl Bound {
+    /// `constraints` over the candidates `by_place`.
+    pub(crate) fn new(constraints: Constraints, by_place: Vec<Entrant>) -> Self {
+        let must = (by_place.iter().enumerate())
+            .filter(|(_, e)| e.must_lead.is_some())
+            .map(|(place, _)| place)
+            .collect();
+        Bound {
+            constraints,
+            by_place,
+            must,
         }
     }
-    if !done(&tally) {
-        return None;
+
+    /// The constraints.
+    pub(crate) fn constraints(&self) -> &Constraints {
+        &self.constraints
     }
-    leaders.sort_unstable();
-    Some(leaders)
+
+    /// The places of the candidates a `must_lead` entry names: every offer
+    /// must hold them.
+    pub(crate) fn must(&self) -> &[usize] {
+        &self.must
+    }
+
+    /// The candidate at `place`, eligible or not.
+    pub(crate) fn at(&self, place: usize, eligible: bool) -> Option<Entrant> {
+        let mut entrant = *self.by_place.get(place)?;
+        entrant.eligible = eligible;
+        Some(entrant)
+    }
+
+    /// Reads `ranked`, candidates best first, each as what the caller wants
+    /// back, its place and whether its scores let it lead, and calls
+    /// `chosen` with each leader, best first.
+    ///
+    /// Reads no further than the first dive of the search needs: in the
+    /// common case it decides the leaders from the first few candidates,
+    /// and the rest are never read. When it does not, and `complete` says
+    /// `ranked` holds every candidate that may lead (the must-leads always
+    /// among them), the whole search runs on them; when `complete` is
+    /// false, the answer is [`Outcome::Undecided`] and the caller offers
+    /// them all. Allocates nothing per candidate: the candidates read that
+    /// may lead are kept in one buffer.
+    pub(crate) fn choose<T>(
+        &self,
+        ranked: impl IntoIterator<Item = (T, usize, bool)>,
+        complete: bool,
+        mut chosen: impl FnMut(T),
+    ) -> Outcome {
+        let rules = Active::new(&self.constraints, &[]);
+        let target = rules.leaders;
+        let mut tally = Tally::new();
+        let mut diving = true;
+        for &place in &self.must {
+            match self.at(place, false) {
+                Some(e) if rules.kind(&e) == Kind::Must && tally.fits(&rules, &e) => tally.add(&e),
+                _ => diving = false,
+            }
+        }
+        diving &= tally.count <= target;
+        let done = |tally: &Tally| tally.count == target && tally.deficits(&rules).0 == 0;
+        // The candidates read that may lead, and which of them the dive
+        // took, by index into `read`.
+        let mut read: Vec<(Option<T>, Entrant)> = Vec::new();
+        let mut taken: Vec<usize> = Vec::new();
+        let mut must_seen = 0;
+        let mut ranked = ranked.into_iter();
+        while !(diving && done(&tally) && must_seen == self.must.len()) {
+            let Some((what, place, eligible)) = ranked.next() else {
+                break;
+            };
+            let Some(e) = self.at(place, eligible) else {
+                continue;
+            };
+            match rules.kind(&e) {
+                Kind::Out => continue,
+                Kind::Must | Kind::Contradiction => {
+                    must_seen += 1;
+                    taken.push(read.len());
+                }
+                Kind::Free => {
+                    if diving && tally.count < target && tally.fits(&rules, &e) {
+                        // Taking it must leave room for the largest group
+                        // shortfall.
+                        let before = tally.exclusive;
+                        tally.add(&e);
+                        if (tally.deficits(&rules).0 as usize) > target - tally.count {
+                            tally.remove(&e, before);
+                        } else {
+                            taken.push(read.len());
+                        }
+                    }
+                }
+            }
+            read.push((Some(what), e));
+        }
+        if !(diving && done(&tally)) {
+            if !complete {
+                return Outcome::Undecided;
+            }
+            let entrants: Vec<Entrant> = read.iter().map(|(_, e)| *e).collect();
+            let Some(positions) = search(&rules, &entrants) else {
+                let items = conflict(&self.constraints, &entrants).unwrap_or_default();
+                return Outcome::Conflict(items);
+            };
+            taken = positions;
+        }
+        for &i in &taken {
+            if let Some(what) = read.get_mut(i).and_then(|(what, _)| what.take()) {
+                chosen(what);
+            }
+        }
+        Outcome::Chosen(taken.len())
+    }
 }
 
 /// What the search knows about the candidates from each position on.

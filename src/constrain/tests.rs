@@ -182,14 +182,20 @@ proptest! {
         let expected = brute(&c, &ranked, &[]);
         prop_assert_eq!(search(&Active::new(&c, &[]), &ranked), expected.clone());
         prop_assert_eq!(choose(&c, &ranked), expected.clone());
-        let must: Vec<(usize, Entrant)> = ranked
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|(_, e)| e.must_lead.is_some())
-            .collect();
-        if let Some(dived) = dive(&c, &must, ranked.iter().copied()) {
-            prop_assert_eq!(Some(dived), expected);
+        // Offered only the eligible and the must-leads, the dive either
+        // decides the same leaders or says it cannot.
+        let bound = Bound::new(c.clone(), ranked.clone());
+        let offers = (ranked.iter().enumerate())
+            .filter(|(_, e)| e.eligible || e.must_lead.is_some())
+            .map(|(p, e)| (p, p, e.eligible));
+        let mut dived = Vec::new();
+        match bound.choose(offers, false, |p| dived.push(p)) {
+            Outcome::Chosen(n) => {
+                prop_assert_eq!(n, dived.len());
+                prop_assert_eq!(Some(dived), expected);
+            }
+            Outcome::Undecided => {}
+            Outcome::Conflict(items) => prop_assert!(false, "a conflict {:?} from a dive", items),
         }
     }
 
@@ -315,20 +321,25 @@ fn more_leaders_come_before_the_top_candidate() {
 
 #[test]
 fn the_dive_stops_once_the_leaders_are_decided() {
-    let read = Cell::new(0);
-    let ranked = (0..100_000u32).map(|i| {
-        read.set(read.get() + 1);
-        entrant(i % 7, i % 5, u64::from(i % 13))
-    });
+    let by_place: Vec<Entrant> = (0..100_000u32)
+        .map(|i| entrant(i % 7, i % 5, u64::from(i % 13)))
+        .collect();
     let c = Constraints {
         per_unit: Some(1),
         per_sponsor: Some(1),
         training_capacity: Some(20),
         ..Constraints::none(3)
     };
-    let leaders = dive(&c, &[], ranked).unwrap();
+    let bound = Bound::new(c, by_place);
+    let read = Cell::new(0);
+    let offers = (0..100_000).map(|p| {
+        read.set(read.get() + 1);
+        (p, p, true)
+    });
+    let mut leaders = Vec::new();
+    let outcome = bound.choose(offers, true, |p| leaders.push(p));
     // 0 (unit 0, sponsor 0, 0 trainees), 1 (1, 1, 1), 2 (2, 2, 2).
-    assert_eq!(leaders, [0, 1, 2]);
+    assert_eq!((outcome, leaders), (Outcome::Chosen(3), vec![0, 1, 2]));
     assert_eq!(read.get(), 3);
 }
 
@@ -345,7 +356,14 @@ fn a_group_min_keeps_a_place_for_its_tag() {
     };
     assert_eq!(choose(&c, &ranked), Some(vec![0, 1, 3]));
     // The first dive decides it: taking 2 would leave no place for the tag.
-    assert_eq!(dive(&c, &[], ranked), Some(vec![0, 1, 3]));
+    let bound = Bound::new(c.clone(), ranked.to_vec());
+    let mut dived = Vec::new();
+    let offers = (0..4).map(|p| (p, p, true));
+    assert_eq!(
+        bound.choose(offers, false, |p| dived.push(p)),
+        Outcome::Chosen(3)
+    );
+    assert_eq!(dived, [0, 1, 3]);
     let why = why_not(&c, &ranked, &[0, 1, 3]);
     assert_eq!(
         why,
