@@ -527,6 +527,55 @@ impl Bound {
     }
 }
 
+impl Bound {
+    /// Whether the candidate at `place`, eligible, leads when it stands at
+    /// `slot` among `others` (every other candidate that may lead, best
+    /// first, as places and eligibility); `None` when the constraints then
+    /// cannot all hold.
+    fn leads_at(&self, others: &[(usize, bool)], place: usize, slot: usize) -> Option<bool> {
+        let before = others.get(..slot).unwrap_or(others);
+        let after = others.get(slot..).unwrap_or_default();
+        let offers = (before.iter().copied())
+            .chain(std::iter::once((place, true)))
+            .chain(after.iter().copied())
+            .map(|(p, eligible)| (p, p, eligible));
+        let mut leads = false;
+        match self.choose(offers, true, |p| leads |= p == place) {
+            Outcome::Chosen(_) => Some(leads),
+            Outcome::Undecided | Outcome::Conflict(_) => None,
+        }
+    }
+
+    /// How far down the candidate at `place` may stand and still lead, when
+    /// eligible: the largest slot among `others` (every other candidate that
+    /// may lead, best first) at which it leads; `None` when it leads at
+    /// none.
+    ///
+    /// Whether it leads only gets better as it stands higher: the set that
+    /// holds it stays feasible and beats every set it beat before. So a
+    /// binary search finds the slot, with `O(log N)` runs of the rule.
+    pub(crate) fn lowest_leading_slot(
+        &self,
+        others: &[(usize, bool)],
+        place: usize,
+    ) -> Option<usize> {
+        if self.leads_at(others, place, 0) != Some(true) {
+            return None;
+        }
+        // It leads at `lo`; it does not at `hi`, or `hi` is past the end.
+        let (mut lo, mut hi) = (0, others.len() + 1);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.leads_at(others, place, mid) == Some(true) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(lo)
+    }
+}
+
 /// What the search knows about the candidates from each position on.
 struct Suffix {
     /// How many free candidates there are from each position on.

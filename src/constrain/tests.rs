@@ -200,6 +200,21 @@ proptest! {
     }
 
     #[test]
+    fn a_candidate_leads_down_to_one_slot_and_no_further((c, ranked) in problem(), place in 0usize..12) {
+        let bound = Bound::new(c, ranked.clone());
+        prop_assume!(place < ranked.len());
+        let others: Vec<(usize, bool)> = (0..ranked.len())
+            .filter(|&p| p != place)
+            .map(|p| (p, ranked[p].eligible))
+            .collect();
+        let lowest = bound.lowest_leading_slot(&others, place);
+        for slot in 0..=others.len() {
+            let leads = bound.leads_at(&others, place, slot) == Some(true);
+            prop_assert_eq!(leads, lowest.is_some_and(|l| slot <= l), "slot {}", slot);
+        }
+    }
+
+    #[test]
     fn a_conflict_is_minimal((c, ranked) in problem()) {
         let found = conflict(&c, &ranked);
         let Some(items) = found else {
