@@ -157,7 +157,7 @@ pub(crate) enum Item {
 /// The constraints that hold when some items are dropped, resolved for
 /// quick checks. A dropped must-lead leaves its candidate free to lead or
 /// not, whatever its scores: dropping an item only ever allows more sets.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Active {
     leaders: usize,
     per_unit: Option<u32>,
@@ -392,6 +392,8 @@ pub(crate) fn choose(constraints: &Constraints, ranked: &[Entrant]) -> Option<Ve
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Bound {
     constraints: Constraints,
+    /// The constraints, resolved for quick checks.
+    rules: Active,
     /// Each candidate by place; its `eligible` is the offer's.
     by_place: Vec<Entrant>,
     /// The places of the candidates that must lead.
@@ -418,6 +420,7 @@ impl Bound {
             .map(|(place, _)| place)
             .collect();
         Bound {
+            rules: Active::new(&constraints, &[]),
             constraints,
             by_place,
             must,
@@ -460,18 +463,18 @@ impl Bound {
         complete: bool,
         mut chosen: impl FnMut(T),
     ) -> Outcome {
-        let rules = Active::new(&self.constraints, &[]);
+        let rules = &self.rules;
         let target = rules.leaders;
         let mut tally = Tally::new();
         let mut diving = true;
         for &place in &self.must {
             match self.at(place, false) {
-                Some(e) if rules.kind(&e) == Kind::Must && tally.fits(&rules, &e) => tally.add(&e),
+                Some(e) if rules.kind(&e) == Kind::Must && tally.fits(rules, &e) => tally.add(&e),
                 _ => diving = false,
             }
         }
         diving &= tally.count <= target;
-        let done = |tally: &Tally| tally.count == target && tally.deficits(&rules).0 == 0;
+        let done = |tally: &Tally| tally.count == target && tally.deficits(rules).0 == 0;
         // The candidates read that may lead, and which of them the dive
         // took, by index into `read`.
         let mut read: Vec<(Option<T>, Entrant)> = Vec::new();
@@ -492,12 +495,12 @@ impl Bound {
                     taken.push(read.len());
                 }
                 Kind::Free => {
-                    if diving && tally.count < target && tally.fits(&rules, &e) {
+                    if diving && tally.count < target && tally.fits(rules, &e) {
                         // Taking it must leave room for the largest group
                         // shortfall.
                         let before = tally.exclusive;
                         tally.add(&e);
-                        if (tally.deficits(&rules).0 as usize) > target - tally.count {
+                        if (tally.deficits(rules).0 as usize) > target - tally.count {
                             tally.remove(&e, before);
                         } else {
                             taken.push(read.len());
@@ -512,7 +515,7 @@ impl Bound {
                 return Outcome::Undecided;
             }
             let entrants: Vec<Entrant> = read.iter().map(|(_, e)| *e).collect();
-            let Some(positions) = search(&rules, &entrants) else {
+            let Some(positions) = search(rules, &entrants) else {
                 let items = conflict(&self.constraints, &entrants).unwrap_or_default();
                 return Outcome::Conflict(items);
             };
