@@ -4,8 +4,10 @@
 //! cargo run --example rank -- [OPTIONS] [PORTFOLIO]
 //! ```
 //!
-//! With no portfolio it ranks `examples/portfolio.toml`; `-` reads the
-//! portfolio from stdin. With no criteria file it uses the shipped defaults.
+//! With no arguments it ranks `examples/portfolio.toml` against
+//! `examples/criteria.toml` (the shipped defaults and a `[constraints]`
+//! section); `-` reads the portfolio from stdin. Given a portfolio and no
+//! criteria file it uses the shipped defaults.
 //! `--robustness` adds how sure the choice of leaders is: each weight's
 //! stability interval, how often each candidate leads under weights drawn at
 //! random (the criteria file's `[robustness]`), and the one change of
@@ -29,6 +31,7 @@ use spearhead::{
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
+const SAMPLE_CRITERIA: &str = include_str!("criteria.toml");
 const USAGE: &str = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]";
 const HELP: &str = "\
 Rank candidate projects against the AIM demonstration-project criteria and
@@ -262,11 +265,24 @@ fn located(source: &Source, error: &Error) -> String {
 }
 
 fn run(args: &Args) -> Result<String, Failure> {
-    let criteria = match &args.criteria {
-        Some(source) => Criteria::from_slice(&source.read().map_err(Failure::Input)?)
-            .map_err(|e| Failure::Input(located(source, &e)))?,
-        None => Criteria::default(),
+    // The sample portfolio comes with its sample constraints.
+    let sample_criteria = Source::File("examples/criteria.toml".into());
+    let (criteria, criteria_source) = match &args.criteria {
+        Some(source) => (
+            Criteria::from_slice(&source.read().map_err(Failure::Input)?)
+                .map_err(|e| Failure::Input(located(source, &e)))?,
+            source,
+        ),
+        None if args.portfolio.is_none() => (
+            Criteria::from_toml(SAMPLE_CRITERIA)
+                .map_err(|e| Failure::Input(located(&sample_criteria, &e)))?,
+            &sample_criteria,
+        ),
+        None => (Criteria::default(), &sample_criteria),
     };
+    // Constraints that name a missing candidate, or cannot all hold, are
+    // the criteria file's.
+    let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
         Portfolio::from_slice(&source.read().map_err(Failure::Input)?)
             .map_err(|e| Failure::Input(located(source, &e)))?
@@ -274,15 +290,17 @@ fn run(args: &Args) -> Result<String, Failure> {
         let sample = Source::File("examples/portfolio.toml".into());
         Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?
     };
-    let plan = criteria.plan(&portfolio);
-    let robustness = args.robustness.then(|| {
+    let plan = criteria.plan(&portfolio).map_err(bound)?;
+    let robustness = if args.robustness {
         let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
-        Robustness {
-            stability: criteria.stability(&portfolio),
-            acceptability: criteria.acceptability(&portfolio, threads),
-            counterfactuals: criteria.counterfactuals(&portfolio),
-        }
-    });
+        Some(Robustness {
+            stability: criteria.stability(&portfolio).map_err(bound)?,
+            acceptability: criteria.acceptability(&portfolio, threads).map_err(bound)?,
+            counterfactuals: criteria.counterfactuals(&portfolio).map_err(bound)?,
+        })
+    } else {
+        None
+    };
     match args.format {
         Format::Json => {
             let output = Output {

@@ -28,6 +28,14 @@ pub struct Candidate {
     /// The sponsor's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sponsor: Option<String>,
+    /// How many people leading would train, fit for purpose (the project
+    /// team, its sponsors, its change agents); 0 when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trainees: Option<u64>,
+    /// Tags that `[[constraints.group]]` counts, such as `"grass-roots"`:
+    /// each non-empty, none twice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
     pub evidence: Evidence,
@@ -43,6 +51,8 @@ impl Candidate {
             id,
             unit: None,
             sponsor: None,
+            trainees: None,
+            tags: Vec::new(),
             evidence,
         }
     }
@@ -285,8 +295,8 @@ impl Portfolio {
     /// # Errors
     ///
     /// [`Error::Invalid`] for an id that is empty or holds control, bidi or
-    /// zero-width characters, or a name, unit or sponsor that is empty or
-    /// holds control or bidi characters; [`Error::DuplicateId`] for an id
+    /// zero-width characters, or a name, unit, sponsor or tag that is empty
+    /// or holds control or bidi characters, or a tag given twice; [`Error::DuplicateId`] for an id
     /// used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
         let mut first_use = FirstUse::with_capacity(candidates.len());
@@ -296,6 +306,11 @@ impl Portfolio {
                 name: Some((candidate.name.as_str(), ())),
                 unit: candidate.unit.as_deref().map(|unit| (unit, ())),
                 sponsor: candidate.sponsor.as_deref().map(|sponsor| (sponsor, ())),
+                tags: candidate
+                    .tags
+                    .iter()
+                    .map(|tag| (tag.as_str(), ()))
+                    .collect(),
             };
             check_texts(texts).map_err(|(key, (), message)| Error::Invalid {
                 at: At {
@@ -336,6 +351,21 @@ impl Portfolio {
     pub(crate) fn at_place(&self, place: usize) -> Option<(usize, &Candidate)> {
         let index = *self.id_order.index.get(place)?;
         Some((index, self.candidates.get(index)?))
+    }
+
+    /// The place in id order of the candidate with `id`.
+    pub(crate) fn place_of(&self, id: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (_, candidate) = self.at_place(mid)?;
+            match candidate.id.as_str().cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// The candidates, in the order given.
@@ -411,6 +441,7 @@ pub(crate) struct Texts<'a, P> {
     pub(crate) name: Option<(&'a str, P)>,
     pub(crate) unit: Option<(&'a str, P)>,
     pub(crate) sponsor: Option<(&'a str, P)>,
+    pub(crate) tags: Vec<(&'a str, P)>,
 }
 
 /// Checks the texts of a candidate on its way into a portfolio, from a file
@@ -430,6 +461,17 @@ pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P
         if let Some((text, at)) = text {
             check::text(text).map_err(|message| (key, at, message))?;
         }
+    }
+    let mut seen: Vec<&str> = Vec::with_capacity(texts.tags.len());
+    for (tag, at) in texts.tags {
+        let wrong = check::text(tag).err().or_else(|| {
+            seen.contains(&tag)
+                .then(|| format!("{tag:?} is given twice"))
+        });
+        if let Some(message) = wrong {
+            return Err(("tags", at, message));
+        }
+        seen.push(tag);
     }
     Ok(())
 }
@@ -453,6 +495,13 @@ impl<P: Clone> FirstUse<P> {
     }
 }
 
+/// The small id of `name` among `names`, a new one when it is new.
+fn intern<'a>(names: &mut HashMap<&'a str, u32>, name: Option<&'a str>) -> Option<u32> {
+    let name = name?;
+    let next = u32::try_from(names.len()).unwrap_or(u32::MAX);
+    Some(*names.entry(name).or_insert(next))
+}
+
 /// A portfolio's candidates as ranking reads them, built once with the
 /// portfolio: sorted by id, with their evidence side by side in that order.
 /// A candidate's *place* is its position in this order. Ties are then broken
@@ -464,6 +513,11 @@ pub(crate) struct IdOrder {
     index: Vec<usize>,
     /// The evidence of the candidate at each place: all that scoring reads.
     evidence: Vec<Evidence>,
+    /// The unit of the candidate at each place, as a small id: units
+    /// numbered as they first come in id order.
+    units: Vec<Option<u32>>,
+    /// The sponsor of the candidate at each place, numbered the same way.
+    sponsors: Vec<Option<u32>>,
 }
 
 impl IdOrder {
@@ -471,13 +525,29 @@ impl IdOrder {
     fn new(candidates: &[Candidate]) -> Self {
         let mut by_id: Vec<(usize, &Candidate)> = candidates.iter().enumerate().collect();
         by_id.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        let mut units = HashMap::new();
+        let mut sponsors = HashMap::new();
         IdOrder {
             index: by_id.iter().map(|&(index, _)| index).collect(),
             evidence: by_id
                 .iter()
                 .map(|(_, candidate)| candidate.evidence)
                 .collect(),
+            units: (by_id.iter())
+                .map(|(_, c)| intern(&mut units, c.unit.as_deref()))
+                .collect(),
+            sponsors: (by_id.iter())
+                .map(|(_, c)| intern(&mut sponsors, c.sponsor.as_deref()))
+                .collect(),
         }
+    }
+
+    /// The unit and sponsor of the candidate at `place`, as small ids.
+    pub(crate) fn unit_and_sponsor(&self, place: usize) -> (Option<u32>, Option<u32>) {
+        (
+            self.units.get(place).copied().flatten(),
+            self.sponsors.get(place).copied().flatten(),
+        )
     }
 
     /// The evidence of the candidate at each place.

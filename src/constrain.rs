@@ -24,11 +24,6 @@
 //! units and sponsors, bit sets for groups and exclusive pairs. The caller
 //! maps them to ids, names and the criteria file's places.
 
-// Until the selection layer (issue 9) lands, only the tests call this.
-#![allow(dead_code, reason = "the selection layer wires it in next")]
-
-use std::fmt;
-
 /// The most groups, and the most exclusive pairs, a set of constraints may
 /// hold: each is one bit of a `u64`.
 pub(crate) const MAX_BITS: usize = 64;
@@ -65,7 +60,7 @@ pub(crate) struct Group {
 
 /// The constraints on a set of leaders.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Constraints {
+pub(crate) struct Rules {
     /// At most this many lead.
     pub(crate) leaders: usize,
     /// At most this many leaders share a unit.
@@ -82,12 +77,13 @@ pub(crate) struct Constraints {
     pub(crate) groups: Vec<Group>,
 }
 
-impl Constraints {
+impl Rules {
     /// No constraint but the number of leaders.
+    #[cfg(test)]
     pub(crate) fn none(leaders: usize) -> Self {
-        Constraints {
+        Rules {
             leaders,
-            ..Constraints::default()
+            ..Rules::default()
         }
     }
 
@@ -188,7 +184,7 @@ enum Kind {
 }
 
 impl Active {
-    fn new(constraints: &Constraints, dropped: &[Item]) -> Self {
+    fn new(constraints: &Rules, dropped: &[Item]) -> Self {
         let mut dropped = dropped.to_vec();
         dropped.sort_unstable();
         let holds = |item| dropped.binary_search(&item).is_err();
@@ -377,13 +373,14 @@ impl Tally {
 ///
 /// Exact: the largest feasible set of at most `leaders`, and among those the
 /// best in rank order.
-pub(crate) fn choose(constraints: &Constraints, ranked: &[Entrant]) -> Option<Vec<usize>> {
+#[cfg(test)]
+pub(crate) fn choose(constraints: &Rules, ranked: &[Entrant]) -> Option<Vec<usize>> {
     let bound = Bound::new(constraints.clone(), ranked.to_vec());
     let mut leaders = Vec::new();
     let offers = ranked.iter().enumerate().map(|(p, e)| (p, p, e.eligible));
     match bound.choose(offers, true, |p| leaders.push(p)) {
         Outcome::Chosen(_) => Some(leaders),
-        Outcome::Undecided | Outcome::Conflict(_) => None,
+        Outcome::Undecided | Outcome::Infeasible => None,
     }
 }
 
@@ -391,13 +388,16 @@ pub(crate) fn choose(constraints: &Constraints, ranked: &[Entrant]) -> Option<Ve
 /// it, by its place (its position in the portfolio's id order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Bound {
-    constraints: Constraints,
+    constraints: Rules,
     /// The constraints, resolved for quick checks.
     rules: Active,
     /// Each candidate by place; its `eligible` is the offer's.
     by_place: Vec<Entrant>,
     /// The places of the candidates that must lead.
     must: Vec<usize>,
+    /// How many units, and sponsors, there are: one more than the largest
+    /// small id, so that a tally is sized once.
+    ids: (usize, usize),
 }
 
 /// What [`Bound::choose`] found.
@@ -408,18 +408,24 @@ pub(crate) enum Outcome {
     /// The offers, not all the candidates, did not decide the leaders: offer
     /// them all.
     Undecided,
-    /// No set satisfies every constraint: a minimal set of conflicting ones.
-    Conflict(Vec<Item>),
+    /// No set satisfies every constraint: [`Bound::conflict`] names a
+    /// minimal set of conflicting ones.
+    Infeasible,
 }
 
 impl Bound {
     /// `constraints` over the candidates `by_place`.
-    pub(crate) fn new(constraints: Constraints, by_place: Vec<Entrant>) -> Self {
+    pub(crate) fn new(constraints: Rules, by_place: Vec<Entrant>) -> Self {
         let must = (by_place.iter().enumerate())
             .filter(|(_, e)| e.must_lead.is_some())
             .map(|(place, _)| place)
             .collect();
+        let count = |id: Option<u32>| id.map_or(0, |id| id as usize + 1);
+        let ids = by_place.iter().fold((0, 0), |(u, s), e| {
+            (u.max(count(e.unit)), s.max(count(e.sponsor)))
+        });
         Bound {
+            ids,
             rules: Active::new(&constraints, &[]),
             constraints,
             by_place,
@@ -428,8 +434,18 @@ impl Bound {
     }
 
     /// The constraints.
-    pub(crate) fn constraints(&self) -> &Constraints {
+    pub(crate) fn rules(&self) -> &Rules {
         &self.constraints
+    }
+
+    /// A minimal set of constraints that cannot all hold over `ranked`
+    /// (every candidate best first, as places and eligibility); empty when
+    /// they can.
+    pub(crate) fn conflict(&self, ranked: impl IntoIterator<Item = (usize, bool)>) -> Vec<Item> {
+        let entrants: Vec<Entrant> = (ranked.into_iter())
+            .filter_map(|(place, eligible)| self.at(place, eligible))
+            .collect();
+        conflict(&self.constraints, &entrants).unwrap_or_default()
     }
 
     /// The places of the candidates a `must_lead` entry names: every offer
@@ -466,6 +482,8 @@ impl Bound {
         let rules = &self.rules;
         let target = rules.leaders;
         let mut tally = Tally::new();
+        tally.units = vec![0; self.ids.0];
+        tally.sponsors = vec![0; self.ids.1];
         let mut diving = true;
         for &place in &self.must {
             match self.at(place, false) {
@@ -477,8 +495,8 @@ impl Bound {
         let done = |tally: &Tally| tally.count == target && tally.deficits(rules).0 == 0;
         // The candidates read that may lead, and which of them the dive
         // took, by index into `read`.
-        let mut read: Vec<(Option<T>, Entrant)> = Vec::new();
-        let mut taken: Vec<usize> = Vec::new();
+        let mut read: Vec<(Option<T>, Entrant)> = Vec::with_capacity(64);
+        let mut taken: Vec<usize> = Vec::with_capacity(target.min(64));
         let mut must_seen = 0;
         let mut ranked = ranked.into_iter();
         while !(diving && done(&tally) && must_seen == self.must.len()) {
@@ -516,8 +534,7 @@ impl Bound {
             }
             let entrants: Vec<Entrant> = read.iter().map(|(_, e)| *e).collect();
             let Some(positions) = search(rules, &entrants) else {
-                let items = conflict(&self.constraints, &entrants).unwrap_or_default();
-                return Outcome::Conflict(items);
+                return Outcome::Infeasible;
             };
             taken = positions;
         }
@@ -545,7 +562,7 @@ impl Bound {
         let mut leads = false;
         match self.choose(offers, true, |p| leads |= p == place) {
             Outcome::Chosen(_) => Some(leads),
-            Outcome::Undecided | Outcome::Conflict(_) => None,
+            Outcome::Undecided | Outcome::Infeasible => None,
         }
     }
 
@@ -772,7 +789,7 @@ fn walk(
 /// A minimal set of constraints that cannot all hold together, when
 /// `constraints` cannot: dropping any one of them leaves a feasible set.
 /// `None` when some set satisfies every constraint.
-pub(crate) fn conflict(constraints: &Constraints, ranked: &[Entrant]) -> Option<Vec<Item>> {
+pub(crate) fn conflict(constraints: &Rules, ranked: &[Entrant]) -> Option<Vec<Item>> {
     let feasible = |dropped: &[Item]| search(&Active::new(constraints, dropped), ranked).is_some();
     if feasible(&[]) {
         return None;
@@ -881,7 +898,7 @@ pub(crate) enum Hold {
 /// and the constraints it would break by joining `leaders` (positions in
 /// rank order), in a fixed order. Every such candidate has at least one.
 pub(crate) fn why_not(
-    constraints: &Constraints,
+    constraints: &Rules,
     ranked: &[Entrant],
     leaders: &[usize],
 ) -> Vec<(usize, Vec<WhyNot>)> {
@@ -984,123 +1001,6 @@ pub(crate) fn why_not(
         out.push((p, reasons));
     }
     out
-}
-
-/// The names a reason's text needs: the caller's, for the small ids and
-/// positions used here.
-pub(crate) trait Names {
-    /// The id of the candidate at `position` in rank order.
-    fn candidate(&self, position: usize) -> &str;
-    /// The unit with this small id.
-    fn unit(&self, unit: u32) -> &str;
-    /// The sponsor with this small id.
-    fn sponsor(&self, sponsor: u32) -> &str;
-    /// The tag of this group.
-    fn tag(&self, group: u32) -> &str;
-}
-
-/// A reason in words, with the caller's names.
-pub(crate) struct Text<'a, N: Names>(pub(crate) &'a WhyNot, pub(crate) &'a N);
-
-impl<N: Names> Text<'_, N> {
-    /// "crm-rollout, rank 1; erp-upgrade, rank 4".
-    fn holders(&self, f: &mut fmt::Formatter<'_>, holders: &[usize]) -> fmt::Result {
-        for (i, &p) in holders.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "; " };
-            write!(f, "{sep}{}, rank {}", self.1.candidate(p), p + 1)?;
-        }
-        Ok(())
-    }
-}
-
-/// "1 leader", "2 leaders".
-fn leaders(n: impl Into<u64>) -> String {
-    let n = n.into();
-    format!("{n} leader{}", if n == 1 { "" } else { "s" })
-}
-
-impl<N: Names> fmt::Display for Text<'_, N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = self.1;
-        match self.0 {
-            WhyNot::MustNotLead { .. } => f.write_str("must not lead, by decision (must_not_lead)"),
-            WhyNot::Excluded { with, .. } => write!(
-                f,
-                "exclusive with {}, rank {}, which leads",
-                names.candidate(*with),
-                with + 1
-            ),
-            WhyNot::Unit { unit, cap, holders } => {
-                write!(
-                    f,
-                    "unit {} already has its {}: ",
-                    names.unit(*unit),
-                    leaders(*cap)
-                )?;
-                self.holders(f, holders)
-            }
-            WhyNot::Sponsor {
-                sponsor,
-                cap,
-                holders,
-            } => {
-                write!(
-                    f,
-                    "sponsor {} already has their {}: ",
-                    names.sponsor(*sponsor),
-                    leaders(*cap)
-                )?;
-                self.holders(f, holders)
-            }
-            WhyNot::GroupMax {
-                group,
-                max,
-                holders,
-            } => {
-                write!(
-                    f,
-                    "tag {} already has its max of {}: ",
-                    names.tag(*group),
-                    leaders(*max)
-                )?;
-                self.holders(f, holders)
-            }
-            WhyNot::Capacity {
-                capacity,
-                used,
-                needs,
-            } => write!(
-                f,
-                "training capacity {capacity}: the leaders use {used}, this one needs {needs}"
-            ),
-            WhyNot::Full { leaders, below } => {
-                write!(f, "all {leaders} leader places are taken")?;
-                for (i, (p, hold)) in below.iter().enumerate() {
-                    let sep = if i == 0 { ", ranked below it " } else { "; " };
-                    write!(f, "{sep}{}, rank {}, ", names.candidate(*p), p + 1)?;
-                    match hold {
-                        Hold::ByDecision => f.write_str("by decision")?,
-                        Hold::ForGroup(g) => write!(f, "for tag {}'s min", names.tag(*g))?,
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-/// A conflict in words: "the constraints cannot all hold together: A, B
-/// and C", each item as the caller describes it (its key and place).
-pub(crate) fn conflict_text(items: &[Item], describe: impl Fn(Item) -> String) -> String {
-    let mut text = String::from("the constraints cannot all hold together: ");
-    let last = items.len().saturating_sub(1);
-    for (i, &item) in items.iter().enumerate() {
-        if i > 0 {
-            text.push_str(if i == last { " and " } else { ", " });
-        }
-        text.push_str(&describe(item));
-    }
-    text
 }
 
 #[cfg(test)]

@@ -21,9 +21,10 @@ use crate::criterion::{
     BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
     parse_level,
 };
+use crate::error::Result;
 use crate::plan::Role;
 use crate::rank::Ranked;
-use crate::select::{LeaderRule, Offer, grid};
+use crate::select::{Key, LeaderRule, Offer, grid};
 
 /// The most months a duration is changed to: 100 years. Every whole month
 /// from 1 to the first at or past the zero window's upper end is tried, and
@@ -460,7 +461,7 @@ impl Criteria {
     /// "#
     /// .parse()?;
     /// let criteria = Criteria::default().with_leaders(1)?;
-    /// let counterfactuals = criteria.counterfactuals(&portfolio);
+    /// let counterfactuals = criteria.counterfactuals(&portfolio)?;
     /// // crm-rollout leads at 0.971; erp-upgrade follows at 0.929.
     /// assert_eq!(
     ///     counterfactuals[0].to_string(),
@@ -472,15 +473,59 @@ impl Criteria {
     /// );
     /// # Ok::<(), spearhead::Error>(())
     /// ```
-    #[must_use]
-    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Vec<Counterfactual> {
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Result<Vec<Counterfactual>> {
         counterfactuals(self, portfolio)
+    }
+}
+
+/// Whether an edited candidate leads, all others as they are.
+enum Judge<'r, 'a> {
+    /// Without constraints: when it is eligible and ranks above the rival,
+    /// if any (with every place taken, the worst leader for a follower and
+    /// the best eligible follower for a leader).
+    Rival(Option<&'r Ranked<'a>>),
+    /// Under constraints: when it leads by decision, or may lead and stands
+    /// no lower than `lowest` among the others, whose keys are `others`.
+    Slot {
+        others: Vec<Key>,
+        lowest: Option<usize>,
+        decided: bool,
+        banned: bool,
+    },
+}
+
+impl Judge<'_, '_> {
+    fn leads(&self, criteria: &Criteria, changed: &Ranked<'_>, place: usize) -> bool {
+        match self {
+            Judge::Rival(rival) => {
+                criteria.is_eligible(&changed.assessment)
+                    && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less)
+            }
+            Judge::Slot {
+                others,
+                lowest,
+                decided,
+                banned,
+            } => {
+                let key = Key::new(changed.assessment.total, place);
+                let slot = others.partition_point(|other| *other < key);
+                *decided
+                    || (!banned
+                        && criteria.is_eligible(&changed.assessment)
+                        && lowest.is_some_and(|lowest| slot <= lowest))
+            }
+        }
     }
 }
 
 /// Every candidate of `portfolio` in ranking order, with the smallest edit
 /// that flips its role.
-fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
+fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Counterfactual>> {
     let ranking: Vec<(Ranked<'_>, Offer)> = (criteria.rank_places(portfolio).into_iter())
         .filter_map(|place| {
             let ranked = criteria.ranked_at(portfolio, place)?;
@@ -489,18 +534,18 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
         })
         .collect();
     let mut roles = vec![Role::Pull; ranking.len()];
-    let rule = LeaderRule::new(criteria, portfolio);
-    let leaders = rule.choose(
-        ranking
-            .iter()
-            .enumerate()
-            .map(|(i, (_, offer))| (i, *offer)),
-        |i| {
+    let rule = LeaderRule::new(criteria, portfolio)?;
+    let offers = ranking
+        .iter()
+        .enumerate()
+        .map(|(i, (_, offer))| (i, *offer));
+    let leaders = rule
+        .choose(offers, |i| {
             if let Some(role) = roles.get_mut(i) {
                 *role = Role::Lead;
             }
-        },
-    );
+        })
+        .ok_or_else(|| rule.conflict(criteria, ranking.iter().map(|(_, offer)| *offer)))?;
     // The last leader, and the first eligible candidate that does not lead.
     let worst_leader = ranking
         .iter()
@@ -516,17 +561,39 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
     // With every leader place taken, a follower must beat the worst leader
     // and a leader the best eligible follower; otherwise eligibility is all.
     let full = leaders >= rule.leaders();
-    ranking
-        .iter()
-        .zip(roles)
-        .enumerate()
-        .map(|(i, ((ranked, _), role))| {
-            let rival = match role {
+    let judge = |i: usize, role: Role| match rule.bound() {
+        None => Judge::Rival(
+            match role {
                 Role::Lead => best_follower,
                 Role::Pull => worst_leader,
             }
-            .filter(|_| full);
-            let (flip, tie) = smallest_flip(criteria, ranked, rival, role);
+            .filter(|_| full),
+        ),
+        Some(bound) => {
+            let place = ranking.get(i).map_or(0, |(_, offer)| offer.place);
+            let others_offers: Vec<(usize, bool)> = (ranking.iter().enumerate())
+                .filter(|&(j, _)| j != i)
+                .map(|(_, (_, offer))| (offer.place, offer.eligible))
+                .collect();
+            let others = (ranking.iter().enumerate())
+                .filter(|&(j, _)| j != i)
+                .map(|(_, (ranked, offer))| Key::new(ranked.assessment.total, offer.place))
+                .collect();
+            let entrant = bound.at(place, true).unwrap_or_default();
+            Judge::Slot {
+                others,
+                lowest: bound.lowest_leading_slot(&others_offers, place),
+                decided: entrant.must_lead.is_some(),
+                banned: entrant.must_not_lead.is_some(),
+            }
+        }
+    };
+    Ok(ranking
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .map(|(i, ((ranked, offer), role))| {
+            let (flip, tie) = smallest_flip(criteria, ranked, offer.place, &judge(i, role), role);
             Counterfactual {
                 rank: i + 1,
                 id: ranked.candidate.id.clone(),
@@ -536,17 +603,18 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
                 flip,
             }
         })
-        .collect()
+        .collect())
 }
 
-/// The smallest edit of `ranked`'s evidence that flips `role`, where it
-/// leads when it is eligible and ranks above `rival`, if any; and the
+/// The smallest edit of `ranked`'s evidence (at `place`) that flips
+/// `role`, where it leads as `judge` says; and, without constraints, the
 /// smallest that leaves it eligible with the rival's total on the grid,
 /// where the id decides.
 fn smallest_flip(
     criteria: &Criteria,
     ranked: &Ranked<'_>,
-    rival: Option<&Ranked<'_>>,
+    place: usize,
+    judge: &Judge<'_, '_>,
     role: Role,
 ) -> (Option<Flip>, Option<Tie>) {
     let evidence = &ranked.candidate.evidence;
@@ -561,7 +629,7 @@ fn smallest_flip(
             assessment,
         };
         let eligible = criteria.is_eligible(&assessment);
-        let leads = eligible && rival.is_none_or(|rival| changed.order(rival) == Ordering::Less);
+        let leads = judge.leads(criteria, &changed, place);
         let size = Size {
             total: grid(assessment.total).abs_diff(now),
             field: edit.field().index(),
@@ -569,7 +637,7 @@ fn smallest_flip(
             to: to.position(),
         };
         if leads == (role == Role::Lead) {
-            if let Some(rival) = rival
+            if let Judge::Rival(Some(rival)) = judge
                 && eligible
                 && grid(assessment.total) == grid(rival.assessment.total)
                 && best_tie

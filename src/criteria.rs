@@ -1,5 +1,6 @@
 //! The criteria settings: how candidates are scored and how many lead.
 
+use crate::constraints::Constraints;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Motivation, PerCriterion, Phase, SponsorLevel, Visibility,
 };
@@ -51,6 +52,7 @@ criteria! {
     motivation: [f64; Motivation::COUNT] = [0.0; Motivation::COUNT],
     level: [f64; SponsorLevel::COUNT] = [0.0; SponsorLevel::COUNT],
     robustness: Robustness = Robustness::BLANK,
+    constraints: Constraints = Constraints::BLANK,
 }
 
 impl Criteria {

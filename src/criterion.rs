@@ -304,7 +304,7 @@ impl Field {
 /// use spearhead::{Criteria, Criterion, Portfolio};
 ///
 /// # let portfolio: Portfolio = include_str!("../examples/portfolio.toml").parse()?;
-/// let stability = Criteria::default().stability(&portfolio);
+/// let stability = Criteria::default().stability(&portfolio)?;
 /// assert_eq!(stability[Criterion::Phase].criterion, Criterion::Phase);
 /// assert_eq!(stability.iter().count(), 7);
 /// # Ok::<(), spearhead::Error>(())

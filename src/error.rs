@@ -83,6 +83,44 @@ pub enum Error {
     /// The portfolio has no candidates to rank.
     #[error("portfolio: no candidates: add at least one [[candidate]] table")]
     NoCandidates,
+    /// The constraints on the leaders cannot all hold for this portfolio:
+    /// no set of candidates satisfies them together.
+    #[error(
+        "criteria: the constraints cannot all hold together: {}",
+        Conflicting(constraints)
+    )]
+    Conflict {
+        /// A minimal set of them: without any one, the others can hold.
+        constraints: Vec<Constraint>,
+    },
+}
+
+/// One constraint that a conflict names: where it is given, and its value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Constraint {
+    /// Where the criteria file gives it: its key, line and column.
+    pub at: At,
+    /// Its value, as the file gives it (`1`, `"crm-rollout"`).
+    pub value: String,
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.at, self.value)
+    }
+}
+
+/// Constraints in a message: "A; B; C".
+struct Conflicting<'a>(&'a [Constraint]);
+
+impl fmt::Display for Conflicting<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, constraint) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            write!(f, "{sep}{constraint}")?;
+        }
+        Ok(())
+    }
 }
 
 impl Error {

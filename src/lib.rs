@@ -53,7 +53,7 @@
 //!
 //! // The shipped AIM criteria; `Criteria::from_toml` reads your overrides.
 //! let criteria = Criteria::default();
-//! let plan = criteria.plan(&portfolio);
+//! let plan = criteria.plan(&portfolio)?;
 //!
 //! assert_eq!(plan.leaders, ["crm-rollout"]);
 //! let follower = &plan.ranking[1];
@@ -93,14 +93,18 @@ pub struct ReadmeDoctests;
 
 // The layers, bottom up; a module imports only from the layers below it
 // (the README's codemap has a line per module):
-// - data: error, criterion, check, candidate, robustness, criteria, limits,
-//   and smaa::sampling, which reading asks whether an order can hold;
+// - data: error, criterion, check, candidate, robustness, constraints,
+//   criteria, limits, and smaa::sampling, which reading asks whether an
+//   order can hold;
 // - reading: read;
-// - deciding: score, select (the one leader rule), rank, plan;
+// - deciding: score, constrain (leaders under constraints), select (the one
+//   leader rule), rank, plan;
 // - analysing: stability, smaa, counterfactual;
 // - output: print.
 mod candidate;
 mod check;
+mod constrain;
+mod constraints;
 mod counterfactual;
 mod criteria;
 mod criterion;
@@ -112,7 +116,6 @@ mod rank;
 mod read;
 mod robustness;
 mod score;
-mod constrain;
 mod select;
 mod smaa;
 mod stability;
@@ -124,9 +127,9 @@ pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
 };
-pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
+pub use crate::error::{At, CandidateRef, Constraint, Error, Location, Part, Result};
 pub use crate::limits::Limits;
-pub use crate::plan::{Placement, Plan, Reason, Role};
+pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};

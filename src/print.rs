@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::ser::{Serialize, Serializer};
 
+use crate::constraints::{Constraints, Given};
 use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
@@ -22,6 +23,62 @@ struct File<'a> {
     lead: Scale<'a>,
     sponsorship: Sponsorship<'a>,
     robustness: Robustness<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    constraints: Option<ConstraintsSection<'a>>,
+}
+
+/// The `[constraints]` section: only the keys that are set, the groups
+/// last (a table array follows the plain keys).
+#[derive(serde::Serialize)]
+struct ConstraintsSection<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_unit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_sponsor: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    training_capacity: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    must_lead: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    must_not_lead: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    exclusive: Vec<[&'a str; 2]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    group: Vec<GroupTable<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct GroupTable<'a> {
+    tag: &'a str,
+    min: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<u32>,
+}
+
+impl<'a> ConstraintsSection<'a> {
+    fn of(c: &'a Constraints) -> Option<Self> {
+        let ids = |list: &'a [Given<String>]| list.iter().map(|g| g.value.as_str()).collect();
+        (!c.is_empty()).then(|| ConstraintsSection {
+            per_unit: c.per_unit.as_ref().map(|g| g.value),
+            per_sponsor: c.per_sponsor.as_ref().map(|g| g.value),
+            training_capacity: c.training_capacity.as_ref().map(|g| g.value),
+            must_lead: ids(&c.must_lead),
+            must_not_lead: ids(&c.must_not_lead),
+            exclusive: (c.exclusive.iter())
+                .map(|pair| {
+                    let [a, b] = &pair.value;
+                    [a.as_str(), b.as_str()]
+                })
+                .collect(),
+            group: (c.groups.iter())
+                .map(|group| GroupTable {
+                    tag: &group.tag.value,
+                    min: group.min.value,
+                    max: group.max.as_ref().map(|g| g.value),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -129,6 +186,7 @@ impl Serialize for Criteria {
                 spread: self.robustness.spread(),
                 order: self.robustness.order(),
             },
+            constraints: ConstraintsSection::of(&self.constraints),
         }
         .serialize(serializer)
     }

@@ -4,7 +4,9 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::candidate::{Candidate, Evidence, Portfolio};
+use crate::constrain::Outcome;
 use crate::criteria::Criteria;
+use crate::error::Result;
 use crate::score::Assessment;
 use crate::select::{Key, LeaderRule, MAX_PACKED, Offer, grid, packed_key};
 
@@ -150,27 +152,75 @@ impl Criteria {
     }
 
     /// The candidates that lead the push, best first: the top
-    /// [`leaders`](Criteria::leaders) eligible ones, in ranking order.
+    /// [`leaders`](Criteria::leaders) eligible ones, in ranking order, or
+    /// under `[constraints]` the best set that can lead together, as
+    /// [`Criteria::plan`] chooses them.
     ///
     /// One pass over the portfolio keeping the best few: `O(N log k)` time
-    /// for `k` leaders, and no allocation per candidate.
-    #[must_use]
-    pub fn choose_leaders<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let rule = LeaderRule::new(self, portfolio);
-        let places = match rule.best_eligible_suffice() {
-            Some(k) => self.best_eligible(portfolio, k),
-            None => self.rank_places(portfolio),
+    /// for `k` leaders, and no allocation per candidate. Under constraints
+    /// it keeps the best `4k + 64` and the must-leads, and ranks everyone
+    /// only when those do not settle the leaders.
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn choose_leaders<'a>(&self, portfolio: &'a Portfolio) -> Result<Vec<Ranked<'a>>> {
+        let rule = LeaderRule::new(self, portfolio)?;
+        let offer = |place: usize| {
+            let ranked = self.ranked_at(portfolio, place)?;
+            let eligible = self.is_eligible(&ranked.assessment);
+            Some((ranked, Offer { place, eligible }))
         };
-        let mut leaders = Vec::with_capacity(places.len().min(rule.leaders()));
-        rule.choose(
-            places.into_iter().filter_map(|place| {
-                let ranked = self.ranked_at(portfolio, place)?;
-                let eligible = self.is_eligible(&ranked.assessment);
-                Some((ranked, Offer { place, eligible }))
-            }),
-            |ranked| leaders.push(ranked),
+        let mut leaders = Vec::with_capacity(portfolio.len().min(rule.leaders()));
+        if let Some(k) = rule.best_eligible_suffice() {
+            let places = self.best_eligible(portfolio, k);
+            rule.choose(places.into_iter().filter_map(offer), |r| leaders.push(r));
+            return Ok(leaders);
+        }
+        let mut first = self.best_eligible(
+            portfolio,
+            rule.leaders().saturating_mul(4).saturating_add(64),
         );
-        leaders
+        let mut must: Vec<Key> = (rule.must().iter())
+            .filter(|place| !first.contains(place))
+            .filter_map(|&place| {
+                Some(Key::new(
+                    self.ranked_at(portfolio, place)?.assessment.total,
+                    place,
+                ))
+            })
+            .collect();
+        if !must.is_empty() {
+            must.sort_unstable();
+            let mut keys: Vec<Key> = (first.iter())
+                .filter_map(|&place| {
+                    Some(Key::new(
+                        self.ranked_at(portfolio, place)?.assessment.total,
+                        place,
+                    ))
+                })
+                .chain(must)
+                .collect();
+            keys.sort_unstable();
+            first = keys.into_iter().map(|key| key.place).collect();
+        }
+        let outcome =
+            rule.choose_from_first(first.into_iter().filter_map(offer), |r| leaders.push(r));
+        if outcome != Outcome::Undecided && outcome != Outcome::Infeasible {
+            return Ok(leaders);
+        }
+        let places = self.rank_places(portfolio);
+        rule.choose(places.iter().copied().filter_map(offer), |r| {
+            leaders.push(r);
+        })
+        .ok_or_else(|| {
+            rule.conflict(
+                self,
+                places.iter().filter_map(|&p| offer(p).map(|(_, o)| o)),
+            )
+        })?;
+        Ok(leaders)
     }
 
     /// The places of the best `k` eligible candidates, best first: one
@@ -306,7 +356,7 @@ mod tests {
                 .filter(|r| criteria.is_eligible(&r.assessment))
                 .take(leaders)
                 .collect();
-            let chosen = criteria.choose_leaders(&portfolio);
+            let chosen = criteria.choose_leaders(&portfolio).unwrap();
             assert_eq!(ids(&chosen), ids(&expected));
             assert_eq!(chosen, expected);
         }

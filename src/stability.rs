@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, PerCriterion};
+use crate::error::Result;
 use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
@@ -59,14 +60,18 @@ impl Criteria {
     ///
     /// Exact, in closed form: totals are weighted sums, so every comparison
     /// the plan makes is the sign of a line in the moving weight. Takes
-    /// `O(7 k N)` time for `k` leaders and `N` candidates.
+    /// `O(7 k N)` time for `k` leaders and `N` candidates. Under
+    /// `[constraints]` any two candidates that swap places may change the
+    /// leaders: each end is the first of the `O(N^2)` weights where two
+    /// totals cross (or one meets `min_score`) past which the rule chooses
+    /// other leaders, and each of those tried runs the rule once.
     ///
     /// ```
     /// use spearhead::{Criteria, Criterion, Portfolio};
     ///
     /// # let sample = include_str!("../examples/portfolio.toml");
     /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
-    /// let stability = Criteria::default().stability(&portfolio);
+    /// let stability = Criteria::default().stability(&portfolio)?;
     ///
     /// // Phase may weigh up to 5.5 with the same three leaders; past that,
     /// // field-service-app takes order-to-cash's place.
@@ -82,36 +87,48 @@ impl Criteria {
     /// assert_eq!((lead.high, &lead.above), (None, &None));
     /// # Ok::<(), spearhead::Error>(())
     /// ```
-    #[must_use]
-    pub fn stability(&self, portfolio: &Portfolio) -> PerCriterion<Stability> {
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn stability(&self, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
         stability(self, portfolio)
     }
 }
 
 /// The stability interval of each criterion's weight.
-fn stability(criteria: &Criteria, portfolio: &Portfolio) -> PerCriterion<Stability> {
+fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
     let leaders: Vec<&Candidate> = criteria
-        .choose_leaders(portfolio)
+        .choose_leaders(portfolio)?
         .into_iter()
         .map(|ranked| ranked.candidate)
         .collect();
-    // Candidates below a criterion's `min` never lead, whatever the weights.
+    let rule = LeaderRule::new(criteria, portfolio)?;
+    // Candidates below a criterion's `min` never lead, whatever the
+    // weights, unless by decision.
     let field: Vec<Entry<'_>> = (0..portfolio.len())
         .filter_map(|place| {
             let (_, candidate) = portfolio.at_place(place)?;
             let scores = criteria.assess(&candidate.evidence).scores;
-            criteria.meets_mins(&scores).then(|| Entry {
+            let fit = criteria.meets_mins(&scores);
+            (fit || rule.must().contains(&place)).then(|| Entry {
                 candidate,
                 place,
                 scores: scores.0,
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
+                fit,
             })
         })
         .collect();
-    let rule = LeaderRule::new(criteria, portfolio);
-    PerCriterion::from_fn(|criterion| {
-        Axis::new(criteria, criterion).interval(&field, &leaders, rule)
-    })
+    Ok(PerCriterion::from_fn(|criterion| {
+        let axis = Axis::new(criteria, criterion);
+        if rule.bound().is_some() {
+            axis.constrained(&field, &leaders, &rule)
+        } else {
+            axis.interval(&field, &leaders, &rule)
+        }
+    }))
 }
 
 /// Totals closer than this at the end of an interval are equal there: far
@@ -125,6 +142,8 @@ struct Entry<'a> {
     place: usize,
     scores: PerCriterion<f64>,
     leads: bool,
+    /// Whether every score reaches its criterion's `min`.
+    fit: bool,
 }
 
 /// One criterion's weight as the variable `t`, the others fixed.
@@ -229,7 +248,56 @@ impl Axis {
         })
     }
 
-    fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate], rule: LeaderRule) -> Stability {
+    /// The interval under constraints: from the configured weight, the
+    /// nearest weight on each side where two totals cross, or one meets
+    /// `min_score`, past which the rule chooses other leaders.
+    fn constrained(
+        &self,
+        field: &[Entry<'_>],
+        leaders: &[&Candidate],
+        rule: &LeaderRule,
+    ) -> Stability {
+        let t0 = self.weight;
+        let lines: Vec<(Linear, Linear)> = field
+            .iter()
+            .map(|e| (self.numerator(&e.scores), self.over_min(&e.scores)))
+            .collect();
+        let root = |line: Linear| (line.b != 0.0).then(|| -line.a / line.b);
+        let mut events: Vec<f64> = Vec::new();
+        for (i, (line, over)) in lines.iter().enumerate() {
+            events.extend(root(*over));
+            for (other, _) in lines.iter().skip(i + 1) {
+                events.extend(root(line.minus(*other)));
+            }
+        }
+        events.retain(|t| t.is_finite() && *t >= 0.0);
+        events.push(t0);
+        events.sort_unstable_by(f64::total_cmp);
+        events.dedup();
+        let changes = |at: f64, up: bool| {
+            let shift = self.shift(field, leaders, rule, at, up);
+            (!shift.enter.is_empty() || !shift.leave.is_empty()).then_some(shift)
+        };
+        let above =
+            (events.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
+        let below = (events.iter().rev().filter(|&&t| t <= t0 && t > 0.0))
+            .find_map(|&t| Some((t, changes(t, false)?)));
+        Stability {
+            criterion: self.criterion,
+            weight: t0,
+            low: below.as_ref().map_or(0.0, |(t, _)| *t),
+            high: above.as_ref().map(|(t, _)| *t),
+            below: below.map(|(_, shift)| shift),
+            above: above.map(|(_, shift)| shift),
+        }
+    }
+
+    fn interval(
+        &self,
+        field: &[Entry<'_>],
+        leaders: &[&Candidate],
+        rule: &LeaderRule,
+    ) -> Stability {
         let t0 = self.weight;
         let mut low = 0.0_f64;
         let mut high = f64::INFINITY;
@@ -296,24 +364,26 @@ impl Axis {
         &self,
         field: &[Entry<'_>],
         leaders: &[&Candidate],
-        rule: LeaderRule,
+        rule: &LeaderRule,
         at: f64,
         up: bool,
     ) -> Shift {
         let sum = self.rest + at;
         let direction = if up { 1.0 } else { -1.0 };
-        let mut past: Vec<(f64, f64, &Entry<'_>)> = field
+        let must = rule.must();
+        let mut past: Vec<(f64, f64, &Entry<'_>, bool)> = field
             .iter()
             .filter_map(|e| {
                 let line = self.numerator(&e.scores);
                 let total = (line.a + at * line.b) / sum;
                 let slope = direction * line.b;
-                let eligible = if (total - self.min_score).abs() <= TIE {
-                    slope >= direction * self.min_score
-                } else {
-                    total > self.min_score
-                };
-                eligible.then_some((total, slope, e))
+                let eligible = e.fit
+                    && if (total - self.min_score).abs() <= TIE {
+                        slope >= direction * self.min_score
+                    } else {
+                        total > self.min_score
+                    };
+                (eligible || must.contains(&e.place)).then_some((total, slope, e, eligible))
             })
             .collect();
         past.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.2.place.cmp(&y.2.place)));
@@ -330,12 +400,13 @@ impl Axis {
             }
             start += run.max(1);
         }
-        // Only the eligible are in `past`: the others cannot lead.
+        // Only the eligible and the must-leads are in `past`: the others
+        // cannot lead.
         let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
-        let offers = past.iter().map(|&(_, _, e)| {
+        let offers = past.iter().map(|&(_, _, e, eligible)| {
             let offer = Offer {
                 place: e.place,
-                eligible: true,
+                eligible,
             };
             (e.candidate, offer)
         });

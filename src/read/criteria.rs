@@ -9,12 +9,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::check;
+use crate::constraints::{Constraints, Given, MAX_PAIRS, TagGroup};
 use crate::criteria::{Criteria, SHIPPED_CRITERIA, weight_sum};
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
     Visibility,
 };
-use crate::error::{At, Error, Part, Result};
+use crate::error::{At, Error, Location, Part, Result};
 use crate::limits::Limits;
 use crate::robustness::{MAX_SAMPLES, WeightOrder, parse_order};
 use crate::smaa::sampling::Sampler;
@@ -425,6 +426,9 @@ impl Criteria {
         }
         out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
         file.robustness(&mut out, raw.robustness)?;
+        if let Some(constraints) = raw.constraints {
+            file.constraints(&mut out.constraints, constraints)?;
+        }
         Ok(out)
     }
 }
@@ -438,6 +442,7 @@ impl File<'_> {
     /// Applies the `[selection]` section.
     fn selection(&self, out: &mut Criteria, selection: RawSelection) -> Result<()> {
         if let Some(leaders) = selection.leaders {
+            out.constraints.leaders_at.at = Some(self.location(&leaders));
             out.leaders = usize::try_from(*leaders.get_ref())
                 .ok()
                 .filter(|&n| n >= 1)
@@ -625,6 +630,152 @@ impl File<'_> {
         })
     }
 
+    /// Where `value` is in the file.
+    fn location<T>(&self, value: &Spanned<T>) -> Location {
+        super::location(self.text, value.span().start)
+    }
+
+    /// `value` as it is given, with its place.
+    fn given<T, U>(&self, value: &Spanned<T>, to: U) -> Given<U> {
+        Given {
+            value: to,
+            at: Some(self.location(value)),
+        }
+    }
+
+    /// A whole number from `least` to `u32::MAX`.
+    fn count(&self, key: &str, value: &Spanned<i64>, least: u32) -> Result<Given<u32>> {
+        let n = *value.get_ref();
+        u32::try_from(n)
+            .ok()
+            .filter(|&n| n >= least)
+            .map(|n| self.given(value, n))
+            .ok_or_else(|| {
+                let message = format!(
+                    "must be a whole number from {least} to {}, not {n}",
+                    u32::MAX
+                );
+                self.invalid(key, value, message)
+            })
+    }
+
+    /// A list of candidate ids, none twice.
+    fn ids(&self, key: &str, ids: &[Spanned<String>]) -> Result<Vec<Given<String>>> {
+        let mut out: Vec<Given<String>> = Vec::with_capacity(ids.len());
+        for id in ids {
+            check::id(id.get_ref()).map_err(|message| self.invalid(key, id, message))?;
+            if let Some(first) = out.iter().find(|given| given.value == *id.get_ref()) {
+                let first = first
+                    .at
+                    .map(|at| format!(" (first at {at})"))
+                    .unwrap_or_default();
+                let message = format!("{:?} is listed twice{first}", id.get_ref());
+                return Err(self.invalid(key, id, message));
+            }
+            out.push(self.given(id, id.get_ref().clone()));
+        }
+        Ok(out)
+    }
+
+    /// Applies the `[constraints]` section: each key it gives replaces the
+    /// one before.
+    fn constraints(&self, out: &mut Constraints, raw: RawConstraints) -> Result<()> {
+        if let Some(n) = &raw.per_unit {
+            out.per_unit = Some(self.count("constraints.per_unit", n, 1)?);
+        }
+        if let Some(n) = &raw.per_sponsor {
+            out.per_sponsor = Some(self.count("constraints.per_sponsor", n, 1)?);
+        }
+        if let Some(n) = &raw.training_capacity {
+            let key = "constraints.training_capacity";
+            let value = u64::try_from(*n.get_ref()).map_err(|_| {
+                self.invalid(key, n, format!("must be at least 0, not {}", n.get_ref()))
+            })?;
+            out.training_capacity = Some(self.given(n, value));
+        }
+        if let Some(ids) = &raw.must_lead {
+            out.must_lead = self.ids("constraints.must_lead", ids)?;
+        }
+        if let Some(ids) = &raw.must_not_lead {
+            out.must_not_lead = self.ids("constraints.must_not_lead", ids)?;
+        }
+        if let Some(pairs) = &raw.exclusive {
+            out.exclusive = self.pairs(pairs)?;
+        }
+        if let Some(groups) = raw.group {
+            out.groups = self.groups(groups)?;
+        }
+        Ok(())
+    }
+
+    /// The `exclusive` pairs: two different ids each, at most
+    /// [`MAX_PAIRS`] pairs.
+    fn pairs(&self, pairs: &[Spanned<Vec<Spanned<String>>>]) -> Result<Vec<Given<[String; 2]>>> {
+        let key = "constraints.exclusive";
+        if let Some(pair) = pairs.get(MAX_PAIRS) {
+            let message = format!("at most {MAX_PAIRS} pairs, not {}", pairs.len());
+            return Err(self.invalid(key, pair, message));
+        }
+        pairs
+            .iter()
+            .map(|pair| {
+                let [a, b] = pair.get_ref().as_slice() else {
+                    let n = pair.get_ref().len();
+                    let message = format!("must be a pair [a, b] of candidate ids, not {n} ids");
+                    return Err(self.invalid(key, pair, message));
+                };
+                for id in [a, b] {
+                    check::id(id.get_ref()).map_err(|message| self.invalid(key, id, message))?;
+                }
+                if a.get_ref() == b.get_ref() {
+                    let message = format!("pairs {:?} with itself", a.get_ref());
+                    return Err(self.invalid(key, pair, message));
+                }
+                Ok(self.given(pair, [a.get_ref().clone(), b.get_ref().clone()]))
+            })
+            .collect()
+    }
+
+    /// The `[[constraints.group]]` tables: a tag, `min` up to `max`.
+    fn groups(&self, groups: Vec<Spanned<RawGroup>>) -> Result<Vec<TagGroup>> {
+        if let Some(group) = groups.get(MAX_PAIRS) {
+            let message = format!("at most {MAX_PAIRS} groups, not {}", groups.len());
+            return Err(self.invalid("constraints.group", group, message));
+        }
+        groups
+            .into_iter()
+            .map(|group| {
+                let at = self.location(&group);
+                let group = group.into_inner();
+                let tag = &group.tag;
+                check::text(tag.get_ref())
+                    .map_err(|message| self.invalid("constraints.group.tag", tag, message))?;
+                let min = match &group.min {
+                    Some(min) => self.count("constraints.group.min", min, 0)?,
+                    None => Given {
+                        value: 0,
+                        at: Some(at),
+                    },
+                };
+                let max = (group.max.as_ref())
+                    .map(|max| self.count("constraints.group.max", max, 0))
+                    .transpose()?;
+                if let (Some(max), Some(raw)) = (&max, &group.max)
+                    && max.value < min.value
+                {
+                    let message =
+                        format!("{} is below the group's min of {}", max.value, min.value);
+                    return Err(self.invalid("constraints.group.max", raw, message));
+                }
+                Ok(TagGroup {
+                    tag: self.given(tag, tag.get_ref().clone()),
+                    min,
+                    max,
+                })
+            })
+            .collect()
+    }
+
     /// Sets a `[low, high]` window of months, when the file gives one.
     fn window(
         &self,
@@ -683,6 +834,7 @@ struct RawCriteria {
     lead: Option<RawScale<Lead>>,
     sponsorship: Option<RawSponsorship>,
     robustness: Option<RawRobustness>,
+    constraints: Option<RawConstraints>,
 }
 
 #[derive(Deserialize)]
@@ -739,4 +891,24 @@ struct RawRobustness {
     weights: Option<Spanned<Sampling>>,
     spread: Number,
     order: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [constraints] table")]
+struct RawConstraints {
+    per_unit: Option<Spanned<i64>>,
+    per_sponsor: Option<Spanned<i64>>,
+    training_capacity: Option<Spanned<i64>>,
+    must_lead: Option<Vec<Spanned<String>>>,
+    must_not_lead: Option<Vec<Spanned<String>>>,
+    exclusive: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
+    group: Option<Vec<Spanned<RawGroup>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [[constraints.group]] table")]
+struct RawGroup {
+    tag: Spanned<String>,
+    min: Option<Spanned<i64>>,
+    max: Option<Spanned<i64>>,
 }

@@ -99,6 +99,9 @@ struct RawCandidate {
     name: Option<Spanned<String>>,
     unit: Option<Spanned<String>>,
     sponsor: Option<Spanned<String>>,
+    trainees: Option<Spanned<i64>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
     duration_months: Spanned<f64>,
     visibility: Visibility,
     change: Change,
@@ -134,8 +137,17 @@ impl RawCandidate {
             name: self.name.as_ref().map(spanned),
             unit: self.unit.as_ref().map(spanned),
             sponsor: self.sponsor.as_ref().map(spanned),
+            tags: self.tags.iter().map(spanned).collect(),
         };
         check_texts(texts).map_err(|(key, span, message)| invalid(key, span, message))?;
+        let trainees = (self.trainees.as_ref())
+            .map(|n| {
+                u64::try_from(*n.get_ref()).map_err(|_| {
+                    let message = format!("must be at least 0, not {}", n.get_ref());
+                    invalid("trainees", n.span(), message)
+                })
+            })
+            .transpose()?;
         let months = &self.duration_months;
         let duration = check_months(*months.get_ref())
             .map_err(|message| invalid("duration_months", months.span(), message))?;
@@ -156,6 +168,8 @@ impl RawCandidate {
             id,
             unit: self.unit.map(Spanned::into_inner),
             sponsor: self.sponsor.map(Spanned::into_inner),
+            trainees,
+            tags: self.tags.into_iter().map(Spanned::into_inner).collect(),
             evidence: Evidence {
                 duration,
                 visibility: self.visibility,

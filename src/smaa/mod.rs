@@ -14,6 +14,7 @@ use std::num::NonZeroUsize;
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
+use crate::error::Result;
 use crate::robustness::Robustness;
 
 pub use self::results::{Acceptability, Acceptance};
@@ -77,7 +78,7 @@ impl Criteria {
     /// "#
     /// .parse()?;
     /// let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
-    /// let result = criteria.acceptability(&portfolio, threads);
+    /// let result = criteria.acceptability(&portfolio, threads)?;
     /// let crm = &result.candidates[0];
     /// assert_eq!(crm.id, "crm-rollout");
     /// // The two differ only in visibility and sponsorship, which the order
@@ -88,11 +89,20 @@ impl Criteria {
     /// let weights = crm.central_weights.unwrap();
     /// assert!(weights[Criterion::Sponsorship] >= weights[Criterion::Visibility]);
     /// // The same seed gives the same result on one thread.
-    /// assert_eq!(result, criteria.acceptability(&portfolio, NonZeroUsize::MIN));
+    /// assert_eq!(result, criteria.acceptability(&portfolio, NonZeroUsize::MIN)?);
     /// # Ok::<(), spearhead::Error>(())
     /// ```
-    #[must_use]
-    pub fn acceptability(&self, portfolio: &Portfolio, threads: NonZeroUsize) -> Acceptability {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`](crate::Error::Invalid) when a constraint names a
+    /// candidate the portfolio does not hold. A sample in which the
+    /// constraints cannot all hold has no leaders.
+    pub fn acceptability(
+        &self,
+        portfolio: &Portfolio,
+        threads: NonZeroUsize,
+    ) -> Result<Acceptability> {
         acceptability(self, portfolio, threads)
     }
 }
@@ -102,13 +112,13 @@ fn acceptability(
     criteria: &Criteria,
     portfolio: &Portfolio,
     threads: NonZeroUsize,
-) -> Acceptability {
+) -> Result<Acceptability> {
     let robustness = &criteria.robustness;
-    let table = Table::new(criteria, portfolio);
+    let table = Table::new(criteria, portfolio)?;
     let sampler = Sampler::new(robustness, &criteria.weights);
     let width = portfolio.len().min(MAX_RANKS);
     let tally = run_threads(&table, &sampler, robustness, width, threads);
-    results::report(criteria, portfolio, &tally, width)
+    Ok(results::report(criteria, portfolio, &tally, width))
 }
 
 /// Every chunk of samples, cut among `threads` threads, counted into one

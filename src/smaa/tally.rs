@@ -5,6 +5,7 @@ use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
+use crate::error::Result;
 use crate::robustness::Robustness;
 use crate::select::{Key, LeaderRule, Offer, below_top, packed_key};
 
@@ -157,7 +158,7 @@ struct Work {
 impl Table {
     /// The scores of every candidate of `portfolio` under `criteria`, in id
     /// order.
-    pub(super) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Self {
+    pub(super) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Result<Self> {
         let evidence = portfolio.id_order().evidence();
         let mut scores = PerCriterion::from_fn(|_| Vec::with_capacity(evidence.len()));
         let mut fit = Vec::with_capacity(evidence.len());
@@ -168,12 +169,12 @@ impl Table {
             }
             fit.push(criteria.meets_mins(&assessment.scores));
         }
-        Table {
+        Ok(Table {
             scores,
             fit,
             max_below: criteria.max_below_top(),
-            rule: LeaderRule::new(criteria, portfolio),
-        }
+            rule: LeaderRule::new(criteria, portfolio)?,
+        })
     }
 
     /// How many candidates there are.
@@ -233,12 +234,14 @@ impl Table {
                 }
             }
             // Past `max_below` no total reaches `min_score`: no one there
-            // may lead.
+            // may lead, unless by decision.
+            let every = !self.rule.must().is_empty();
             let offers = (work.keys.iter())
-                .take_while(|&&key| Key::below_top_of(key) <= self.max_below)
+                .take_while(|&&key| every || Key::below_top_of(key) <= self.max_below)
                 .map(|&key| {
                     let place = Key::place_of(key);
-                    let eligible = self.fit.get(place).copied().unwrap_or(false);
+                    let eligible = Key::below_top_of(key) <= self.max_below
+                        && self.fit.get(place).copied().unwrap_or(false);
                     (place, Offer { place, eligible })
                 });
             self.rule.choose(offers, |place| {

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 use spearhead::{
     BottomLine, Candidate, Change, Counterfactual, Criteria, Criterion, Edit, Evidence, Field,
@@ -39,7 +40,7 @@ fn followers_lead_and_leaders_fall_by_the_smallest_edit() {
         ),
         ("fixer", with(|e| e.remedial = true)),
     ]);
-    let counterfactuals = Criteria::default().counterfactuals(&portfolio);
+    let counterfactuals = Criteria::default().counterfactuals(&portfolio).unwrap();
     assert_eq!(
         lines(&counterfactuals),
         [
@@ -82,7 +83,7 @@ fn an_id_that_loses_every_tie_cannot_lead_by_one_edit() {
         ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let criteria = Criteria::default().with_leaders(1).unwrap();
-    let counterfactuals = criteria.counterfactuals(&portfolio);
+    let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
     assert_eq!(
         lines(&counterfactuals),
         [
@@ -108,7 +109,7 @@ fn without_minimums_and_with_room_for_all_no_edit_unseats_a_leader() {
         .unwrap();
     let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
     assert_eq!(
-        lines(&criteria.counterfactuals(&portfolio)),
+        lines(&criteria.counterfactuals(&portfolio).unwrap()),
         [
             "a: no single change unseats it",
             "b: no single change unseats it"
@@ -131,7 +132,7 @@ fn an_ineligible_candidate_with_a_free_place_needs_only_to_become_eligible() {
         ),
     ]);
     assert_eq!(
-        lines(&Criteria::default().counterfactuals(&portfolio)),
+        lines(&Criteria::default().counterfactuals(&portfolio).unwrap()),
         [
             // Diagnosis and remedial both cap phase at 0.2; phase comes first.
             "a: phase design -> diagnosis unseats it (total 0.886)",
@@ -184,7 +185,7 @@ fn counterfactuals_print_as_json_with_the_change_in_words() {
         ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let criteria = Criteria::default().with_leaders(1).unwrap();
-    let json = serde_json::to_string(&criteria.counterfactuals(&portfolio)).unwrap();
+    let json = serde_json::to_string(&criteria.counterfactuals(&portfolio).unwrap()).unwrap();
     assert_eq!(
         json,
         r#"[{"rank":1,"id":"a","role":"lead","total":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"total":0.9206349206349207}},"#
@@ -206,7 +207,8 @@ fn a_huge_zero_window_is_searched_only_so_far() {
     let counterfactuals = criteria
         .with_leaders(1)
         .unwrap()
-        .counterfactuals(&portfolio);
+        .counterfactuals(&portfolio)
+        .unwrap();
     assert_eq!(counterfactuals.len(), 2);
 }
 
@@ -299,7 +301,12 @@ fn edited(candidates: &[Candidate], i: usize, edit: &Edit) -> Portfolio {
 }
 
 fn leads(criteria: &Criteria, portfolio: &Portfolio, id: &str) -> bool {
-    criteria.plan(portfolio).leaders.iter().any(|l| l == id)
+    criteria
+        .plan(portfolio)
+        .unwrap()
+        .leaders
+        .iter()
+        .any(|l| l == id)
 }
 
 fn evidence() -> impl Strategy<Value = Evidence> {
@@ -354,6 +361,80 @@ fn criteria() -> impl Strategy<Value = (Criteria, f64)> {
         })
 }
 
+/// Each reported edit against the oracle: every single edit, each judged by
+/// a whole new plan.
+fn check_flips(
+    criteria: &Criteria,
+    zero_end: f64,
+    candidates: &[Candidate],
+) -> Result<(), TestCaseError> {
+    let portfolio = Portfolio::new(candidates.to_vec()).unwrap();
+    let plan = criteria.plan(&portfolio).unwrap();
+    let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
+    prop_assert_eq!(counterfactuals.len(), portfolio.len());
+    for (c, placement) in counterfactuals.iter().zip(&plan.ranking) {
+        prop_assert_eq!(&c.id, &placement.id);
+        prop_assert_eq!(c.rank, placement.rank);
+        prop_assert_eq!(c.role, placement.role);
+        prop_assert_eq!(c.total, placement.total);
+        let i = candidates.iter().position(|x| x.id == c.id).unwrap();
+        let evidence = candidates[i].evidence;
+        let was_leader = c.role == Role::Lead;
+        // The oracle: the smallest edit that flips the role in a new plan.
+        let mut best: Option<(Size, Edit, f64)> = None;
+        for edit in every_edit(&evidence, zero_end) {
+            let after = edited(candidates, i, &edit);
+            if leads(criteria, &after, &c.id) == was_leader {
+                continue;
+            }
+            let total = criteria.assess(&edit.apply(&evidence)).total;
+            let s = size(&edit, c.total, total);
+            if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
+                best = Some((s, edit, total));
+            }
+        }
+        match (&c.flip, best) {
+            (None, None) => {}
+            (Some(flip), Some((_, edit, total))) => {
+                prop_assert_eq!(flip.edit, edit, "{}", c.id);
+                prop_assert_eq!(flip.total, total);
+                // The reported edit itself, re-planned, flips the role.
+                let after = edited(candidates, i, &flip.edit);
+                prop_assert_ne!(leads(criteria, &after, &c.id), was_leader);
+                prop_assert_eq!(flip.edit.before(), Value::of(&evidence, flip.edit.field()));
+            }
+            (reported, oracle) => {
+                prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
+            }
+        }
+        // A tie, said when nothing flips: the edit brings it level with a
+        // rival of the other role, and the ids decide as they did.
+        if let Some(tie) = &c.tie {
+            prop_assert!(c.flip.is_none());
+            let after = edited(candidates, i, &tie.edit);
+            prop_assert_eq!(leads(criteria, &after, &c.id), was_leader);
+            let total = criteria.assess(&tie.edit.apply(&evidence)).total;
+            prop_assert!((total - tie.total).abs() <= 1e-9, "{} vs {}", total, tie.total);
+            let rival = plan.ranking.iter().find(|p| p.id == tie.with).unwrap();
+            prop_assert_ne!(rival.role, c.role);
+            prop_assert_eq!(rival.total, tie.total);
+            prop_assert_eq!(was_leader, c.id < tie.with);
+        }
+    }
+    Ok(())
+}
+
+/// Criteria, the zero window's end and candidates under constraints of
+/// every kind that always hold.
+fn constrained_case() -> impl Strategy<Value = (Criteria, f64, Vec<Candidate>)> {
+    (criteria(), candidates()).prop_flat_map(|((criteria, zero_end), candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            let criteria = crate::support::with_constraints(&criteria, &text);
+            (criteria, zero_end, candidates)
+        })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -362,59 +443,28 @@ proptest! {
         (criteria, zero_end) in criteria(),
         candidates in candidates(),
     ) {
-        let portfolio = Portfolio::new(candidates.clone()).unwrap();
-        let plan = criteria.plan(&portfolio);
-        let counterfactuals = criteria.counterfactuals(&portfolio);
-        prop_assert_eq!(counterfactuals.len(), portfolio.len());
-        for (c, placement) in counterfactuals.iter().zip(&plan.ranking) {
-            prop_assert_eq!(&c.id, &placement.id);
-            prop_assert_eq!(c.rank, placement.rank);
-            prop_assert_eq!(c.role, placement.role);
-            prop_assert_eq!(c.total, placement.total);
-            let i = candidates.iter().position(|x| x.id == c.id).unwrap();
-            let evidence = candidates[i].evidence;
-            let was_leader = c.role == Role::Lead;
-            // The oracle: the smallest edit that flips the role in a new plan.
-            let mut best: Option<(Size, Edit, f64)> = None;
-            for edit in every_edit(&evidence, zero_end) {
-                let after = edited(&candidates, i, &edit);
-                if leads(&criteria, &after, &c.id) == was_leader {
-                    continue;
-                }
-                let total = criteria.assess(&edit.apply(&evidence)).total;
-                let s = size(&edit, c.total, total);
-                if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
-                    best = Some((s, edit, total));
-                }
-            }
-            match (&c.flip, best) {
-                (None, None) => {}
-                (Some(flip), Some((_, edit, total))) => {
-                    prop_assert_eq!(flip.edit, edit, "{}", c.id);
-                    prop_assert_eq!(flip.total, total);
-                    // The reported edit itself, re-planned, flips the role.
-                    let after = edited(&candidates, i, &flip.edit);
-                    prop_assert_ne!(leads(&criteria, &after, &c.id), was_leader);
-                    prop_assert_eq!(flip.edit.before(), Value::of(&evidence, flip.edit.field()));
-                }
-                (reported, oracle) => {
-                    prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
-                }
-            }
-            // A tie, said when nothing flips: the edit brings it level with a
-            // rival of the other role, and the ids decide as they did.
-            if let Some(tie) = &c.tie {
-                prop_assert!(c.flip.is_none());
-                let after = edited(&candidates, i, &tie.edit);
-                prop_assert_eq!(leads(&criteria, &after, &c.id), was_leader);
-                let total = criteria.assess(&tie.edit.apply(&evidence)).total;
-                prop_assert!((total - tie.total).abs() <= 1e-9, "{} vs {}", total, tie.total);
-                let rival = plan.ranking.iter().find(|p| p.id == tie.with).unwrap();
-                prop_assert_ne!(rival.role, c.role);
-                prop_assert_eq!(rival.total, tie.total);
-                prop_assert_eq!(was_leader, c.id < tie.with);
-            }
-        }
+        check_flips(&criteria, zero_end, &candidates)?;
+    }
+
+    #[test]
+    fn under_constraints_too_the_reported_edit_is_the_smallest_that_flips(
+        (criteria, zero_end, candidates) in constrained_case(),
+    ) {
+        check_flips(&criteria, zero_end, &candidates)?;
+    }
+
+    #[test]
+    fn counterfactuals_under_constraints_ignore_input_order(
+        (criteria, _, candidates) in constrained_case(),
+    ) {
+        let mut reversed = candidates.clone();
+        reversed.reverse();
+        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap()).unwrap();
+        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap()).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
     }
 
     #[test]
@@ -424,8 +474,8 @@ proptest! {
     ) {
         let mut reversed = candidates.clone();
         reversed.reverse();
-        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap());
-        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap());
+        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap()).unwrap();
+        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap()).unwrap();
         prop_assert_eq!(
             serde_json::to_string(&a).unwrap(),
             serde_json::to_string(&b).unwrap()

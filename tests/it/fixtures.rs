@@ -2,7 +2,8 @@
 //! valid inputs with the exact JSON plan each must give.
 //!
 //! `tests/fixtures/invalid/NAME.toml` is read as a criteria file when NAME
-//! starts with `criteria-`, as a portfolio otherwise; `NAME.err` holds the
+//! starts with `criteria-`, as a portfolio planned on `NAME.criteria.toml`
+//! when NAME starts with `plan-`, as a portfolio otherwise; `NAME.err` holds the
 //! error message. `tests/fixtures/valid/NAME.toml` is a portfolio ranked on
 //! the shipped criteria (or on `NAME.criteria.toml` when there is one);
 //! `NAME.json` holds the plan. Run with `SPEARHEAD_BLESS=1` to write the
@@ -48,6 +49,12 @@ fn read_as_named(path: &Path) -> Result<(), Error> {
     let name = path.file_name().unwrap().to_string_lossy();
     if name.starts_with("criteria-") {
         Criteria::from_slice(&bytes).map(drop)
+    } else if name.starts_with("plan-") {
+        let criteria = std::fs::read(path.with_extension("criteria.toml")).unwrap();
+        let criteria = Criteria::from_slice(&criteria).unwrap();
+        criteria
+            .plan(&Portfolio::from_slice(&bytes).unwrap())
+            .map(drop)
     } else {
         Portfolio::from_slice(&bytes).map(drop)
     }
@@ -78,7 +85,8 @@ fn every_valid_input_gives_its_exact_plan() {
         } else {
             Criteria::default()
         };
-        let json = serde_json::to_string_pretty(&criteria.plan(&portfolio)).unwrap() + "\n";
+        let json =
+            serde_json::to_string_pretty(&criteria.plan(&portfolio).unwrap()).unwrap() + "\n";
         check(&path.with_extension("json"), &json, &path);
     }
 }

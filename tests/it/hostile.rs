@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use spearhead::{Criteria, Plan, Portfolio, Role};
 
 const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
+const CONSTRAINED: &str = include_str!("../fixtures/valid/constrained.toml");
+const CONSTRAINED_CRITERIA: &str = include_str!("../fixtures/valid/constrained.criteria.toml");
 
 /// The invariants of any plan: a permutation ranked best first, at most
 /// `leaders` leaders, all eligible, scores in [0, 1], messages one line.
@@ -26,7 +28,11 @@ fn check_plan(
     for (i, p) in plan.ranking.iter().enumerate() {
         prop_assert_eq!(p.rank, i + 1);
         prop_assert!((0.0..=1.0).contains(&p.total));
-        prop_assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
+        // A leader by decision keeps its shortfalls.
+        prop_assert_eq!(
+            p.role == Role::Lead,
+            p.decided || (p.eligible && p.reasons.is_empty())
+        );
         prop_assert!(portfolio.get(&p.id).is_some());
     }
     for pair in plan.ranking.windows(2) {
@@ -43,7 +49,7 @@ fn check_robustness(
     portfolio: &Portfolio,
     plan: &Plan,
 ) -> Result<(), TestCaseError> {
-    let stability = criteria.stability(portfolio);
+    let stability = criteria.stability(portfolio).unwrap();
     prop_assert_eq!(stability.values().len(), 7);
     for s in stability.values() {
         prop_assert!(
@@ -59,7 +65,7 @@ fn check_robustness(
         prop_assert_eq!(s.above.is_some(), s.high.is_some());
         prop_assert_eq!(s.below.is_some(), s.low > 0.0);
     }
-    let counterfactuals = criteria.counterfactuals(portfolio);
+    let counterfactuals = criteria.counterfactuals(portfolio).unwrap();
     prop_assert_eq!(counterfactuals.len(), plan.ranking.len());
     for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
         prop_assert_eq!((&c.id, c.role, c.rank), (&p.id, p.role, p.rank));
@@ -169,7 +175,7 @@ proptest! {
         let bytes = mutate(SAMPLE, &mutations);
         let criteria = Criteria::default();
         match Portfolio::from_slice(&bytes) {
-            Ok(portfolio) => check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?,
+            Ok(portfolio) => check_plan(&criteria, &portfolio, &criteria.plan(&portfolio).unwrap())?,
             Err(e) => single_line(&e)?,
         }
     }
@@ -180,8 +186,33 @@ proptest! {
         match Criteria::from_slice(&bytes) {
             Ok(criteria) => {
                 let portfolio = Portfolio::from_toml(SAMPLE).unwrap();
-                check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?;
+                check_plan(&criteria, &portfolio, &criteria.plan(&portfolio).unwrap())?;
             }
+            Err(e) => single_line(&e)?,
+        }
+    }
+
+    #[test]
+    fn no_mutation_of_a_constrained_plan_panics(
+        mutations in prop::collection::vec(mutation(), 1..6),
+        of_criteria in any::<bool>(),
+    ) {
+        let (criteria, portfolio) = (CONSTRAINED_CRITERIA, CONSTRAINED);
+        let (criteria, portfolio) = if of_criteria {
+            (mutate(criteria, &mutations), portfolio.as_bytes().to_vec())
+        } else {
+            (criteria.as_bytes().to_vec(), mutate(portfolio, &mutations))
+        };
+        let criteria = match Criteria::from_slice(&criteria) {
+            Ok(criteria) => criteria,
+            Err(e) => return single_line(&e),
+        };
+        let portfolio = match Portfolio::from_slice(&portfolio) {
+            Ok(portfolio) => portfolio,
+            Err(e) => return single_line(&e),
+        };
+        match criteria.plan(&portfolio) {
+            Ok(plan) => check_plan(&criteria, &portfolio, &plan)?,
             Err(e) => single_line(&e)?,
         }
     }

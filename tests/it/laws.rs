@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use spearhead::{
     BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Portfolio,
-    Visibility,
+    Role, Visibility,
 };
 
 fn evidence() -> impl Strategy<Value = Evidence> {
@@ -80,8 +80,8 @@ proptest! {
             shuffled.swap(i, (state >> 33) as usize % (i + 1));
         }
         let shuffled = Portfolio::new(shuffled).unwrap();
-        let a = serde_json::to_string(&criteria.plan(&original)).unwrap();
-        let b = serde_json::to_string(&criteria.plan(&shuffled)).unwrap();
+        let a = serde_json::to_string(&criteria.plan(&original).unwrap()).unwrap();
+        let b = serde_json::to_string(&criteria.plan(&shuffled).unwrap()).unwrap();
         prop_assert_eq!(a, b);
         // The ranking as indices names the same candidates in the same order.
         let by_index = |portfolio: &Portfolio| -> Vec<String> {
@@ -129,7 +129,7 @@ proptest! {
             scaled = scaled.with_weight(*criterion, criteria.weight(*criterion) * scale).unwrap();
         }
         prop_assert_eq!(ids(&criteria, &portfolio), ids(&scaled, &portfolio));
-        prop_assert_eq!(criteria.plan(&portfolio).leaders, scaled.plan(&portfolio).leaders);
+        prop_assert_eq!(criteria.plan(&portfolio).unwrap().leaders, scaled.plan(&portfolio).unwrap().leaders);
     }
 
     #[test]
@@ -216,12 +216,12 @@ proptest! {
             .map(|r| r.candidate.id.clone())
             .collect();
         let chosen: Vec<_> = criteria
-            .choose_leaders(&portfolio)
+            .choose_leaders(&portfolio).unwrap()
             .into_iter()
             .map(|r| r.candidate.id.clone())
             .collect();
         prop_assert_eq!(&chosen, &oracle);
-        prop_assert_eq!(chosen, criteria.plan(&portfolio).leaders);
+        prop_assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
     }
 }
 
@@ -254,4 +254,109 @@ proptest! {
         let printed = toml::to_string(&criteria).unwrap();
         prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
     }
+}
+
+/// [`criteria`] and [`candidates`] under constraints of every kind that
+/// always hold.
+fn constrained() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    (criteria(), candidates()).prop_flat_map(|(criteria, candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            (
+                crate::support::with_constraints(&criteria, &text),
+                candidates,
+            )
+        })
+    })
+}
+
+proptest! {
+    #[test]
+    fn under_constraints_the_plan_ignores_input_order((criteria, candidates) in constrained()) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&criteria.plan(&forward).unwrap()).unwrap(),
+            serde_json::to_string(&criteria.plan(&backward).unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn under_constraints_choose_leaders_gives_the_plans_leaders(
+        (criteria, candidates) in constrained(),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let chosen: Vec<String> = (criteria.choose_leaders(&portfolio).unwrap().into_iter())
+            .map(|r| r.candidate.id.clone())
+            .collect();
+        prop_assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
+    }
+
+    #[test]
+    fn under_constraints_every_placement_says_why((criteria, candidates) in constrained()) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        prop_assert!(plan.leaders.len() <= criteria.leaders());
+        for p in &plan.ranking {
+            match p.role {
+                Role::Lead => prop_assert!(p.eligible || p.decided, "{:?}", p),
+                Role::Pull => {
+                    prop_assert!(!p.decided);
+                    prop_assert!(!p.reasons.is_empty(), "{:?}", p);
+                }
+            }
+            prop_assert_eq!(p.decided && !p.eligible, p.role == Role::Lead && !p.eligible);
+        }
+    }
+
+    #[test]
+    fn constrained_criteria_and_portfolios_print_back_the_same(
+        (criteria, candidates) in constrained(),
+    ) {
+        let printed = toml::to_string(&criteria).unwrap();
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let printed = toml::to_string(&portfolio).unwrap();
+        prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio);
+    }
+}
+
+#[test]
+fn when_the_first_few_do_not_settle_the_leaders_everyone_is_ranked() {
+    // 500 candidates, all eligible; only the last ranked carries the tag
+    // that a group needs, so the first 76 kept do not settle the leaders.
+    let mut candidates: Vec<Candidate> =
+        crate::alloc::generate::portfolio(500).candidates().to_vec();
+    for (i, c) in candidates.iter_mut().enumerate() {
+        c.unit = Some(format!("u{}", i % 40));
+        c.trainees = Some(u64::try_from(i % 9).unwrap());
+    }
+    let portfolio = Portfolio::new(candidates.clone()).unwrap();
+    let last = criteria_plan_last_eligible(&portfolio);
+    let tagged = candidates.iter_mut().find(|c| c.id == last).unwrap();
+    tagged.tags = vec!["grass-roots".to_owned()];
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let criteria: Criteria = format!(
+        "{OPEN}[constraints]\nper_unit = 1\ntraining_capacity = 12\n\
+         [[constraints.group]]\ntag = \"grass-roots\"\nmin = 1\n"
+    )
+    .parse()
+    .unwrap();
+    let plan = criteria.plan(&portfolio).unwrap();
+    assert_eq!(plan.ranking.iter().filter(|p| p.eligible).count(), 500);
+    assert!(plan.leaders.contains(&last), "{:?}", plan.leaders);
+    let chosen: Vec<String> = (criteria.choose_leaders(&portfolio).unwrap().into_iter())
+        .map(|r| r.candidate.id.clone())
+        .collect();
+    assert_eq!(chosen, plan.leaders);
+}
+
+/// The shipped criteria with no minimums: everyone may lead.
+const OPEN: &str = "[selection]\nmin_score = 0\n[tangibility]\nmin = 0\n[phase]\nmin = 0\n\
+                    [sponsorship]\nmin = 0\n";
+
+/// The id of the worst-ranked candidate when everyone may lead.
+fn criteria_plan_last_eligible(portfolio: &Portfolio) -> String {
+    let plan = Criteria::from_toml(OPEN).unwrap().plan(portfolio).unwrap();
+    let last = plan.ranking.iter().rev().find(|p| p.eligible).unwrap();
+    last.id.clone()
 }

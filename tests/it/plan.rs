@@ -31,7 +31,7 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
             }),
         ),
     ]);
-    let plan = Criteria::default().plan(&portfolio);
+    let plan = Criteria::default().plan(&portfolio).unwrap();
     // developing and strong tie at 6.8 / 7: the id decides.
     assert_eq!(plan.leaders, ["perfect", "developing", "strong"]);
     let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
@@ -95,7 +95,7 @@ fn fewer_eligible_than_places_means_fewer_leaders() {
         ("diagnosis", with(|e| e.phase = Phase::Diagnosis)),
         ("remedial", with(|e| e.remedial = true)),
     ]);
-    let plan = Criteria::default().plan(&portfolio);
+    let plan = Criteria::default().plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["a"]);
     for p in &plan.ranking[1..] {
         assert_eq!(p.role, Role::Pull);
@@ -117,11 +117,11 @@ fn leaders_and_min_score_come_from_the_criteria() {
         ("c", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let one: Criteria = "[selection]\nleaders = 1".parse().unwrap();
-    assert_eq!(one.plan(&portfolio).leaders, ["a"]);
+    assert_eq!(one.plan(&portfolio).unwrap().leaders, ["a"]);
     let strict: Criteria = "[selection]\nleaders = 5\nmin_score = 0.97"
         .parse()
         .unwrap();
-    let plan = strict.plan(&portfolio);
+    let plan = strict.plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["a", "b"]);
     assert_eq!(
         plan.ranking[2].reasons[0].to_string(),
@@ -134,12 +134,12 @@ fn ties_are_broken_by_id_whatever_the_input_order() {
     let a = portfolio([("b", ideal()), ("c", ideal()), ("a", ideal())]);
     let b = portfolio([("c", ideal()), ("a", ideal()), ("b", ideal())]);
     let criteria = Criteria::default();
-    let plan = criteria.plan(&a);
+    let plan = criteria.plan(&a).unwrap();
     let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(
         serde_json::to_string(&plan).unwrap(),
-        serde_json::to_string(&criteria.plan(&b)).unwrap()
+        serde_json::to_string(&criteria.plan(&b).unwrap()).unwrap()
     );
 }
 
@@ -170,11 +170,12 @@ fn choose_leaders_agrees_with_the_plan() {
     let criteria = Criteria::default();
     let chosen: Vec<_> = criteria
         .choose_leaders(&portfolio)
+        .unwrap()
         .iter()
         .map(|r| r.candidate.id.clone())
         .collect();
     assert_eq!(chosen, ["b", "a", "e"]);
-    assert_eq!(chosen, criteria.plan(&portfolio).leaders);
+    assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
 }
 
 #[test]
@@ -184,7 +185,7 @@ fn the_plan_serialises_to_the_documented_json() {
     a.sponsor = Some("D. Okafor".to_owned());
     let b = Candidate::new("b", with(|e| e.change = Change::Cultural));
     let portfolio = Portfolio::new(vec![a, b]).unwrap();
-    let json = serde_json::to_value(Criteria::default().plan(&portfolio)).unwrap();
+    let json = serde_json::to_value(Criteria::default().plan(&portfolio).unwrap()).unwrap();
     let six_sevenths = 6.0 / 7.0;
     assert_eq!(
         json,
@@ -203,7 +204,7 @@ fn the_plan_serialises_to_the_documented_json() {
             ]
         })
     );
-    let text = serde_json::to_string(&Criteria::default().plan(&portfolio)).unwrap();
+    let text = serde_json::to_string(&Criteria::default().plan(&portfolio).unwrap()).unwrap();
     assert!(text.starts_with(
         r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","unit":"Sales","sponsor":"D. Okafor","total":1.0,"role":"lead","eligible":true,"scores":{"duration":1.0,"#
     ));

@@ -50,12 +50,15 @@ fn the_same_seed_gives_the_same_result_on_one_or_two_threads() {
     for mode in MODES {
         // More than one chunk of 4096, and not a whole number of them.
         let criteria = criteria(&format!("samples = 9000\nseed = 7\n{mode}"));
-        let one = json(&criteria.acceptability(&portfolio, threads(1)));
-        let two = json(&criteria.acceptability(&portfolio, threads(2)));
-        let many = json(&criteria.acceptability(&portfolio, threads(5)));
+        let one = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
+        let two = json(&criteria.acceptability(&portfolio, threads(2)).unwrap());
+        let many = json(&criteria.acceptability(&portfolio, threads(5)).unwrap());
         assert_eq!(one, two, "{mode}");
         assert_eq!(one, many, "{mode}");
-        assert_eq!(one, json(&criteria.acceptability(&portfolio, threads(1))));
+        assert_eq!(
+            one,
+            json(&criteria.acceptability(&portfolio, threads(1)).unwrap())
+        );
     }
 }
 
@@ -70,8 +73,8 @@ fn the_order_of_the_candidates_does_not_matter() {
     for mode in MODES {
         let criteria = criteria(&format!("samples = 5000\nseed = 3\n{mode}"));
         assert_eq!(
-            json(&criteria.acceptability(&forward, threads(1))),
-            json(&criteria.acceptability(&shuffled, threads(2))),
+            json(&criteria.acceptability(&forward, threads(1)).unwrap()),
+            json(&criteria.acceptability(&shuffled, threads(2)).unwrap()),
             "{mode}"
         );
     }
@@ -84,8 +87,8 @@ fn different_seeds_give_different_results() {
         let a = criteria(&format!("samples = 2000\nseed = 1\n{mode}"));
         let b = criteria(&format!("samples = 2000\nseed = 2\n{mode}"));
         let (a, b) = (
-            a.acceptability(&portfolio, threads(1)),
-            b.acceptability(&portfolio, threads(1)),
+            a.acceptability(&portfolio, threads(1)).unwrap(),
+            b.acceptability(&portfolio, threads(1)).unwrap(),
         );
         assert_eq!((a.seed, b.seed), (1, 2));
         assert_ne!(a.candidates, b.candidates, "{mode}");
@@ -98,7 +101,7 @@ fn counts_add_up() {
     for leaders in [1, 3, 50, 80] {
         for mode in MODES {
             let criteria = open_criteria(leaders, &format!("samples = 3000\n{mode}"));
-            let result = criteria.acceptability(&portfolio, threads(2));
+            let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
             assert_eq!(result.samples, 3000);
             assert_eq!(result.leaders, leaders);
             assert_eq!(result.candidates.len(), 50);
@@ -135,7 +138,7 @@ fn minimums_apply_in_every_sample() {
     // leaders of a sample are at most the eligible ones.
     let portfolio = generate::portfolio(100);
     let criteria = criteria("samples = 2000");
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     for c in &result.candidates {
         let a = criteria.assess(&portfolio.get(&c.id).unwrap().evidence);
         let fails_a_min = Criterion::ALL
@@ -153,7 +156,9 @@ fn minimums_apply_in_every_sample() {
 #[test]
 fn more_than_100_candidates_count_the_first_100_ranks() {
     let portfolio = generate::portfolio(130);
-    let result = open_criteria(3, "samples = 500").acceptability(&portfolio, threads(2));
+    let result = open_criteria(3, "samples = 500")
+        .acceptability(&portfolio, threads(2))
+        .unwrap();
     for c in &result.candidates {
         assert_eq!(c.ranks.len(), 100);
         assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 500);
@@ -166,8 +171,8 @@ fn more_than_100_candidates_count_the_first_100_ranks() {
 fn with_no_spread_every_sample_chooses_the_plans_leaders() {
     let portfolio = generate::portfolio(200);
     let criteria = criteria("samples = 500\nweights = \"around\"\nspread = 0");
-    let plan = criteria.plan(&portfolio);
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let plan = criteria.plan(&portfolio).unwrap();
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     let always: Vec<&str> = result
         .candidates
         .iter()
@@ -196,7 +201,7 @@ fn one_sample(robustness: &str, seed: u64) -> [f64; 7] {
     candidates.extend(generate::candidates(5));
     let portfolio = Portfolio::new(candidates).unwrap();
     let criteria = criteria(&format!("samples = 1\nseed = {seed}\n{robustness}"));
-    let result = criteria.acceptability(&portfolio, threads(1));
+    let result = criteria.acceptability(&portfolio, threads(1)).unwrap();
     let first = &result.candidates[0];
     assert_eq!((first.id.as_str(), first.leads), ("a", 1));
     let w = first.central_weights.unwrap();
@@ -209,7 +214,7 @@ fn mean_weights(criteria_text: &str, samples: u64) -> [f64; 7] {
     candidates.extend(generate::candidates(5));
     let portfolio = Portfolio::new(candidates).unwrap();
     let criteria = criteria(&format!("samples = {samples}\n{criteria_text}"));
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     assert_eq!(result.candidates[0].leads, samples);
     let w = result.candidates[0].central_weights.unwrap();
     std::array::from_fn(|i| w[Criterion::ALL[i]])
@@ -389,7 +394,7 @@ proptest! {
             }
         }
         let portfolio = Portfolio::new(candidates).unwrap();
-        let result = criteria.acceptability(&portfolio, threads(2));
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
         let best = result.candidates.iter().find(|c| c.id == "a-best").unwrap();
         prop_assert_eq!(best.leads, 300);
         prop_assert_eq!(best.ranks[0], 300);
@@ -504,7 +509,7 @@ proptest! {
             unreachable!()
         };
         let portfolio = generate::portfolio(n);
-        let result = criteria.acceptability(&portfolio, threads(2));
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
         let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
         prop_assert!(leads <= samples * leaders.min(n) as u64);
         for c in &result.candidates {
@@ -523,5 +528,54 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// Up to 11 candidates under constraints of every kind that always hold,
+/// on the shipped criteria with 1 to 4 leaders and `robustness`.
+fn constrained_case(robustness: &'static str) -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    let evidence =
+        crate::support::evidence_with((1u8..=30).prop_map(f64::from), prop::bool::weighted(0.2));
+    (1usize..=4, prop::collection::vec(evidence, 1..12)).prop_flat_map(
+        move |(leaders, evidence)| {
+            let candidates = (evidence.into_iter().enumerate())
+                .map(|(i, e)| Candidate::new(format!("c{:02}", (i * 7) % 12), e))
+                .collect();
+            crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+                let base: Criteria =
+                    format!("[selection]\nleaders = {leaders}\n[robustness]\n{robustness}")
+                        .parse()
+                        .unwrap();
+                (crate::support::with_constraints(&base, &text), candidates)
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn under_constraints_every_sample_chooses_as_the_plan_does(
+        (criteria, candidates) in constrained_case("samples = 40\nweights = \"around\"\nspread = 0"),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
+        for c in &result.candidates {
+            let leads = plan.leaders.contains(&c.id);
+            prop_assert_eq!(c.leads, if leads { 40 } else { 0 }, "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn under_constraints_the_order_of_the_candidates_does_not_matter(
+        (criteria, candidates) in constrained_case("samples = 300\nseed = 7"),
+    ) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        let a = criteria.acceptability(&forward, threads(1)).unwrap();
+        let b = criteria.acceptability(&backward, threads(2)).unwrap();
+        prop_assert_eq!(json(&a), json(&b));
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::TestCaseError;
 
 use spearhead::{
     Candidate, Criteria, Criterion, Evidence, Months, Motivation, Portfolio, Shift, Visibility,
@@ -13,7 +14,12 @@ use spearhead::{
 use crate::support::{ideal, portfolio};
 
 fn leaders(criteria: &Criteria, portfolio: &Portfolio) -> BTreeSet<String> {
-    criteria.plan(portfolio).leaders.into_iter().collect()
+    criteria
+        .plan(portfolio)
+        .unwrap()
+        .leaders
+        .into_iter()
+        .collect()
 }
 
 /// A `Shift`, which is `#[non_exhaustive]`: read from its JSON.
@@ -43,8 +49,8 @@ fn weighting_sponsorship_more_lets_the_better_sponsored_candidate_lead() {
             },
         ),
     ]);
-    assert_eq!(criteria.plan(&portfolio).leaders, ["seen"]);
-    let stability = criteria.stability(&portfolio);
+    assert_eq!(criteria.plan(&portfolio).unwrap().leaders, ["seen"]);
+    let stability = criteria.stability(&portfolio).unwrap();
     assert_eq!(stability.values().len(), 7);
     let of = |criterion: Criterion| {
         assert_eq!(stability[criterion].criterion, criterion);
@@ -85,7 +91,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
         ..ideal()
     };
     let portfolio = portfolio([("long", long)]);
-    let duration = criteria.stability(&portfolio)[Criterion::Duration].clone();
+    let duration = criteria.stability(&portfolio).unwrap()[Criterion::Duration].clone();
     assert_eq!(duration.criterion, Criterion::Duration);
     let high = duration.high.unwrap();
     assert!((high - 18.0 / 7.0).abs() < 1e-12, "{high}");
@@ -93,7 +99,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
     let just_past = criteria
         .with_weight(Criterion::Duration, high + 1e-6)
         .unwrap();
-    assert!(just_past.plan(&portfolio).leaders.is_empty());
+    assert!(just_past.plan(&portfolio).unwrap().leaders.is_empty());
 }
 
 #[test]
@@ -107,8 +113,8 @@ fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
         ..ideal()
     };
     let portfolio = portfolio([("long", long)]);
-    assert!(criteria.plan(&portfolio).leaders.is_empty());
-    let duration = criteria.stability(&portfolio)[Criterion::Duration].clone();
+    assert!(criteria.plan(&portfolio).unwrap().leaders.is_empty());
+    let duration = criteria.stability(&portfolio).unwrap()[Criterion::Duration].clone();
     assert!(
         (duration.low - 9.0 / 11.0).abs() < 1e-12,
         "{}",
@@ -201,6 +207,60 @@ fn shifted(leaders: &BTreeSet<String>, shift: &Shift) -> BTreeSet<String> {
 /// coarse scales, far larger than the ranking's 1e-9 grid.
 const STEP: f64 = 1e-3;
 
+/// Inside each interval the leaders stay; just past each end they change
+/// as the shift says.
+fn check_intervals(criteria: &Criteria, candidates: Vec<Candidate>) -> Result<(), TestCaseError> {
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let now = leaders(criteria, &portfolio);
+    for s in criteria.stability(&portfolio).unwrap().values() {
+        let c = s.criterion;
+        prop_assert!(s.low <= s.weight, "{s:?}");
+        prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
+        let high = s.high.unwrap_or(s.weight + 100.0);
+        let inside = [
+            s.low + (s.weight - s.low) / 2.0,
+            s.weight,
+            s.weight + (high - s.weight) / 2.0,
+            (s.low + STEP).min(s.weight),
+            (high - STEP).max(s.weight),
+        ];
+        for weight in inside {
+            if let Some(there) = leaders_at(criteria, &portfolio, c, weight) {
+                prop_assert_eq!(&there, &now, "{} at {} in {:?}", c, weight, s);
+            }
+        }
+        if s.high.is_none() {
+            let far = leaders_at(criteria, &portfolio, c, 1e6).unwrap();
+            prop_assert_eq!(&far, &now, "{} at 1e6 in {:?}", c, s);
+        }
+        for (end, shift, past) in [
+            (s.high, &s.above, s.high.map(|h| h + STEP)),
+            (Some(s.low).filter(|&l| l > 0.0), &s.below, Some(s.low - STEP)),
+        ] {
+            prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
+            let (Some(shift), Some(past)) = (shift, past) else {
+                continue;
+            };
+            let there = leaders_at(criteria, &portfolio, c, past).unwrap();
+            prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
+            prop_assert_eq!(&there, &shifted(&now, shift), "{} at {} in {:?}", c, past, s);
+        }
+    }
+    Ok(())
+}
+
+/// [`coarse_case`] under constraints of every kind that always hold.
+fn constrained_case() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    coarse_case().prop_flat_map(|(criteria, candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            (
+                crate::support::with_constraints(&criteria, &text),
+                candidates,
+            )
+        })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -208,48 +268,27 @@ proptest! {
     fn inside_an_interval_the_leaders_stay_and_just_past_an_end_they_change(
         (criteria, candidates) in coarse_case(),
     ) {
-        let portfolio = Portfolio::new(candidates).unwrap();
-        let now = leaders(&criteria, &portfolio);
-        for s in criteria.stability(&portfolio).values() {
-            let c = s.criterion;
-            prop_assert!(s.low <= s.weight, "{s:?}");
-            prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
-            let high = s.high.unwrap_or(s.weight + 100.0);
-            let inside = [
-                s.low + (s.weight - s.low) / 2.0,
-                s.weight,
-                s.weight + (high - s.weight) / 2.0,
-                (s.low + STEP).min(s.weight),
-                (high - STEP).max(s.weight),
-            ];
-            for weight in inside {
-                if let Some(there) = leaders_at(&criteria, &portfolio, c, weight) {
-                    prop_assert_eq!(&there, &now, "{} at {} in {:?}", c, weight, s);
-                }
-            }
-            if s.high.is_none() {
-                let far = leaders_at(&criteria, &portfolio, c, 1e6).unwrap();
-                prop_assert_eq!(&far, &now, "{} at 1e6 in {:?}", c, s);
-            }
-            for (end, shift, past) in [
-                (s.high, &s.above, s.high.map(|h| h + STEP)),
-                (Some(s.low).filter(|&l| l > 0.0), &s.below, Some(s.low - STEP)),
-            ] {
-                prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
-                let (Some(shift), Some(past)) = (shift, past) else {
-                    continue;
-                };
-                let there = leaders_at(&criteria, &portfolio, c, past).unwrap();
-                prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
-                prop_assert_eq!(&there, &shifted(&now, shift), "{} at {} in {:?}", c, past, s);
-            }
-        }
+        check_intervals(&criteria, candidates)?;
+    }
+
+    #[test]
+    fn under_constraints_too_the_leaders_stay_inside_and_change_past_an_end(
+        (criteria, candidates) in constrained_case(),
+    ) {
+        check_intervals(&criteria, candidates)?;
+    }
+
+    #[test]
+    fn stability_under_constraints_ignores_input_order((criteria, candidates) in constrained_case()) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        prop_assert_eq!(criteria.stability(&forward).unwrap(), criteria.stability(&backward).unwrap());
     }
 
     #[test]
     fn stability_ignores_input_order((criteria, candidates) in coarse_case()) {
         let forward = Portfolio::new(candidates.clone()).unwrap();
         let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
-        prop_assert_eq!(criteria.stability(&forward), criteria.stability(&backward));
+        prop_assert_eq!(criteria.stability(&forward).unwrap(), criteria.stability(&backward).unwrap());
     }
 }

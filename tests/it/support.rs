@@ -1,10 +1,12 @@
 //! Builders shared by the tests.
 
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    BottomLine, Candidate, Change, Evidence, Lead, Months, Motivation, Phase, Portfolio,
+    BottomLine, Candidate, Change, Criteria, Evidence, Lead, Months, Motivation, Phase, Portfolio,
     SponsorLevel, Visibility,
 };
 
@@ -81,4 +83,81 @@ pub fn evidence_with(
                 sponsor_motivation,
             },
         )
+}
+
+/// `candidates` with units, sponsors, trainees and tags drawn from few
+/// values so that constraints bind, and a `[constraints]` section over them:
+/// caps, a training capacity, an exclusive pair, a `must_not_lead`, a group
+/// `max`, and when `decided` a `must_lead`. No group `min`, and the
+/// must-lead trains no one and carries no tag: the constraints always hold,
+/// whatever the weights or the evidence.
+pub fn constrained(
+    candidates: Vec<Candidate>,
+    decided: bool,
+) -> impl Strategy<Value = (String, Vec<Candidate>)> {
+    let n = candidates.len();
+    let who = (
+        0u8..4,
+        0u8..4,
+        prop::option::weighted(0.8, 0u64..=10),
+        prop::bool::weighted(0.3),
+    );
+    (
+        prop::collection::vec(who, n),
+        prop::option::weighted(0.5, 1u8..=2),
+        prop::option::weighted(0.4, 1u8..=2),
+        prop::option::weighted(0.5, 5u64..=30),
+        prop::option::weighted(0.3, 0..n),
+        prop::option::weighted(0.3, (0..n, 0..n)),
+        prop::option::weighted(0.3, 0u8..=1),
+        prop::option::weighted(if decided { 0.3 } else { 0.0 }, 0..n),
+    )
+        .prop_map(
+            move |(who, per_unit, per_sponsor, capacity, banned, pair, max, must)| {
+                let mut candidates = candidates.clone();
+                for (c, (unit, sponsor, trainees, tagged)) in candidates.iter_mut().zip(who) {
+                    c.unit = (unit < 3).then(|| format!("u{unit}"));
+                    c.sponsor = (sponsor < 3).then(|| format!("s{sponsor}"));
+                    c.trainees = trainees;
+                    c.tags = if tagged {
+                        vec!["g".to_owned()]
+                    } else {
+                        Vec::new()
+                    };
+                }
+                let mut text = String::from("\n[constraints]\n");
+                if let Some(n) = per_unit {
+                    let _ = writeln!(text, "per_unit = {n}");
+                }
+                if let Some(n) = per_sponsor {
+                    let _ = writeln!(text, "per_sponsor = {n}");
+                }
+                if let Some(n) = capacity {
+                    let _ = writeln!(text, "training_capacity = {n}");
+                }
+                if let Some(i) = must {
+                    candidates[i].trainees = None;
+                    candidates[i].tags.clear();
+                    let _ = writeln!(text, "must_lead = [{:?}]", candidates[i].id);
+                }
+                if let Some(i) = banned.filter(|&i| Some(i) != must) {
+                    let _ = writeln!(text, "must_not_lead = [{:?}]", candidates[i].id);
+                }
+                if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
+                    let (a, b) = (&candidates[a].id, &candidates[b].id);
+                    let _ = writeln!(text, "exclusive = [[{a:?}, {b:?}]]");
+                }
+                if let Some(max) = max {
+                    let _ = writeln!(text, "[[constraints.group]]\ntag = \"g\"\nmax = {max}");
+                }
+                (text, candidates)
+            },
+        )
+}
+
+/// `criteria` with the `[constraints]` section `text`: printed back, the
+/// section added, read again.
+pub fn with_constraints(criteria: &Criteria, text: &str) -> Criteria {
+    let printed = toml::to_string(criteria).unwrap();
+    Criteria::from_toml(&(printed + text)).unwrap()
 }
