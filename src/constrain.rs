@@ -767,15 +767,15 @@ fn walk(
         if complete {
             return Some(taken.into_iter().map(|(p, _)| p).collect());
         }
-        if suffix.may_complete(rules, &tally, p, target) {
-            if let Some(e) = ranked.get(p) {
-                if rules.kind(e) == Kind::Free && tally.fits(rules, e) {
-                    taken.push((p, tally.exclusive));
-                    tally.add(e);
-                }
-                p += 1;
-                continue;
+        if suffix.may_complete(rules, &tally, p, target)
+            && let Some(e) = ranked.get(p)
+        {
+            if rules.kind(e) == Kind::Free && tally.fits(rules, e) {
+                taken.push((p, tally.exclusive));
+                tally.add(e);
             }
+            p += 1;
+            continue;
         }
         // Back up: the last one taken does not lead after all.
         let (last, before) = taken.pop()?;

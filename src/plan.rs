@@ -270,9 +270,10 @@ impl fmt::Display for Reason {
                 for (i, keeper) in below.iter().enumerate() {
                     let sep = if i == 0 { "; below it, " } else { "; " };
                     let (id, rank) = (&keeper.id, keeper.rank);
+                    write!(f, "{sep}{id}, rank {rank}, ")?;
                     match &keeper.tag {
-                        Some(tag) => write!(f, "{sep}{id}, rank {rank}, leads for tag {tag}'s min")?,
-                        None => write!(f, "{sep}{id}, rank {rank}, leads by decision")?,
+                        Some(tag) => write!(f, "leads for tag {tag}'s min")?,
+                        None => f.write_str("leads by decision")?,
                     }
                 }
                 Ok(())
@@ -317,11 +318,7 @@ impl Serialize for Reason {
                 out.serialize_entry("kind", "exclusive")?;
                 out.serialize_entry("with", with)?;
             }
-            Reason::Unit {
-                unit,
-                cap,
-                holders,
-            } => {
+            Reason::Unit { unit, cap, holders } => {
                 out.serialize_entry("kind", "unit")?;
                 out.serialize_entry("unit", unit)?;
                 out.serialize_entry("cap", cap)?;
@@ -527,7 +524,9 @@ impl Criteria {
                     placement.decided = must.contains(&offer.place);
                 } else if placement.eligible {
                     if constrained.is_empty() {
-                        placement.reasons.push(self.outranked(&last, placement.total));
+                        placement
+                            .reasons
+                            .push(self.outranked(last.as_ref(), placement.total));
                     } else {
                         placement.reasons = constrained;
                     }
@@ -544,7 +543,7 @@ impl Criteria {
     /// Why an eligible candidate with `total` does not lead when nothing
     /// but the leader places stops it: outranked, or tied with the `last`
     /// leader and behind it by id.
-    fn outranked(&self, last: &Option<(String, f64)>, total: f64) -> Reason {
+    fn outranked(&self, last: Option<&(String, f64)>, total: f64) -> Reason {
         match last {
             Some((leader, at)) if grid(*at) == grid(total) => Reason::Tied {
                 leader: leader.clone(),

@@ -112,7 +112,7 @@ fn every_stored_type_reads_back_what_it_writes() {
     through_toml(&Limits::default().with_max_candidates(7));
     through_json(&criteria.robustness().order()[0]);
 
-    let plan = criteria.plan(&portfolio);
+    let plan = criteria.plan(&portfolio).unwrap();
     through_json(&plan);
     through_toml(&plan);
     for placement in &plan.ranking {
@@ -122,10 +122,12 @@ fn every_stored_type_reads_back_what_it_writes() {
             through_json(reason);
         }
     }
-    let stability = criteria.stability(&portfolio);
+    let stability = criteria.stability(&portfolio).unwrap();
     through_json(&stability);
     through_toml(&stability);
-    let acceptability = criteria.acceptability(&portfolio, NonZeroUsize::MIN);
+    let acceptability = criteria
+        .acceptability(&portfolio, NonZeroUsize::MIN)
+        .unwrap();
     through_json(&acceptability);
     through_toml(&acceptability);
     for acceptance in &acceptability.candidates {
@@ -134,7 +136,7 @@ fn every_stored_type_reads_back_what_it_writes() {
             through_json(weights);
         }
     }
-    let counterfactuals = criteria.counterfactuals(&portfolio);
+    let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
     through_json(&counterfactuals);
     for counterfactual in &counterfactuals {
         if let Some(flip) = &counterfactual.flip {
@@ -214,7 +216,7 @@ proptest! {
         let portfolio = Portfolio::new(candidates).unwrap();
         through_json(&portfolio);
         through_toml(&portfolio);
-        through_json(&Criteria::default().plan(&portfolio));
+        through_json(&Criteria::default().plan(&portfolio).unwrap());
     }
 }
 

@@ -75,7 +75,7 @@ fn text(bytes: Vec<u8>) -> String {
 /// The JSON plan of `portfolio` on `criteria`, as the library gives it.
 fn plan_json(criteria: &Criteria, portfolio: &str) -> serde_json::Value {
     let portfolio = Portfolio::from_toml(portfolio).unwrap();
-    serde_json::to_value(criteria.plan(&portfolio)).unwrap()
+    serde_json::to_value(criteria.plan(&portfolio).unwrap()).unwrap()
 }
 
 /// Exit code 2, nothing on stdout, and this on stderr.
@@ -388,16 +388,16 @@ fn robustness_comes_as_a_table_and_as_json() {
     let criteria = Criteria::default();
     assert_eq!(
         json["robustness"]["stability"],
-        serde_json::to_value(criteria.stability(&sample)).unwrap()
+        serde_json::to_value(criteria.stability(&sample).unwrap()).unwrap()
     );
     let threads = std::num::NonZeroUsize::MIN;
     assert_eq!(
         json["robustness"]["acceptability"],
-        serde_json::to_value(criteria.acceptability(&sample, threads)).unwrap()
+        serde_json::to_value(criteria.acceptability(&sample, threads).unwrap()).unwrap()
     );
     assert_eq!(
         json["robustness"]["counterfactuals"],
-        serde_json::to_value(criteria.counterfactuals(&sample)).unwrap()
+        serde_json::to_value(criteria.counterfactuals(&sample).unwrap()).unwrap()
     );
     // The plan's keys come first, in their usual order.
     assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");

@@ -404,7 +404,13 @@ fn check_flips(
                 prop_assert_eq!(flip.edit.before(), Value::of(&evidence, flip.edit.field()));
             }
             (reported, oracle) => {
-                prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
+                prop_assert!(
+                    false,
+                    "{}: reported {:?}, oracle {:?}",
+                    c.id,
+                    reported,
+                    oracle
+                );
             }
         }
         // A tie, said when nothing flips: the edit brings it level with a
@@ -414,7 +420,12 @@ fn check_flips(
             let after = edited(candidates, i, &tie.edit);
             prop_assert_eq!(leads(criteria, &after, &c.id), was_leader);
             let total = criteria.assess(&tie.edit.apply(&evidence)).total;
-            prop_assert!((total - tie.total).abs() <= 1e-9, "{} vs {}", total, tie.total);
+            prop_assert!(
+                (total - tie.total).abs() <= 1e-9,
+                "{} vs {}",
+                total,
+                tie.total
+            );
             let rival = plan.ranking.iter().find(|p| p.id == tie.with).unwrap();
             prop_assert_ne!(rival.role, c.role);
             prop_assert_eq!(rival.total, tie.total);

@@ -297,12 +297,11 @@ proptest! {
         let plan = criteria.plan(&portfolio).unwrap();
         prop_assert!(plan.leaders.len() <= criteria.leaders());
         for p in &plan.ranking {
-            match p.role {
-                Role::Lead => prop_assert!(p.eligible || p.decided, "{:?}", p),
-                Role::Pull => {
-                    prop_assert!(!p.decided);
-                    prop_assert!(!p.reasons.is_empty(), "{:?}", p);
-                }
+            if p.role == Role::Lead {
+                prop_assert!(p.eligible || p.decided, "{:?}", p);
+            } else {
+                prop_assert!(!p.decided);
+                prop_assert!(!p.reasons.is_empty(), "{:?}", p);
             }
             prop_assert_eq!(p.decided && !p.eligible, p.role == Role::Lead && !p.eligible);
         }

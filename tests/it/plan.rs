@@ -219,7 +219,7 @@ fn a_candidate_tied_with_the_last_leader_is_told_so() {
         ("b", ideal()),
         ("a", with(|e| e.visibility = Visibility::Low)),
     ]);
-    let plan = criteria.plan(&portfolio);
+    let plan = criteria.plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["b"]);
     let c = &plan.ranking[1];
     assert_eq!(c.id, "c");

@@ -235,7 +235,11 @@ fn check_intervals(criteria: &Criteria, candidates: Vec<Candidate>) -> Result<()
         }
         for (end, shift, past) in [
             (s.high, &s.above, s.high.map(|h| h + STEP)),
-            (Some(s.low).filter(|&l| l > 0.0), &s.below, Some(s.low - STEP)),
+            (
+                Some(s.low).filter(|&l| l > 0.0),
+                &s.below,
+                Some(s.low - STEP),
+            ),
         ] {
             prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
             let (Some(shift), Some(past)) = (shift, past) else {
@@ -243,7 +247,14 @@ fn check_intervals(criteria: &Criteria, candidates: Vec<Candidate>) -> Result<()
             };
             let there = leaders_at(criteria, &portfolio, c, past).unwrap();
             prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
-            prop_assert_eq!(&there, &shifted(&now, shift), "{} at {} in {:?}", c, past, s);
+            prop_assert_eq!(
+                &there,
+                &shifted(&now, shift),
+                "{} at {} in {:?}",
+                c,
+                past,
+                s
+            );
         }
     }
     Ok(())
