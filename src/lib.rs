@@ -115,6 +115,7 @@ mod score;
 mod select;
 mod smaa;
 mod stability;
+pub mod waves;
 
 pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};

@@ -1,0 +1,537 @@
+//! The roadmap against brute force, and the laws of the pull.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::num::{NonZeroU32, NonZeroUsize};
+
+use proptest::prelude::*;
+
+use super::{KeyRole, Link, Project, Roadmap, Settings, Step, Unreachable, roadmap};
+
+fn project(index: usize, duration: u32) -> Project {
+    Project {
+        index,
+        duration: NonZeroU32::new(duration).unwrap(),
+        start_month: 0,
+        unit: None,
+        sponsor: None,
+        agents: Vec::new(),
+        champions: Vec::new(),
+        asked: false,
+        local_initiative: false,
+        rank: index + 1,
+        is_leader: false,
+    }
+}
+
+fn settings(coach_load: u32, max_size: Option<usize>, max_waves: Option<usize>) -> Settings {
+    Settings {
+        coach_load: NonZeroU32::new(coach_load).unwrap(),
+        max_size: max_size.and_then(NonZeroUsize::new),
+        max_waves: max_waves.and_then(NonZeroUsize::new),
+    }
+}
+
+fn people(p: &Project) -> Vec<(u32, KeyRole)> {
+    p.sponsor
+        .iter()
+        .map(|&s| (s, KeyRole::Sponsor))
+        .chain(p.agents.iter().map(|&a| (a, KeyRole::Agent)))
+        .chain(p.champions.iter().map(|&c| (c, KeyRole::Champion)))
+        .collect()
+}
+
+fn has(p: &Project, person: u32) -> bool {
+    people(p).iter().any(|&(q, _)| q == person)
+}
+
+fn by_index(projects: &[Project]) -> BTreeMap<usize, &Project> {
+    projects.iter().map(|p| (p.index, p)).collect()
+}
+
+/// Priority order, as the docs say: asked, local initiative, rank, index.
+fn priority(p: &Project) -> (bool, bool, usize, usize) {
+    (!p.asked, !p.local_initiative, p.rank, p.index)
+}
+
+/// Whether each of `set` can have its own coach among `links`, each coach
+/// within `free`: every assignment tried, one follower at a time.
+fn coverable(set: &[usize], links: &[Vec<u32>], free: &mut BTreeMap<u32, u64>) -> bool {
+    let Some((&first, rest)) = set.split_first() else {
+        return true;
+    };
+    for &person in &links[first] {
+        let slots = free.get(&person).copied().unwrap_or(0);
+        if slots > 0 {
+            free.insert(person, slots - 1);
+            let ok = coverable(rest, links, free);
+            free.insert(person, slots);
+            if ok {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The best wave over every subset of the candidates (indexes into `links`,
+/// which is in priority order): the most members up to `max`, then the
+/// earliest members in priority order.
+fn best_wave(links: &[Vec<u32>], free: &BTreeMap<u32, u64>, max: usize) -> Vec<usize> {
+    let n = links.len();
+    assert!(n <= 16, "brute force over {n} candidates");
+    let mut best: Vec<usize> = Vec::new();
+    for mask in 0u32..(1 << n) {
+        let set: Vec<usize> = (0..n).filter(|&i| mask & (1 << i) != 0).collect();
+        if set.len() > max || set.len() < best.len() {
+            continue;
+        }
+        if (set.len() > best.len() || set < best) && coverable(&set, links, &mut free.clone()) {
+            best = set;
+        }
+    }
+    best
+}
+
+/// The trained people who reach `follower` at `month`, by the model's
+/// words: its own people, and anyone on a project in its unit, once that
+/// project has ended.
+fn reachers(projects: &[Project], map: &Roadmap, follower: &Project, month: u64) -> Vec<u32> {
+    let all = by_index(projects);
+    let mut out = BTreeSet::new();
+    for step in map.steps.iter().filter(|s| s.end <= month) {
+        let done = all[&step.project];
+        for (person, _) in people(done) {
+            if has(follower, person) || (follower.unit.is_some() && done.unit == follower.unit) {
+                out.insert(person);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Each month from 0 past the last end, the followers that start are
+/// exactly the best wave of those waiting, given who the roadmap itself
+/// trained and keeps busy.
+fn check_every_wave(projects: &[Project], s: &Settings, map: &Roadmap) {
+    let start: BTreeMap<usize, &Step> = map.steps.iter().map(|s| (s.project, s)).collect();
+    let horizon = map.steps.iter().map(|s| s.end).max().unwrap_or(0)
+        + projects
+            .iter()
+            .map(|p| u64::from(p.start_month))
+            .max()
+            .unwrap_or(0)
+        + 2;
+    let last = map
+        .steps
+        .iter()
+        .filter(|s| s.wave > 0)
+        .map(|s| s.start)
+        .max();
+    let cut = s.max_waves.is_some_and(|m| map.pull_waves() == m.get());
+    for month in 0..=horizon {
+        if cut && last.is_some_and(|l| month > l) {
+            break;
+        }
+        let mut waiting: Vec<&Project> = projects
+            .iter()
+            .filter(|p| !p.is_leader && u64::from(p.start_month) <= month)
+            .filter(|p| start.get(&p.index).is_none_or(|s| s.start >= month))
+            .collect();
+        waiting.sort_by_key(|p| priority(p));
+        let links: Vec<Vec<u32>> = waiting
+            .iter()
+            .map(|f| reachers(projects, map, f, month))
+            .collect();
+        let mut free = BTreeMap::new();
+        for person in links.iter().flatten() {
+            let busy = map
+                .steps
+                .iter()
+                .filter(|st| st.start < month && month < st.end)
+                .filter(|st| st.coach.is_some_and(|c| c.person == *person))
+                .count() as u64;
+            free.insert(*person, u64::from(s.coach_load.get()) - busy);
+        }
+        let max = s.max_size.map_or(usize::MAX, NonZeroUsize::get);
+        let expected: Vec<usize> = best_wave(&links, &free, max)
+            .into_iter()
+            .map(|i| waiting[i].index)
+            .collect();
+        let got: Vec<usize> = waiting
+            .iter()
+            .filter(|p| start.get(&p.index).is_some_and(|s| s.start == month))
+            .map(|p| p.index)
+            .collect();
+        assert_eq!(got, expected, "month {month}");
+    }
+}
+
+/// The laws every roadmap keeps, whatever the settings.
+fn check_laws(projects: &[Project], s: &Settings, map: &Roadmap) {
+    let all = by_index(projects);
+    let step: BTreeMap<usize, &Step> = map.steps.iter().map(|s| (s.project, s)).collect();
+    assert_eq!(map.steps.len() + map.unreached.len(), projects.len());
+    for st in &map.steps {
+        let p = all[&st.project];
+        assert_eq!(st.end, st.start + u64::from(p.duration.get()));
+        assert!(st.start >= u64::from(p.start_month));
+        if p.is_leader {
+            assert_eq!(
+                (st.wave, st.start, st.coach),
+                (0, u64::from(p.start_month), None)
+            );
+            continue;
+        }
+        assert!(st.wave > 0);
+        let coach = st.coach.unwrap();
+        // Trained by a project that ended by the month it starts coaching.
+        let source = step[&coach.source];
+        assert!(source.end <= coach.free_from && coach.free_from <= st.start);
+        let trainer = all[&coach.source];
+        assert!(people(trainer).contains(&(coach.person, coach.trained_as)));
+        match coach.link {
+            Link::Sponsor => assert_eq!(p.sponsor, Some(coach.person)),
+            Link::Agent => assert!(p.agents.contains(&coach.person)),
+            Link::Champion => assert!(p.champions.contains(&coach.person)),
+            Link::Unit => assert!(p.unit.is_some() && trainer.unit == p.unit),
+        }
+        // Never over coach_load.
+        let at_once = map
+            .steps
+            .iter()
+            .filter(|o| o.start <= st.start && st.start < o.end)
+            .filter(|o| o.coach.is_some_and(|c| c.person == coach.person))
+            .count();
+        assert!(at_once <= s.coach_load.get() as usize);
+    }
+    // Waves are months, in order.
+    let mut months = BTreeMap::new();
+    for st in map.steps.iter().filter(|s| s.wave > 0) {
+        assert_eq!(*months.entry(st.wave).or_insert(st.start), st.start);
+    }
+    let waves: Vec<_> = months.into_iter().collect();
+    for (i, pair) in waves.windows(2).enumerate() {
+        assert_eq!(pair[0].0, i + 1);
+        assert!(pair[0].1 < pair[1].1);
+    }
+    for u in &map.unreached {
+        assert!(!all[&u.project].is_leader);
+    }
+    if s.max_waves.is_none() {
+        assert_eq!(reached(map), closure(projects));
+        assert!(
+            map.unreached
+                .iter()
+                .all(|u| u.why == Unreachable::NoTrainedPerson)
+        );
+    }
+}
+
+fn reached(map: &Roadmap) -> BTreeSet<usize> {
+    map.steps.iter().map(|s| s.project).collect()
+}
+
+/// What a chain of trained people reaches from the leaders, as a fixed
+/// point over the model's words, ignoring time and load.
+fn closure(projects: &[Project]) -> BTreeSet<usize> {
+    let mut reached: BTreeSet<usize> = projects
+        .iter()
+        .filter(|p| p.is_leader)
+        .map(|p| p.index)
+        .collect();
+    loop {
+        let done: Vec<&Project> = projects
+            .iter()
+            .filter(|p| reached.contains(&p.index))
+            .collect();
+        let more: Vec<usize> = projects
+            .iter()
+            .filter(|f| !reached.contains(&f.index))
+            .filter(|f| {
+                done.iter().any(|d| {
+                    people(d).iter().any(|&(person, _)| {
+                        has(f, person) || (f.unit.is_some() && d.unit == f.unit)
+                    })
+                })
+            })
+            .map(|f| f.index)
+            .collect();
+        if more.is_empty() {
+            return reached;
+        }
+        reached.extend(more);
+    }
+}
+
+fn arb_project(persons: u32, units: u32) -> impl Strategy<Value = Project> {
+    (
+        1u32..=6,
+        prop_oneof![3 => Just(0u32), 1 => 1u32..=4],
+        proptest::option::weighted(0.7, 0..units),
+        proptest::option::weighted(0.8, 0..persons),
+        proptest::collection::vec(0..persons, 0..=2),
+        proptest::collection::vec(0..persons, 0..=1),
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.2),
+    )
+        .prop_map(
+            |(duration, start_month, unit, sponsor, agents, champions, asked, local)| Project {
+                start_month,
+                unit,
+                sponsor,
+                agents,
+                champions,
+                asked,
+                local_initiative: local,
+                ..project(0, duration)
+            },
+        )
+}
+
+/// Up to 3 leaders and up to 9 followers, with distinct indexes and ranks.
+fn arb_portfolio() -> impl Strategy<Value = Vec<Project>> {
+    (
+        1usize..=3,
+        proptest::collection::vec(arb_project(7, 3), 1..=12),
+    )
+        .prop_map(|(leaders, mut projects)| {
+            for (i, p) in projects.iter_mut().enumerate() {
+                p.index = 100 + 7 * i;
+                p.rank = i + 1;
+                p.is_leader = i < leaders;
+            }
+            projects
+        })
+}
+
+fn arb_settings() -> impl Strategy<Value = Settings> {
+    (
+        1u32..=3,
+        proptest::option::weighted(0.4, 1usize..=3),
+        proptest::option::weighted(0.3, 1usize..=3),
+    )
+        .prop_map(|(load, size, waves)| settings(load, size, waves))
+}
+
+#[test]
+fn a_sponsor_trained_on_a_leader_coaches_its_unit_and_a_unit_with_no_one_is_unreached() {
+    let mut crm = project(0, 15);
+    crm.is_leader = true;
+    crm.unit = Some(1);
+    crm.sponsor = Some(10);
+    let mut sales = project(1, 6);
+    sales.unit = Some(1);
+    let mut finance = project(2, 6);
+    finance.unit = Some(2);
+    let mut next = project(3, 4);
+    next.sponsor = Some(11);
+    sales.champions = vec![11];
+    let map = roadmap(&[crm, sales, finance, next], &Settings::default());
+    let waves: Vec<(usize, usize, u64, u64)> = map
+        .steps
+        .iter()
+        .map(|s| (s.project, s.wave, s.start, s.end))
+        .collect();
+    assert_eq!(waves, [(0, 0, 0, 15), (1, 1, 15, 21), (3, 2, 21, 25)]);
+    let coach = map.steps[1].coach.unwrap();
+    assert_eq!(
+        (
+            coach.person,
+            coach.link,
+            coach.source,
+            coach.trained_as,
+            coach.free_from
+        ),
+        (10, Link::Unit, 0, KeyRole::Sponsor, 15)
+    );
+    let coach = map.steps[2].coach.unwrap();
+    assert_eq!(
+        (
+            coach.person,
+            coach.link,
+            coach.source,
+            coach.trained_as,
+            coach.free_from
+        ),
+        (11, Link::Sponsor, 1, KeyRole::Champion, 21)
+    );
+    assert_eq!(map.unreached.len(), 1);
+    assert_eq!(map.unreached[0].project, 2);
+    assert_eq!(map.unreached[0].why, Unreachable::NoTrainedPerson);
+    assert_eq!(map.pull_waves(), 2);
+}
+
+#[test]
+fn asked_goes_before_local_initiatives_before_rank() {
+    let mut lead = project(0, 3);
+    lead.is_leader = true;
+    lead.sponsor = Some(1);
+    let mut followers: Vec<Project> = (1..=3)
+        .map(|i| {
+            let mut f = project(i, 2);
+            f.sponsor = Some(1);
+            f
+        })
+        .collect();
+    followers[1].local_initiative = true;
+    followers[2].asked = true;
+    let mut all = vec![lead];
+    all.extend(followers);
+    let map = roadmap(&all, &settings(1, None, None));
+    let order: Vec<(usize, u64)> = map.steps.iter().map(|s| (s.project, s.start)).collect();
+    assert_eq!(order, [(0, 0), (3, 3), (2, 5), (1, 7)]);
+}
+
+#[test]
+fn a_wave_cut_at_max_size_goes_on_the_next_month_and_max_waves_stops_the_pull() {
+    let mut lead = project(0, 3);
+    lead.is_leader = true;
+    lead.unit = Some(0);
+    lead.agents = vec![1, 2, 3];
+    let all: Vec<Project> = std::iter::once(lead)
+        .chain((1..=5).map(|i| Project {
+            unit: Some(0),
+            ..project(i, 10)
+        }))
+        .collect();
+    let map = roadmap(&all, &settings(1, Some(2), None));
+    let starts: Vec<(usize, u64)> = map.steps.iter().map(|s| (s.wave, s.start)).collect();
+    assert_eq!(starts, [(0, 0), (1, 3), (1, 3), (2, 4), (3, 13), (3, 13)]);
+    let map = roadmap(&all, &settings(1, Some(2), Some(2)));
+    assert_eq!(map.pull_waves(), 2);
+    let why: Vec<_> = map.unreached.iter().map(|u| (u.project, u.why)).collect();
+    let cut = Unreachable::MaxWaves { max_waves: 2 };
+    assert_eq!(why, [(4, cut), (5, cut)]);
+}
+
+#[test]
+fn a_follower_moves_to_another_coach_to_make_room() {
+    // Person 1 reaches both followers, person 2 only the second; the first
+    // (better ranked) takes 1 directly, then the second needs the first to
+    // move: both start, one coach each.
+    let mut lead = project(0, 2);
+    lead.is_leader = true;
+    lead.agents = vec![1, 2];
+    let mut first = project(1, 5);
+    first.agents = vec![1, 2];
+    let mut second = project(2, 5);
+    second.agents = vec![1];
+    let map = roadmap(&[lead, first, second], &settings(1, None, None));
+    let coaches: Vec<_> = map
+        .steps
+        .iter()
+        .map(|s| s.coach.map(|c| c.person))
+        .collect();
+    assert_eq!(coaches, [None, Some(2), Some(1)]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// One wave: leaders ending together train people; up to 10 followers
+    /// wait; the first pull wave is the best over every subset and every
+    /// coach assignment.
+    #[test]
+    fn the_first_wave_is_the_best_subset_any_assignment_covers(
+        leaders in proptest::collection::vec(arb_project(5, 2), 1..=3),
+        followers in proptest::collection::vec(arb_project(5, 2), 0..=10),
+        s in arb_settings(),
+    ) {
+        let mut all = Vec::new();
+        for (i, mut p) in leaders.into_iter().enumerate() {
+            p.duration = NonZeroU32::new(4).unwrap();
+            p.start_month = 0;
+            p.is_leader = true;
+            p.index = i;
+            all.push(p);
+        }
+        for (i, mut f) in followers.into_iter().enumerate() {
+            f.start_month = 0;
+            f.index = 10 + i;
+            f.rank = 10 - i;
+            all.push(f);
+        }
+        let map = roadmap(&all, &s);
+        let mut waiting: Vec<&Project> = all.iter().filter(|p| !p.is_leader).collect();
+        waiting.sort_by_key(|p| priority(p));
+        let trainers: Vec<&Project> = all.iter().filter(|p| p.is_leader).collect();
+        let links: Vec<Vec<u32>> = waiting
+            .iter()
+            .map(|f| {
+                let mut l: Vec<u32> = trainers
+                    .iter()
+                    .flat_map(|t| people(t))
+                    .map(|(person, _)| person)
+                    .filter(|&person| {
+                        has(f, person)
+                            || trainers.iter().any(|t| {
+                                has(t, person) && t.unit.is_some() && t.unit == f.unit
+                            })
+                    })
+                    .collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            })
+            .collect();
+        let free = links
+            .iter()
+            .flatten()
+            .map(|&p| (p, u64::from(s.coach_load.get())))
+            .collect();
+        let max = s.max_size.map_or(usize::MAX, NonZeroUsize::get);
+        let expected: BTreeSet<usize> =
+            best_wave(&links, &free, max).into_iter().map(|i| waiting[i].index).collect();
+        let got: BTreeSet<usize> = map
+            .steps
+            .iter()
+            .filter(|st| st.wave == 1 && st.start == 4)
+            .map(|st| st.project)
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+
+    /// Every month, the followers that start are the best wave given what
+    /// the roadmap trained and keeps busy; and the laws hold.
+    #[test]
+    fn every_wave_is_exact_and_the_laws_hold(projects in arb_portfolio(), s in arb_settings()) {
+        let map = roadmap(&projects, &s);
+        check_laws(&projects, &s, &map);
+        check_every_wave(&projects, &s, &map);
+    }
+
+    /// The same projects in any order give the same roadmap.
+    #[test]
+    fn the_order_of_the_input_never_shows(
+        (projects, shuffled) in arb_portfolio()
+            .prop_flat_map(|p| (Just(p.clone()), Just(p).prop_shuffle())),
+        s in arb_settings(),
+    ) {
+        prop_assert_eq!(roadmap(&projects, &s), roadmap(&shuffled, &s));
+    }
+
+    /// Without max_waves, a new champion, agent, sponsor or unit never
+    /// leaves a reached project unreached.
+    #[test]
+    fn a_new_link_never_loses_a_reached_project(
+        projects in arb_portfolio(),
+        s in arb_settings(),
+        at in any::<prop::sample::Index>(),
+        person in 0u32..9,
+        unit in 0u32..3,
+        kind in 0u8..4,
+    ) {
+        let s = Settings { max_waves: None, ..s };
+        let before = reached(&roadmap(&projects, &s));
+        let mut more = projects.clone();
+        let p = &mut more[at.index(projects.len())];
+        match kind {
+            0 => p.champions.push(person),
+            1 => p.agents.push(person),
+            2 => p.sponsor = p.sponsor.or(Some(person)),
+            _ => p.unit = p.unit.or(Some(unit)),
+        }
+        let after = reached(&roadmap(&more, &s));
+        prop_assert!(before.is_subset(&after), "{before:?} then {after:?}");
+    }
+}
