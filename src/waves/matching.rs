@@ -3,7 +3,7 @@
 //! check (see the module docs).
 
 use super::net::{NONE, Net};
-use super::simulate::{Person, Unit};
+use super::simulate::Unit;
 
 /// The working memory of a wave, kept from one wave to the next so a month
 /// allocates nothing. Arrays are per person (per unit for `next`) and are
@@ -65,13 +65,13 @@ impl Scratch {
     }
 
     /// The slots `person` has left this wave.
-    fn left(&mut self, person: usize, people: &[Person]) -> u64 {
+    fn left(&mut self, person: usize, slots: &[u64]) -> u64 {
         if self.seen.get(person) != Some(&self.wave) {
             set(&mut self.seen, person, self.wave);
             set(
                 &mut self.left,
                 person,
-                people.get(person).map_or(0, Person::free),
+                slots.get(person).copied().unwrap_or(0),
             );
             if let Some(assigned) = self.assigned.get_mut(person) {
                 assigned.clear();
@@ -124,7 +124,7 @@ pub(super) fn choose(
     candidates: &[usize],
     max: usize,
     net: &Net,
-    people: &[Person],
+    slots: &[u64],
     units: &[Unit],
     scratch: &mut Scratch,
 ) -> (Vec<usize>, usize) {
@@ -134,8 +134,8 @@ pub(super) fn choose(
         if chosen.len() == max {
             return (chosen, i);
         }
-        if place(follower, net, people, units, scratch)
-            || shift(follower, net, people, units, scratch)
+        if place(follower, net, slots, units, scratch)
+            || shift(follower, net, slots, units, scratch)
         {
             chosen.push(follower);
         }
@@ -144,9 +144,9 @@ pub(super) fn choose(
 }
 
 /// Gives `follower` a coach with a slot left, if one reaches it.
-fn place(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut Scratch) -> bool {
+fn place(follower: usize, net: &Net, slots: &[u64], units: &[Unit], s: &mut Scratch) -> bool {
     for &(person, _) in net.roles_of(follower) {
-        if s.left(person, people) > 0 {
+        if s.left(person, slots) > 0 {
             s.take(follower, person);
             return true;
         }
@@ -166,7 +166,7 @@ fn place(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut 
         let Some(&person) = free.get(at) else {
             break false;
         };
-        if s.left(person, people) > 0 {
+        if s.left(person, slots) > 0 {
             s.take(follower, person);
             break true;
         }
@@ -179,11 +179,11 @@ fn place(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut 
 /// Gives `follower` a coach by moving followers already placed this wave
 /// along an augmenting path, breadth first; if there is none, no path will
 /// start from any person it visited for the rest of the wave.
-fn shift(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut Scratch) -> bool {
+fn shift(follower: usize, net: &Net, slots: &[u64], units: &[Unit], s: &mut Scratch) -> bool {
     s.search += 1;
     s.queue.clear();
     s.units_seen.clear();
-    if expand(follower, NONE, net, people, units, s) {
+    if expand(follower, NONE, net, slots, units, s) {
         return true;
     }
     let mut head = 0;
@@ -194,7 +194,7 @@ fn shift(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut 
             let Some(&moved) = s.assigned.get(person).and_then(|a| a.get(k)) else {
                 continue;
             };
-            if expand(moved, person, net, people, units, s) {
+            if expand(moved, person, net, slots, units, s) {
                 return true;
             }
         }
@@ -214,7 +214,7 @@ fn shift(follower: usize, net: &Net, people: &[Person], units: &[Unit], s: &mut 
 }
 
 /// Visits the people with a free slot who reach `follower` (which `from`
-/// coaches, or [`NONE`] for the follower being placed): its own people,
+/// coaches, or [`NONE`] for the follower being placed): its own slots,
 /// then its unit's, each unit once a search since its people are the same
 /// for all its followers. True when one has a slot left: the path is
 /// flipped.
@@ -222,14 +222,12 @@ fn expand(
     follower: usize,
     from: usize,
     net: &Net,
-    people: &[Person],
+    slots: &[u64],
     units: &[Unit],
     s: &mut Scratch,
 ) -> bool {
     for &(person, _) in net.roles_of(follower) {
-        if people.get(person).is_some_and(|p| p.free() > 0)
-            && step(person, from, follower, people, s)
-        {
+        if slots.get(person).is_some_and(|&n| n > 0) && step(person, from, follower, slots, s) {
             return true;
         }
     }
@@ -245,18 +243,18 @@ fn expand(
     set(&mut s.unit_visited, unit, search);
     s.units_seen.push(unit);
     free.iter()
-        .any(|&person| step(person, from, follower, people, s))
+        .any(|&person| step(person, from, follower, slots, s))
 }
 
 /// The search reaches `person` from `from` through `follower`: true when
 /// `person` has a slot left and the path is flipped, else `person` is
 /// queued if new.
-fn step(person: usize, from: usize, follower: usize, people: &[Person], s: &mut Scratch) -> bool {
+fn step(person: usize, from: usize, follower: usize, slots: &[u64], s: &mut Scratch) -> bool {
     if !s.visit(person) {
         return false;
     }
     set(&mut s.parent, person, (from, follower));
-    if s.left(person, people) > 0 {
+    if s.left(person, slots) > 0 {
         flip(person, s);
         return true;
     }

@@ -28,11 +28,6 @@ pub(super) struct Person {
 }
 
 impl Person {
-    /// Free slots: 0 until trained.
-    pub(super) fn free(&self) -> u64 {
-        self.unused + self.released.len() as u64
-    }
-
     /// Takes the slot free the longest, and says since when.
     fn take_slot(&mut self) -> u64 {
         if self.unused > 0 {
@@ -85,15 +80,12 @@ enum Status {
 
 #[derive(Debug, Clone)]
 struct State {
-    status: Status,
     start: u64,
     end: u64,
     wave: usize,
     coach: Option<Coach>,
     /// Its coach, dense, or [`NONE`].
     coached_by: usize,
-    /// The month (stamp) it was last made a candidate in.
-    seen: usize,
 }
 
 /// What happens in a month. Within a month, projects end before start
@@ -110,8 +102,15 @@ struct Sim<'a> {
     net: &'a Net,
     load: u64,
     people: Vec<Person>,
+    /// Each person's free slots: 0 until trained, then `unused` plus
+    /// `released`. Apart, so the scans read 8 bytes a person.
+    free: Vec<u64>,
     units: Vec<Unit>,
     states: Vec<State>,
+    /// Apart from `states`: the scans read a byte a project.
+    status: Vec<Status>,
+    /// The month (stamp) each project was last made a candidate in.
+    seen: Vec<usize>,
     events: BinaryHeap<Reverse<(u64, Event)>>,
     /// One stamp per month with events.
     stamp: usize,
@@ -146,7 +145,7 @@ pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Roadm
             &sim.candidates,
             max,
             net,
-            &sim.people,
+            &sim.free,
             &sim.units,
             &mut sim.scratch,
         );
@@ -180,19 +179,20 @@ impl<'a> Sim<'a> {
             net,
             load: u64::from(settings.coach_load.get()),
             people: vec![Person::default(); people],
+            free: vec![0; people],
             units: vec![Unit::default(); net.units],
             states: vec![
                 State {
-                    status: Status::Early,
                     start: 0,
                     end: 0,
                     wave: 0,
                     coach: None,
                     coached_by: NONE,
-                    seen: 0,
                 };
                 projects
             ],
+            status: vec![Status::Early; projects],
+            seen: vec![0; projects],
             events: BinaryHeap::with_capacity(projects),
             stamp: 0,
             touched: Vec::new(),
@@ -217,9 +217,7 @@ impl<'a> Sim<'a> {
             match event {
                 Event::End(project) => self.end(project, month),
                 Event::Due(follower) => {
-                    if let Some(state) = self.states.get_mut(follower) {
-                        state.status = Status::Waiting;
-                    }
+                    set(&mut self.status, follower, Status::Waiting);
                     if let Some(unit) = self.units.get_mut(self.net.unit_of(follower)) {
                         unit.waiting.insert(follower);
                     }
@@ -236,6 +234,9 @@ impl<'a> Sim<'a> {
         let coach = self.states.get(project).map_or(NONE, |s| s.coached_by);
         if let Some(person) = self.people.get_mut(coach) {
             person.released.push_back(month);
+            if let Some(free) = self.free.get_mut(coach) {
+                *free += 1;
+            }
             self.free_changed(coach, 1);
             self.touch(coach);
         }
@@ -249,6 +250,7 @@ impl<'a> Sim<'a> {
                 person.trained_at = month;
                 person.source = project;
                 person.unused = self.load;
+                set(&mut self.free, p, self.load);
                 // No units yet: nothing else counts their slots.
                 self.touch(p);
             }
@@ -256,7 +258,7 @@ impl<'a> Sim<'a> {
                 continue;
             };
             if unit != NONE && person.units.iter().all(|m| m.unit != unit) {
-                let free = person.free();
+                let free = self.free.get(p).copied().unwrap_or(0);
                 let mut slot = NONE;
                 if let Some(u) = self.units.get_mut(unit)
                     && free > 0
@@ -288,7 +290,7 @@ impl<'a> Sim<'a> {
     /// `person`'s free slots went up (`+1`) or down (`-1`) by one: keep
     /// their units' counts and free lists.
     fn free_changed(&mut self, person: usize, delta: i8) {
-        let free = self.people.get(person).map_or(0, Person::free);
+        let free = self.free.get(person).copied().unwrap_or(0);
         let count = self.people.get(person).map_or(0, |p| p.units.len());
         for k in 0..count {
             let Some(own) = self
@@ -357,18 +359,17 @@ impl<'a> Sim<'a> {
             let Some(&p) = self.touched.get(i) else {
                 continue;
             };
-            let Some(person) = self.people.get(p) else {
-                continue;
-            };
-            if person.free() == 0 {
+            if self.free.get(p).is_none_or(|&n| n == 0) {
                 continue;
             }
-            let units: Vec<usize> = person.units.iter().map(|m| m.unit).collect();
             for &follower in self.net.followers_of(p) {
                 self.consider(follower);
             }
-            for unit in units {
-                self.mark(unit);
+            let count = self.people.get(p).map_or(0, |person| person.units.len());
+            for k in 0..count {
+                if let Some(m) = self.people.get(p).and_then(|person| person.units.get(k)) {
+                    self.mark(m.unit);
+                }
             }
         }
         for i in 0..self.due.len() {
@@ -394,15 +395,15 @@ impl<'a> Sim<'a> {
                 if slots == 0 {
                     break;
                 }
-                let Some(state) = self.states.get_mut(follower) else {
+                let Some(seen) = self.seen.get_mut(follower) else {
                     continue;
                 };
-                if state.seen == self.stamp {
+                if *seen == self.stamp {
                     continue;
                 }
-                state.seen = self.stamp;
+                *seen = self.stamp;
                 self.candidates.push(follower);
-                if !reached_directly(self.net, &self.people, follower) {
+                if !reached_directly(self.net, &self.free, follower) {
                     slots -= 1;
                 }
             }
@@ -411,15 +412,15 @@ impl<'a> Sim<'a> {
     }
 
     fn reached_directly(&self, follower: usize) -> bool {
-        reached_directly(self.net, &self.people, follower)
+        reached_directly(self.net, &self.free, follower)
     }
 
     fn consider(&mut self, follower: usize) {
-        if let Some(state) = self.states.get_mut(follower)
-            && state.status == Status::Waiting
-            && state.seen != self.stamp
+        if self.status.get(follower) == Some(&Status::Waiting)
+            && let Some(seen) = self.seen.get_mut(follower)
+            && *seen != self.stamp
         {
-            state.seen = self.stamp;
+            *seen = self.stamp;
             self.candidates.push(follower);
         }
     }
@@ -457,6 +458,9 @@ impl<'a> Sim<'a> {
         };
         // Free for this follower once the slot is free and the link holds.
         let free_from = coach.take_slot().max(linked);
+        if let Some(free) = self.free.get_mut(person) {
+            *free = free.saturating_sub(1);
+        }
         self.free_changed(person, -1);
         let trained_as = net
             .roles_of(source)
@@ -486,15 +490,14 @@ impl<'a> Sim<'a> {
         let end = month.saturating_add(duration);
         if let Some(state) = self.states.get_mut(project) {
             *state = State {
-                status: Status::Started,
                 start: month,
                 end,
                 wave,
                 coach,
                 coached_by: person,
-                seen: state.seen,
             };
         }
+        set(&mut self.status, project, Status::Started);
         if let Some(unit) = self.units.get_mut(self.net.unit_of(project)) {
             unit.waiting.remove(&project);
         }
@@ -514,9 +517,10 @@ impl<'a> Sim<'a> {
         let mut started: Vec<(usize, usize)> = self
             .states
             .iter()
+            .zip(&self.status)
             .enumerate()
-            .filter(|(_, s)| s.status == Status::Started)
-            .map(|(id, s)| (s.wave, id))
+            .filter(|(_, (_, status))| **status == Status::Started)
+            .map(|(id, (s, _))| (s.wave, id))
             .collect();
         started.sort_unstable();
         let steps = started
@@ -538,10 +542,10 @@ impl<'a> Sim<'a> {
         let reachable = if cut { self.reachable() } else { Vec::new() };
         let max_waves = settings.max_waves.map_or(0, NonZeroUsize::get);
         let unreached = self
-            .states
+            .status
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.status != Status::Started)
+            .filter(|(_, status)| **status != Status::Started)
             .map(|(id, _)| Unreached {
                 project: index(id),
                 why: if reachable.get(id) == Some(&true) {
@@ -567,9 +571,9 @@ impl<'a> Sim<'a> {
             }
         }
         let mut reached: Vec<bool> = self
-            .states
+            .status
             .iter()
-            .map(|s| s.status == Status::Started)
+            .map(|&status| status == Status::Started)
             .collect();
         let mut queue: Vec<usize> = (0..reached.len())
             .filter(|&id| reached.get(id) == Some(&true))
@@ -609,8 +613,14 @@ impl<'a> Sim<'a> {
 }
 
 /// Some person of `follower` is trained and has a free slot.
-fn reached_directly(net: &Net, people: &[Person], follower: usize) -> bool {
+fn reached_directly(net: &Net, free: &[u64], follower: usize) -> bool {
     net.roles_of(follower)
         .iter()
-        .any(|&(p, _)| people.get(p).is_some_and(|p| p.free() > 0))
+        .any(|&(p, _)| free.get(p).is_some_and(|&n| n > 0))
+}
+
+fn set<T>(slice: &mut [T], i: usize, value: T) {
+    if let Some(slot) = slice.get_mut(i) {
+        *slot = value;
+    }
 }
