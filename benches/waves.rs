@@ -36,7 +36,7 @@ fn projects(n: usize) -> Vec<Project> {
     (0..n)
         .map(|i| {
             let duration = NonZeroU32::new(6 + u32::try_from(rng.next() % 25).unwrap()).unwrap();
-            let start_month = if rng.next() % 5 == 0 {
+            let start_month = if rng.next().is_multiple_of(5) {
                 u32::try_from(rng.next() % 36).unwrap()
             } else {
                 0
@@ -53,8 +53,8 @@ fn projects(n: usize) -> Vec<Project> {
                 sponsor,
                 agents,
                 champions,
-                asked: rng.next() % 10 == 0,
-                local_initiative: rng.next() % 20 == 0,
+                asked: rng.next().is_multiple_of(10),
+                local_initiative: rng.next().is_multiple_of(20),
                 rank: i + 1,
                 is_leader: i < LEADERS,
             }

@@ -57,8 +57,9 @@
 //! # Cost
 //!
 //! For `N` projects with `L` sponsor, agent and champion places in all, and
-//! people trained in `M` (person, unit) pairs: ordering, indexing and the
-//! events cost `O((N + L) log(N + L) + M)`. A month re-examines only the
+//! people trained in `M` (person, unit) pairs: ordering and indexing cost
+//! `O((N + L) log(N + L))`, the events `O(N log N + M)` (a map of the
+//! months to come, each with its events). A month re-examines only the
 //! followers that a newly trained or newly free person reaches directly, and
 //! in each unit with free coaches at most as many unit-reached followers as
 //! the unit has free coach slots: followers reached only through their unit

@@ -37,6 +37,8 @@ pub(super) struct Net {
     pub persons: Vec<u32>,
     /// How many units there are.
     pub units: usize,
+    /// Each project's unit, apart from `nodes` for the scans.
+    unit: Vec<usize>,
     /// `followers[follower_start[p]..follower_start[p + 1]]`: the followers
     /// person `p` holds a role in, in priority order.
     follower_start: Vec<usize>,
@@ -136,6 +138,7 @@ impl Net {
         }
 
         Net {
+            unit: nodes.iter().map(|node| node.unit).collect(),
             nodes,
             roles,
             persons,
@@ -162,6 +165,6 @@ impl Net {
 
     /// The unit of `project`, or [`NONE`].
     pub(super) fn unit_of(&self, project: usize) -> usize {
-        self.nodes.get(project).map_or(NONE, |node| node.unit)
+        self.unit.get(project).copied().unwrap_or(NONE)
     }
 }

@@ -2,8 +2,7 @@
 //! free, followers' start months come, and each month with something new
 //! starts a wave.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::num::NonZeroUsize;
 
 use super::matching::{Scratch, choose};
@@ -111,7 +110,10 @@ struct Sim<'a> {
     status: Vec<Status>,
     /// The month (stamp) each project was last made a candidate in.
     seen: Vec<usize>,
-    events: BinaryHeap<Reverse<(u64, Event)>>,
+    /// The months to come, each with what happens in it: a few hundred
+    /// months hold a hundred thousand events, so a map of months beats a
+    /// heap of events.
+    events: BTreeMap<u64, Vec<Event>>,
     /// One stamp per month with events.
     stamp: usize,
     touched: Vec<usize>,
@@ -128,15 +130,15 @@ pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Roadm
         if node.leader {
             sim.start(id, node.start_month, 0, None, NONE);
         } else {
-            sim.events.push(Reverse((node.start_month, Event::Due(id))));
+            sim.at(node.start_month, Event::Due(id));
         }
     }
     let max = settings.max_size.map_or(usize::MAX, NonZeroUsize::get);
     let mut waves = 0;
     let mut cut = false;
-    while let Some(&Reverse((month, _))) = sim.events.peek() {
+    while let Some((month, events)) = sim.events.pop_first() {
         sim.stamp += 1;
-        let retry = sim.happen(month);
+        let retry = sim.happen(month, events);
         sim.gather(retry);
         if sim.candidates.is_empty() {
             continue;
@@ -160,8 +162,7 @@ pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Roadm
             && !rest.is_empty()
         {
             sim.carried = (rest.to_vec(), sim.dirty.clone());
-            sim.events
-                .push(Reverse((month.saturating_add(1), Event::Retry)));
+            sim.at(month.saturating_add(1), Event::Retry);
         }
         if settings.max_waves.is_some_and(|m| waves >= m.get()) {
             cut = true;
@@ -193,7 +194,7 @@ impl<'a> Sim<'a> {
             ],
             status: vec![Status::Early; projects],
             seen: vec![0; projects],
-            events: BinaryHeap::with_capacity(projects),
+            events: BTreeMap::new(),
             stamp: 0,
             touched: Vec::new(),
             due: Vec::new(),
@@ -204,16 +205,17 @@ impl<'a> Sim<'a> {
         }
     }
 
+    fn at(&mut self, month: u64, event: Event) {
+        self.events.entry(month).or_default().push(event);
+    }
+
     /// Everything that happens in `month`; true if a cut wave goes on.
-    fn happen(&mut self, month: u64) -> bool {
+    fn happen(&mut self, month: u64, mut events: Vec<Event>) -> bool {
         self.touched.clear();
         self.due.clear();
         let mut retry = false;
-        while let Some(&Reverse((at, event))) = self.events.peek() {
-            if at != month {
-                break;
-            }
-            self.events.pop();
+        events.sort_unstable();
+        for event in events {
             match event {
                 Event::End(project) => self.end(project, month),
                 Event::Due(follower) => {
@@ -501,7 +503,7 @@ impl<'a> Sim<'a> {
         if let Some(unit) = self.units.get_mut(self.net.unit_of(project)) {
             unit.waiting.remove(&project);
         }
-        self.events.push(Reverse((end, Event::End(project))));
+        self.at(end, Event::End(project));
     }
 
     /// The roadmap, with the caller's indexes; `cut` if `max_waves` stopped
