@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::num::NonZeroU32;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use spearhead::waves::{Project, Settings, roadmap};
+use spearhead::waves::{Project, Settings, schedule};
 
 #[path = "common/generate.rs"]
 mod generate;
@@ -65,18 +65,18 @@ fn projects(n: usize) -> Vec<Project> {
 fn benches(c: &mut Criterion) {
     let projects = projects(PROJECTS);
     let settings = Settings::default();
-    let map = roadmap(&projects, &settings);
+    let map = schedule(&projects, &settings);
     eprintln!(
         "waves: {} reached in {} pull waves, {} unreached",
         map.steps.len(),
         map.pull_waves(),
-        map.unreached.len()
+        map.left.len()
     );
     let mut group = c.benchmark_group("waves");
     group.throughput(Throughput::Elements(PROJECTS as u64));
     group.sample_size(10);
     group.bench_function("roadmap/n=100000", |b| {
-        b.iter(|| roadmap(black_box(&projects), black_box(&settings)));
+        b.iter(|| schedule(black_box(&projects), black_box(&settings)));
     });
     group.finish();
 }

@@ -73,11 +73,16 @@
 
 mod matching;
 mod net;
+mod roadmap;
 mod simulate;
 #[cfg(test)]
 mod tests;
 
 use std::num::{NonZeroU32, NonZeroUsize};
+
+use serde::Serialize;
+
+pub use self::roadmap::{Coaching, Roadmap, Stage, Unreachable, Unreached};
 
 /// A project as the pull sees it: who it trains, where it sits, and how
 /// urgently it wants to follow.
@@ -130,7 +135,8 @@ impl Default for Settings {
 }
 
 /// The part a person plays in a project.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KeyRole {
     /// Its sponsor.
     Sponsor,
@@ -141,7 +147,8 @@ pub enum KeyRole {
 }
 
 /// Why a trained person reaches the follower they coach.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Link {
     /// They are its sponsor.
     Sponsor,
@@ -186,48 +193,35 @@ pub struct Step {
     pub coach: Option<Coach>,
 }
 
-/// Why a follower is never reached.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
-pub enum Unreachable {
-    /// No chain of trained people leads to it: it needs its own push, or a
-    /// champion someone reaches.
-    NoTrainedPerson,
-    /// A trained person would reach it, but the `max_waves` pull waves had
-    /// all started.
-    MaxWaves {
-        /// The limit.
-        max_waves: usize,
-    },
-}
-
 /// A follower the pull never reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Unreached {
+pub struct Left {
     /// The project, by its `index`.
     pub project: usize,
-    /// Why.
-    pub why: Unreachable,
+    /// Trained people would reach it, but the `max_waves` pull waves had all
+    /// started; otherwise no chain of trained people leads to it.
+    pub cut: bool,
 }
 
-/// The deployment after the push: every reached project in wave order, and
-/// the followers never reached.
+/// The schedule of the pull: every reached project in wave order, and the
+/// followers never reached.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Roadmap {
+pub struct Schedule {
     /// The reached projects, by wave, then in priority order.
     pub steps: Vec<Step>,
     /// The followers never reached, in priority order.
-    pub unreached: Vec<Unreached>,
+    pub left: Vec<Left>,
 }
 
-impl Roadmap {
+impl Schedule {
     /// How many pull waves start: the leaders' wave 0 not counted.
     pub fn pull_waves(&self) -> usize {
         self.steps.last().map_or(0, |step| step.wave)
     }
 }
 
-/// The roadmap of `projects` under `settings`: the leaders push, the rest
+/// The schedule of `projects` under `settings`: the leaders push, the rest
 /// follow as the model says.
-pub fn roadmap(projects: &[Project], settings: &Settings) -> Roadmap {
+pub fn schedule(projects: &[Project], settings: &Settings) -> Schedule {
     simulate::run(&net::Net::new(projects), projects, settings)
 }

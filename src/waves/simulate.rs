@@ -7,7 +7,7 @@ use std::num::NonZeroUsize;
 
 use super::matching::{Scratch, choose};
 use super::net::{NONE, Net};
-use super::{Coach, KeyRole, Link, Project, Roadmap, Settings, Step, Unreachable, Unreached};
+use super::{Coach, KeyRole, Left, Link, Project, Schedule, Settings, Step};
 
 /// A person as the simulation knows them.
 #[derive(Debug, Clone, Default)]
@@ -124,7 +124,7 @@ struct Sim<'a> {
     scratch: Scratch,
 }
 
-pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Roadmap {
+pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Schedule {
     let mut sim = Sim::new(net, settings);
     for (id, node) in net.nodes.iter().enumerate() {
         if node.leader {
@@ -169,7 +169,7 @@ pub(super) fn run(net: &Net, projects: &[Project], settings: &Settings) -> Roadm
             break;
         }
     }
-    sim.roadmap(projects, settings, cut)
+    sim.schedule(projects, cut)
 }
 
 impl<'a> Sim<'a> {
@@ -506,9 +506,9 @@ impl<'a> Sim<'a> {
         self.at(end, Event::End(project));
     }
 
-    /// The roadmap, with the caller's indexes; `cut` if `max_waves` stopped
-    /// the pull.
-    fn roadmap(&self, projects: &[Project], settings: &Settings, cut: bool) -> Roadmap {
+    /// The schedule, with the caller's indexes; `cut` if `max_waves`
+    /// stopped the pull.
+    fn schedule(&self, projects: &[Project], cut: bool) -> Schedule {
         let index = |id: usize| {
             self.net
                 .nodes
@@ -542,22 +542,17 @@ impl<'a> Sim<'a> {
             })
             .collect();
         let reachable = if cut { self.reachable() } else { Vec::new() };
-        let max_waves = settings.max_waves.map_or(0, NonZeroUsize::get);
-        let unreached = self
+        let left = self
             .status
             .iter()
             .enumerate()
             .filter(|(_, status)| **status != Status::Started)
-            .map(|(id, _)| Unreached {
+            .map(|(id, _)| Left {
                 project: index(id),
-                why: if reachable.get(id) == Some(&true) {
-                    Unreachable::MaxWaves { max_waves }
-                } else {
-                    Unreachable::NoTrainedPerson
-                },
+                cut: reachable.get(id) == Some(&true),
             })
             .collect();
-        Roadmap { steps, unreached }
+        Schedule { steps, left }
     }
 
     /// Which projects a chain of trained people would reach from those

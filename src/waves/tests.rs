@@ -5,7 +5,7 @@ use std::num::{NonZeroU32, NonZeroUsize};
 
 use proptest::prelude::*;
 
-use super::{KeyRole, Link, Project, Roadmap, Settings, Step, Unreachable, roadmap};
+use super::{KeyRole, Link, Project, Schedule, Settings, Step, schedule};
 
 fn project(index: usize, duration: u32) -> Project {
     Project {
@@ -95,7 +95,7 @@ fn best_wave(links: &[Vec<u32>], free: &BTreeMap<u32, u64>, max: usize) -> Vec<u
 /// The trained people who reach `follower` at `month`, by the model's
 /// words: its own people, and anyone on a project in its unit, once that
 /// project has ended.
-fn reachers(projects: &[Project], map: &Roadmap, follower: &Project, month: u64) -> Vec<u32> {
+fn reachers(projects: &[Project], map: &Schedule, follower: &Project, month: u64) -> Vec<u32> {
     let all = by_index(projects);
     let mut out = BTreeSet::new();
     for step in map.steps.iter().filter(|s| s.end <= month) {
@@ -112,7 +112,7 @@ fn reachers(projects: &[Project], map: &Roadmap, follower: &Project, month: u64)
 /// Each month from 0 past the last end, the followers that start are
 /// exactly the best wave of those waiting, given who the roadmap itself
 /// trained and keeps busy.
-fn check_every_wave(projects: &[Project], s: &Settings, map: &Roadmap) {
+fn check_every_wave(projects: &[Project], s: &Settings, map: &Schedule) {
     let start: BTreeMap<usize, &Step> = map.steps.iter().map(|s| (s.project, s)).collect();
     let horizon = map.steps.iter().map(|s| s.end).max().unwrap_or(0)
         + projects
@@ -167,10 +167,10 @@ fn check_every_wave(projects: &[Project], s: &Settings, map: &Roadmap) {
 }
 
 /// The laws every roadmap keeps, whatever the settings.
-fn check_laws(projects: &[Project], s: &Settings, map: &Roadmap) {
+fn check_laws(projects: &[Project], s: &Settings, map: &Schedule) {
     let all = by_index(projects);
     let step: BTreeMap<usize, &Step> = map.steps.iter().map(|s| (s.project, s)).collect();
-    assert_eq!(map.steps.len() + map.unreached.len(), projects.len());
+    assert_eq!(map.steps.len() + map.left.len(), projects.len());
     for st in &map.steps {
         let p = all[&st.project];
         assert_eq!(st.end, st.start + u64::from(p.duration.get()));
@@ -214,20 +214,16 @@ fn check_laws(projects: &[Project], s: &Settings, map: &Roadmap) {
         assert_eq!(pair[0].0, i + 1);
         assert!(pair[0].1 < pair[1].1);
     }
-    for u in &map.unreached {
+    for u in &map.left {
         assert!(!all[&u.project].is_leader);
     }
     if s.max_waves.is_none() {
         assert_eq!(reached(map), closure(projects));
-        assert!(
-            map.unreached
-                .iter()
-                .all(|u| u.why == Unreachable::NoTrainedPerson)
-        );
+        assert!(map.left.iter().all(|u| !u.cut));
     }
 }
 
-fn reached(map: &Roadmap) -> BTreeSet<usize> {
+fn reached(map: &Schedule) -> BTreeSet<usize> {
     map.steps.iter().map(|s| s.project).collect()
 }
 
@@ -326,7 +322,7 @@ fn a_sponsor_trained_on_a_leader_coaches_its_unit_and_a_unit_with_no_one_is_unre
     let mut next = project(3, 4);
     next.sponsor = Some(11);
     sales.champions = vec![11];
-    let map = roadmap(&[crm, sales, finance, next], &Settings::default());
+    let map = schedule(&[crm, sales, finance, next], &Settings::default());
     let waves: Vec<(usize, usize, u64, u64)> = map
         .steps
         .iter()
@@ -355,9 +351,9 @@ fn a_sponsor_trained_on_a_leader_coaches_its_unit_and_a_unit_with_no_one_is_unre
         ),
         (11, Link::Sponsor, 1, KeyRole::Champion, 21)
     );
-    assert_eq!(map.unreached.len(), 1);
-    assert_eq!(map.unreached[0].project, 2);
-    assert_eq!(map.unreached[0].why, Unreachable::NoTrainedPerson);
+    assert_eq!(map.left.len(), 1);
+    assert_eq!(map.left[0].project, 2);
+    assert!(!map.left[0].cut);
     assert_eq!(map.pull_waves(), 2);
 }
 
@@ -377,7 +373,7 @@ fn asked_goes_before_local_initiatives_before_rank() {
     followers[2].asked = true;
     let mut all = vec![lead];
     all.extend(followers);
-    let map = roadmap(&all, &settings(1, None, None));
+    let map = schedule(&all, &settings(1, None, None));
     let order: Vec<(usize, u64)> = map.steps.iter().map(|s| (s.project, s.start)).collect();
     assert_eq!(order, [(0, 0), (3, 3), (2, 5), (1, 7)]);
 }
@@ -394,14 +390,13 @@ fn a_wave_cut_at_max_size_goes_on_the_next_month_and_max_waves_stops_the_pull() 
             ..project(i, 10)
         }))
         .collect();
-    let map = roadmap(&all, &settings(1, Some(2), None));
+    let map = schedule(&all, &settings(1, Some(2), None));
     let starts: Vec<(usize, u64)> = map.steps.iter().map(|s| (s.wave, s.start)).collect();
     assert_eq!(starts, [(0, 0), (1, 3), (1, 3), (2, 4), (3, 13), (3, 13)]);
-    let map = roadmap(&all, &settings(1, Some(2), Some(2)));
+    let map = schedule(&all, &settings(1, Some(2), Some(2)));
     assert_eq!(map.pull_waves(), 2);
-    let why: Vec<_> = map.unreached.iter().map(|u| (u.project, u.why)).collect();
-    let cut = Unreachable::MaxWaves { max_waves: 2 };
-    assert_eq!(why, [(4, cut), (5, cut)]);
+    let why: Vec<_> = map.left.iter().map(|u| (u.project, u.cut)).collect();
+    assert_eq!(why, [(4, true), (5, true)]);
 }
 
 #[test]
@@ -416,7 +411,7 @@ fn a_follower_moves_to_another_coach_to_make_room() {
     first.agents = vec![1, 2];
     let mut second = project(2, 5);
     second.agents = vec![1];
-    let map = roadmap(&[lead, first, second], &settings(1, None, None));
+    let map = schedule(&[lead, first, second], &settings(1, None, None));
     let coaches: Vec<_> = map
         .steps
         .iter()
@@ -451,7 +446,7 @@ proptest! {
             f.rank = 10 - i;
             all.push(f);
         }
-        let map = roadmap(&all, &s);
+        let map = schedule(&all, &s);
         let mut waiting: Vec<&Project> = all.iter().filter(|p| !p.is_leader).collect();
         waiting.sort_by_key(|p| priority(p));
         let trainers: Vec<&Project> = all.iter().filter(|p| p.is_leader).collect();
@@ -495,7 +490,7 @@ proptest! {
     /// the roadmap trained and keeps busy; and the laws hold.
     #[test]
     fn every_wave_is_exact_and_the_laws_hold(projects in arb_portfolio(), s in arb_settings()) {
-        let map = roadmap(&projects, &s);
+        let map = schedule(&projects, &s);
         check_laws(&projects, &s, &map);
         check_every_wave(&projects, &s, &map);
     }
@@ -507,7 +502,7 @@ proptest! {
             .prop_flat_map(|p| (Just(p.clone()), Just(p).prop_shuffle())),
         s in arb_settings(),
     ) {
-        prop_assert_eq!(roadmap(&projects, &s), roadmap(&shuffled, &s));
+        prop_assert_eq!(schedule(&projects, &s), schedule(&shuffled, &s));
     }
 
     /// Without max_waves, a new champion, agent, sponsor or unit never
@@ -522,7 +517,7 @@ proptest! {
         kind in 0u8..4,
     ) {
         let s = Settings { max_waves: None, ..s };
-        let before = reached(&roadmap(&projects, &s));
+        let before = reached(&schedule(&projects, &s));
         let mut more = projects.clone();
         let p = &mut more[at.index(projects.len())];
         match kind {
@@ -531,7 +526,7 @@ proptest! {
             2 => p.sponsor = p.sponsor.or(Some(person)),
             _ => p.unit = p.unit.or(Some(unit)),
         }
-        let after = reached(&roadmap(&more, &s));
+        let after = reached(&schedule(&more, &s));
         prop_assert!(before.is_subset(&after), "{before:?} then {after:?}");
     }
 }
