@@ -36,7 +36,7 @@ fn projects(n: usize) -> Vec<Project> {
     (0..n)
         .map(|i| {
             let duration = NonZeroU32::new(6 + u32::try_from(rng.next() % 25).unwrap()).unwrap();
-            let start_month = if rng.next().is_multiple_of(5) {
+            let start_month = if one_in(&mut rng, 5) {
                 u32::try_from(rng.next() % 36).unwrap()
             } else {
                 0
@@ -53,13 +53,18 @@ fn projects(n: usize) -> Vec<Project> {
                 sponsor,
                 agents,
                 champions,
-                asked: rng.next().is_multiple_of(10),
-                local_initiative: rng.next().is_multiple_of(20),
+                asked: one_in(&mut rng, 10),
+                local_initiative: one_in(&mut rng, 20),
                 rank: i + 1,
                 is_leader: i < LEADERS,
             }
         })
         .collect()
+}
+
+/// True once in `n` draws.
+fn one_in(rng: &mut generate::SplitMix64, n: u64) -> bool {
+    matches!(rng.next() % n, 0)
 }
 
 fn benches(c: &mut Criterion) {
