@@ -1,6 +1,6 @@
-//! The pull: planning the waves of 100,000 projects in 1,000 units with
-//! 20,000 people, three of them leaders (see BENCHMARKS.md). The target is
-//! under a second on one thread.
+//! The pull: the roadmap of 100,000 candidates in 1,000 units with 20,000
+//! people, planned first (see BENCHMARKS.md). The target is under a second
+//! on one thread.
 
 // Benches may unwrap and index, as tests do.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -10,78 +10,78 @@
 )]
 
 use std::hint::black_box;
-use std::num::NonZeroU32;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use spearhead::waves::{Project, Settings, schedule};
+use spearhead::{Candidate, Criteria, Portfolio};
 
 #[path = "common/generate.rs"]
 mod generate;
 
-const PROJECTS: usize = 100_000;
+const CANDIDATES: usize = 100_000;
 const UNITS: u64 = 1_000;
 const PEOPLE: u64 = 20_000;
-const LEADERS: usize = 3;
-
-/// `n` projects from splitmix64 at [`generate::SEED`]. For project `i` the
-/// draws are, in this order: duration `6 + next() % 25` months, a start
-/// month (0 unless `next() % 5 == 0`, then `next() % 36`), the unit
-/// `next() % UNITS`, the sponsor `next() % PEOPLE`, `next() % 3` agents and
-/// `next() % 2` champions (each `next() % PEOPLE`), `asked` when
-/// `next() % 10 == 0`, a local initiative when `next() % 20 == 0`. Rank is
-/// `i + 1`; the first [`LEADERS`] lead.
-fn projects(n: usize) -> Vec<Project> {
-    let mut rng = generate::SplitMix64::new(generate::SEED);
-    let person = |rng: &mut generate::SplitMix64| u32::try_from(rng.next() % PEOPLE).unwrap();
-    (0..n)
-        .map(|i| {
-            let duration = NonZeroU32::new(6 + u32::try_from(rng.next() % 25).unwrap()).unwrap();
-            let start_month = if one_in(&mut rng, 5) {
-                u32::try_from(rng.next() % 36).unwrap()
-            } else {
-                0
-            };
-            let unit = Some(u32::try_from(rng.next() % UNITS).unwrap());
-            let sponsor = Some(person(&mut rng));
-            let agents = (0..rng.next() % 3).map(|_| person(&mut rng)).collect();
-            let champions = (0..rng.next() % 2).map(|_| person(&mut rng)).collect();
-            Project {
-                index: i,
-                duration,
-                start_month,
-                unit,
-                sponsor,
-                agents,
-                champions,
-                asked: one_in(&mut rng, 10),
-                local_initiative: one_in(&mut rng, 20),
-                rank: i + 1,
-                is_leader: i < LEADERS,
-            }
-        })
-        .collect()
-}
 
 /// True once in `n` draws.
 fn one_in(rng: &mut generate::SplitMix64, n: u64) -> bool {
     matches!(rng.next() % n, 0)
 }
 
+/// The generated candidates (`benches/common`), each given people and
+/// wishes from a second splitmix64 stream, seeded `SEED + 1`. For each
+/// candidate the draws are, in this order: a start month (0 unless
+/// `next() % 5 == 0`, then `next() % 36`), the unit `u{next() % UNITS}`,
+/// the sponsor `p{next() % PEOPLE}`, `next() % 3` agents and `next() % 2`
+/// champions (each `p{next() % PEOPLE}`), `asked` when `next() % 10 == 0`,
+/// a local initiative when `next() % 20 == 0`.
+fn portfolio(n: usize) -> Portfolio {
+    let mut rng = generate::SplitMix64::new(generate::SEED + 1);
+    let person = |rng: &mut generate::SplitMix64| format!("p{}", rng.next() % PEOPLE);
+    let candidates = generate::candidates(n)
+        .into_iter()
+        .map(|c| {
+            let start_month = if one_in(&mut rng, 5) {
+                u32::try_from(rng.next() % 36).unwrap()
+            } else {
+                0
+            };
+            let unit = Some(format!("u{}", rng.next() % UNITS));
+            let sponsor = Some(person(&mut rng));
+            let agents = (0..rng.next() % 3).map(|_| person(&mut rng)).collect();
+            let champions = (0..rng.next() % 2).map(|_| person(&mut rng)).collect();
+            Candidate {
+                unit,
+                sponsor,
+                agents,
+                champions,
+                asked: one_in(&mut rng, 10),
+                local_initiative: one_in(&mut rng, 20),
+                start_month,
+                ..c
+            }
+        })
+        .collect();
+    Portfolio::new(candidates).unwrap()
+}
+
 fn benches(c: &mut Criterion) {
-    let projects = projects(PROJECTS);
-    let settings = Settings::default();
-    let map = schedule(&projects, &settings);
+    let portfolio = portfolio(CANDIDATES);
+    let criteria = Criteria::default();
+    let roadmap = criteria.roadmap(&portfolio);
     eprintln!(
         "waves: {} reached in {} pull waves, {} unreached",
-        map.steps.len(),
-        map.pull_waves(),
-        map.left.len()
+        roadmap.projects.len(),
+        roadmap.pull_waves,
+        roadmap.unreached.len()
     );
+    let plan = criteria.plan(&portfolio);
     let mut group = c.benchmark_group("waves");
-    group.throughput(Throughput::Elements(PROJECTS as u64));
+    group.throughput(Throughput::Elements(CANDIDATES as u64));
     group.sample_size(10);
     group.bench_function("roadmap/n=100000", |b| {
-        b.iter(|| schedule(black_box(&projects), black_box(&settings)));
+        b.iter(|| black_box(&criteria).roadmap(black_box(&portfolio)));
+    });
+    group.bench_function("roadmap_of/n=100000", |b| {
+        b.iter(|| black_box(&criteria).roadmap_of(black_box(&portfolio), black_box(&plan)));
     });
     group.finish();
 }

@@ -28,6 +28,23 @@ pub struct Candidate {
     /// The sponsor's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sponsor: Option<String>,
+    /// Its change agents, by name: trained on it, they coach later
+    /// projects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
+    /// Its champions, by name: trained on it like its agents.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub champions: Vec<String>,
+    /// A grass-roots effort already underway: followed before others of
+    /// the same urgency.
+    #[serde(skip_serializing_if = "is_false")]
+    pub local_initiative: bool,
+    /// Its team has asked for help (the pull itself): followed first.
+    #[serde(skip_serializing_if = "is_false")]
+    pub asked: bool,
+    /// The earliest month it may start; 0 by default.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_month: u32,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
     pub evidence: Evidence,
@@ -43,9 +60,30 @@ impl Candidate {
             id,
             unit: None,
             sponsor: None,
+            agents: Vec::new(),
+            champions: Vec::new(),
+            local_initiative: false,
+            asked: false,
+            start_month: 0,
             evidence,
         }
     }
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What is known about a candidate, one field or two per criterion.
@@ -286,8 +324,8 @@ impl Portfolio {
     ///
     /// [`Error::Invalid`] for an id that is empty or holds control, bidi or
     /// zero-width characters, or a name, unit or sponsor that is empty or
-    /// holds control or bidi characters; [`Error::DuplicateId`] for an id
-    /// used twice.
+    /// holds control or bidi characters, or an agent or champion named so;
+    /// [`Error::DuplicateId`] for an id used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
         let mut first_use = FirstUse::with_capacity(candidates.len());
         for (i, candidate) in candidates.iter().enumerate() {
@@ -296,6 +334,10 @@ impl Portfolio {
                 name: Some((candidate.name.as_str(), ())),
                 unit: candidate.unit.as_deref().map(|unit| (unit, ())),
                 sponsor: candidate.sponsor.as_deref().map(|sponsor| (sponsor, ())),
+                agents: candidate.agents.iter().map(|a| (a.as_str(), ())).collect(),
+                champions: (candidate.champions.iter())
+                    .map(|c| (c.as_str(), ()))
+                    .collect(),
             };
             check_texts(texts).map_err(|(key, (), message)| Error::Invalid {
                 at: At {
@@ -411,6 +453,8 @@ pub(crate) struct Texts<'a, P> {
     pub(crate) name: Option<(&'a str, P)>,
     pub(crate) unit: Option<(&'a str, P)>,
     pub(crate) sponsor: Option<(&'a str, P)>,
+    pub(crate) agents: Vec<(&'a str, P)>,
+    pub(crate) champions: Vec<(&'a str, P)>,
 }
 
 /// Checks the texts of a candidate on its way into a portfolio, from a file
@@ -426,10 +470,14 @@ pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P
         ("unit", texts.unit),
         ("sponsor", texts.sponsor),
     ];
-    for (key, text) in others {
-        if let Some((text, at)) = text {
-            check::text(text).map_err(|message| (key, at, message))?;
-        }
+    let people = (texts.agents.into_iter().map(|t| ("agents", t)))
+        .chain(texts.champions.into_iter().map(|t| ("champions", t)));
+    for (key, (text, at)) in others
+        .into_iter()
+        .filter_map(|(key, text)| Some((key, text?)))
+        .chain(people)
+    {
+        check::text(text).map_err(|message| (key, at, message))?;
     }
     Ok(())
 }

@@ -97,7 +97,8 @@ pub struct ReadmeDoctests;
 //   and smaa::sampling, which reading asks whether an order can hold;
 // - reading: read;
 // - deciding: score, select (the one leader rule), rank, plan;
-// - analysing: stability, smaa, counterfactual;
+// - analysing: stability, smaa, counterfactual, waves (the pull after the
+//   push);
 // - output: print.
 mod candidate;
 mod check;
@@ -115,11 +116,11 @@ mod score;
 mod select;
 mod smaa;
 mod stability;
-pub mod waves;
+mod waves;
 
 pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};
-pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
+pub use crate::criteria::{Criteria, SHIPPED_CRITERIA, Waves};
 pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
@@ -132,3 +133,4 @@ pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
 pub use crate::smaa::{Acceptability, Acceptance};
 pub use crate::stability::{Shift, Stability};
+pub use crate::waves::{Coaching, KeyRole, Link, Roadmap, Stage, Unreachable, Unreached};

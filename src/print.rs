@@ -1,6 +1,7 @@
 //! Criteria printed back in the criteria file's shape.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 
 use serde::ser::{Serialize, Serializer};
 
@@ -22,6 +23,20 @@ struct File<'a> {
     lead: Scale<'a>,
     sponsorship: Sponsorship<'a>,
     robustness: Robustness<'a>,
+    waves: Waves,
+}
+
+#[derive(serde::Serialize)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the criteria file's key is `max_waves` in `[waves]`"
+)]
+struct Waves {
+    coach_load: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_size: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_waves: Option<usize>,
 }
 
 #[derive(serde::Serialize)]
@@ -128,6 +143,11 @@ impl Serialize for Criteria {
                 weights: self.robustness.sampling(),
                 spread: self.robustness.spread(),
                 order: self.robustness.order(),
+            },
+            waves: Waves {
+                coach_load: self.waves.coach_load.get(),
+                max_size: self.waves.max_size.map(NonZeroUsize::get),
+                max_waves: self.waves.max_waves.map(NonZeroUsize::get),
             },
         }
         .serialize(serializer)

@@ -78,11 +78,15 @@ mod simulate;
 #[cfg(test)]
 mod tests;
 
-use std::num::{NonZeroU32, NonZeroUsize};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
 
 use serde::Serialize;
 
 pub use self::roadmap::{Coaching, Roadmap, Stage, Unreachable, Unreached};
+use crate::candidate::{Candidate, Portfolio};
+use crate::criteria::{Criteria, Waves as Settings};
+use crate::plan::{Plan, Role};
 
 /// A project as the pull sees it: who it trains, where it sits, and how
 /// urgently it wants to follow.
@@ -110,28 +114,6 @@ pub struct Project {
     pub rank: usize,
     /// It leads: wave 0.
     pub is_leader: bool,
-}
-
-/// How the pull may go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// How many projects one trained person may coach at once.
-    pub coach_load: NonZeroU32,
-    /// How many followers may start in one month; no limit when `None`.
-    pub max_size: Option<NonZeroUsize>,
-    /// How many pull waves to plan; no limit when `None`.
-    pub max_waves: Option<NonZeroUsize>,
-}
-
-impl Default for Settings {
-    /// Two projects a coach, no other limit.
-    fn default() -> Self {
-        Settings {
-            coach_load: NonZeroU32::MIN.saturating_add(1),
-            max_size: None,
-            max_waves: None,
-        }
-    }
 }
 
 /// The part a person plays in a project.
@@ -222,6 +204,125 @@ impl Schedule {
 
 /// The schedule of `projects` under `settings`: the leaders push, the rest
 /// follow as the model says.
-pub fn schedule(projects: &[Project], settings: &Settings) -> Schedule {
+pub(crate) fn schedule(projects: &[Project], settings: &Settings) -> Schedule {
     simulate::run(&net::Net::new(projects), projects, settings)
+}
+
+impl Criteria {
+    /// How the rest follow the leaders: the pull, wave by wave, with the
+    /// coach of each follower, and the followers no trained person reaches
+    /// (see the [`Roadmap`] and the README's "How the rest follow").
+    /// Plans the portfolio first; [`Criteria::roadmap_of`] takes a plan
+    /// already made.
+    #[must_use]
+    pub fn roadmap(&self, portfolio: &Portfolio) -> Roadmap {
+        self.roadmap_of(portfolio, &self.plan(portfolio))
+    }
+
+    /// The roadmap of `plan`, which these criteria made of `portfolio`: its
+    /// leaders are wave 0, and its ranks break ties between followers.
+    #[must_use]
+    pub fn roadmap_of(&self, portfolio: &Portfolio, plan: &Plan) -> Roadmap {
+        let by_id: HashMap<&str, &Candidate> = (portfolio.candidates().iter())
+            .map(|c| (c.id.as_str(), c))
+            .collect();
+        let ranked: Vec<&Candidate> = (plan.ranking.iter())
+            .filter_map(|p| by_id.get(p.id.as_str()).copied())
+            .collect();
+        let people = Names::new(ranked.iter().flat_map(|c| {
+            (c.sponsor.iter())
+                .chain(&c.agents)
+                .chain(&c.champions)
+                .map(String::as_str)
+        }));
+        let units = Names::new(ranked.iter().filter_map(|c| c.unit.as_deref()));
+        let projects: Vec<Project> = (ranked.iter().zip(&plan.ranking))
+            .enumerate()
+            .map(|(index, (c, placement))| Project {
+                index,
+                duration: whole_months(c.evidence.duration.get()),
+                start_month: c.start_month,
+                unit: c.unit.as_deref().and_then(|u| units.id(u)),
+                sponsor: c.sponsor.as_deref().and_then(|s| people.id(s)),
+                agents: c.agents.iter().filter_map(|a| people.id(a)).collect(),
+                champions: c.champions.iter().filter_map(|a| people.id(a)).collect(),
+                asked: c.asked,
+                local_initiative: c.local_initiative,
+                rank: placement.rank,
+                is_leader: placement.role == Role::Lead,
+            })
+            .collect();
+        let schedule = schedule(&projects, &self.waves);
+        let candidate = |index: usize| ranked.get(index).copied();
+        let id = |index: usize| candidate(index).map(|c| c.id.clone()).unwrap_or_default();
+        let name = |index: usize| candidate(index).map(|c| c.name.clone()).unwrap_or_default();
+        Roadmap {
+            pull_waves: schedule.pull_waves(),
+            projects: (schedule.steps.iter())
+                .map(|step| Stage {
+                    id: id(step.project),
+                    name: name(step.project),
+                    wave: step.wave,
+                    start: step.start,
+                    end: step.end,
+                    coach: step.coach.map(|coach| Coaching {
+                        person: people.name(coach.person).to_owned(),
+                        link: coach.link,
+                        source: id(coach.source),
+                        trained_as: coach.trained_as,
+                        free_from: coach.free_from,
+                    }),
+                })
+                .collect(),
+            unreached: (schedule.left.iter())
+                .map(|left| Unreached {
+                    id: id(left.project),
+                    name: name(left.project),
+                    reason: match self.waves.max_waves {
+                        Some(max_waves) if left.cut => Unreachable::MaxWaves {
+                            max_waves: max_waves.get(),
+                        },
+                        _ => Unreachable::NoTrainedPerson {
+                            unit: candidate(left.project).and_then(|c| c.unit.clone()),
+                        },
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A duration in whole months, rounded up: at least 1.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a duration is more than 0; beyond u32::MAX months it saturates"
+)]
+fn whole_months(months: f64) -> NonZeroU32 {
+    NonZeroU32::new(months.ceil() as u32).unwrap_or(NonZeroU32::MIN)
+}
+
+/// Names numbered in sorted order, so the numbers do not depend on the
+/// order of the candidates.
+struct Names<'a>(Vec<&'a str>);
+
+impl<'a> Names<'a> {
+    fn new(names: impl Iterator<Item = &'a str>) -> Self {
+        let mut names: Vec<&str> = names.collect();
+        names.sort_unstable();
+        names.dedup();
+        Names(names)
+    }
+
+    fn id(&self, name: &str) -> Option<u32> {
+        let i = self.0.binary_search(&name).ok()?;
+        u32::try_from(i).ok()
+    }
+
+    fn name(&self, id: u32) -> &'a str {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.0.get(i).copied())
+            .unwrap_or_default()
+    }
 }

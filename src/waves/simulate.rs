@@ -7,7 +7,8 @@ use std::num::NonZeroUsize;
 
 use super::matching::{Scratch, choose};
 use super::net::{NONE, Net};
-use super::{Coach, KeyRole, Left, Link, Project, Schedule, Settings, Step};
+use super::{Coach, KeyRole, Left, Link, Project, Schedule, Step};
+use crate::criteria::Waves as Settings;
 
 /// A person as the simulation knows them.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,8 @@ use std::num::{NonZeroU32, NonZeroUsize};
 
 use proptest::prelude::*;
 
-use super::{KeyRole, Link, Project, Schedule, Settings, Step, schedule};
+use super::{KeyRole, Link, Project, Schedule, Step, schedule};
+use crate::criteria::Waves as Settings;
 
 fn project(index: usize, duration: u32) -> Project {
     Project {
@@ -322,7 +323,7 @@ fn a_sponsor_trained_on_a_leader_coaches_its_unit_and_a_unit_with_no_one_is_unre
     let mut next = project(3, 4);
     next.sponsor = Some(11);
     sales.champions = vec![11];
-    let map = schedule(&[crm, sales, finance, next], &Settings::default());
+    let map = schedule(&[crm, sales, finance, next], &settings(2, None, None));
     let waves: Vec<(usize, usize, u64, u64)> = map
         .steps
         .iter()
