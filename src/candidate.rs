@@ -30,20 +30,20 @@ pub struct Candidate {
     pub sponsor: Option<String>,
     /// Its change agents, by name: trained on it, they coach later
     /// projects.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub agents: Vec<String>,
     /// Its champions, by name: trained on it like its agents.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub champions: Vec<String>,
     /// A grass-roots effort already underway: followed before others of
     /// the same urgency.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub local_initiative: bool,
     /// Its team has asked for help (the pull itself): followed first.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub asked: bool,
     /// The earliest month it may start; 0 by default.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub start_month: u32,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]

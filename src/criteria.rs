@@ -93,6 +93,14 @@ impl Criteria {
     pub fn waves(&self) -> &Waves {
         &self.waves
     }
+
+    /// These criteria with the pull going as `waves` says. Every [`Waves`]
+    /// is valid: its limits are at least 1 by their types.
+    #[must_use]
+    pub fn with_waves(mut self, waves: Waves) -> Self {
+        self.waves = waves;
+        self
+    }
 }
 
 /// How the pull may go after the push ([`Criteria::roadmap`]): the criteria
@@ -115,6 +123,22 @@ impl Waves {
         max_size: None,
         max_waves: None,
     };
+
+    /// `coach_load` projects a coach at once, at most `max_size` followers
+    /// starting in a month and at most `max_waves` pull waves (`None`: no
+    /// limit).
+    #[must_use]
+    pub const fn new(
+        coach_load: NonZeroU32,
+        max_size: Option<NonZeroUsize>,
+        max_waves: Option<NonZeroUsize>,
+    ) -> Self {
+        Waves {
+            coach_load,
+            max_size,
+            max_waves,
+        }
+    }
 
     /// How many projects one trained person may coach at once: at least 1
     /// (2 as shipped).

@@ -81,7 +81,7 @@ mod tests;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use self::roadmap::{Coaching, Roadmap, Stage, Unreachable, Unreached};
 use crate::candidate::{Candidate, Portfolio};
@@ -117,8 +117,9 @@ pub struct Project {
 }
 
 /// The part a person plays in a project.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KeyRole {
     /// Its sponsor.
     Sponsor,
@@ -129,8 +130,9 @@ pub enum KeyRole {
 }
 
 /// Why a trained person reaches the follower they coach.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Link {
     /// They are its sponsor.
     Sponsor,

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::{KeyRole, Link};
 
@@ -13,7 +13,8 @@ use super::{KeyRole, Link};
 ///
 /// Wave 0 is the leaders. A pull wave is the followers that start in the
 /// same month, numbered 1, 2, ... in month order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Roadmap {
     /// How many pull waves start: wave 0, the leaders, not counted.
     pub pull_waves: usize,
@@ -25,7 +26,8 @@ pub struct Roadmap {
 }
 
 /// One project on the roadmap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Stage {
     /// The candidate's id.
     pub id: String,
@@ -39,13 +41,14 @@ pub struct Stage {
     /// (rounded up). Its sponsor, agents and champions coach from then.
     pub end: u64,
     /// Who coaches it; `None` for a leader.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coach: Option<Coaching>,
 }
 
 /// Who coaches a follower, and why they can: "coached by D. Okafor,
 /// sponsor of crm-rollout, free from month 15".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct Coaching {
     /// The coach's name.
     pub person: String,
@@ -78,7 +81,8 @@ impl fmt::Display for Coaching {
 }
 
 impl Serialize for Coaching {
-    /// The fields, and the sentence `Display` gives as `text`.
+    /// The fields, and the sentence `Display` gives as `text` (which
+    /// reading back ignores).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Coaching", 6)?;
         s.serialize_field("person", &self.person)?;
@@ -92,7 +96,8 @@ impl Serialize for Coaching {
 }
 
 /// A follower the pull never reaches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Unreached {
     /// The candidate's id.
     pub id: String,
@@ -103,7 +108,8 @@ pub struct Unreached {
 }
 
 /// Why a follower is never reached.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Unreachable {
     /// No chain of trained people leads to it from the leaders: "no trained
@@ -139,29 +145,59 @@ impl fmt::Display for Unreachable {
 }
 
 impl Serialize for Unreachable {
-    /// The reason in words, as `Display` gives it.
+    /// Its `kind` and fields, and the sentence `Display` gives as `text`
+    /// (which reading back ignores).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        let mut out = serializer.serialize_map(None)?;
+        match self {
+            Unreachable::NoTrainedPerson { unit } => {
+                out.serialize_entry("kind", "no_trained_person")?;
+                out.serialize_entry("unit", unit)?;
+            }
+            Unreachable::MaxWaves { max_waves } => {
+                out.serialize_entry("kind", "max_waves")?;
+                out.serialize_entry("max_waves", max_waves)?;
+            }
+        }
+        out.serialize_entry("text", &self.to_string())?;
+        out.end()
+    }
+}
+
+impl KeyRole {
+    /// Its name in the portfolio file's words: `sponsor`, `agent`,
+    /// `champion`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeyRole::Sponsor => "sponsor",
+            KeyRole::Agent => "agent",
+            KeyRole::Champion => "champion",
+        }
     }
 }
 
 impl fmt::Display for KeyRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            KeyRole::Sponsor => "sponsor",
-            KeyRole::Agent => "agent",
-            KeyRole::Champion => "champion",
-        })
+        f.write_str(self.as_str())
+    }
+}
+
+impl Link {
+    /// Its name as serialised: `sponsor`, `agent`, `champion`, `unit`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Link::Sponsor => "sponsor",
+            Link::Agent => "agent",
+            Link::Champion => "champion",
+            Link::Unit => "unit",
+        }
     }
 }
 
 impl fmt::Display for Link {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Link::Sponsor => "sponsor",
-            Link::Agent => "agent",
-            Link::Champion => "champion",
-            Link::Unit => "unit",
-        })
+        f.write_str(self.as_str())
     }
 }
