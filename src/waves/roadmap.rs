@@ -46,7 +46,7 @@ pub struct Stage {
 }
 
 /// Who coaches a follower, and why they can: "coached by D. Okafor,
-/// sponsor of crm-rollout, free from month 15".
+/// sponsor of crm-rollout, free from month 15" (see its `Display`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Coaching {
@@ -64,17 +64,19 @@ pub struct Coaching {
 }
 
 impl fmt::Display for Coaching {
+    /// "coached by D. Okafor, sponsor of crm-rollout, free from month 15"
+    /// through the unit; "coached by K. Osei, its own champion, trained as
+    /// champion of crm-rollout, free from month 15" when the coach holds a
+    /// role in the follower itself.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "coached by {}, {} of {}",
-            self.person, self.trained_as, self.source
-        )?;
+        write!(f, "coached by {}, ", self.person)?;
         match self.link {
-            Link::Sponsor => f.write_str(" and its own sponsor")?,
-            Link::Agent => f.write_str(" and its own agent")?,
-            Link::Champion => f.write_str(" and its own champion")?,
-            Link::Unit => {}
+            Link::Unit => write!(f, "{} of {}", self.trained_as, self.source)?,
+            own => write!(
+                f,
+                "its own {own}, trained as {} of {}",
+                self.trained_as, self.source
+            )?,
         }
         write!(f, ", free from month {}", self.free_from)
     }
