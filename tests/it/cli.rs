@@ -72,10 +72,14 @@ fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap()
 }
 
-/// The JSON plan of `portfolio` on `criteria`, as the library gives it.
+/// The JSON plan of `portfolio` on `criteria` with its roadmap, as the
+/// library gives them.
 fn plan_json(criteria: &Criteria, portfolio: &str) -> serde_json::Value {
     let portfolio = Portfolio::from_toml(portfolio).unwrap();
-    serde_json::to_value(criteria.plan(&portfolio)).unwrap()
+    let plan = criteria.plan(&portfolio);
+    let mut json = serde_json::to_value(&plan).unwrap();
+    json["roadmap"] = serde_json::to_value(criteria.roadmap_of(&portfolio, &plan)).unwrap();
+    json
 }
 
 /// Exit code 2, nothing on stdout, and this on stderr.
@@ -128,7 +132,7 @@ fn with_no_arguments_it_ranks_the_sample_as_a_table() {
 }
 
 #[test]
-fn json_is_the_plan_the_library_gives() {
+fn json_is_the_plan_and_roadmap_the_library_gives() {
     let expected = plan_json(&Criteria::default(), SAMPLE);
     for args in [&["--format", "json"][..], &["--format=json"], &["--json"]] {
         let out = rank().args(args).output().unwrap();
@@ -292,7 +296,7 @@ fn errors_start_with_file_line_and_column_and_name_candidate_and_key() {
     assert_fails(
         &out,
         &format!(
-            "{}:10:14: error: candidate \"crm-rollout\", key visibility: \
+            "{}:12:14: error: candidate \"crm-rollout\", key visibility: \
              unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
             portfolio.display()
         ),
