@@ -75,8 +75,6 @@ mod matching;
 mod net;
 mod roadmap;
 mod simulate;
-#[cfg(test)]
-mod tests;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
