@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use spearhead::{
     Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
-    Plan, Portfolio, Role, Shift, Stability,
+    Plan, Portfolio, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -305,6 +305,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         Format::Json => {
             let output = Output {
                 plan: &plan,
+                roadmap: criteria.roadmap_of(&portfolio, &plan),
                 robustness,
             };
             serde_json::to_string_pretty(&output)
@@ -313,6 +314,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         }
         Format::Table => {
             let mut out = table(&criteria, &portfolio, &plan);
+            out.push_str(&roadmap_table(&criteria.roadmap_of(&portfolio, &plan)));
             if let Some(robustness) = robustness {
                 out.push_str(&robustness.table());
             }
@@ -321,11 +323,13 @@ fn run(args: &Args) -> Result<String, Failure> {
     }
 }
 
-/// The JSON output: the plan's keys, then `robustness` when asked for.
+/// The JSON output: the plan's keys, the `roadmap`, then `robustness` when
+/// asked for.
 #[derive(serde::Serialize)]
 struct Output<'a> {
     #[serde(flatten)]
     plan: &'a Plan,
+    roadmap: Roadmap,
     #[serde(skip_serializing_if = "Option::is_none")]
     robustness: Option<Robustness>,
 }
@@ -523,6 +527,35 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     for p in plan.ranking.iter().filter(|p| p.role == Role::Pull) {
         let reasons: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
         let _ = writeln!(out, "  {}  {}", Padded(&p.id, width), reasons.join("; "));
+    }
+    out
+}
+
+/// The roadmap as a table: each project's wave, months and coach, then the
+/// followers no one reaches.
+fn roadmap_table(roadmap: &Roadmap) -> String {
+    let mut out = format!(
+        "\nRoadmap: the push, then {} pull wave(s)\n",
+        roadmap.pull_waves
+    );
+    let width = id_width(roadmap.projects.iter().map(|s| s.id.as_str()));
+    let _ = writeln!(out, "  wave  start  end  {}  coach", Padded("id", width));
+    for stage in &roadmap.projects {
+        let coach = stage
+            .coach
+            .as_ref()
+            .map_or_else(|| "leads: the push".to_owned(), ToString::to_string);
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:>5}  {:>3}  {}  {coach}",
+            stage.wave,
+            stage.start,
+            stage.end,
+            Padded(&stage.id, width)
+        );
+    }
+    for unreached in &roadmap.unreached {
+        let _ = writeln!(out, "  not reached: {}  {}", unreached.id, unreached.reason);
     }
     out
 }

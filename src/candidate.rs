@@ -30,12 +30,29 @@ pub struct Candidate {
     pub sponsor: Option<String>,
     /// How many people leading would train, fit for purpose (the project
     /// team, its sponsors, its change agents); 0 when not given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trainees: Option<u64>,
     /// Tags that `[[constraints.group]]` counts, such as `"grass-roots"`:
     /// each non-empty, none twice.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Its change agents, by name: trained on it, they coach later
+    /// projects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
+    /// Its champions, by name: trained on it like its agents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub champions: Vec<String>,
+    /// A grass-roots effort already underway: followed before others of
+    /// the same urgency.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub local_initiative: bool,
+    /// Its team has asked for help (the pull itself): followed first.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub asked: bool,
+    /// The earliest month it may start; 0 by default.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_month: u32,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
     pub evidence: Evidence,
@@ -53,9 +70,30 @@ impl Candidate {
             sponsor: None,
             trainees: None,
             tags: Vec::new(),
+            agents: Vec::new(),
+            champions: Vec::new(),
+            local_initiative: false,
+            asked: false,
+            start_month: 0,
             evidence,
         }
     }
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What is known about a candidate, one field or two per criterion.
@@ -295,9 +333,9 @@ impl Portfolio {
     /// # Errors
     ///
     /// [`Error::Invalid`] for an id that is empty or holds control, bidi or
-    /// zero-width characters, or a name, unit, sponsor or tag that is empty
-    /// or holds control or bidi characters, or a tag given twice; [`Error::DuplicateId`] for an id
-    /// used twice.
+    /// zero-width characters, or a name, unit, sponsor, tag, agent or
+    /// champion that is empty or holds control or bidi characters, or a tag
+    /// given twice; [`Error::DuplicateId`] for an id used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
         let mut first_use = FirstUse::with_capacity(candidates.len());
         for (i, candidate) in candidates.iter().enumerate() {
@@ -310,6 +348,10 @@ impl Portfolio {
                     .tags
                     .iter()
                     .map(|tag| (tag.as_str(), ()))
+                    .collect(),
+                agents: candidate.agents.iter().map(|a| (a.as_str(), ())).collect(),
+                champions: (candidate.champions.iter())
+                    .map(|c| (c.as_str(), ()))
                     .collect(),
             };
             check_texts(texts).map_err(|(key, (), message)| Error::Invalid {
@@ -442,6 +484,8 @@ pub(crate) struct Texts<'a, P> {
     pub(crate) unit: Option<(&'a str, P)>,
     pub(crate) sponsor: Option<(&'a str, P)>,
     pub(crate) tags: Vec<(&'a str, P)>,
+    pub(crate) agents: Vec<(&'a str, P)>,
+    pub(crate) champions: Vec<(&'a str, P)>,
 }
 
 /// Checks the texts of a candidate on its way into a portfolio, from a file
@@ -457,10 +501,14 @@ pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P
         ("unit", texts.unit),
         ("sponsor", texts.sponsor),
     ];
-    for (key, text) in others {
-        if let Some((text, at)) = text {
-            check::text(text).map_err(|message| (key, at, message))?;
-        }
+    let people = (texts.agents.into_iter().map(|t| ("agents", t)))
+        .chain(texts.champions.into_iter().map(|t| ("champions", t)));
+    for (key, (text, at)) in others
+        .into_iter()
+        .filter_map(|(key, text)| Some((key, text?)))
+        .chain(people)
+    {
+        check::text(text).map_err(|message| (key, at, message))?;
     }
     let mut seen: Vec<&str> = Vec::with_capacity(texts.tags.len());
     for (tag, at) in texts.tags {

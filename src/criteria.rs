@@ -4,6 +4,8 @@ use crate::constraints::Constraints;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Motivation, PerCriterion, Phase, SponsorLevel, Visibility,
 };
+use std::num::{NonZeroU32, NonZeroUsize};
+
 use crate::robustness::Robustness;
 
 /// The shipped default criteria file, `criteria.toml`.
@@ -53,6 +55,7 @@ criteria! {
     level: [f64; SponsorLevel::COUNT] = [0.0; SponsorLevel::COUNT],
     robustness: Robustness = Robustness::BLANK,
     constraints: Constraints = Constraints::BLANK,
+    waves: Waves = Waves::BLANK,
 }
 
 impl Criteria {
@@ -85,6 +88,78 @@ impl Criteria {
     #[must_use]
     pub fn robustness(&self) -> &Robustness {
         &self.robustness
+    }
+
+    /// How the pull may go after the push: the `[waves]` section.
+    #[must_use]
+    pub fn waves(&self) -> &Waves {
+        &self.waves
+    }
+
+    /// These criteria with the pull going as `waves` says. Every [`Waves`]
+    /// is valid: its limits are at least 1 by their types.
+    #[must_use]
+    pub fn with_waves(mut self, waves: Waves) -> Self {
+        self.waves = waves;
+        self
+    }
+}
+
+/// How the pull may go after the push ([`Criteria::roadmap`]): the criteria
+/// file's `[waves]` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the criteria file's key is `max_waves` in `[waves]`"
+)]
+pub struct Waves {
+    pub(crate) coach_load: NonZeroU32,
+    pub(crate) max_size: Option<NonZeroUsize>,
+    pub(crate) max_waves: Option<NonZeroUsize>,
+}
+
+impl Waves {
+    /// Where the shipped file starts from: one project a coach, no limits.
+    pub(crate) const BLANK: Waves = Waves {
+        coach_load: NonZeroU32::MIN,
+        max_size: None,
+        max_waves: None,
+    };
+
+    /// `coach_load` projects a coach at once, at most `max_size` followers
+    /// starting in a month and at most `max_waves` pull waves (`None`: no
+    /// limit).
+    #[must_use]
+    pub const fn new(
+        coach_load: NonZeroU32,
+        max_size: Option<NonZeroUsize>,
+        max_waves: Option<NonZeroUsize>,
+    ) -> Self {
+        Waves {
+            coach_load,
+            max_size,
+            max_waves,
+        }
+    }
+
+    /// How many projects one trained person may coach at once: at least 1
+    /// (2 as shipped).
+    #[must_use]
+    pub fn coach_load(&self) -> NonZeroU32 {
+        self.coach_load
+    }
+
+    /// How many followers may start in the same month; `None` for no
+    /// limit.
+    #[must_use]
+    pub fn max_size(&self) -> Option<NonZeroUsize> {
+        self.max_size
+    }
+
+    /// How many pull waves are planned; `None` for no limit.
+    #[must_use]
+    pub fn max_waves(&self) -> Option<NonZeroUsize> {
+        self.max_waves
     }
 }
 

@@ -99,7 +99,8 @@ pub struct ReadmeDoctests;
 // - reading: read;
 // - deciding: score, constrain (leaders under constraints), select (the one
 //   leader rule), rank, plan;
-// - analysing: stability, smaa, counterfactual;
+// - analysing: stability, smaa, counterfactual, waves (the pull after the
+//   push);
 // - output: print.
 mod candidate;
 mod check;
@@ -119,10 +120,11 @@ mod score;
 mod select;
 mod smaa;
 mod stability;
+mod waves;
 
 pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};
-pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
+pub use crate::criteria::{Criteria, SHIPPED_CRITERIA, Waves};
 pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
@@ -135,3 +137,4 @@ pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
 pub use crate::smaa::{Acceptability, Acceptance};
 pub use crate::stability::{Shift, Stability};
+pub use crate::waves::{Coaching, KeyRole, Link, Roadmap, Stage, Unreachable, Unreached};

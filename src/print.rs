@@ -1,6 +1,7 @@
 //! Criteria printed back in the criteria file's shape.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 
 use serde::ser::{Serialize, Serializer};
 
@@ -25,6 +26,7 @@ struct File<'a> {
     robustness: Robustness<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     constraints: Option<ConstraintsSection<'a>>,
+    waves: Waves,
 }
 
 /// The `[constraints]` section: only the keys that are set, the groups
@@ -79,6 +81,19 @@ impl<'a> ConstraintsSection<'a> {
                 .collect(),
         })
     }
+}
+
+#[derive(serde::Serialize)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the criteria file's key is `max_waves` in `[waves]`"
+)]
+struct Waves {
+    coach_load: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_size: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_waves: Option<usize>,
 }
 
 #[derive(serde::Serialize)]
@@ -187,6 +202,11 @@ impl Serialize for Criteria {
                 order: self.robustness.order(),
             },
             constraints: ConstraintsSection::of(&self.constraints),
+            waves: Waves {
+                coach_load: self.waves.coach_load.get(),
+                max_size: self.waves.max_size.map(NonZeroUsize::get),
+                max_waves: self.waves.max_waves.map(NonZeroUsize::get),
+            },
         }
         .serialize(serializer)
     }

@@ -1,6 +1,7 @@
 //! The criteria file: the shipped default, overrides, validation.
 
 use std::collections::BTreeMap;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -47,9 +48,10 @@ impl Criteria {
     /// [`Error::Invalid`] for a value out of range: a weight that is NaN,
     /// infinite or negative, weights all 0, a score or minimum outside
     /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1,
-    /// and in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
+    /// in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
     /// `seed`, `spread` outside `[0, 1]`, a malformed `order` constraint, or
-    /// an order that sampling `"around"` the weights cannot obey. Each
+    /// an order that sampling `"around"` the weights cannot obey; and in
+    /// `[waves]`: a `coach_load`, `max_size` or `max_waves` below 1. Each
     /// names the key and its line and column.
     pub fn from_toml(text: &str) -> Result<Self> {
         Criteria::read_with(text.as_bytes(), &Limits::default())
@@ -429,6 +431,9 @@ impl Criteria {
         if let Some(constraints) = raw.constraints {
             file.constraints(&mut out.constraints, constraints)?;
         }
+        if let Some(waves) = raw.waves {
+            file.waves(&mut out, &waves)?;
+        }
         Ok(out)
     }
 }
@@ -708,6 +713,43 @@ impl File<'_> {
         Ok(())
     }
 
+    /// Applies the `[waves]` section.
+    fn waves(&self, out: &mut Criteria, raw: &RawWaves) -> Result<()> {
+        let w = &mut out.waves;
+        if let Some(load) = &raw.coach_load {
+            w.coach_load = u32::try_from(*load.get_ref())
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or_else(|| {
+                    self.invalid(
+                        "waves.coach_load",
+                        load,
+                        format!("must be in 1 to {}, not {}", u32::MAX, load.get_ref()),
+                    )
+                })?;
+        }
+        for (slot, key, value) in [
+            (&mut w.max_size, "waves.max_size", &raw.max_size),
+            (&mut w.max_waves, "waves.max_waves", &raw.max_waves),
+        ] {
+            if let Some(value) = value {
+                *slot = Some(
+                    usize::try_from(*value.get_ref())
+                        .ok()
+                        .and_then(NonZeroUsize::new)
+                        .ok_or_else(|| {
+                            self.invalid(
+                                key,
+                                value,
+                                format!("must be at least 1, not {}", value.get_ref()),
+                            )
+                        })?,
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The `exclusive` pairs: two different ids each, at most
     /// [`MAX_PAIRS`] pairs.
     fn pairs(&self, pairs: &[Spanned<Vec<Spanned<String>>>]) -> Result<Vec<Given<[String; 2]>>> {
@@ -835,6 +877,15 @@ struct RawCriteria {
     sponsorship: Option<RawSponsorship>,
     robustness: Option<RawRobustness>,
     constraints: Option<RawConstraints>,
+    waves: Option<RawWaves>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [waves] table")]
+struct RawWaves {
+    coach_load: Option<Spanned<i64>>,
+    max_size: Option<Spanned<i64>>,
+    max_waves: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]

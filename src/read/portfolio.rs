@@ -102,6 +102,15 @@ struct RawCandidate {
     trainees: Option<Spanned<i64>>,
     #[serde(default)]
     tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    agents: Vec<Spanned<String>>,
+    #[serde(default)]
+    champions: Vec<Spanned<String>>,
+    #[serde(default)]
+    local_initiative: bool,
+    #[serde(default)]
+    asked: bool,
+    start_month: Option<Spanned<i64>>,
     duration_months: Spanned<f64>,
     visibility: Visibility,
     change: Change,
@@ -138,6 +147,8 @@ impl RawCandidate {
             unit: self.unit.as_ref().map(spanned),
             sponsor: self.sponsor.as_ref().map(spanned),
             tags: self.tags.iter().map(spanned).collect(),
+            agents: self.agents.iter().map(spanned).collect(),
+            champions: self.champions.iter().map(spanned).collect(),
         };
         check_texts(texts).map_err(|(key, span, message)| invalid(key, span, message))?;
         let trainees = (self.trainees.as_ref())
@@ -151,6 +162,20 @@ impl RawCandidate {
         let months = &self.duration_months;
         let duration = check_months(*months.get_ref())
             .map_err(|message| invalid("duration_months", months.span(), message))?;
+        let start_month = match &self.start_month {
+            None => 0,
+            Some(month) => u32::try_from(*month.get_ref()).map_err(|_| {
+                invalid(
+                    "start_month",
+                    month.span(),
+                    format!(
+                        "must be a month from 0 to {}, not {}",
+                        u32::MAX,
+                        month.get_ref()
+                    ),
+                )
+            })?,
+        };
         let id_span = self.id.span();
         let id = self.id.into_inner();
         first_use
@@ -170,6 +195,15 @@ impl RawCandidate {
             sponsor: self.sponsor.map(Spanned::into_inner),
             trainees,
             tags: self.tags.into_iter().map(Spanned::into_inner).collect(),
+            agents: self.agents.into_iter().map(Spanned::into_inner).collect(),
+            champions: self
+                .champions
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            local_initiative: self.local_initiative,
+            asked: self.asked,
+            start_month,
             evidence: Evidence {
                 duration,
                 visibility: self.visibility,

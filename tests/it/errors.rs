@@ -39,13 +39,14 @@ fn unknown_keys_name_the_key_and_where() {
         "[visibilty]\nweight = 1",
         "criteria:1:2, key visibilty: unknown field `visibilty`, expected one of `selection`, \
          `duration`, `visibility`, `tangibility`, `phase`, `bottom_line`, `lead`, `sponsorship`, \
-         `robustness`, `constraints`",
+         `robustness`, `constraints`, `waves`",
     );
     portfolio_error(
         &candidate_toml("a", "colour = \"red\""),
         "portfolio:11:1, candidate \"a\", key colour: unknown field `colour`, expected one of \
-         `id`, `name`, `unit`, `sponsor`, `trainees`, `tags`, `duration_months`, `visibility`, `change`, `phase`, \
-         `remedial`, `bottom_line`, `lead`, `sponsor_level`, `sponsor_motivation`",
+         `id`, `name`, `unit`, `sponsor`, `trainees`, `tags`, `agents`, `champions`, \
+         `local_initiative`, `asked`, `start_month`, `duration_months`, `visibility`, `change`, \
+         `phase`, `remedial`, `bottom_line`, `lead`, `sponsor_level`, `sponsor_motivation`",
     );
     portfolio_error(
         &(candidate_toml("a", "") + "\n[extra]\nx = 1\n"),

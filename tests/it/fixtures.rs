@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use spearhead::{Criteria, Error, Limits, Portfolio};
+use spearhead::{Criteria, Error, Limits, Plan, Portfolio, Roadmap};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -72,8 +72,16 @@ fn every_hostile_input_gets_its_exact_error() {
     }
 }
 
+/// What the example prints as JSON: the plan's keys, then the roadmap.
+#[derive(serde::Serialize)]
+struct PlanAndRoadmap {
+    #[serde(flatten)]
+    plan: Plan,
+    roadmap: Roadmap,
+}
+
 #[test]
-fn every_valid_input_gives_its_exact_plan() {
+fn every_valid_input_gives_its_exact_plan_and_roadmap() {
     let files = fixtures("valid");
     assert!(!files.is_empty());
     for path in files {
@@ -85,8 +93,12 @@ fn every_valid_input_gives_its_exact_plan() {
         } else {
             Criteria::default()
         };
-        let json =
-            serde_json::to_string_pretty(&criteria.plan(&portfolio).unwrap()).unwrap() + "\n";
+        let plan = criteria.plan(&portfolio).unwrap();
+        let output = PlanAndRoadmap {
+            roadmap: criteria.roadmap_of(&portfolio, &plan),
+            plan,
+        };
+        let json = serde_json::to_string_pretty(&output).unwrap() + "\n";
         check(&path.with_extension("json"), &json, &path);
     }
 }

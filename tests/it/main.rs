@@ -23,3 +23,4 @@ mod smaa;
 mod stability;
 mod support;
 mod tidy;
+mod waves;
