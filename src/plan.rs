@@ -143,56 +143,48 @@ impl Criteria {
         reasons
     }
 
+    /// The placement at `rank` of `ranked`, following until the leader rule
+    /// says otherwise.
+    fn placement(&self, rank: usize, ranked: &Ranked<'_>) -> Placement {
+        let reasons = self.shortfalls(&ranked.assessment);
+        Placement {
+            rank,
+            id: ranked.candidate.id.clone(),
+            name: ranked.candidate.name.clone(),
+            score: ranked.assessment.total,
+            role: Role::Pull,
+            eligible: reasons.is_empty(),
+            criteria: ranked.assessment.scores,
+            reasons,
+        }
+    }
+
     /// Ranks `portfolio` and plans the deployment: the top
     /// [`leaders`](Criteria::leaders) eligible candidates lead the push; all
     /// others pull, each with the reasons it does not lead.
     #[must_use]
     pub fn plan(&self, portfolio: &Portfolio) -> Plan {
-        let places = self.rank_places(portfolio);
-        let mut ranking: Vec<(usize, Placement)> = Vec::with_capacity(places.len());
-        for &place in &places {
-            let Some(Ranked {
-                candidate,
-                assessment,
-            }) = self.ranked_at(portfolio, place)
-            else {
-                continue;
-            };
-            let reasons = self.shortfalls(&assessment);
-            let placement = Placement {
-                rank: ranking.len() + 1,
-                id: candidate.id.clone(),
-                name: candidate.name.clone(),
-                score: assessment.total,
-                role: Role::Pull,
-                eligible: reasons.is_empty(),
-                criteria: assessment.scores,
-                reasons,
-            };
-            ranking.push((place, placement));
-        }
+        let (places, ranked) = self.rank_with_places(portfolio);
+        let mut ranking: Vec<Placement> = (ranked.iter().enumerate())
+            .map(|(i, ranked)| self.placement(i + 1, ranked))
+            .collect();
         let rule = LeaderRule::new(self, portfolio);
         let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
-        let offers = ranking.iter_mut().map(|(place, placement)| {
+        let offers = ranking.iter_mut().zip(&places).map(|(placement, &place)| {
             let eligible = placement.eligible;
-            let place = *place;
             (placement, Offer { place, eligible })
         });
         rule.choose(offers, |placement| {
             placement.role = Role::Lead;
             leaders.push(placement.id.clone());
         });
-        let ranking = ranking
-            .into_iter()
-            .map(|(_, mut placement)| {
-                if placement.eligible && placement.role == Role::Pull {
-                    placement.reasons.push(Reason::Outranked {
-                        leaders: self.leaders,
-                    });
-                }
-                placement
-            })
-            .collect();
+        for placement in &mut ranking {
+            if placement.eligible && placement.role == Role::Pull {
+                placement.reasons.push(Reason::Outranked {
+                    leaders: self.leaders,
+                });
+            }
+        }
         Plan { leaders, ranking }
     }
 }
