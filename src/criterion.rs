@@ -84,11 +84,13 @@ macro_rules! levels {
             }
 
             /// The slot of `self` in `values`, one per level in
-            /// [`Self::ALL`] order.
+            /// [`Self::ALL`] order; read as [`Self::pick`] reads.
+            #[inline]
             pub(crate) fn pick_mut<T>(self, values: &mut [T; $name::COUNT]) -> &mut T {
-                let [$($text,)+] = values;
-                match self {
-                    $($name::$variant => $text,)+
+                let [first, rest @ ..] = values;
+                match (self as usize).checked_sub(1) {
+                    Some(i) => rest.get_mut(i).unwrap_or(first),
+                    None => first,
                 }
             }
         }

@@ -77,6 +77,15 @@ impl Criteria {
     /// ```
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
+        self.rank_with_places(portfolio).1
+    }
+
+    /// The ranking as places in id order, and as [`Ranked`] candidates,
+    /// side by side.
+    pub(crate) fn rank_with_places<'a>(
+        &self,
+        portfolio: &'a Portfolio,
+    ) -> (Vec<usize>, Vec<Ranked<'a>>) {
         let places = self.rank_places(portfolio);
         let mut ranking = Vec::with_capacity(places.len());
         // The places are in no useful order: copying a batch of candidates
@@ -93,7 +102,7 @@ impl Criteria {
                 })
             }));
         }
-        ranking
+        (places, ranking)
     }
 
     /// The ranking as indices into [`Portfolio::candidates`], best first:
