@@ -30,11 +30,11 @@ pub struct Candidate {
     pub sponsor: Option<String>,
     /// How many people leading would train, fit for purpose (the project
     /// team, its sponsors, its change agents); 0 when not given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trainees: Option<u64>,
     /// Tags that `[[constraints.group]]` counts, such as `"grass-roots"`:
     /// each non-empty, none twice.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
