@@ -432,6 +432,12 @@ impl Criteria {
     ///
     /// One ranking pass, then each candidate's edits against one rival: the
     /// worst leader for a follower, the best eligible follower for a leader.
+    /// Under `[constraints]` there is no one rival: for each candidate the
+    /// rule finds, by binary search over where it could stand among the
+    /// others (`O(log N)` runs of the rule), the lowest place at which it
+    /// still leads, and each edit is judged by where it would stand. A
+    /// must-lead leads whatever its evidence, a `must_not_lead` never, and
+    /// no tie is reported.
     ///
     /// ```
     /// use spearhead::{Criteria, Portfolio};
