@@ -507,6 +507,15 @@ fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     );
     for p in plan.ranking.iter().filter(|p| p.role == Role::Lead) {
         let _ = writeln!(out, "\n  {} ({}), total {:.3}", who(p), p.id, p.total);
+        if p.decided {
+            // A must-lead: it leads whatever it falls short on.
+            let short: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
+            let _ = writeln!(
+                out,
+                "    leads by decision (must_lead); {}",
+                short.join("; ")
+            );
+        }
         if let Some(candidate) = portfolio.get(&p.id) {
             for line in criteria.breakdown(&candidate.evidence) {
                 let criterion: Criterion = line.criterion;

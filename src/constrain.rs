@@ -461,6 +461,25 @@ impl Bound {
         Some(entrant)
     }
 
+    /// The tally of the must-leads, sized for every unit and sponsor, and
+    /// whether the dive may start from it: `false` when the must-leads
+    /// alone break a constraint.
+    fn start(&self) -> (Tally, bool) {
+        let rules = &self.rules;
+        let mut tally = Tally::new();
+        tally.units = vec![0; self.ids.0];
+        tally.sponsors = vec![0; self.ids.1];
+        let mut fits = true;
+        for &place in &self.must {
+            match self.at(place, false) {
+                Some(e) if rules.kind(&e) == Kind::Must && tally.fits(rules, &e) => tally.add(&e),
+                _ => fits = false,
+            }
+        }
+        let fits = fits && tally.count <= rules.leaders;
+        (tally, fits)
+    }
+
     /// Reads `ranked`, candidates best first, each as what the caller wants
     /// back, its place and whether its scores let it lead, and calls
     /// `chosen` with each leader, best first.
@@ -481,17 +500,7 @@ impl Bound {
     ) -> Outcome {
         let rules = &self.rules;
         let target = rules.leaders;
-        let mut tally = Tally::new();
-        tally.units = vec![0; self.ids.0];
-        tally.sponsors = vec![0; self.ids.1];
-        let mut diving = true;
-        for &place in &self.must {
-            match self.at(place, false) {
-                Some(e) if rules.kind(&e) == Kind::Must && tally.fits(rules, &e) => tally.add(&e),
-                _ => diving = false,
-            }
-        }
-        diving &= tally.count <= target;
+        let (mut tally, diving) = self.start();
         let done = |tally: &Tally| tally.count == target && tally.deficits(rules).0 == 0;
         // The candidates read that may lead, and which of them the dive
         // took, by index into `read`.
@@ -911,46 +920,66 @@ pub(crate) fn why_not(
     for (_, e) in &members {
         tally.add(e);
     }
-    let holders = |keep: &dyn Fn(&Entrant) -> bool| -> Vec<usize> {
-        members
-            .iter()
-            .filter(|(_, e)| keep(e))
-            .map(|&(p, _)| p)
-            .collect()
+    let leaders = Leaders {
+        rules: &rules,
+        tally: &tally,
+        members: &members,
     };
     let mut out = Vec::new();
     for (p, e) in ranked.iter().enumerate() {
-        if leaders.binary_search(&p).is_ok() {
+        if members.binary_search_by_key(&p, |&(q, _)| q).is_ok() {
             continue;
         }
-        let kind = rules.kind(e);
-        if kind == Kind::Out
-            && let Some(entry) = e.must_not_lead
-            && e.eligible
-        {
-            out.push((p, vec![WhyNot::MustNotLead { entry }]));
+        match rules.kind(e) {
+            Kind::Out if e.eligible => {
+                if let Some(entry) = e.must_not_lead {
+                    out.push((p, vec![WhyNot::MustNotLead { entry }]));
+                }
+            }
+            Kind::Free => out.push((p, leaders.reasons(p, e))),
+            Kind::Out | Kind::Must | Kind::Contradiction => {}
         }
-        if kind != Kind::Free {
-            continue;
-        }
+    }
+    out
+}
+
+/// The leaders as [`why_not`] reads them.
+struct Leaders<'a> {
+    rules: &'a Active,
+    tally: &'a Tally,
+    /// Each leader's position and entrant.
+    members: &'a [(usize, &'a Entrant)],
+}
+
+impl Leaders<'_> {
+    /// The positions of the leaders that `keep` holds.
+    fn holders(&self, keep: impl Fn(&Entrant) -> bool) -> Vec<usize> {
+        (self.members.iter())
+            .filter(|(_, e)| keep(e))
+            .map(|&(p, _)| p)
+            .collect()
+    }
+
+    /// Why `e`, at position `p`, free to lead, does not: each constraint it
+    /// would break by joining, or when none, the places are all taken.
+    fn reasons(&self, p: usize, e: &Entrant) -> Vec<WhyNot> {
+        let (rules, tally) = (self.rules, self.tally);
         let mut reasons = Vec::new();
-        if let Some(with) = members
-            .iter()
-            .find(|(_, l)| l.exclusive & e.exclusive & rules.exclusive != 0)
-        {
-            let pair = (with.1.exclusive & e.exclusive & rules.exclusive).trailing_zeros();
-            reasons.push(WhyNot::Excluded { pair, with: with.0 });
+        let shared = |l: &Entrant| l.exclusive & e.exclusive & rules.exclusive;
+        if let Some(&(with, l)) = self.members.iter().find(|(_, l)| shared(l) != 0) {
+            let pair = shared(l).trailing_zeros();
+            reasons.push(WhyNot::Excluded { pair, with });
         }
         if let (Some(cap), Some(unit)) = (rules.per_unit, e.unit)
             && Tally::used(&tally.units, Some(unit)) >= cap
         {
-            let holders = holders(&|l| l.unit == Some(unit));
+            let holders = self.holders(|l| l.unit == Some(unit));
             reasons.push(WhyNot::Unit { unit, cap, holders });
         }
         if let (Some(cap), Some(sponsor)) = (rules.per_sponsor, e.sponsor)
             && Tally::used(&tally.sponsors, Some(sponsor)) >= cap
         {
-            let holders = holders(&|l| l.sponsor == Some(sponsor));
+            let holders = self.holders(|l| l.sponsor == Some(sponsor));
             reasons.push(WhyNot::Sponsor {
                 sponsor,
                 cap,
@@ -960,7 +989,7 @@ pub(crate) fn why_not(
         for group in ones(e.groups) {
             let max = rules.max(group);
             if tally.group(group) >= max {
-                let holders = holders(&|l| l.groups >> group & 1 == 1);
+                let holders = self.holders(|l| l.groups >> group & 1 == 1);
                 reasons.push(WhyNot::GroupMax {
                     group,
                     max,
@@ -969,10 +998,7 @@ pub(crate) fn why_not(
             }
         }
         if let Some(capacity) = rules.capacity
-            && tally
-                .trainees
-                .checked_add(e.trainees)
-                .is_none_or(|t| t > capacity)
+            && (tally.trainees.checked_add(e.trainees)).is_none_or(|t| t > capacity)
         {
             reasons.push(WhyNot::Capacity {
                 capacity,
@@ -981,26 +1007,32 @@ pub(crate) fn why_not(
             });
         }
         if reasons.is_empty() {
-            let below = members
-                .iter()
-                .filter(|&&(q, _)| q > p)
-                .filter_map(|&(q, l)| {
-                    if rules.kind(l) == Kind::Must {
-                        return Some((q, Hold::ByDecision));
-                    }
-                    ones(l.groups & !e.groups & rules.min_groups)
-                        .find(|&g| tally.group(g) <= rules.min(g))
-                        .map(|g| (q, Hold::ForGroup(g)))
-                })
-                .collect();
-            reasons.push(WhyNot::Full {
-                leaders: rules.leaders,
-                below,
-            });
+            reasons.push(self.full(p, e));
         }
-        out.push((p, reasons));
+        reasons
     }
-    out
+
+    /// Every place is taken: the leaders ranked below `e` (at `p`) hold
+    /// theirs by decision, or because a group's min needs them (swapping
+    /// `e` in for any other would be a better set of the same size).
+    fn full(&self, p: usize, e: &Entrant) -> WhyNot {
+        let rules = self.rules;
+        let below = (self.members.iter())
+            .filter(|&&(q, _)| q > p)
+            .filter_map(|&(q, l)| {
+                if rules.kind(l) == Kind::Must {
+                    return Some((q, Hold::ByDecision));
+                }
+                ones(l.groups & !e.groups & rules.min_groups)
+                    .find(|&g| self.tally.group(g) <= rules.min(g))
+                    .map(|g| (q, Hold::ForGroup(g)))
+            })
+            .collect();
+        WhyNot::Full {
+            leaders: rules.leaders,
+            below,
+        }
+    }
 }
 
 #[cfg(test)]

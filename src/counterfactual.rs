@@ -16,6 +16,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Evidence, Months, Portfolio};
+use crate::constrain::Bound;
 use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
@@ -432,6 +433,12 @@ impl Criteria {
     ///
     /// One ranking pass, then each candidate's edits against one rival: the
     /// worst leader for a follower, the best eligible follower for a leader.
+    /// Under `[constraints]` there is no one rival: for each candidate the
+    /// rule finds, by binary search over where it could stand among the
+    /// others (`O(log N)` runs of the rule), the lowest place at which it
+    /// still leads, and each edit is judged by where it would stand. A
+    /// must-lead leads whatever its evidence, a `must_not_lead` never, and
+    /// no tie is reported.
     ///
     /// ```
     /// use spearhead::{Criteria, Portfolio};
@@ -569,24 +576,7 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Cou
             }
             .filter(|_| full),
         ),
-        Some(bound) => {
-            let place = ranking.get(i).map_or(0, |(_, offer)| offer.place);
-            let others_offers: Vec<(usize, bool)> = (ranking.iter().enumerate())
-                .filter(|&(j, _)| j != i)
-                .map(|(_, (_, offer))| (offer.place, offer.eligible))
-                .collect();
-            let others = (ranking.iter().enumerate())
-                .filter(|&(j, _)| j != i)
-                .map(|(_, (ranked, offer))| Key::new(ranked.assessment.total, offer.place))
-                .collect();
-            let entrant = bound.at(place, true).unwrap_or_default();
-            Judge::Slot {
-                others,
-                lowest: bound.lowest_leading_slot(&others_offers, place),
-                decided: entrant.must_lead.is_some(),
-                banned: entrant.must_not_lead.is_some(),
-            }
-        }
+        Some(bound) => slot_judge(bound, &ranking, i),
     };
     Ok(ranking
         .iter()
@@ -604,6 +594,25 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Cou
             }
         })
         .collect())
+}
+
+/// How the `i`-th of `ranking` is judged under constraints: where it may
+/// stand among the others and still lead.
+fn slot_judge<'r, 'a>(bound: &Bound, ranking: &[(Ranked<'a>, Offer)], i: usize) -> Judge<'r, 'a> {
+    let others = || (ranking.iter().enumerate()).filter(move |&(j, _)| j != i);
+    let place = ranking.get(i).map_or(0, |(_, offer)| offer.place);
+    let offers: Vec<(usize, bool)> = others()
+        .map(|(_, (_, offer))| (offer.place, offer.eligible))
+        .collect();
+    let entrant = bound.at(place, true).unwrap_or_default();
+    Judge::Slot {
+        others: others()
+            .map(|(_, (ranked, offer))| Key::new(ranked.assessment.total, offer.place))
+            .collect(),
+        lowest: bound.lowest_leading_slot(&offers, place),
+        decided: entrant.must_lead.is_some(),
+        banned: entrant.must_not_lead.is_some(),
+    }
 }
 
 /// The smallest edit of `ranked`'s evidence (at `place`) that flips

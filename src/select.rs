@@ -405,61 +405,8 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
     if settings.is_empty() {
         return Ok(None);
     }
-    let order = portfolio.id_order();
-    let mut by_place = Vec::with_capacity(portfolio.len());
-    for place in 0..portfolio.len() {
-        let Some((_, candidate)) = portfolio.at_place(place) else {
-            continue;
-        };
-        let (unit, sponsor) = order.unit_and_sponsor(place);
-        let groups = if candidate.tags.is_empty() {
-            0
-        } else {
-            (settings.groups.iter().enumerate())
-                .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
-                .fold(0u64, |bits, (g, _)| bits | 1 << g)
-        };
-        by_place.push(Entrant {
-            unit,
-            sponsor,
-            trainees: candidate.trainees.unwrap_or(0),
-            groups,
-            ..Entrant::default()
-        });
-    }
-    let find = |given: &Given<String>, key: &str| -> Result<usize> {
-        portfolio
-            .place_of(&given.value)
-            .ok_or_else(|| Error::Invalid {
-                at: At {
-                    location: given.at,
-                    key: Some(key.to_owned()),
-                    ..At::part(Part::Criteria)
-                },
-                message: format!("no candidate {} in the portfolio", quote(&given.value)),
-            })
-    };
-    for (i, given) in (0..).zip(&settings.must_lead) {
-        if let Some(e) = by_place.get_mut(find(given, "constraints.must_lead")?) {
-            e.must_lead = Some(i);
-        }
-    }
-    for (i, given) in (0..).zip(&settings.must_not_lead) {
-        if let Some(e) = by_place.get_mut(find(given, "constraints.must_not_lead")?) {
-            e.must_not_lead = Some(i);
-        }
-    }
-    for (p, pair) in settings.exclusive.iter().enumerate() {
-        for id in &pair.value {
-            let given = Given {
-                value: id.clone(),
-                at: pair.at,
-            };
-            if let Some(e) = by_place.get_mut(find(&given, "constraints.exclusive")?) {
-                e.exclusive |= 1 << p;
-            }
-        }
-    }
+    let mut by_place = entrants(settings, portfolio);
+    decide(settings, portfolio, &mut by_place)?;
     let rules = Rules {
         leaders: criteria.leaders,
         per_unit: settings.per_unit.as_ref().map(|g| g.value),
@@ -474,6 +421,69 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
             .collect(),
     };
     Ok(Some(Bound::new(rules, by_place)))
+}
+
+/// Each candidate of `portfolio` by place, as the constraints see it: its
+/// unit and sponsor (numbered once, with the portfolio), trainees and the
+/// groups whose tag it carries.
+fn entrants(settings: &Constraints, portfolio: &Portfolio) -> Vec<Entrant> {
+    let order = portfolio.id_order();
+    (0..portfolio.len())
+        .filter_map(|place| {
+            let (_, candidate) = portfolio.at_place(place)?;
+            let (unit, sponsor) = order.unit_and_sponsor(place);
+            let groups = (settings.groups.iter().enumerate())
+                .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
+                .fold(0u64, |bits, (g, _)| bits | 1 << g);
+            Some(Entrant {
+                unit,
+                sponsor,
+                trainees: candidate.trainees.unwrap_or(0),
+                groups,
+                ..Entrant::default()
+            })
+        })
+        .collect()
+}
+
+/// Marks the candidates `must_lead`, `must_not_lead` and `exclusive` name.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] at the entry that names a candidate `portfolio` does
+/// not hold.
+fn decide(settings: &Constraints, portfolio: &Portfolio, by_place: &mut [Entrant]) -> Result<()> {
+    let find = |id: &str, at: Option<Location>, key: &str| -> Result<usize> {
+        portfolio.place_of(id).ok_or_else(|| Error::Invalid {
+            at: At {
+                location: at,
+                key: Some(key.to_owned()),
+                ..At::part(Part::Criteria)
+            },
+            message: format!("no candidate {} in the portfolio", quote(id)),
+        })
+    };
+    for (i, given) in (0..).zip(&settings.must_lead) {
+        let place = find(&given.value, given.at, "constraints.must_lead")?;
+        if let Some(e) = by_place.get_mut(place) {
+            e.must_lead = Some(i);
+        }
+    }
+    for (i, given) in (0..).zip(&settings.must_not_lead) {
+        let place = find(&given.value, given.at, "constraints.must_not_lead")?;
+        if let Some(e) = by_place.get_mut(place) {
+            e.must_not_lead = Some(i);
+        }
+    }
+    for (p, pair) in settings.exclusive.iter().enumerate() {
+        for id in &pair.value {
+            let place = find(id, pair.at, "constraints.exclusive")?;
+            if let Some(e) = by_place.get_mut(place) {
+                e.exclusive |= 1 << p;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
