@@ -211,10 +211,48 @@ pub(crate) fn schedule(projects: &[Project], settings: &Settings) -> Schedule {
 
 impl Criteria {
     /// How the rest follow the leaders: the pull, wave by wave, with the
-    /// coach of each follower, and the followers no trained person reaches
-    /// (see the [`Roadmap`] and the README's "How the rest follow").
+    /// coach of each follower, and the followers no trained person reaches.
     /// Plans the portfolio first; [`Criteria::roadmap_of`] takes a plan
     /// already made.
+    ///
+    /// The leaders start at their `start_month` (wave 0). A project trains
+    /// its sponsor, agents and champions; from the month it ends (its
+    /// duration rounded up to whole months) they coach followers they are
+    /// the sponsor, an agent or a champion of, or that are in the unit of a
+    /// finished project they worked on, at most `coach_load` at once
+    /// (`[waves]`). A follower needs one coach and may start from its own
+    /// `start_month`. Followers are taken by priority: `asked`, then
+    /// `local_initiative`, then rank.
+    ///
+    /// Each month's wave is exact: the most followers the free coaches can
+    /// cover, at most `max_size`, and among those the best in priority
+    /// order. The coverable sets are a transversal matroid, so the greedy
+    /// pass in priority order with an augmenting-path check finds it. The
+    /// roadmap as a whole is a priority list schedule: a new champion or
+    /// link never leaves a reached project unreached (without `max_waves`),
+    /// but a start may move, since a follower that starts earlier holds a
+    /// coach that one of higher priority may need later.
+    ///
+    /// Near linear in practice: the months are events, and each looks only
+    /// at followers that a newly trained or newly free person reaches; a
+    /// wave of `k` followers with `E` links costs `O(k E)` at worst.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Link, Portfolio};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let roadmap = Criteria::default().roadmap(&portfolio)?;
+    /// assert_eq!(roadmap.pull_waves, 3);
+    /// let billing = roadmap.projects.iter().find(|s| s.id == "billing-fixes").unwrap();
+    /// let coach = billing.coach.as_ref().unwrap();
+    /// assert_eq!((billing.wave, billing.start, coach.link), (1, 14, Link::Unit));
+    /// assert_eq!(
+    ///     coach.to_string(),
+    ///     "coached by M. Lindqvist, sponsor of order-to-cash, free from month 14"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
