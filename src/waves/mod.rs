@@ -345,27 +345,39 @@ fn whole_months(months: f64) -> NonZeroU32 {
     NonZeroU32::new(months.ceil() as u32).unwrap_or(NonZeroU32::MIN)
 }
 
-/// Names numbered in sorted order, so the numbers do not depend on the
-/// order of the candidates.
-struct Names<'a>(Vec<&'a str>);
+/// Names numbered in the order they first come in the ranking: the
+/// ranking does not depend on the order of the candidates, so neither do
+/// the numbers (and the engine breaks no tie by a person's number).
+struct Names<'a> {
+    numbers: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
 
 impl<'a> Names<'a> {
     fn new(names: impl Iterator<Item = &'a str>) -> Self {
-        let mut names: Vec<&str> = names.collect();
-        names.sort_unstable();
-        names.dedup();
-        Names(names)
+        let mut out = Names {
+            numbers: HashMap::new(),
+            names: Vec::new(),
+        };
+        for name in names {
+            if !out.numbers.contains_key(name)
+                && let Ok(number) = u32::try_from(out.names.len())
+            {
+                out.numbers.insert(name, number);
+                out.names.push(name);
+            }
+        }
+        out
     }
 
     fn id(&self, name: &str) -> Option<u32> {
-        let i = self.0.binary_search(&name).ok()?;
-        u32::try_from(i).ok()
+        self.numbers.get(name).copied()
     }
 
     fn name(&self, id: u32) -> &'a str {
         usize::try_from(id)
             .ok()
-            .and_then(|i| self.0.get(i).copied())
+            .and_then(|i| self.names.get(i).copied())
             .unwrap_or_default()
     }
 }
