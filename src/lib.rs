@@ -80,6 +80,16 @@
 //! names, for each candidate, the one change of evidence that would flip its
 //! role.
 //!
+//! # How the rest follow
+//!
+//! [`Criteria::roadmap`] plans the pull after the push: each leader trains
+//! its sponsor, agents and champions, who coach the followers they reach
+//! once it ends, at most the `[waves]` section's `coach_load` at a time.
+//! Each month's wave is the best set the free coaches can cover, in
+//! priority order (asked, then local initiatives, then rank), chosen
+//! exactly; the [`Roadmap`] names each follower's wave, months and coach,
+//! and says why a follower is never reached.
+//!
 //! # Invariants
 //!
 //! No I/O: the library reads and writes strings, the caller owns files.

@@ -211,10 +211,48 @@ pub(crate) fn schedule(projects: &[Project], settings: &Settings) -> Schedule {
 
 impl Criteria {
     /// How the rest follow the leaders: the pull, wave by wave, with the
-    /// coach of each follower, and the followers no trained person reaches
-    /// (see the [`Roadmap`] and the README's "How the rest follow").
+    /// coach of each follower, and the followers no trained person reaches.
     /// Plans the portfolio first; [`Criteria::roadmap_of`] takes a plan
     /// already made.
+    ///
+    /// The leaders start at their `start_month` (wave 0). A project trains
+    /// its sponsor, agents and champions; from the month it ends (its
+    /// duration rounded up to whole months) they coach followers they are
+    /// the sponsor, an agent or a champion of, or that are in the unit of a
+    /// finished project they worked on, at most `coach_load` at once
+    /// (`[waves]`). A follower needs one coach and may start from its own
+    /// `start_month`. Followers are taken by priority: `asked`, then
+    /// `local_initiative`, then rank.
+    ///
+    /// Each month's wave is exact: the most followers the free coaches can
+    /// cover, at most `max_size`, and among those the best in priority
+    /// order. The coverable sets are a transversal matroid, so the greedy
+    /// pass in priority order with an augmenting-path check finds it. The
+    /// roadmap as a whole is a priority list schedule: a new champion or
+    /// link never leaves a reached project unreached (without `max_waves`),
+    /// but a start may move, since a follower that starts earlier holds a
+    /// coach that one of higher priority may need later.
+    ///
+    /// Near linear in practice: the months are events, and each looks only
+    /// at followers that a newly trained or newly free person reaches; a
+    /// wave of `k` followers with `E` links costs `O(k E)` at worst.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Link, Portfolio};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let roadmap = Criteria::default().roadmap(&portfolio)?;
+    /// assert_eq!(roadmap.pull_waves, 3);
+    /// let billing = roadmap.projects.iter().find(|s| s.id == "billing-fixes").unwrap();
+    /// let coach = billing.coach.as_ref().unwrap();
+    /// assert_eq!((billing.wave, billing.start, coach.link), (1, 14, Link::Unit));
+    /// assert_eq!(
+    ///     coach.to_string(),
+    ///     "coached by M. Lindqvist, sponsor of order-to-cash, free from month 14"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -307,27 +345,39 @@ fn whole_months(months: f64) -> NonZeroU32 {
     NonZeroU32::new(months.ceil() as u32).unwrap_or(NonZeroU32::MIN)
 }
 
-/// Names numbered in sorted order, so the numbers do not depend on the
-/// order of the candidates.
-struct Names<'a>(Vec<&'a str>);
+/// Names numbered in the order they first come in the ranking: the
+/// ranking does not depend on the order of the candidates, so neither do
+/// the numbers (and the engine breaks no tie by a person's number).
+struct Names<'a> {
+    numbers: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
 
 impl<'a> Names<'a> {
     fn new(names: impl Iterator<Item = &'a str>) -> Self {
-        let mut names: Vec<&str> = names.collect();
-        names.sort_unstable();
-        names.dedup();
-        Names(names)
+        let mut out = Names {
+            numbers: HashMap::new(),
+            names: Vec::new(),
+        };
+        for name in names {
+            if !out.numbers.contains_key(name)
+                && let Ok(number) = u32::try_from(out.names.len())
+            {
+                out.numbers.insert(name, number);
+                out.names.push(name);
+            }
+        }
+        out
     }
 
     fn id(&self, name: &str) -> Option<u32> {
-        let i = self.0.binary_search(&name).ok()?;
-        u32::try_from(i).ok()
+        self.numbers.get(name).copied()
     }
 
     fn name(&self, id: u32) -> &'a str {
         usize::try_from(id)
             .ok()
-            .and_then(|i| self.0.get(i).copied())
+            .and_then(|i| self.names.get(i).copied())
             .unwrap_or_default()
     }
 }

@@ -38,7 +38,45 @@ fn check_plan(
     for pair in plan.ranking.windows(2) {
         prop_assert!(pair[0].total >= pair[1].total - 1e-9);
     }
+    check_roadmap(criteria, portfolio, plan)?;
     check_robustness(criteria, portfolio, plan)
+}
+
+/// The roadmap of whatever was accepted: every candidate once, reached or
+/// not, the leaders in wave 0 and no one else, ends after starts, and
+/// every message one line.
+fn check_roadmap(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    plan: &Plan,
+) -> Result<(), TestCaseError> {
+    let roadmap = criteria.roadmap_of(portfolio, plan);
+    let mut ids: Vec<&str> = (roadmap.projects.iter().map(|s| s.id.as_str()))
+        .chain(roadmap.unreached.iter().map(|u| u.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    let mut all: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    all.sort_unstable();
+    prop_assert_eq!(ids, all);
+    let mut wave_0: Vec<&str> = (roadmap.projects.iter())
+        .filter(|s| s.wave == 0)
+        .map(|s| s.id.as_str())
+        .collect();
+    wave_0.sort_unstable();
+    let mut leaders: Vec<&str> = plan.leaders.iter().map(String::as_str).collect();
+    leaders.sort_unstable();
+    prop_assert_eq!(wave_0, leaders);
+    for stage in &roadmap.projects {
+        prop_assert!(stage.end > stage.start);
+        prop_assert_eq!(stage.coach.is_none(), stage.wave == 0);
+        if let Some(coach) = &stage.coach {
+            prop_assert!(!coach.to_string().contains('\n'));
+        }
+    }
+    for unreached in &roadmap.unreached {
+        prop_assert!(!unreached.reason.to_string().contains('\n'));
+    }
+    Ok(())
 }
 
 /// Robustness answers whatever was accepted: an interval around every

@@ -100,4 +100,12 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Sampling>();
     assert_send_sync::<spearhead::WeightOrder>();
     assert_send_sync::<spearhead::Weights>();
+    assert_send_sync::<spearhead::Waves>();
+    assert_send_sync::<spearhead::Roadmap>();
+    assert_send_sync::<spearhead::Stage>();
+    assert_send_sync::<spearhead::Coaching>();
+    assert_send_sync::<spearhead::Unreached>();
+    assert_send_sync::<spearhead::Unreachable>();
+    assert_send_sync::<spearhead::Link>();
+    assert_send_sync::<spearhead::KeyRole>();
 }

@@ -764,3 +764,42 @@ proptest! {
         prop_assert!(before.is_subset(&after), "{before:?} then {after:?}");
     }
 }
+
+#[test]
+fn the_waves_section_and_the_new_keys_print_back_and_read_back_the_same() {
+    let criteria: Criteria = "[waves]\ncoach_load = 3\nmax_size = 2\nmax_waves = 4\n"
+        .parse()
+        .unwrap();
+    let w = criteria.waves();
+    assert_eq!(
+        (
+            w.coach_load().get(),
+            w.max_size().map(NonZeroUsize::get),
+            w.max_waves().map(NonZeroUsize::get)
+        ),
+        (3, Some(2), Some(4))
+    );
+    let printed = toml::to_string(&criteria).unwrap();
+    assert!(
+        printed.contains("[waves]\ncoach_load = 3\nmax_size = 2\nmax_waves = 4\n"),
+        "{printed}"
+    );
+    assert_eq!(printed.parse::<Criteria>().unwrap(), criteria);
+    assert_eq!(Criteria::default().waves().coach_load().get(), 2);
+    assert_eq!(Criteria::default().waves().max_size(), None);
+
+    let portfolio: Portfolio = include_str!("../../examples/portfolio.toml")
+        .parse()
+        .unwrap();
+    let field = portfolio.get("field-service-app").unwrap();
+    assert_eq!(
+        (field.champions.as_slice(), field.asked),
+        (&["K. Osei".to_owned()][..], true)
+    );
+    let printed = toml::to_string(&portfolio).unwrap();
+    assert_eq!(printed.parse::<Portfolio>().unwrap(), portfolio);
+    let late: Portfolio = crate::support::candidate_toml("late", "start_month = 7")
+        .parse()
+        .unwrap();
+    assert_eq!(late.candidates()[0].start_month, 7);
+}
