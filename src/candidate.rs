@@ -566,6 +566,11 @@ pub(crate) struct IdOrder {
     units: Vec<Option<u32>>,
     /// The sponsor of the candidate at each place, numbered the same way.
     sponsors: Vec<Option<u32>>,
+    /// How many units, and sponsors, there are.
+    counts: (usize, usize),
+    /// The trainees of the candidate at each place (0 when not given), and
+    /// whether it has tags: what constraints read, side by side.
+    trainees: Vec<(u64, bool)>,
 }
 
 impl IdOrder {
@@ -587,7 +592,21 @@ impl IdOrder {
             sponsors: (by_id.iter())
                 .map(|(_, c)| intern(&mut sponsors, c.sponsor.as_deref()))
                 .collect(),
+            counts: (units.len(), sponsors.len()),
+            trainees: (by_id.iter())
+                .map(|(_, c)| (c.trainees.unwrap_or(0), !c.tags.is_empty()))
+                .collect(),
         }
+    }
+
+    /// How many units, and how many sponsors, the portfolio names.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        self.counts
+    }
+
+    /// The trainees of the candidate at `place`, and whether it has tags.
+    pub(crate) fn trainees(&self, place: usize) -> (u64, bool) {
+        self.trainees.get(place).copied().unwrap_or((0, false))
     }
 
     /// The unit and sponsor of the candidate at `place`, as small ids.

@@ -415,6 +415,7 @@ pub(crate) enum Outcome {
 
 impl Bound {
     /// `constraints` over the candidates `by_place`.
+    #[cfg(test)]
     pub(crate) fn new(constraints: Rules, by_place: Vec<Entrant>) -> Self {
         let must = (by_place.iter().enumerate())
             .filter(|(_, e)| e.must_lead.is_some())
@@ -424,6 +425,18 @@ impl Bound {
         let ids = by_place.iter().fold((0, 0), |(u, s), e| {
             (u.max(count(e.unit)), s.max(count(e.sponsor)))
         });
+        Bound::from_parts(constraints, by_place, must, ids)
+    }
+
+    /// `constraints` over the candidates `by_place`, of which those at the
+    /// places `must` (in order) must lead; units and sponsors are numbered
+    /// below `ids`.
+    pub(crate) fn from_parts(
+        constraints: Rules,
+        by_place: Vec<Entrant>,
+        must: Vec<usize>,
+        ids: (usize, usize),
+    ) -> Self {
         Bound {
             ids,
             rules: Active::new(&constraints, &[]),

@@ -406,7 +406,7 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
         return Ok(None);
     }
     let mut by_place = entrants(settings, portfolio);
-    decide(settings, portfolio, &mut by_place)?;
+    let must = decide(settings, portfolio, &mut by_place)?;
     let rules = Rules {
         leaders: criteria.leaders,
         per_unit: settings.per_unit.as_ref().map(|g| g.value),
@@ -420,7 +420,8 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
             })
             .collect(),
     };
-    Ok(Some(Bound::new(rules, by_place)))
+    let ids = portfolio.id_order().counts();
+    Ok(Some(Bound::from_parts(rules, by_place, must, ids)))
 }
 
 /// Each candidate of `portfolio` by place, as the constraints see it: its
@@ -429,30 +430,38 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
 fn entrants(settings: &Constraints, portfolio: &Portfolio) -> Vec<Entrant> {
     let order = portfolio.id_order();
     (0..portfolio.len())
-        .filter_map(|place| {
-            let (_, candidate) = portfolio.at_place(place)?;
+        .map(|place| {
             let (unit, sponsor) = order.unit_and_sponsor(place);
-            let groups = (settings.groups.iter().enumerate())
-                .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
-                .fold(0u64, |bits, (g, _)| bits | 1 << g);
-            Some(Entrant {
+            let (trainees, tagged) = order.trainees(place);
+            let groups = match portfolio.at_place(place) {
+                Some((_, candidate)) if tagged => (settings.groups.iter().enumerate())
+                    .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
+                    .fold(0u64, |bits, (g, _)| bits | 1 << g),
+                _ => 0,
+            };
+            Entrant {
                 unit,
                 sponsor,
-                trainees: candidate.trainees.unwrap_or(0),
+                trainees,
                 groups,
                 ..Entrant::default()
-            })
+            }
         })
         .collect()
 }
 
-/// Marks the candidates `must_lead`, `must_not_lead` and `exclusive` name.
+/// Marks the candidates `must_lead`, `must_not_lead` and `exclusive` name;
+/// the places of the must-leads, in order.
 ///
 /// # Errors
 ///
 /// [`Error::Invalid`] at the entry that names a candidate `portfolio` does
 /// not hold.
-fn decide(settings: &Constraints, portfolio: &Portfolio, by_place: &mut [Entrant]) -> Result<()> {
+fn decide(
+    settings: &Constraints,
+    portfolio: &Portfolio,
+    by_place: &mut [Entrant],
+) -> Result<Vec<usize>> {
     let find = |id: &str, at: Option<Location>, key: &str| -> Result<usize> {
         portfolio.place_of(id).ok_or_else(|| Error::Invalid {
             at: At {
@@ -463,12 +472,15 @@ fn decide(settings: &Constraints, portfolio: &Portfolio, by_place: &mut [Entrant
             message: format!("no candidate {} in the portfolio", quote(id)),
         })
     };
+    let mut must = Vec::with_capacity(settings.must_lead.len());
     for (i, given) in (0..).zip(&settings.must_lead) {
         let place = find(&given.value, given.at, "constraints.must_lead")?;
         if let Some(e) = by_place.get_mut(place) {
             e.must_lead = Some(i);
+            must.push(place);
         }
     }
+    must.sort_unstable();
     for (i, given) in (0..).zip(&settings.must_not_lead) {
         let place = find(&given.value, given.at, "constraints.must_not_lead")?;
         if let Some(e) = by_place.get_mut(place) {
@@ -483,7 +495,7 @@ fn decide(settings: &Constraints, portfolio: &Portfolio, by_place: &mut [Entrant
             }
         }
     }
-    Ok(())
+    Ok(must)
 }
 
 #[cfg(test)]
