@@ -312,10 +312,14 @@ proptest! {
         (criteria, candidates) in constrained(),
     ) {
         let printed = toml::to_string(&criteria).unwrap();
-        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria.clone());
+        let json = serde_json::to_string(&criteria).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Criteria>(&json).unwrap(), criteria);
         let portfolio = Portfolio::new(candidates).unwrap();
         let printed = toml::to_string(&portfolio).unwrap();
-        prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio);
+        prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio.clone());
+        let json = serde_json::to_string(&portfolio).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Portfolio>(&json).unwrap(), portfolio);
     }
 }
 
