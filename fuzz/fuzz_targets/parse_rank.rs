@@ -58,6 +58,19 @@ fuzz_target!(|data: &[u8]| {
     let reversed = Portfolio::new(reversed).expect("a valid portfolio stays valid reversed");
     assert_eq!(criteria.plan(&reversed).ok(), Some(plan.clone()));
 
+    // The roadmap: every candidate once, the leaders in wave 0, and the
+    // same roadmap reversed.
+    let roadmap = criteria.roadmap_of(&portfolio, &plan);
+    assert_eq!(
+        roadmap.projects.len() + roadmap.unreached.len(),
+        portfolio.len()
+    );
+    for stage in &roadmap.projects {
+        assert_eq!(stage.wave == 0, plan.leaders.contains(&stage.id));
+        assert!(stage.end > stage.start);
+    }
+    assert_eq!(criteria.roadmap(&reversed).ok(), Some(roadmap));
+
     // An interval around every weight, a shift exactly at each end.
     let stability = criteria.stability(&portfolio).expect("the plan chose");
     assert_eq!(stability.values().len(), 7);

@@ -278,23 +278,7 @@ impl Criteria {
                 .chain(&c.champions)
                 .map(String::as_str)
         }));
-        let units = Names::new(ranked.iter().filter_map(|c| c.unit.as_deref()));
-        let projects: Vec<Project> = (ranked.iter().zip(&plan.ranking))
-            .enumerate()
-            .map(|(index, (c, placement))| Project {
-                index,
-                duration: whole_months(c.evidence.duration.get()),
-                start_month: c.start_month,
-                unit: c.unit.as_deref().and_then(|u| units.id(u)),
-                sponsor: c.sponsor.as_deref().and_then(|s| people.id(s)),
-                agents: c.agents.iter().filter_map(|a| people.id(a)).collect(),
-                champions: c.champions.iter().filter_map(|a| people.id(a)).collect(),
-                asked: c.asked,
-                local_initiative: c.local_initiative,
-                rank: placement.rank,
-                is_leader: placement.role == Role::Lead,
-            })
-            .collect();
+        let projects = projects(&ranked, plan, &people);
         let schedule = schedule(&projects, &self.waves);
         let candidate = |index: usize| ranked.get(index).copied();
         let id = |index: usize| candidate(index).map(|c| c.id.clone()).unwrap_or_default();
@@ -333,6 +317,28 @@ impl Criteria {
                 .collect(),
         }
     }
+}
+
+/// The engine's projects: the `ranked` candidates (in `plan`'s order) by
+/// their place, with `people` and units by number.
+fn projects(ranked: &[&Candidate], plan: &Plan, people: &Names<'_>) -> Vec<Project> {
+    let units = Names::new(ranked.iter().filter_map(|c| c.unit.as_deref()));
+    (ranked.iter().zip(&plan.ranking))
+        .enumerate()
+        .map(|(index, (c, placement))| Project {
+            index,
+            duration: whole_months(c.evidence.duration.get()),
+            start_month: c.start_month,
+            unit: c.unit.as_deref().and_then(|u| units.id(u)),
+            sponsor: c.sponsor.as_deref().and_then(|s| people.id(s)),
+            agents: c.agents.iter().filter_map(|a| people.id(a)).collect(),
+            champions: c.champions.iter().filter_map(|a| people.id(a)).collect(),
+            asked: c.asked,
+            local_initiative: c.local_initiative,
+            rank: placement.rank,
+            is_leader: placement.role == Role::Lead,
+        })
+        .collect()
 }
 
 /// A duration in whole months, rounded up: at least 1.

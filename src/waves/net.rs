@@ -104,39 +104,7 @@ impl Net {
             });
         }
 
-        // Each person's followers, by a counting sort on the person.
-        let mut follower_start = vec![0; persons.len() + 1];
-        let followed = |node: &Node| -> &[(usize, KeyRole)] {
-            if node.leader {
-                &[]
-            } else {
-                roles.get(node.roles.clone()).unwrap_or_default()
-            }
-        };
-        for &(person, _) in nodes.iter().flat_map(followed) {
-            if let Some(count) = follower_start.get_mut(person + 1) {
-                *count += 1;
-            }
-        }
-        for i in 1..follower_start.len() {
-            let before = follower_start.get(i - 1).copied().unwrap_or(0);
-            if let Some(count) = follower_start.get_mut(i) {
-                *count += before;
-            }
-        }
-        let mut next = follower_start.clone();
-        let mut followers = vec![NONE; follower_start.last().copied().unwrap_or(0)];
-        for (project, node) in nodes.iter().enumerate() {
-            for &(person, _) in followed(node) {
-                if let Some(at) = next.get_mut(person)
-                    && let Some(slot) = followers.get_mut(*at)
-                {
-                    *slot = project;
-                    *at += 1;
-                }
-            }
-        }
-
+        let (follower_start, followers) = followers(&nodes, &roles, persons.len());
         Net {
             unit: nodes.iter().map(|node| node.unit).collect(),
             nodes,
@@ -167,4 +135,45 @@ impl Net {
     pub(super) fn unit_of(&self, project: usize) -> usize {
         self.unit.get(project).copied().unwrap_or(NONE)
     }
+}
+
+/// Each person's followers, by a counting sort on the person: where each
+/// person's list starts, and the lists one after another.
+fn followers(
+    nodes: &[Node],
+    roles: &[(usize, KeyRole)],
+    persons: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut follower_start = vec![0; persons + 1];
+    let followed = |node: &Node| -> &[(usize, KeyRole)] {
+        if node.leader {
+            &[]
+        } else {
+            roles.get(node.roles.clone()).unwrap_or_default()
+        }
+    };
+    for &(person, _) in nodes.iter().flat_map(followed) {
+        if let Some(count) = follower_start.get_mut(person + 1) {
+            *count += 1;
+        }
+    }
+    for i in 1..follower_start.len() {
+        let before = follower_start.get(i - 1).copied().unwrap_or(0);
+        if let Some(count) = follower_start.get_mut(i) {
+            *count += before;
+        }
+    }
+    let mut next = follower_start.clone();
+    let mut followers = vec![NONE; follower_start.last().copied().unwrap_or(0)];
+    for (project, node) in nodes.iter().enumerate() {
+        for &(person, _) in followed(node) {
+            if let Some(at) = next.get_mut(person)
+                && let Some(slot) = followers.get_mut(*at)
+            {
+                *slot = project;
+                *at += 1;
+            }
+        }
+    }
+    (follower_start, followers)
 }

@@ -387,12 +387,20 @@ impl<'a> Sim<'a> {
                 self.mark(unit);
             }
         }
+        self.gather_from_units();
+        self.candidates.sort_unstable();
+    }
+
+    /// The candidates the units marked this month give: in each, its
+    /// waiting followers in priority order until as many reached only
+    /// through the unit as it has free slots. Those followers are
+    /// interchangeable (the same free people reach each), so the wave takes
+    /// a prefix of them, at most one per slot.
+    fn gather_from_units(&mut self) {
         for i in 0..self.dirty.len() {
             let Some(unit) = self.dirty.get(i).and_then(|&u| self.units.get(u)) else {
                 continue;
             };
-            // Followers reached only through the unit are interchangeable:
-            // the wave takes a prefix of them, at most one per free slot.
             let mut slots = unit.free_slots;
             for &follower in &unit.waiting {
                 if slots == 0 {
@@ -411,7 +419,6 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        self.candidates.sort_unstable();
     }
 
     fn reached_directly(&self, follower: usize) -> bool {
