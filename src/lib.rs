@@ -111,7 +111,7 @@ pub struct ReadmeDoctests;
 //   leader rule), rank, plan;
 // - analysing: stability, smaa, counterfactual, waves (the pull after the
 //   push);
-// - output: print.
+// - output: print, report.
 mod candidate;
 mod check;
 mod constrain;
@@ -125,6 +125,7 @@ mod plan;
 mod print;
 mod rank;
 mod read;
+mod report;
 mod robustness;
 mod score;
 mod select;
@@ -143,6 +144,7 @@ pub use crate::error::{At, CandidateRef, Constraint, Error, Location, Part, Resu
 pub use crate::limits::Limits;
 pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
+pub use crate::report::{Chart, Report};
 pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
 pub use crate::smaa::{Acceptability, Acceptance};

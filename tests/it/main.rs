@@ -18,6 +18,7 @@ mod fixtures;
 mod hostile;
 mod laws;
 mod plan;
+mod report;
 mod scoring;
 mod smaa;
 mod stability;
