@@ -11,7 +11,9 @@
 //! `--robustness` adds how sure the choice of leaders is: each weight's
 //! stability interval, how often each candidate leads under weights drawn at
 //! random (the criteria file's `[robustness]`), and the one change of
-//! evidence that would flip each candidate's role.
+//! evidence that would flip each candidate's role. `--format markdown`
+//! prints a one-page report, `--format csv` a spreadsheet, and `--svg DIR`
+//! writes the charts into DIR.
 //!
 //! Bad input exits with code 2 and one line on stderr that starts with its
 //! place, `FILE:LINE:COL: error: `, as compilers write it, so that editors
@@ -27,17 +29,18 @@ use std::str::FromStr;
 
 use spearhead::{
     Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
-    Plan, Portfolio, Roadmap, Role, Shift, Stability,
+    Plan, Portfolio, Report, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
 const SAMPLE_CRITERIA: &str = include_str!("criteria.toml");
-const USAGE: &str = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]";
+const USAGE: &str =
+    "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]";
 const HELP: &str = "\
 Rank candidate projects against the AIM demonstration-project criteria and
 plan the push: which few lead, and why each of the others follows.
 
-usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]
+usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]
 
 arguments:
   PORTFOLIO          the portfolio file, `-` for stdin
@@ -49,6 +52,8 @@ options:
   --json             the same as --format json
   --robustness       add how sure the choice is: stability, acceptability
                      and counterfactuals
+  --svg DIR          write the charts into DIR: contributions.svg, and with
+                     --robustness acceptability.svg and stability.svg
   -h, --help         print this help
 
 Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr.
@@ -75,16 +80,22 @@ enum Format {
     Table,
     /// The plan as JSON, robustness under a `"robustness"` key.
     Json,
+    /// A one-page Markdown report, robustness sections included.
+    Markdown,
+    /// A row per candidate, for a spreadsheet.
+    Csv,
 }
 
 impl Format {
     /// Every format, in the order `--help` names them.
-    const ALL: [Format; 2] = [Format::Table, Format::Json];
+    const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Markdown, Format::Csv];
 
     fn as_str(self) -> &'static str {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
         }
     }
 }
@@ -167,6 +178,7 @@ struct Args {
     portfolio: Option<Source>,
     format: Format,
     robustness: bool,
+    svg: Option<PathBuf>,
 }
 
 /// What went wrong, and how the program ends.
@@ -195,6 +207,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut portfolio = None;
     let mut format = None;
     let mut robustness = None;
+    let mut svg = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
@@ -211,6 +224,10 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             }
             Long("json") => once(&mut format, Format::Json, "--format (or --json)")?,
             Long("robustness") => once(&mut robustness, (), "--robustness")?,
+            Long("svg") => {
+                let dir = parser.value().map_err(usage)?;
+                once(&mut svg, PathBuf::from(dir), "--svg")?;
+            }
             Value(file) => once(&mut portfolio, Source::new(file), "PORTFOLIO")?,
             _ => return Err(usage(arg.unexpected())),
         }
@@ -225,6 +242,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         portfolio,
         format: format.unwrap_or(Format::Table),
         robustness: robustness.is_some(),
+        svg,
     }))
 }
 
@@ -301,7 +319,12 @@ fn run(args: &Args) -> Result<String, Failure> {
     } else {
         None
     };
+    if let Some(dir) = &args.svg {
+        write_charts(dir, &report(&criteria, &portfolio, robustness.as_ref())?)?;
+    }
     match args.format {
+        Format::Markdown => Ok(report(&criteria, &portfolio, robustness.as_ref())?.markdown()),
+        Format::Csv => Ok(report(&criteria, &portfolio, robustness.as_ref())?.csv()),
         Format::Json => {
             let output = Output {
                 plan: &plan,
@@ -321,6 +344,35 @@ fn run(args: &Args) -> Result<String, Failure> {
             Ok(out)
         }
     }
+}
+
+/// The report of `portfolio`, with the robustness analyses when computed.
+fn report<'a>(
+    criteria: &'a Criteria,
+    portfolio: &'a Portfolio,
+    robustness: Option<&'a Robustness>,
+) -> Result<Report<'a>, Failure> {
+    // The plan was made already: the criteria hold for this portfolio.
+    let report =
+        Report::new(criteria, portfolio).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    Ok(match robustness {
+        Some(r) => report
+            .with_stability(&r.stability)
+            .with_acceptability(&r.acceptability)
+            .with_counterfactuals(&r.counterfactuals),
+        None => report,
+    })
+}
+
+/// Writes each chart of `report` into `dir`, made if need be.
+fn write_charts(dir: &std::path::Path, report: &Report<'_>) -> Result<(), Failure> {
+    let failed =
+        |e: std::io::Error| Failure::Input(format!("{}: error: cannot write: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    for chart in report.charts() {
+        std::fs::write(dir.join(chart.name), chart.svg).map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// The JSON output: the plan's keys, the `roadmap`, then `robustness` when

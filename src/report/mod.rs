@@ -16,6 +16,7 @@ use crate::candidate::Portfolio;
 use crate::counterfactual::Counterfactual;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
+use crate::error::Result;
 use crate::plan::{Placement, Plan, Role};
 use crate::smaa::Acceptability;
 use crate::stability::Stability;
@@ -31,8 +32,8 @@ const NEXT: usize = 20;
 /// # let sample = include_str!("../../examples/portfolio.toml");
 /// let criteria = Criteria::default();
 /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
-/// let stability = criteria.stability(&portfolio);
-/// let report = Report::new(&criteria, &portfolio).with_stability(&stability);
+/// let stability = criteria.stability(&portfolio)?;
+/// let report = Report::new(&criteria, &portfolio)?.with_stability(&stability);
 /// assert!(report.markdown().contains("## Stability"));
 /// assert!(report.csv().starts_with("rank,id,name,unit,sponsor,role,total,"));
 /// assert!(report.contribution_chart().starts_with("<svg"));
@@ -61,16 +62,20 @@ pub struct Chart {
 
 impl<'a> Report<'a> {
     /// A report of `criteria`'s plan for `portfolio`.
-    #[must_use]
-    pub fn new(criteria: &'a Criteria, portfolio: &'a Portfolio) -> Self {
-        Report {
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn new(criteria: &'a Criteria, portfolio: &'a Portfolio) -> Result<Self> {
+        Ok(Report {
             criteria,
             portfolio,
-            plan: criteria.plan(portfolio),
+            plan: criteria.plan(portfolio)?,
             stability: None,
             acceptability: None,
             counterfactuals: None,
-        }
+        })
     }
 
     /// Adds the weight-stability intervals ([`Criteria::stability`] of the

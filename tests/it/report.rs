@@ -39,10 +39,13 @@ fn everything(
     criteria: &Criteria,
     portfolio: &Portfolio,
 ) -> (String, String, Vec<(String, String)>) {
-    let stability = criteria.stability(portfolio);
-    let acceptability = criteria.acceptability(portfolio, NonZeroUsize::MIN);
-    let counterfactuals = criteria.counterfactuals(portfolio);
+    let stability = criteria.stability(portfolio).unwrap();
+    let acceptability = criteria
+        .acceptability(portfolio, NonZeroUsize::MIN)
+        .unwrap();
+    let counterfactuals = criteria.counterfactuals(portfolio).unwrap();
     let report = Report::new(criteria, portfolio)
+        .unwrap()
         .with_stability(&stability)
         .with_acceptability(&acceptability)
         .with_counterfactuals(&counterfactuals);
@@ -88,7 +91,7 @@ fn the_reports_do_not_depend_on_the_order_of_the_candidates() {
 fn without_analyses_their_sections_and_charts_are_left_out() {
     let portfolio: Portfolio = SAMPLE.parse().unwrap();
     let criteria = Criteria::default();
-    let report = Report::new(&criteria, &portfolio);
+    let report = Report::new(&criteria, &portfolio).unwrap();
     let markdown = report.markdown();
     assert!(markdown.contains("## Leaders: the push"));
     assert!(markdown.contains("## Why the others follow: the pull"));
@@ -98,14 +101,14 @@ fn without_analyses_their_sections_and_charts_are_left_out() {
     assert_eq!(report.charts().len(), 1);
     assert!(report.stability_chart().is_none());
     assert!(report.acceptability_chart().is_none());
-    assert_eq!(report.plan(), &criteria.plan(&portfolio));
+    assert_eq!(report.plan(), &criteria.plan(&portfolio).unwrap());
 }
 
 #[test]
 fn the_footer_names_the_version_the_criteria_and_the_seed() {
     let portfolio: Portfolio = SAMPLE.parse().unwrap();
     let footer = |criteria: &Criteria| {
-        let markdown = Report::new(criteria, &portfolio).markdown();
+        let markdown = Report::new(criteria, &portfolio).unwrap().markdown();
         markdown.lines().last().unwrap().to_owned()
     };
     let shipped = footer(&Criteria::default());
@@ -259,7 +262,7 @@ fn the_csv_reads_back_to_the_same_numbers() {
     let criteria = Criteria::default()
         .with_weight(Criterion::Sponsorship, 1.7)
         .unwrap();
-    let report = Report::new(&criteria, &portfolio);
+    let report = Report::new(&criteria, &portfolio).unwrap();
     let text = report.csv();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
@@ -295,8 +298,10 @@ fn the_csv_reads_back_to_the_same_numbers() {
 fn an_empty_portfolio_gives_reports_that_still_parse() {
     let portfolio = Portfolio::default();
     let criteria = Criteria::default();
-    let stability = criteria.stability(&portfolio);
-    let report = Report::new(&criteria, &portfolio).with_stability(&stability);
+    let stability = criteria.stability(&portfolio).unwrap();
+    let report = Report::new(&criteria, &portfolio)
+        .unwrap()
+        .with_stability(&stability);
     assert!(report.markdown().contains("No candidate may lead"));
     assert_eq!(report.csv().lines().count(), 1);
     for chart in report.charts() {
