@@ -140,7 +140,7 @@ pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
 };
-pub use crate::error::{At, CandidateRef, Constraint, Error, Location, Part, Result};
+pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};
 pub use crate::limits::Limits;
 pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;

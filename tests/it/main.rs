@@ -13,6 +13,7 @@ mod alloc;
 mod api;
 mod cli;
 mod counterfactual;
+mod csv_input;
 mod errors;
 mod fixtures;
 mod hostile;
