@@ -11,7 +11,9 @@
 //! `--robustness` adds how sure the choice of leaders is: each weight's
 //! stability interval, how often each candidate leads under weights drawn at
 //! random (the criteria file's `[robustness]`), and the one change of
-//! evidence that would flip each candidate's role. `--format markdown`
+//! evidence that would flip each candidate's role. A portfolio whose name
+//! ends in `.csv`, or any with `--input csv`, is read as a CSV table.
+//! `--format markdown`
 //! prints a one-page report, `--format csv` a spreadsheet, and `--svg DIR`
 //! writes the charts into DIR.
 //!
@@ -34,13 +36,12 @@ use spearhead::{
 
 const SAMPLE: &str = include_str!("portfolio.toml");
 const SAMPLE_CRITERIA: &str = include_str!("criteria.toml");
-const USAGE: &str =
-    "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]";
+const USAGE: &str = "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]";
 const HELP: &str = "\
 Rank candidate projects against the AIM demonstration-project criteria and
 plan the push: which few lead, and why each of the others follows.
 
-usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]
+usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]
 
 arguments:
   PORTFOLIO          the portfolio file, `-` for stdin
@@ -48,6 +49,9 @@ arguments:
 
 options:
   --criteria FILE    criteria overriding the shipped defaults, `-` for stdin
+  --input INPUT      how the portfolio is written: toml, or csv (a header
+                     row of the file's keys, a row per candidate); default:
+                     csv for a name ending in .csv, toml otherwise
   --format FORMAT    {formats}
   --json             the same as --format json
   --robustness       add how sure the choice is: stability, acceptability
@@ -117,6 +121,27 @@ impl FromStr for Format {
     }
 }
 
+/// How the portfolio is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// One `[[candidate]]` table per project.
+    Toml,
+    /// A header row of the portfolio file's keys, a row per candidate.
+    Csv,
+}
+
+impl FromStr for Input {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "toml" => Ok(Input::Toml),
+            "csv" => Ok(Input::Csv),
+            _ => Err(format!("unknown input {text:?}, expected one of toml, csv")),
+        }
+    }
+}
+
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Source {
@@ -176,6 +201,7 @@ impl fmt::Display for Source {
 struct Args {
     criteria: Option<Source>,
     portfolio: Option<Source>,
+    input: Option<Input>,
     format: Format,
     robustness: bool,
     svg: Option<PathBuf>,
@@ -208,6 +234,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut format = None;
     let mut robustness = None;
     let mut svg = None;
+    let mut input = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
@@ -224,6 +251,11 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             }
             Long("json") => once(&mut format, Format::Json, "--format (or --json)")?,
             Long("robustness") => once(&mut robustness, (), "--robustness")?,
+            Long("input") => {
+                let value = parser.value().map_err(usage)?;
+                let chosen = value.to_str().unwrap_or_default().parse();
+                once(&mut input, chosen.map_err(Failure::Usage)?, "--input")?;
+            }
             Long("svg") => {
                 let dir = parser.value().map_err(usage)?;
                 once(&mut svg, PathBuf::from(dir), "--svg")?;
@@ -240,6 +272,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     Ok(Some(Args {
         criteria,
         portfolio,
+        input,
         format: format.unwrap_or(Format::Table),
         robustness: robustness.is_some(),
         svg,
@@ -251,6 +284,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
 fn located(source: &Source, error: &Error) -> String {
     let text = error.to_string();
     let (Error::Toml { at, .. }
+    | Error::Csv { at, .. }
     | Error::Invalid { at, .. }
     | Error::Encoding { at, .. }
     | Error::DuplicateId { at, .. }) = error
@@ -302,8 +336,14 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        Portfolio::from_slice(&source.read().map_err(Failure::Input)?)
-            .map_err(|e| Failure::Input(located(source, &e)))?
+        let bytes = source.read().map_err(Failure::Input)?;
+        let csv = matches!(source, Source::File(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+        let read = match args.input {
+            Some(Input::Csv) => Limits::default().read_portfolio_csv(&bytes),
+            None if csv => Limits::default().read_portfolio_csv(&bytes),
+            Some(Input::Toml) | None => Portfolio::from_slice(&bytes),
+        };
+        read.map_err(|e| Failure::Input(located(source, &e)))?
     } else {
         let sample = Source::File("examples/portfolio.toml".into());
         Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?

@@ -49,7 +49,7 @@ impl Portfolio {
     /// the column, the candidate and the column's header. Inputs beyond
     /// [`Limits::default`] are refused.
     pub fn from_csv(text: &str) -> Result<Self> {
-        Limits::default().portfolio_csv(text.as_bytes())
+        Limits::default().read_portfolio_csv(text.as_bytes())
     }
 }
 
@@ -61,7 +61,7 @@ impl Limits {
     /// [`Error::TooLarge`], [`Error::Encoding`] for bytes that are not
     /// UTF-8, [`Error::TooManyCandidates`], and every error of
     /// [`Portfolio::from_csv`].
-    pub fn portfolio_csv(&self, bytes: &[u8]) -> Result<Portfolio> {
+    pub fn read_portfolio_csv(&self, bytes: &[u8]) -> Result<Portfolio> {
         let text = super::text(Part::Portfolio, bytes, self.max_bytes)?;
         // Spreadsheets start UTF-8 files with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -103,7 +103,7 @@ fn help_prints_the_usage_on_stdout_and_succeeds() {
         let help = text(out.stdout);
         assert!(
             help.contains(
-                "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n"
+                "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n"
             ),
             "{help}"
         );
@@ -177,7 +177,7 @@ fn a_dash_reads_the_portfolio_from_stdin() {
     assert_fails(
         &out,
         "error: stdin (`-`) can be only one of --criteria and PORTFOLIO\n\
-         usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
+         usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
          run with --help for more\n",
     );
 }
@@ -206,7 +206,7 @@ fn criteria_are_read_with_or_without_an_equals_sign() {
 
 #[test]
 fn a_flag_given_twice_is_an_error_not_an_override() {
-    let usage = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
+    let usage = "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
                  run with --help for more\n";
     for (args, message) in [
         (
@@ -235,6 +235,10 @@ fn a_flag_given_twice_is_an_error_not_an_override() {
             "unknown format \"xml\", expected one of table, json, markdown, csv",
         ),
         (&["--svg", "a", "--svg", "b"], "--svg given twice"),
+        (
+            &["--input", "xls"],
+            "unknown input \"xls\", expected one of toml, csv",
+        ),
         (&["--frobnicate"], "invalid option '--frobnicate'"),
         (&["--criteria"], "missing argument for option '--criteria'"),
     ] {
@@ -468,5 +472,38 @@ fn svg_writes_the_charts_into_a_directory() {
         let svg = std::fs::read_to_string(dir.join(name)).unwrap();
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
+    let toml = rank().output().unwrap();
+    let csv = rank().arg(repo("examples/portfolio.csv")).output().unwrap();
+    assert!(csv.status.success(), "{}", text(csv.stderr));
+    assert_eq!(csv.stdout, toml.stdout);
+    let table = std::fs::read_to_string(repo("examples/portfolio.csv")).unwrap();
+    let out = with_stdin(rank().args(["--input", "csv", "-"]), &table);
+    assert!(out.status.success(), "{}", text(out.stderr));
+    assert_eq!(out.stdout, toml.stdout);
+    // Errors name the file, the row, the column and the candidate.
+    let dir = scratch("csv");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, table.replacen(",high,", ",hgh,", 1)).unwrap();
+    let out = rank().arg(&bad).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: row 2, column 6, candidate \"crm-rollout\", key visibility: \
+             unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
+            bad.display()
+        ),
+    );
+    // A .csv file read as TOML with --input toml fails as TOML does.
+    let out = rank()
+        .args(["--input", "toml"])
+        .arg(repo("examples/portfolio.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,7 +27,7 @@ fn every_bad_table_gets_its_exact_error() {
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let error = Limits::default()
-            .portfolio_csv(&bytes)
+            .read_portfolio_csv(&bytes)
             .err()
             .unwrap_or_else(|| panic!("{} was accepted", path.display()));
         let actual = format!("{error}\n");
@@ -94,18 +94,18 @@ fn limits_apply_to_csv_too() {
     let tight = Limits::default().with_max_candidates(3);
     assert_eq!(
         tight
-            .portfolio_csv(SAMPLE_CSV.as_bytes())
+            .read_portfolio_csv(SAMPLE_CSV.as_bytes())
             .unwrap_err()
             .to_string(),
         "portfolio: 8 candidates is more than the limit of 3"
     );
     let small = Limits::default().with_max_bytes(10);
     assert!(matches!(
-        small.portfolio_csv(SAMPLE_CSV.as_bytes()),
+        small.read_portfolio_csv(SAMPLE_CSV.as_bytes()),
         Err(Error::TooLarge { .. })
     ));
     assert!(matches!(
-        Limits::default().portfolio_csv(b"id\n\xff\n"),
+        Limits::default().read_portfolio_csv(b"id\n\xff\n"),
         Err(Error::Encoding { .. })
     ));
 }
