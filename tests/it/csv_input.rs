@@ -215,3 +215,36 @@ proptest! {
         prop_assert_eq!(criteria.plan(&from_csv), criteria.plan(&from_toml));
     }
 }
+
+proptest! {
+    #[test]
+    fn no_table_makes_the_reader_panic(text in "[a-z_,;\"\\n\\r 0-9.=é\u{202e}-]{0,200}") {
+        let _ = Portfolio::from_csv(&text);
+        let with_header = format!("{}\n{text}", SAMPLE_CSV.lines().next().unwrap());
+        let _ = Portfolio::from_csv(&with_header);
+    }
+
+    #[test]
+    fn no_edit_of_a_cell_of_the_sample_makes_the_reader_panic(
+        row in 0_usize..9,
+        column in 0_usize..13,
+        cell in "[a-zA-Z0-9_;\" .=-]{0,12}",
+    ) {
+        let mut reader = csv::Reader::from_reader(SAMPLE_CSV.as_bytes());
+        let mut rows: Vec<Vec<String>> =
+            vec![reader.headers().unwrap().iter().map(str::to_owned).collect()];
+        rows.extend(reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()));
+        rows[row][column] = cell;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for r in &rows {
+            out.write_record(r).unwrap();
+        }
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        if let Err(e) = Portfolio::from_csv(&text) {
+            // Every error says where, in one line.
+            let message = e.to_string();
+            prop_assert!(message.starts_with("portfolio"), "{}", message);
+            prop_assert!(!message.contains('\n'), "{}", message);
+        }
+    }
+}
