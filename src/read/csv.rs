@@ -106,20 +106,6 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
     let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
     let headers: Vec<&str> = headers.iter().collect();
-    for (column, header) in headers.iter().enumerate() {
-        if headers
-            .get(..column)
-            .is_some_and(|before| before.contains(header))
-        {
-            return Err(Error::Csv {
-                at: At {
-                    key: Some((*header).to_owned()),
-                    ..cell(1, Some(column))
-                },
-                message: "this column is given twice".to_owned(),
-            });
-        }
-    }
     let known = fields::<RawCandidate>();
     if let Some((column, header)) = headers.iter().enumerate().find(|(_, h)| !known.contains(h)) {
         let expected: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
@@ -133,6 +119,22 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
                 expected.join(", ")
             )),
         });
+    }
+    // Every header is known by now, so a repeat comes within the first
+    // few columns: no quadratic search of a hostile header row.
+    for (column, header) in headers.iter().enumerate() {
+        if headers
+            .get(..column)
+            .is_some_and(|before| before.contains(header))
+        {
+            return Err(Error::Csv {
+                at: At {
+                    key: Some((*header).to_owned()),
+                    ..cell(1, Some(column))
+                },
+                message: "this column is given twice".to_owned(),
+            });
+        }
     }
     let spans = Cells {
         columns: headers.len().max(1),

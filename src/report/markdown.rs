@@ -74,13 +74,8 @@ fn shift(shift: Option<&Shift>) -> String {
 }
 
 /// How far a leader's total is above what it must beat: the best follower
-/// that may lead, or `min_score` when no follower may.
-fn margin(report: &Report<'_>, leader: &Placement) -> (f64, String) {
-    let rival = report
-        .plan
-        .ranking
-        .iter()
-        .find(|p| p.role == Role::Pull && p.eligible);
+/// that may lead (`rival`), or `min_score` when no follower may.
+fn margin(report: &Report<'_>, rival: Option<&Placement>, leader: &Placement) -> (f64, String) {
     match rival {
         Some(r) => (leader.total - r.total, format!("over {}", escape(&r.id))),
         None => (
@@ -111,9 +106,13 @@ fn leaders(out: &mut String, report: &Report<'_>) {
         .iter()
         .filter(|p| p.role == Role::Lead)
         .collect();
+    let rival = plan
+        .ranking
+        .iter()
+        .find(|p| p.role == Role::Pull && p.eligible);
     for leader in &leaders {
         let optional = |text: Option<&String>| text.map_or_else(String::new, |t| escape(t));
-        let (margin, over) = margin(report, leader);
+        let (margin, over) = margin(report, rival, leader);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {:.3} | {margin:+.3} {over} |",
@@ -127,7 +126,7 @@ fn leaders(out: &mut String, report: &Report<'_>) {
     }
     out.push('\n');
     for leader in &leaders {
-        let Some(candidate) = report.portfolio.get(&leader.id) else {
+        let Some(candidate) = report.candidate(&leader.id) else {
             continue;
         };
         let _ = writeln!(

@@ -12,7 +12,7 @@ mod markdown;
 mod svg;
 mod xml;
 
-use crate::candidate::Portfolio;
+use crate::candidate::{Candidate, Portfolio};
 use crate::counterfactual::Counterfactual;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
@@ -174,6 +174,11 @@ impl<'a> Report<'a> {
             });
         }
         charts
+    }
+
+    /// The candidate with id `id`.
+    fn candidate(&self, id: &str) -> Option<&'a Candidate> {
+        self.portfolio.get(id)
     }
 
     /// The leaders and the next [`NEXT`] followers, in rank order.

@@ -8,6 +8,8 @@
 //! can overlap. Colours are the Okabe-Ito palette, which readers with any
 //! common colour-vision deficiency can tell apart.
 
+use std::collections::HashMap;
+
 use crate::criterion::{Criterion, PerCriterion};
 use crate::plan::{Placement, Role};
 use crate::smaa::{Acceptability, Acceptance};
@@ -260,17 +262,16 @@ pub(super) fn contributions(report: &Report<'_>) -> String {
 
 /// Bars of the share of samples in which each candidate leads.
 pub(super) fn acceptability(report: &Report<'_>, acceptability: &Acceptability) -> String {
+    let placements: HashMap<&str, &Placement> = report
+        .plan
+        .ranking
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
     let mut rows: Vec<(&Acceptance, &Placement)> = acceptability
         .candidates
         .iter()
-        .filter_map(|a| {
-            report
-                .plan
-                .ranking
-                .iter()
-                .find(|p| p.id == a.id)
-                .map(|p| (a, p))
-        })
+        .filter_map(|a| placements.get(a.id.as_str()).map(|p| (a, *p)))
         .collect();
     rows.sort_by(|(a, p), (b, q)| {
         b.lead_share
