@@ -90,6 +90,13 @@
 //! exactly; the [`Roadmap`] names each follower's wave, months and coach,
 //! and says why a follower is never reached.
 //!
+//! # Spreadsheets and reports
+//!
+//! [`Portfolio::from_csv`] reads a portfolio from a spreadsheet's CSV,
+//! checked as the TOML file is. A [`Report`] turns a plan and the analyses
+//! run on it into what people read: a one-page Markdown summary, a CSV row
+//! per candidate, and SVG charts, each a `String`.
+//!
 //! # Invariants
 //!
 //! No I/O: the library reads and writes strings, the caller owns files.

@@ -111,8 +111,11 @@ impl<'a> Report<'a> {
     /// A one-page Markdown summary: the leaders with their margins and
     /// breakdowns, why each of the others does not lead, the analyses
     /// given, and a footer with the crate version, a hash of the criteria
-    /// and the seed. Every user string is escaped, so no id or name can
-    /// break a table or inject markup.
+    /// and the seed. The hash is FNV-1a 64 of the criteria printed back as
+    /// a criteria file (every key given), so the same criteria written
+    /// another way hash the same; it tells settings apart and is no
+    /// defence against forgery. Every user string is escaped, so no id or
+    /// name can break a table or inject markup.
     #[must_use]
     pub fn markdown(&self) -> String {
         markdown::report(self)
