@@ -51,7 +51,8 @@ pub struct Report<'a> {
 }
 
 /// One SVG chart and the file name it is meant for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Chart {
     /// A file name: `contributions.svg`, `acceptability.svg`,
     /// `stability.svg`.
