@@ -60,7 +60,8 @@ options:
                      --robustness acceptability.svg and stability.svg
   -h, --help         print this help
 
-Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr.
+Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr
+(`FILE: error: row R, column C, ...` for a CSV table).
 
 From cargo: cargo run --example rank -- --format json my-portfolio.toml
 ";
