@@ -7,9 +7,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use spearhead::{Candidate, Criteria, Error, Limits, Portfolio};
+use spearhead::{Criteria, Error, Limits, Portfolio};
 
-use crate::support::evidence_with;
+use crate::support::candidates;
 
 const SAMPLE_TOML: &str = include_str!("../../examples/portfolio.toml");
 const SAMPLE_CSV: &str = include_str!("../../examples/portfolio.csv");
@@ -157,46 +157,6 @@ fn to_csv(portfolio: &Portfolio) -> String {
         out.write_record(&cells).unwrap();
     }
     String::from_utf8(out.into_inner().unwrap()).unwrap()
-}
-
-/// Texts that are awkward in CSV and TOML alike: commas, quotes, `;`,
-/// leading `=`, line breaks are not allowed (controls), unicode is.
-fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 ,;\"'=+@é漢-]{1,12}".prop_filter("not blank", |s| !s.trim().is_empty())
-}
-
-fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
-    let one = (
-        text(),
-        proptest::option::of(text()),
-        proptest::option::of(text()),
-        proptest::option::of(text()),
-        (
-            proptest::option::of(0_u64..100),
-            // Tags: a list cell, `;` between items and spaces around them
-            // trimmed, so neither is in a tag here.
-            proptest::collection::btree_set("[a-z0-9é=-]{1,8}", 0..4),
-        ),
-        evidence_with(
-            prop_oneof![1.0..60.0_f64, (1_u32..60).prop_map(f64::from)],
-            any::<bool>(),
-        ),
-    );
-    proptest::collection::vec(one, 1..12).prop_map(|rows| {
-        rows.into_iter()
-            .enumerate()
-            .map(
-                |(i, (id, name, unit, sponsor, (trainees, tags), evidence))| Candidate {
-                    name: name.unwrap_or_else(|| format!("{id}#{i}")),
-                    unit,
-                    sponsor,
-                    trainees,
-                    tags: tags.into_iter().collect(),
-                    ..Candidate::new(format!("{id}#{i}"), evidence)
-                },
-            )
-            .collect()
-    })
 }
 
 proptest! {

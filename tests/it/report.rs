@@ -208,17 +208,7 @@ fn hostile_ids_stay_escaped_and_the_svg_parses() {
     }
     // Markdown: every table row keeps its cells, and no tag gets through.
     assert!(!markdown.contains("<script") && !markdown.contains("<b>"));
-    let cells = |line: &str| line.replace("\\|", "").matches('|').count();
-    let mut header = 0;
-    for line in markdown.lines() {
-        if !line.starts_with('|') {
-            header = 0;
-        } else if header == 0 {
-            header = cells(line);
-        } else {
-            assert_eq!(cells(line), header, "{line}");
-        }
-    }
+    assert_eq!(tables_keep_their_cells(&markdown), Ok(()));
     assert!(markdown.contains("pipe\\|new\\`tick\\*"));
     // CSV: every cell comes back whole, formulas neutralised.
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -306,5 +296,50 @@ fn an_empty_portfolio_gives_reports_that_still_parse() {
     assert_eq!(report.csv().lines().count(), 1);
     for chart in report.charts() {
         elements(&chart.svg);
+    }
+}
+
+/// Every table row of `markdown` has as many cells as its table's header.
+fn tables_keep_their_cells(markdown: &str) -> Result<(), String> {
+    let cells = |line: &str| line.replace("\\|", "").matches('|').count();
+    let mut header = 0;
+    for line in markdown.lines() {
+        if !line.starts_with('|') {
+            header = 0;
+        } else if header == 0 {
+            header = cells(line);
+        } else if cells(line) != header {
+            return Err(format!("{line}: not {header} cells"));
+        }
+    }
+    Ok(())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_report_of_any_portfolio_is_well_formed(candidates in crate::support::candidates()) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let criteria = Criteria::default();
+        let stability = criteria.stability(&portfolio).unwrap();
+        let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
+        let report = Report::new(&criteria, &portfolio).unwrap()
+            .with_stability(&stability)
+            .with_counterfactuals(&counterfactuals);
+        for chart in report.charts() {
+            proptest::prop_assert!(roxmltree::Document::parse(&chart.svg).is_ok(), "{}", chart.name);
+        }
+        let markdown = report.markdown();
+        proptest::prop_assert_eq!(tables_keep_their_cells(&markdown), Ok(()));
+        let text = report.csv();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        proptest::prop_assert_eq!(rows.len(), portfolio.len());
+        for (row, placement) in rows.iter().zip(&report.plan().ranking) {
+            proptest::prop_assert_eq!(row[6].parse::<f64>().unwrap(), placement.total);
+        }
     }
 }
