@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::criteria::Criteria;
-use crate::plan::{Placement, Role};
+use crate::plan::{Placement, Reason, Role};
 use crate::stability::Shift;
 
 use super::Report;
@@ -74,7 +74,8 @@ fn shift(shift: Option<&Shift>) -> String {
 }
 
 /// How far a leader's total is above what it must beat: the best follower
-/// that may lead (`rival`), or `min_score` when no follower may.
+/// that only the number of leader places keeps out (`rival`), or
+/// `min_score` when there is none.
 fn margin(report: &Report<'_>, rival: Option<&Placement>, leader: &Placement) -> (f64, String) {
     match rival {
         Some(r) => (leader.total - r.total, format!("over {}", escape(&r.id))),
@@ -106,10 +107,16 @@ fn leaders(out: &mut String, report: &Report<'_>) {
         .iter()
         .filter(|p| p.role == Role::Lead)
         .collect();
-    let rival = plan
-        .ranking
-        .iter()
-        .find(|p| p.role == Role::Pull && p.eligible);
+    // The best follower held back only by the number of leader places:
+    // the one a leader's place would go to. A follower held back by a
+    // constraint (a unit's cap, the training capacity, ...) is not a rival.
+    let rival = plan.ranking.iter().find(|p| {
+        p.role == Role::Pull
+            && p.eligible
+            && p.reasons
+                .iter()
+                .all(|r| matches!(r, Reason::Outranked { .. } | Reason::Tied { .. }))
+    });
     for leader in &leaders {
         let optional = |text: Option<&String>| text.map_or_else(String::new, |t| escape(t));
         let (margin, over) = margin(report, rival, leader);
@@ -241,6 +248,28 @@ fn acceptability(out: &mut String, report: &Report<'_>) {
     out.push('\n');
 }
 
+/// The criteria's `[constraints]`, as the criteria file writes them, when
+/// there are any: a fenced TOML block, which no id inside can break out of
+/// (every string in it is quoted).
+fn constraints(out: &mut String, report: &Report<'_>) {
+    let printed = toml::to_string(report.criteria).unwrap_or_default();
+    let Ok(mut file) = printed.parse::<toml::Table>() else {
+        return;
+    };
+    let Some(toml::Value::Table(constraints)) = file.remove("constraints") else {
+        return;
+    };
+    if constraints.is_empty() {
+        return;
+    }
+    let mut section = toml::Table::new();
+    section.insert("constraints".to_owned(), toml::Value::Table(constraints));
+    let text = toml::to_string(&section).unwrap_or_default();
+    let _ = writeln!(out, "## Constraints\n");
+    let _ = writeln!(out, "The leaders were chosen under these constraints:\n");
+    let _ = writeln!(out, "```toml\n{}```\n", text.trim_start());
+}
+
 fn counterfactuals(out: &mut String, report: &Report<'_>) {
     let Some(counterfactuals) = report.counterfactuals else {
         return;
@@ -274,8 +303,9 @@ fn footer(out: &mut String, report: &Report<'_>) {
 }
 
 /// The whole report, section by section; a section whose input was not
-/// given is left out. Sections for constraints and the wave roadmap go
-/// after the counterfactuals when those inputs exist.
+/// given (or, for constraints, that the criteria do not have) is left out.
+/// A section for the wave roadmap goes after the counterfactuals when that
+/// input exists.
 pub(super) fn report(report: &Report<'_>) -> String {
     let plan = &report.plan;
     let eligible = plan.ranking.iter().filter(|p| p.eligible).count();
@@ -291,6 +321,7 @@ pub(super) fn report(report: &Report<'_>) -> String {
     );
     leaders(&mut out, report);
     why_not(&mut out, report);
+    constraints(&mut out, report);
     stability(&mut out, report);
     acceptability(&mut out, report);
     counterfactuals(&mut out, report);

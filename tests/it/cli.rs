@@ -423,7 +423,7 @@ fn robustness_comes_as_a_table_and_as_json() {
 #[test]
 fn markdown_and_csv_are_the_reports_the_library_gives() {
     let sample = Portfolio::from_toml(SAMPLE).unwrap();
-    let criteria = Criteria::default();
+    let criteria = sample_criteria();
     let report = Report::new(&criteria, &sample).unwrap();
     for (format, expected) in [("markdown", report.markdown()), ("csv", report.csv())] {
         let out = rank().args(["--format", format]).output().unwrap();
@@ -453,7 +453,7 @@ fn svg_writes_the_charts_into_a_directory() {
     // The table still goes to stdout.
     assert!(text(out.stdout).starts_with("rank  total  role"));
     let sample = Portfolio::from_toml(SAMPLE).unwrap();
-    let criteria = Criteria::default();
+    let criteria = sample_criteria();
     let expected = Report::new(&criteria, &sample)
         .unwrap()
         .contribution_chart();
@@ -477,7 +477,10 @@ fn svg_writes_the_charts_into_a_directory() {
 
 #[test]
 fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
-    let toml = rank().output().unwrap();
+    let toml = rank()
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
     let csv = rank().arg(repo("examples/portfolio.csv")).output().unwrap();
     assert!(csv.status.success(), "{}", text(csv.stderr));
     assert_eq!(csv.stdout, toml.stdout);
@@ -493,7 +496,7 @@ fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
     assert_fails(
         &out,
         &format!(
-            "{}: error: row 2, column 6, candidate \"crm-rollout\", key visibility: \
+            "{}: error: row 2, column 8, candidate \"crm-rollout\", key visibility: \
              unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
             bad.display()
         ),

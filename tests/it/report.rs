@@ -343,3 +343,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn constraints_show_in_the_report_and_margins_are_over_a_real_rival() {
+    let portfolio: Portfolio = SAMPLE.parse().unwrap();
+    let criteria: Criteria = include_str!("../../examples/criteria.toml")
+        .parse()
+        .unwrap();
+    let markdown = Report::new(&criteria, &portfolio).unwrap().markdown();
+    assert!(
+        markdown.contains(
+            "## Constraints\n\nThe leaders were chosen under these constraints:\n\n\
+             ```toml\n[constraints]\nper_unit = 1\ntraining_capacity = 40\n```\n"
+        ),
+        "{markdown}"
+    );
+    // warehouse-scanning ranks above a leader but is held back by the
+    // training capacity, not by the number of places: no leader's margin
+    // is counted over it.
+    assert!(!markdown.contains("over warehouse-scanning"), "{markdown}");
+    for line in markdown.lines().filter(|l| l.contains(" over ")) {
+        assert!(line.contains(" | +"), "{line}");
+    }
+    assert_eq!(tables_keep_their_cells(&markdown), Ok(()));
+    // The shipped criteria have no constraints, and no such section.
+    let shipped = Criteria::default();
+    let plain = Report::new(&shipped, &portfolio).unwrap().markdown();
+    assert!(!plain.contains("## Constraints"));
+}

@@ -114,12 +114,14 @@ fn public_types_are_send_and_sync() {
 fn the_readme_shows_the_sample_portfolios_markdown_report() {
     let readme = read("README.md");
     let sample: spearhead::Portfolio = read("examples/portfolio.toml").parse().unwrap();
-    let criteria = spearhead::Criteria::default();
+    // `rank` reads the sample with its criteria, examples/criteria.toml.
+    // Four backticks fence the report: it holds a fenced TOML block.
+    let criteria: spearhead::Criteria = read("examples/criteria.toml").parse().unwrap();
     let markdown = spearhead::Report::new(&criteria, &sample)
         .unwrap()
         .markdown();
     assert!(
-        readme.contains(&format!("```markdown\n{markdown}```\n")),
+        readme.contains(&format!("````markdown\n{markdown}````\n")),
         "the README's report differs from Report::markdown of the sample"
     );
 }
