@@ -11,7 +11,11 @@
 //! `--robustness` adds how sure the choice of leaders is: each weight's
 //! stability interval, how often each candidate leads under weights drawn at
 //! random (the criteria file's `[robustness]`), and the one change of
-//! evidence that would flip each candidate's role.
+//! evidence that would flip each candidate's role. A portfolio whose name
+//! ends in `.csv`, or any with `--input csv`, is read as a CSV table.
+//! `--format markdown`
+//! prints a one-page report, `--format csv` a spreadsheet, and `--svg DIR`
+//! writes the charts into DIR.
 //!
 //! Bad input exits with code 2 and one line on stderr that starts with its
 //! place, `FILE:LINE:COL: error: `, as compilers write it, so that editors
@@ -27,17 +31,17 @@ use std::str::FromStr;
 
 use spearhead::{
     Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
-    Plan, Portfolio, Roadmap, Role, Shift, Stability,
+    Plan, Portfolio, Report, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
 const SAMPLE_CRITERIA: &str = include_str!("criteria.toml");
-const USAGE: &str = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]";
+const USAGE: &str = "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]";
 const HELP: &str = "\
 Rank candidate projects against the AIM demonstration-project criteria and
 plan the push: which few lead, and why each of the others follows.
 
-usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]
+usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]
 
 arguments:
   PORTFOLIO          the portfolio file, `-` for stdin
@@ -45,13 +49,19 @@ arguments:
 
 options:
   --criteria FILE    criteria overriding the shipped defaults, `-` for stdin
+  --input INPUT      how the portfolio is written: toml, or csv (a header
+                     row of the file's keys, a row per candidate); default:
+                     csv for a name ending in .csv, toml otherwise
   --format FORMAT    {formats}
   --json             the same as --format json
   --robustness       add how sure the choice is: stability, acceptability
                      and counterfactuals
+  --svg DIR          write the charts into DIR: contributions.svg, and with
+                     --robustness acceptability.svg and stability.svg
   -h, --help         print this help
 
-Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr.
+Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr
+(`FILE: error: row R, column C, ...` for a CSV table).
 
 From cargo: cargo run --example rank -- --format json my-portfolio.toml
 ";
@@ -75,16 +85,22 @@ enum Format {
     Table,
     /// The plan as JSON, robustness under a `"robustness"` key.
     Json,
+    /// A one-page Markdown report, robustness sections included.
+    Markdown,
+    /// A row per candidate, for a spreadsheet.
+    Csv,
 }
 
 impl Format {
     /// Every format, in the order `--help` names them.
-    const ALL: [Format; 2] = [Format::Table, Format::Json];
+    const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Markdown, Format::Csv];
 
     fn as_str(self) -> &'static str {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
         }
     }
 }
@@ -103,6 +119,27 @@ impl FromStr for Format {
                     names.join(", ")
                 )
             })
+    }
+}
+
+/// How the portfolio is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// One `[[candidate]]` table per project.
+    Toml,
+    /// A header row of the portfolio file's keys, a row per candidate.
+    Csv,
+}
+
+impl FromStr for Input {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "toml" => Ok(Input::Toml),
+            "csv" => Ok(Input::Csv),
+            _ => Err(format!("unknown input {text:?}, expected one of toml, csv")),
+        }
     }
 }
 
@@ -165,8 +202,10 @@ impl fmt::Display for Source {
 struct Args {
     criteria: Option<Source>,
     portfolio: Option<Source>,
+    input: Option<Input>,
     format: Format,
     robustness: bool,
+    svg: Option<PathBuf>,
 }
 
 /// What went wrong, and how the program ends.
@@ -195,6 +234,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut portfolio = None;
     let mut format = None;
     let mut robustness = None;
+    let mut svg = None;
+    let mut input = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
@@ -211,6 +252,15 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             }
             Long("json") => once(&mut format, Format::Json, "--format (or --json)")?,
             Long("robustness") => once(&mut robustness, (), "--robustness")?,
+            Long("input") => {
+                let value = parser.value().map_err(usage)?;
+                let chosen = value.to_str().unwrap_or_default().parse();
+                once(&mut input, chosen.map_err(Failure::Usage)?, "--input")?;
+            }
+            Long("svg") => {
+                let dir = parser.value().map_err(usage)?;
+                once(&mut svg, PathBuf::from(dir), "--svg")?;
+            }
             Value(file) => once(&mut portfolio, Source::new(file), "PORTFOLIO")?,
             _ => return Err(usage(arg.unexpected())),
         }
@@ -223,8 +273,10 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     Ok(Some(Args {
         criteria,
         portfolio,
+        input,
         format: format.unwrap_or(Format::Table),
         robustness: robustness.is_some(),
+        svg,
     }))
 }
 
@@ -233,6 +285,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
 fn located(source: &Source, error: &Error) -> String {
     let text = error.to_string();
     let (Error::Toml { at, .. }
+    | Error::Csv { at, .. }
     | Error::Invalid { at, .. }
     | Error::Encoding { at, .. }
     | Error::DuplicateId { at, .. }) = error
@@ -284,8 +337,14 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        Portfolio::from_slice(&source.read().map_err(Failure::Input)?)
-            .map_err(|e| Failure::Input(located(source, &e)))?
+        let bytes = source.read().map_err(Failure::Input)?;
+        let csv = matches!(source, Source::File(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+        let read = match args.input {
+            Some(Input::Csv) => Limits::default().read_portfolio_csv(&bytes),
+            None if csv => Limits::default().read_portfolio_csv(&bytes),
+            Some(Input::Toml) | None => Portfolio::from_slice(&bytes),
+        };
+        read.map_err(|e| Failure::Input(located(source, &e)))?
     } else {
         let sample = Source::File("examples/portfolio.toml".into());
         Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?
@@ -301,7 +360,12 @@ fn run(args: &Args) -> Result<String, Failure> {
     } else {
         None
     };
+    if let Some(dir) = &args.svg {
+        write_charts(dir, &report(&criteria, &portfolio, robustness.as_ref())?)?;
+    }
     match args.format {
+        Format::Markdown => Ok(report(&criteria, &portfolio, robustness.as_ref())?.markdown()),
+        Format::Csv => Ok(report(&criteria, &portfolio, robustness.as_ref())?.csv()),
         Format::Json => {
             let output = Output {
                 plan: &plan,
@@ -321,6 +385,35 @@ fn run(args: &Args) -> Result<String, Failure> {
             Ok(out)
         }
     }
+}
+
+/// The report of `portfolio`, with the robustness analyses when computed.
+fn report<'a>(
+    criteria: &'a Criteria,
+    portfolio: &'a Portfolio,
+    robustness: Option<&'a Robustness>,
+) -> Result<Report<'a>, Failure> {
+    // The plan was made already: the criteria hold for this portfolio.
+    let report =
+        Report::new(criteria, portfolio).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    Ok(match robustness {
+        Some(r) => report
+            .with_stability(&r.stability)
+            .with_acceptability(&r.acceptability)
+            .with_counterfactuals(&r.counterfactuals),
+        None => report,
+    })
+}
+
+/// Writes each chart of `report` into `dir`, made if need be.
+fn write_charts(dir: &std::path::Path, report: &Report<'_>) -> Result<(), Failure> {
+    let failed =
+        |e: std::io::Error| Failure::Input(format!("{}: error: cannot write: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    for chart in report.charts() {
+        std::fs::write(dir.join(chart.name), chart.svg).map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// The JSON output: the plan's keys, the `roadmap`, then `robustness` when

@@ -10,7 +10,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong reading criteria or a portfolio.
 ///
 /// Every variant says where: which file part, which candidate or key, and the
-/// line and column when the input had one. The messages are lowercase and
+/// line and column when the input had one (the row and column of a CSV
+/// portfolio). The messages are lowercase and
 /// name that place first, like a compiler's: `portfolio:4:14, candidate
 /// "crm-rollout", key visibility: unknown variant ...`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +26,17 @@ pub enum Error {
         /// What is wrong, as TOML and serde put it.
         message: String,
     },
+    /// The text is not CSV of the portfolio's shape: bad quoting, rows of
+    /// different lengths, an unknown or repeated column, an unknown level,
+    /// a missing field, a cell that is not of its column's type.
+    #[error("{at}: {message}")]
+    Csv {
+        /// Where the problem is: the row and column, the candidate and the
+        /// column's header as the key.
+        at: At,
+        /// What is wrong, as csv and serde put it.
+        message: String,
+    },
     /// A value has the right type but not an allowed value: a NaN, a
     /// negative weight, a score outside `[0, 1]`, a reversed window.
     #[error("{at}: {message}")]
@@ -35,11 +47,13 @@ pub enum Error {
         message: String,
     },
     /// Two candidates share an id.
-    #[error("{at}: duplicate candidate id, first used{}", first.map(|l| format!(" at {l}")).unwrap_or_default())]
+    #[error("{at}: duplicate candidate id, first used{}", first_place(at, *first))]
     DuplicateId {
         /// Where the second use is (its candidate is the duplicated id).
         at: At,
-        /// Where the first use is, when the portfolio came from a file.
+        /// Where the first use is, when the portfolio came from a file: its
+        /// line and column in a TOML file, or, when `at` has a
+        /// [`cell`](At::cell), its row and column in a CSV table.
         first: Option<Location>,
     },
     /// A name that is not one of a closed set: a criterion or a level.
@@ -174,6 +188,40 @@ impl fmt::Display for Location {
     }
 }
 
+/// " at LINE:COLUMN" in a TOML file, " at row ROW" in a CSV table, or
+/// nothing.
+fn first_place(at: &At, first: Option<Location>) -> String {
+    match first {
+        Some(first) if at.cell.is_some() => format!(" at row {}", first.line),
+        Some(first) => format!(" at {first}"),
+        None => String::new(),
+    }
+}
+
+/// A 1-based row and column of a CSV table: row 1 is the header row.
+///
+/// `u32`, as spreadsheets count, to keep [`Error`] small: a table of more
+/// rows would be over 8 GB, far past [`Limits`](crate::Limits); such a row
+/// is shown as `u32::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Cell {
+    /// The row, from 1 (the header row); a candidate's row is its number
+    /// among the records plus 1, as a spreadsheet numbers it.
+    pub row: u32,
+    /// The column, from 1; `None` for the whole row.
+    pub column: Option<u32>,
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {}", self.row)?;
+        if let Some(column) = self.column {
+            write!(f, ", column {column}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The longest text from the input that a message shows, in characters:
 /// a quoted id, key or constraint, or a snippet toml quotes. Longer text is
 /// cut there and marked `…`.
@@ -268,6 +316,8 @@ pub struct At {
     pub part: Part,
     /// The line and column, when the input was text and the place is known.
     pub location: Option<Location>,
+    /// The row and column, when the input was a CSV table.
+    pub cell: Option<Cell>,
     /// The candidate, in a portfolio.
     pub candidate: Option<CandidateRef>,
     /// The key, dotted from the section (`duration.full`) in criteria, or the
@@ -282,6 +332,7 @@ impl At {
         At {
             part,
             location: None,
+            cell: None,
             candidate: None,
             key: None,
         }
@@ -293,6 +344,9 @@ impl fmt::Display for At {
         write!(f, "{}", self.part)?;
         if let Some(location) = self.location {
             write!(f, ":{location}")?;
+        }
+        if let Some(cell) = self.cell {
+            write!(f, ", {cell}")?;
         }
         if let Some(candidate) = &self.candidate {
             write!(f, ", {candidate}")?;

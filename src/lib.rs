@@ -90,6 +90,13 @@
 //! exactly; the [`Roadmap`] names each follower's wave, months and coach,
 //! and says why a follower is never reached.
 //!
+//! # Spreadsheets and reports
+//!
+//! [`Portfolio::from_csv`] reads a portfolio from a spreadsheet's CSV,
+//! checked as the TOML file is. A [`Report`] turns a plan and the analyses
+//! run on it into what people read: a one-page Markdown summary, a CSV row
+//! per candidate, and SVG charts, each a `String`.
+//!
 //! # Invariants
 //!
 //! No I/O: the library reads and writes strings, the caller owns files.
@@ -111,7 +118,7 @@ pub struct ReadmeDoctests;
 //   leader rule), rank, plan;
 // - analysing: stability, smaa, counterfactual, waves (the pull after the
 //   push);
-// - output: print.
+// - output: print, report.
 mod candidate;
 mod check;
 mod constrain;
@@ -125,6 +132,7 @@ mod plan;
 mod print;
 mod rank;
 mod read;
+mod report;
 mod robustness;
 mod score;
 mod select;
@@ -139,10 +147,11 @@ pub use crate::criterion::{
     BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
 };
-pub use crate::error::{At, CandidateRef, Constraint, Error, Location, Part, Result};
+pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};
 pub use crate::limits::Limits;
 pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
+pub use crate::report::{Chart, Report};
 pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
 pub use crate::smaa::{Acceptability, Acceptance};

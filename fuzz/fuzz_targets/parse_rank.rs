@@ -3,12 +3,14 @@
 //!
 //! The input is split at its first 0xFF byte, if any: the part before is a
 //! criteria file, the part after a portfolio; without one, the whole input
-//! is a portfolio ranked on the shipped criteria.
+//! is a portfolio ranked on the shipped criteria. A portfolio that is not
+//! TOML is read as CSV; every report of the plan is written, and reads the
+//! same for the input reversed.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spearhead::{Criteria, Portfolio, Role};
+use spearhead::{Criteria, Limits, Portfolio, Report, Role};
 
 fuzz_target!(|data: &[u8]| {
     let (criteria, portfolio) = match data.iter().position(|&b| b == 0xff) {
@@ -21,7 +23,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let portfolio = match Portfolio::from_slice(portfolio) {
         Ok(portfolio) => portfolio,
-        Err(e) => return assert!(!e.to_string().contains('\n')),
+        Err(e) => {
+            assert!(!e.to_string().contains('\n'));
+            match Limits::default().read_portfolio_csv(portfolio) {
+                Ok(portfolio) => portfolio,
+                Err(e) => return assert!(!e.to_string().contains('\n')),
+            }
+        }
     };
     // Constraints may name candidates the portfolio lacks, or conflict.
     let plan = match criteria.plan(&portfolio) {
@@ -88,4 +96,16 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!((&c.id, c.role), (&p.id, p.role));
     }
     assert_eq!(criteria.counterfactuals(&reversed).ok(), Some(counterfactuals));
+
+    // Every report, the same bytes whatever the order of the input.
+    let reports = |portfolio: &Portfolio| {
+        let stability = criteria.stability(portfolio).expect("the plan chose");
+        let counterfactuals = criteria.counterfactuals(portfolio).expect("the plan chose");
+        let report = Report::new(&criteria, portfolio)
+            .expect("the plan chose")
+            .with_stability(&stability)
+            .with_counterfactuals(&counterfactuals);
+        (report.markdown(), report.csv(), report.charts())
+    };
+    assert_eq!(reports(&portfolio), reports(&reversed));
 });

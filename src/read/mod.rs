@@ -5,6 +5,7 @@
 //! Each type reads its own file: `portfolio.rs` and `criteria.rs`.
 
 mod criteria;
+mod csv;
 mod portfolio;
 
 use std::ops::Range;
@@ -14,9 +15,9 @@ use toml::de::{DeTable, DeValue, Deserializer};
 
 use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes};
 
-/// Checks the size and encoding of `bytes`, then parses them as a TOML
-/// document: the steps every input goes through before it means anything.
-pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&str, DeTable<'_>)> {
+/// Checks the size and encoding of `bytes`: the steps every input goes
+/// through before it is parsed at all.
+pub(crate) fn text(part: Part, bytes: &[u8], max_bytes: usize) -> Result<&str> {
     if bytes.len() > max_bytes {
         return Err(Error::TooLarge {
             part,
@@ -24,7 +25,13 @@ pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&s
             limit: max_bytes,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(part, bytes, &e))?;
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(part, bytes, &e))
+}
+
+/// Checks the size and encoding of `bytes`, then parses them as a TOML
+/// document: the steps every input goes through before it means anything.
+pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&str, DeTable<'_>)> {
+    let text = text(part, bytes, max_bytes)?;
     let root = DeTable::parse(text).map_err(|e| {
         let mut message = clip_quotes(e.message());
         let at = match e.span() {

@@ -10,7 +10,7 @@ use crate::candidate::{
     Candidate, Evidence, FirstUse, Portfolio, Texts, candidate_ref, check_months, check_texts,
 };
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
-use crate::error::{At, CandidateRef, Error, Part, Result};
+use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 use crate::limits::Limits;
 
 impl Portfolio {
@@ -57,7 +57,7 @@ impl Portfolio {
         }
         let mut first_use = FirstUse::with_capacity(raw.candidate.len());
         let candidates = (raw.candidate.into_iter().enumerate())
-            .map(|(i, raw)| raw.into_inner().check(i, text, &mut first_use))
+            .map(|(i, raw)| raw.into_inner().check(i, &Toml(text), &mut first_use))
             .collect::<Result<Vec<Candidate>>>()?;
         Ok(Portfolio::indexed(candidates))
     }
@@ -92,9 +92,35 @@ struct RawPortfolio {
     candidate: Vec<Spanned<RawCandidate>>,
 }
 
+/// Where the spans of a raw candidate point: into a TOML text, or at the
+/// cells of a CSV table. The checked conversion is the same for both.
+pub(super) trait Spans {
+    /// The place of the value at `span`: part, line and column or cell.
+    fn at(&self, span: Range<usize>) -> At;
+
+    /// Where the id first used at `span` is, as `Error::DuplicateId` says
+    /// it: a line and column, or a row and column.
+    fn first_use(&self, span: Range<usize>) -> Location;
+}
+
+/// Spans in a TOML text.
+struct Toml<'a>(&'a str);
+
+impl Spans for Toml<'_> {
+    fn at(&self, span: Range<usize>) -> At {
+        super::locate(Part::Portfolio, self.0, span)
+    }
+
+    fn first_use(&self, span: Range<usize>) -> Location {
+        super::location(self.0, span.start)
+    }
+}
+
+/// One candidate as its file gives it, before any value is checked; each
+/// key of the portfolio file a field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
-struct RawCandidate {
+pub(super) struct RawCandidate {
     id: Spanned<String>,
     name: Option<Spanned<String>>,
     unit: Option<Spanned<String>>,
@@ -124,12 +150,12 @@ struct RawCandidate {
 }
 
 impl RawCandidate {
-    /// The `i`-th candidate of the file `text`, checked as
+    /// The `i`-th candidate of a file whose spans are `spans`, checked as
     /// [`Portfolio::new`] checks it, its id taken in `first_use`.
-    fn check(
+    pub(super) fn check(
         self,
         i: usize,
-        text: &str,
+        spans: &impl Spans,
         first_use: &mut FirstUse<Range<usize>>,
     ) -> Result<Candidate> {
         let who = candidate_ref(self.id.get_ref(), i);
@@ -137,7 +163,7 @@ impl RawCandidate {
             at: At {
                 candidate: Some(who.clone()),
                 key: Some(key.to_owned()),
-                ..super::locate(Part::Portfolio, text, span)
+                ..spans.at(span)
             },
             message,
         };
@@ -184,9 +210,9 @@ impl RawCandidate {
                 at: At {
                     candidate: Some(CandidateRef::Id(id.clone())),
                     key: Some("id".to_owned()),
-                    ..super::locate(Part::Portfolio, text, id_span)
+                    ..spans.at(id_span)
                 },
-                first: Some(super::location(text, first.start)),
+                first: Some(spans.first_use(first)),
             })?;
         Ok(Candidate {
             name: self.name.map_or_else(|| id.clone(), Spanned::into_inner),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use spearhead::{Criteria, Portfolio};
+use spearhead::{Criteria, Portfolio, Report};
 
 const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
 
@@ -103,13 +103,16 @@ fn help_prints_the_usage_on_stdout_and_succeeds() {
         let help = text(out.stdout);
         assert!(
             help.contains(
-                "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]\n"
+                "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n"
             ),
             "{help}"
         );
         assert!(help.contains("`-` for stdin"), "{help}");
         assert!(
-            help.contains("--format FORMAT    table (default), json\n"),
+            help.contains(
+                "--format FORMAT    table (default), json, markdown, csv
+"
+            ),
             "{help}"
         );
     }
@@ -174,7 +177,7 @@ fn a_dash_reads_the_portfolio_from_stdin() {
     assert_fails(
         &out,
         "error: stdin (`-`) can be only one of --criteria and PORTFOLIO\n\
-         usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]\n\
+         usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
          run with --help for more\n",
     );
 }
@@ -203,7 +206,7 @@ fn criteria_are_read_with_or_without_an_equals_sign() {
 
 #[test]
 fn a_flag_given_twice_is_an_error_not_an_override() {
-    let usage = "usage: rank [--criteria FILE] [--format FORMAT] [--robustness] [PORTFOLIO]\n\
+    let usage = "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
                  run with --help for more\n";
     for (args, message) in [
         (
@@ -229,7 +232,12 @@ fn a_flag_given_twice_is_an_error_not_an_override() {
         (&["a.toml", "b.toml"], "PORTFOLIO given twice"),
         (
             &["--format", "xml"],
-            "unknown format \"xml\", expected one of table, json",
+            "unknown format \"xml\", expected one of table, json, markdown, csv",
+        ),
+        (&["--svg", "a", "--svg", "b"], "--svg given twice"),
+        (
+            &["--input", "xls"],
+            "unknown input \"xls\", expected one of toml, csv",
         ),
         (&["--frobnicate"], "invalid option '--frobnicate'"),
         (&["--criteria"], "missing argument for option '--criteria'"),
@@ -410,4 +418,95 @@ fn robustness_comes_as_a_table_and_as_json() {
     // The plan's keys come first, in their usual order.
     assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
     assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
+}
+
+#[test]
+fn markdown_and_csv_are_the_reports_the_library_gives() {
+    let sample = Portfolio::from_toml(SAMPLE).unwrap();
+    let criteria = sample_criteria();
+    let report = Report::new(&criteria, &sample).unwrap();
+    for (format, expected) in [("markdown", report.markdown()), ("csv", report.csv())] {
+        let out = rank().args(["--format", format]).output().unwrap();
+        assert!(out.status.success(), "{format}");
+        assert_eq!(text(out.stdout), expected, "{format}");
+    }
+    let out = rank()
+        .args(["--format", "markdown", "--robustness"])
+        .output()
+        .unwrap();
+    let markdown = text(out.stdout);
+    for section in [
+        "## Stability",
+        "## Acceptability",
+        "## What would flip each role",
+    ] {
+        assert!(markdown.contains(section), "{section}");
+    }
+}
+
+#[test]
+fn svg_writes_the_charts_into_a_directory() {
+    let dir = scratch("svg").join("charts");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = rank().arg("--svg").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", text(out.stderr));
+    // The table still goes to stdout.
+    assert!(text(out.stdout).starts_with("rank  total  role"));
+    let sample = Portfolio::from_toml(SAMPLE).unwrap();
+    let criteria = sample_criteria();
+    let expected = Report::new(&criteria, &sample)
+        .unwrap()
+        .contribution_chart();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("contributions.svg")).unwrap(),
+        expected
+    );
+    assert!(!dir.join("stability.svg").exists());
+    let out = rank()
+        .args(["--robustness", "--svg"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for name in ["contributions.svg", "acceptability.svg", "stability.svg"] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
+    let toml = rank()
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
+    let csv = rank().arg(repo("examples/portfolio.csv")).output().unwrap();
+    assert!(csv.status.success(), "{}", text(csv.stderr));
+    assert_eq!(csv.stdout, toml.stdout);
+    let table = std::fs::read_to_string(repo("examples/portfolio.csv")).unwrap();
+    let out = with_stdin(rank().args(["--input", "csv", "-"]), &table);
+    assert!(out.status.success(), "{}", text(out.stderr));
+    assert_eq!(out.stdout, toml.stdout);
+    // Errors name the file, the row, the column and the candidate.
+    let dir = scratch("csv");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, table.replacen(",high,", ",hgh,", 1)).unwrap();
+    let out = rank().arg(&bad).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: row 2, column 8, candidate \"crm-rollout\", key visibility: \
+             unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
+            bad.display()
+        ),
+    );
+    // A .csv file read as TOML with --input toml fails as TOML does.
+    let out = rank()
+        .args(["--input", "toml"])
+        .arg(repo("examples/portfolio.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

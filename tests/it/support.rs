@@ -161,3 +161,43 @@ pub fn with_constraints(criteria: &Criteria, text: &str) -> Criteria {
     let printed = toml::to_string(criteria).unwrap();
     Criteria::from_toml(&(printed + text)).unwrap()
 }
+
+/// Texts that are awkward in CSV and TOML alike: commas, quotes, `;`,
+/// leading `=`, line breaks are not allowed (controls), unicode is.
+pub fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 ,;\"'=+@é漢-]{1,12}".prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
+pub fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
+    let one = (
+        text(),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        (
+            proptest::option::of(0_u64..100),
+            // Tags: a list cell, `;` between items and spaces around them
+            // trimmed, so neither is in a tag here.
+            proptest::collection::btree_set("[a-z0-9é=-]{1,8}", 0..4),
+        ),
+        evidence_with(
+            prop_oneof![1.0..60.0_f64, (1_u32..60).prop_map(f64::from)],
+            any::<bool>(),
+        ),
+    );
+    proptest::collection::vec(one, 1..12).prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(
+                |(i, (id, name, unit, sponsor, (trainees, tags), evidence))| Candidate {
+                    name: name.unwrap_or_else(|| format!("{id}#{i}")),
+                    unit,
+                    sponsor,
+                    trainees,
+                    tags: tags.into_iter().collect(),
+                    ..Candidate::new(format!("{id}#{i}"), evidence)
+                },
+            )
+            .collect()
+    })
+}
