@@ -26,8 +26,8 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
-    Plan, Portfolio, Roadmap, Role, Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Part, PerCriterion,
+    Placement, Plan, Portfolio, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -124,19 +124,27 @@ impl Source {
         }
     }
 
-    /// The bytes, reading no more than one byte past the size limit: the
-    /// library refuses a larger input before parsing, so the rest is never
-    /// needed.
-    fn read(&self) -> Result<Vec<u8>, String> {
-        let limit = Limits::default().max_bytes as u64 + 1;
+    /// The bytes of the `part`, reading no more than one byte past the
+    /// size limit: the library refuses a larger input before parsing, so
+    /// the rest is never needed. A file the file system gives a size is
+    /// refused by it before any is read, and the message gives the size.
+    fn read(&self, part: Part) -> Result<Vec<u8>, String> {
+        let limits = Limits::default();
+        let limit = limits.max_bytes as u64 + 1;
+        let cannot = |e: std::io::Error| format!("{self}: error: cannot read: {e}");
         let mut bytes = Vec::new();
-        let read = match self {
+        match self {
             Source::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
             Source::File(path) => {
-                std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+                let file = std::fs::File::open(path).map_err(cannot)?;
+                let size = file.metadata().map_err(cannot)?.len();
+                limits
+                    .check_size(part, size)
+                    .map_err(|e| located(self, &e))?;
+                file.take(limit).read_to_end(&mut bytes)
             }
-        };
-        read.map_err(|e| format!("{self}: error: cannot read: {e}"))?;
+        }
+        .map_err(cannot)?;
         Ok(bytes)
     }
 }
@@ -269,7 +277,7 @@ fn run(args: &Args) -> Result<String, Failure> {
     let sample_criteria = Source::File("examples/criteria.toml".into());
     let (criteria, criteria_source) = match &args.criteria {
         Some(source) => (
-            Criteria::from_slice(&source.read().map_err(Failure::Input)?)
+            Criteria::from_slice(&source.read(Part::Criteria).map_err(Failure::Input)?)
                 .map_err(|e| Failure::Input(located(source, &e)))?,
             source,
         ),
@@ -284,7 +292,7 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        Portfolio::from_slice(&source.read().map_err(Failure::Input)?)
+        Portfolio::from_slice(&source.read(Part::Portfolio).map_err(Failure::Input)?)
             .map_err(|e| Failure::Input(located(source, &e)))?
     } else {
         let sample = Source::File("examples/portfolio.toml".into());

@@ -12,6 +12,9 @@ use crate::candidate::{
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
 use crate::limits::Limits;
+use crate::prescan;
+
+use super::{Named, Table};
 
 impl Portfolio {
     /// Reads a portfolio file: one `[[candidate]]` table per project.
@@ -38,13 +41,68 @@ impl Portfolio {
         Portfolio::read_with(bytes, &Limits::default())
     }
 
-    /// Reads a portfolio file within `limits`.
+    /// Reads a portfolio file within `limits`: a `[[candidate]]` section
+    /// at a time (see [`prescan::sections`]), or at once.
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (text, root) = super::document(Part::Portfolio, bytes, limits.max_bytes)?;
+        let text = super::text(Part::Portfolio, bytes, limits)?;
+        let sections = prescan::sections(text, limits)?;
+        let mut reader = Reader {
+            whole: text,
+            first_use: FirstUse::with_capacity(sections.len()),
+            candidates: Vec::with_capacity(sections.len().saturating_sub(1)),
+        };
+        for (i, section) in sections.iter().enumerate() {
+            let before = reader.candidates.len();
+            let preamble = i == 0 && sections.len() > 1;
+            reader
+                .section(section.clone(), preamble, limits)
+                .map_err(|e| {
+                    // Placed in the section: shift to the whole file.
+                    let lines = text
+                        .get(..section.start)
+                        .unwrap_or_default()
+                        .matches('\n')
+                        .count();
+                    shifted(e, lines, before)
+                })?;
+        }
+        if reader.candidates.is_empty() {
+            return Err(Error::NoCandidates);
+        }
+        Ok(Portfolio::indexed(reader.candidates))
+    }
+}
+
+/// Candidates read so far from a portfolio file, section by section.
+struct Reader<'t> {
+    /// The whole file.
+    whole: &'t str,
+    /// Where in the whole file each id was first used.
+    first_use: FirstUse<usize>,
+    candidates: Vec<Candidate>,
+}
+
+impl Reader<'_> {
+    /// Reads the candidates of the section `range` of the file: errors are
+    /// placed in the section. The `preamble`, the text before the first
+    /// `[[candidate]]` header, may not give `candidate` too.
+    fn section(&mut self, range: Range<usize>, preamble: bool, limits: &Limits) -> Result<()> {
+        let text = self.whole.get(range.clone()).unwrap_or_default();
+        let root = super::parse_text(Part::Portfolio, text)?;
+        if preamble && root.get("candidate").is_some() {
+            return Err(Error::Toml {
+                at: At {
+                    location: Some(super::location(self.whole, range.end)),
+                    ..At::part(Part::Portfolio)
+                },
+                message: "duplicate key `candidate`".to_owned(),
+            });
+        }
         let count = root
             .get("candidate")
             .and_then(|candidates| candidates.get_ref().as_array())
-            .map_or(0, |candidates| candidates.len());
+            .map_or(0, |candidates| candidates.len())
+            + self.candidates.len();
         if count > limits.max_candidates {
             return Err(Error::TooManyCandidates {
                 count,
@@ -52,14 +110,55 @@ impl Portfolio {
             });
         }
         let raw: RawPortfolio = super::deserialize(Part::Portfolio, text, root)?;
-        if raw.candidate.is_empty() {
-            return Err(Error::NoCandidates);
+        let section = Section {
+            text,
+            base: range.start,
+            whole: self.whole,
+        };
+        for (i, raw) in raw.candidate.into_iter().enumerate() {
+            let Table(raw) = raw.into_inner();
+            let candidate = raw.check(i, &section, &mut self.first_use)?;
+            self.candidates.push(candidate);
         }
-        let mut first_use = FirstUse::with_capacity(raw.candidate.len());
-        let candidates = (raw.candidate.into_iter().enumerate())
-            .map(|(i, raw)| raw.into_inner().check(i, text, &mut first_use))
-            .collect::<Result<Vec<Candidate>>>()?;
-        Ok(Portfolio::indexed(candidates))
+        Ok(())
+    }
+}
+
+/// A section of a portfolio file.
+struct Section<'t> {
+    text: &'t str,
+    /// Where it starts in the whole file.
+    base: usize,
+    whole: &'t str,
+}
+
+/// `error`, placed in a section of a file, placed in the whole file: the
+/// section starts `lines` lines and `candidates` candidates into it. A
+/// section starts at the start of a line, so columns stay.
+fn shifted(error: Error, lines: usize, candidates: usize) -> Error {
+    let shift = |mut at: At| {
+        if let Some(location) = &mut at.location {
+            location.line += lines;
+        }
+        if let Some(CandidateRef::Position(n)) = &mut at.candidate {
+            *n += candidates;
+        }
+        at
+    };
+    match error {
+        Error::Toml { at, message } => Error::Toml {
+            at: shift(at),
+            message,
+        },
+        Error::Invalid { at, message } => Error::Invalid {
+            at: shift(at),
+            message,
+        },
+        Error::DuplicateId { at, first } => Error::DuplicateId {
+            at: shift(at),
+            first,
+        },
+        other => other,
     }
 }
 
@@ -70,7 +169,8 @@ impl Limits {
     ///
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
+    /// UTF-8, [`Error::TooDense`](crate::Error::TooDense),
+    /// [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
     /// and every error of [`Portfolio::from_toml`].
     pub fn read_portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
         Portfolio::read_with(bytes, self)
@@ -89,7 +189,7 @@ impl FromStr for Portfolio {
 #[serde(deny_unknown_fields, expecting = "a portfolio file")]
 struct RawPortfolio {
     #[serde(default)]
-    candidate: Vec<Spanned<RawCandidate>>,
+    candidate: Vec<Spanned<Table<RawCandidate>>>,
 }
 
 #[derive(Deserialize)]
@@ -124,14 +224,15 @@ struct RawCandidate {
 }
 
 impl RawCandidate {
-    /// The `i`-th candidate of the file `text`, checked as
+    /// The `i`-th candidate of the `section`, checked as
     /// [`Portfolio::new`] checks it, its id taken in `first_use`.
     fn check(
         self,
         i: usize,
-        text: &str,
-        first_use: &mut FirstUse<Range<usize>>,
+        section: &Section<'_>,
+        first_use: &mut FirstUse<usize>,
     ) -> Result<Candidate> {
+        let text = section.text;
         let who = candidate_ref(self.id.get_ref(), i);
         let invalid = |key: &'static str, span: Range<usize>, message| Error::Invalid {
             at: At {
@@ -179,14 +280,14 @@ impl RawCandidate {
         let id_span = self.id.span();
         let id = self.id.into_inner();
         first_use
-            .claim(&id, id_span.clone())
+            .claim(&id, section.base + id_span.start)
             .map_err(|first| Error::DuplicateId {
                 at: At {
                     candidate: Some(CandidateRef::Id(id.clone())),
                     key: Some("id".to_owned()),
                     ..super::locate(Part::Portfolio, text, id_span)
                 },
-                first: Some(super::location(text, first.start)),
+                first: Some(super::location(section.whole, first)),
             })?;
         Ok(Candidate {
             name: self.name.map_or_else(|| id.clone(), Spanned::into_inner),
@@ -222,4 +323,8 @@ impl RawCandidate {
 /// A text of the file with its span.
 fn spanned(text: &Spanned<String>) -> (&str, Range<usize>) {
     (text.get_ref().as_str(), text.span())
+}
+
+impl Named for RawCandidate {
+    const WHAT: &'static str = "a [[candidate]] table";
 }

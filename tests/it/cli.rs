@@ -411,3 +411,29 @@ fn robustness_comes_as_a_table_and_as_json() {
     assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
     assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
 }
+
+#[test]
+fn a_file_too_large_is_refused_with_its_size() {
+    let dir = scratch("too-large");
+    // Sparse: 50 MiB that cost no disk.
+    let huge = dir.join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    let out = rank().arg(&huge).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: 52428800 bytes is more than the limit of 33554432 bytes\n",
+            huge.display()
+        ),
+    );
+    // Read from stdin, only the bytes up to the limit are known.
+    let out = with_stdin(rank().arg("-"), &" ".repeat((32 << 20) + 10));
+    assert_fails(
+        &out,
+        "<stdin>: error: more than the limit of 33554432 bytes\n",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
