@@ -21,13 +21,15 @@
 use std::fmt::{self, Write as _};
 use std::io::{Read, Write as _};
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
+use std::time::Duration;
 
 use spearhead::{
     Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Part, PerCriterion,
-    Placement, Plan, Portfolio, Roadmap, Role, Shift, Stability,
+    Placement, Plan, Portfolio, Progress, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -272,6 +274,42 @@ fn located(source: &Source, error: &Error) -> String {
     }
 }
 
+/// `criteria.acceptability`, its progress on stderr (one line, redrawn)
+/// once the run passes a second: ten million samples can take half an hour.
+fn acceptability(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    threads: NonZeroUsize,
+) -> Result<Acceptability, Error> {
+    let start = std::time::Instant::now();
+    let mut shown = Duration::ZERO;
+    let mut printed = None;
+    let mut line = |progress: Progress| {
+        let elapsed = start.elapsed();
+        let end = progress.done == progress.samples;
+        if printed != Some(progress.done)
+            && elapsed >= Duration::from_secs(1)
+            && (end || elapsed.saturating_sub(shown) >= Duration::from_millis(250))
+        {
+            let percent = progress.fraction() * 100.0;
+            let (done, samples) = (progress.done, progress.samples);
+            eprint!("\racceptability: {percent:5.1}% ({done} of {samples} samples)");
+            shown = elapsed;
+            printed = Some(progress.done);
+        }
+        ControlFlow::Continue(())
+    };
+    let result = criteria.acceptability_with(portfolio, threads, &mut line)?;
+    if !shown.is_zero() {
+        eprintln!();
+    }
+    match result {
+        Some(result) => Ok(result),
+        // Never stopped, so never here.
+        None => criteria.acceptability(portfolio, threads),
+    }
+}
+
 fn run(args: &Args) -> Result<String, Failure> {
     // The sample portfolio comes with its sample constraints.
     let sample_criteria = Source::File("examples/criteria.toml".into());
@@ -303,7 +341,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
         Some(Robustness {
             stability: criteria.stability(&portfolio).map_err(bound)?,
-            acceptability: criteria.acceptability(&portfolio, threads).map_err(bound)?,
+            acceptability: acceptability(&criteria, &portfolio, threads).map_err(bound)?,
             counterfactuals: criteria.counterfactuals(&portfolio).map_err(bound)?,
         })
     } else {

@@ -147,6 +147,6 @@ pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
-pub use crate::smaa::{Acceptability, Acceptance};
+pub use crate::smaa::{Acceptability, Acceptance, Progress};
 pub use crate::stability::{Shift, Stability};
 pub use crate::waves::{Coaching, KeyRole, Link, Roadmap, Stage, Unreachable, Unreached};
