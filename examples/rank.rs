@@ -25,13 +25,15 @@
 use std::fmt::{self, Write as _};
 use std::io::{Read, Write as _};
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
+use std::time::Duration;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, PerCriterion, Placement,
-    Plan, Portfolio, Report, Roadmap, Role, Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Part, PerCriterion,
+    Placement, Plan, Portfolio, Progress, Report, Roadmap, Role, Shift, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -161,19 +163,27 @@ impl Source {
         }
     }
 
-    /// The bytes, reading no more than one byte past the size limit: the
-    /// library refuses a larger input before parsing, so the rest is never
-    /// needed.
-    fn read(&self) -> Result<Vec<u8>, String> {
-        let limit = Limits::default().max_bytes as u64 + 1;
+    /// The bytes of the `part`, reading no more than one byte past the
+    /// size limit: the library refuses a larger input before parsing, so
+    /// the rest is never needed. A file the file system gives a size is
+    /// refused by it before any is read, and the message gives the size.
+    fn read(&self, part: Part) -> Result<Vec<u8>, String> {
+        let limits = Limits::default();
+        let limit = limits.max_bytes as u64 + 1;
+        let cannot = |e: std::io::Error| format!("{self}: error: cannot read: {e}");
         let mut bytes = Vec::new();
-        let read = match self {
+        match self {
             Source::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
             Source::File(path) => {
-                std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+                let file = std::fs::File::open(path).map_err(cannot)?;
+                let size = file.metadata().map_err(cannot)?.len();
+                limits
+                    .check_size(part, size)
+                    .map_err(|e| located(self, &e))?;
+                file.take(limit).read_to_end(&mut bytes)
             }
-        };
-        read.map_err(|e| format!("{self}: error: cannot read: {e}"))?;
+        }
+        .map_err(cannot)?;
         Ok(bytes)
     }
 }
@@ -317,12 +327,48 @@ fn located(source: &Source, error: &Error) -> String {
     }
 }
 
+/// `criteria.acceptability`, its progress on stderr (one line, redrawn)
+/// once the run passes a second: ten million samples can take half an hour.
+fn acceptability(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    threads: NonZeroUsize,
+) -> Result<Acceptability, Error> {
+    let start = std::time::Instant::now();
+    let mut shown = Duration::ZERO;
+    let mut printed = None;
+    let mut line = |progress: Progress| {
+        let elapsed = start.elapsed();
+        let end = progress.done == progress.samples;
+        if printed != Some(progress.done)
+            && elapsed >= Duration::from_secs(1)
+            && (end || elapsed.saturating_sub(shown) >= Duration::from_millis(250))
+        {
+            let percent = progress.fraction() * 100.0;
+            let (done, samples) = (progress.done, progress.samples);
+            eprint!("\racceptability: {percent:5.1}% ({done} of {samples} samples)");
+            shown = elapsed;
+            printed = Some(progress.done);
+        }
+        ControlFlow::Continue(())
+    };
+    let result = criteria.acceptability_with(portfolio, threads, &mut line)?;
+    if !shown.is_zero() {
+        eprintln!();
+    }
+    match result {
+        Some(result) => Ok(result),
+        // Never stopped, so never here.
+        None => criteria.acceptability(portfolio, threads),
+    }
+}
+
 fn run(args: &Args) -> Result<String, Failure> {
     // The sample portfolio comes with its sample constraints.
     let sample_criteria = Source::File("examples/criteria.toml".into());
     let (criteria, criteria_source) = match &args.criteria {
         Some(source) => (
-            Criteria::from_slice(&source.read().map_err(Failure::Input)?)
+            Criteria::from_slice(&source.read(Part::Criteria).map_err(Failure::Input)?)
                 .map_err(|e| Failure::Input(located(source, &e)))?,
             source,
         ),
@@ -337,7 +383,7 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        let bytes = source.read().map_err(Failure::Input)?;
+        let bytes = source.read(Part::Portfolio).map_err(Failure::Input)?;
         let csv = matches!(source, Source::File(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
         let read = match args.input {
             Some(Input::Csv) => Limits::default().read_portfolio_csv(&bytes),
@@ -354,7 +400,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
         Some(Robustness {
             stability: criteria.stability(&portfolio).map_err(bound)?,
-            acceptability: criteria.acceptability(&portfolio, threads).map_err(bound)?,
+            acceptability: acceptability(&criteria, &portfolio, threads).map_err(bound)?,
             counterfactuals: criteria.counterfactuals(&portfolio).map_err(bound)?,
         })
     } else {

@@ -17,8 +17,9 @@ use crate::error::{At, CandidateRef, Error, Part, Result};
 /// file; its texts are checked when it joins a [`Portfolio`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
-    /// Unique in its portfolio, non-empty, no control, bidi or zero-width
-    /// characters.
+    /// Unique in its portfolio, non-empty, in Unicode NFC, with no control
+    /// or invisible characters (Unicode's default-ignorable code points,
+    /// bidi controls among them) and no blank but the ASCII space.
     pub id: String,
     /// A readable name; the id when the file gives none.
     pub name: String,
@@ -313,11 +314,14 @@ pub(crate) fn check_months(months: f64) -> Result<Months, String> {
     check::months(months).map(|()| Months(months))
 }
 
-/// The candidates to rank: ids unique and valid.
+/// The candidates to rank: at least one, ids unique and valid.
 ///
 /// Serialised as the portfolio file, `candidate = [...]`; read back (by
-/// serde, from any format) through [`Portfolio::new`] and its checks.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// serde, from any format) through [`Portfolio::new`] and its checks. There
+/// is no empty portfolio, and so no `Default`: a portfolio file without
+/// candidates is refused, and what the API builds prints as a file that
+/// reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Candidates")]
 pub struct Portfolio {
     #[serde(rename = "candidate")]
@@ -332,11 +336,16 @@ impl Portfolio {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] for an id that is empty or holds control, bidi or
-    /// zero-width characters, or a name, unit, sponsor, tag, agent or
-    /// champion that is empty or holds control or bidi characters, or a tag
-    /// given twice; [`Error::DuplicateId`] for an id used twice.
+    /// [`Error::NoCandidates`] for no candidates; [`Error::Invalid`] for an
+    /// id that is empty, not in Unicode NFC, or holds control or invisible
+    /// characters or a blank other than the ASCII space, or a name, unit,
+    /// sponsor, tag, agent or champion that is empty or holds control or
+    /// bidi characters, or a tag given twice; [`Error::DuplicateId`] for an
+    /// id used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
+        if candidates.is_empty() {
+            return Err(Error::NoCandidates);
+        }
         let mut first_use = FirstUse::with_capacity(candidates.len());
         for (i, candidate) in candidates.iter().enumerate() {
             let texts = Texts {
@@ -437,7 +446,7 @@ impl Portfolio {
         self.candidates.len()
     }
 
-    /// Whether there are none.
+    /// Whether there are none: never, as a portfolio has at least one.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()

@@ -18,8 +18,9 @@ macro_rules! criteria {
         /// How candidates are scored and how many lead: weights, scales,
         /// minimums.
         ///
-        /// Every value that exists is valid: weights finite, at least 0 and
-        /// not all 0; scores and minimums in `[0, 1]`; windows in order; at
+        /// Every value that exists is valid: weights 0 or in
+        /// [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`] and not all
+        /// 0; scores and minimums in `[0, 1]`; windows in order; at
         /// least 1 leader.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Criteria {
@@ -56,6 +57,21 @@ criteria! {
     robustness: Robustness = Robustness::BLANK,
     constraints: Constraints = Constraints::BLANK,
     waves: Waves = Waves::BLANK,
+}
+
+impl Criteria {
+    /// The smallest weight above 0. Weights are relative: twelve orders of
+    /// magnitude between the smallest and the largest are more than any
+    /// judgement needs, and within them every product of a weight and a
+    /// score, and every sum of seven, stays far from overflow (three
+    /// weights of 1e308 sum to infinity) and from the subnormal numbers
+    /// (weights of 5e-324 leave no digits to weigh with), so a total is
+    /// right to a few units in the last place, far below the 1e-9 that
+    /// ranking tells totals apart by.
+    pub const MIN_WEIGHT: f64 = crate::check::MIN_WEIGHT;
+
+    /// The largest weight: see [`Criteria::MIN_WEIGHT`].
+    pub const MAX_WEIGHT: f64 = crate::check::MAX_WEIGHT;
 }
 
 impl Criteria {

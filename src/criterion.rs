@@ -23,6 +23,8 @@ pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
     const ALL: &'static [Self];
     /// What the set is called in messages.
     const WHAT: &'static str;
+    /// The name of every value, in declaration order.
+    const NAMES: &'static [&'static str];
     /// A score for each level, in [`Level::ALL`] order.
     type Scores: Copy + fmt::Debug + PartialEq + AsRef<[f64]>;
     /// The position of `self` in [`Level::ALL`].
@@ -43,7 +45,7 @@ macro_rules! levels {
         }
     )+) => {$(
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -98,6 +100,7 @@ macro_rules! levels {
         impl Level for $name {
             const ALL: &'static [Self] = $name::ALL;
             const WHAT: &'static str = $what;
+            const NAMES: &'static [&'static str] = &[$(stringify!($text),)+];
             type Scores = [f64; $name::COUNT];
             fn index(self) -> usize {
                 self as usize
@@ -119,6 +122,14 @@ macro_rules! levels {
             }
         }
 
+        impl<'de> Deserialize<'de> for $name {
+            /// Only from a name: serde's derive would also take a table of
+            /// one key (`{ high = {} }`) as the level it names.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_level(deserializer)
+            }
+        }
+
         impl FromStr for $name {
             type Err = Error;
 
@@ -129,6 +140,41 @@ macro_rules! levels {
     )+};
 }
 
+/// A level from its name, and from nothing else.
+fn deserialize_level<'de, L: Level, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<L, D::Error> {
+    struct Name<L>(std::marker::PhantomData<L>);
+
+    impl<L: Level> serde::de::Visitor<'_> for Name<L> {
+        type Value = L;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("one of ")?;
+            f.write_str(&expected::<L>())
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<L, E> {
+            L::ALL
+                .iter()
+                .copied()
+                .find(|level| level.name() == s)
+                .ok_or_else(|| E::unknown_variant(s, L::NAMES))
+        }
+    }
+
+    deserializer.deserialize_str(Name(std::marker::PhantomData))
+}
+
+/// The names of `L`, quoted and comma-separated.
+fn expected<L: Level>() -> String {
+    L::ALL
+        .iter()
+        .map(|level| format!("`{level}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
     L::ALL
         .iter()
@@ -137,11 +183,7 @@ pub(crate) fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
         .ok_or_else(|| Error::UnknownName {
             what: L::WHAT,
             found: s.to_owned(),
-            expected: L::ALL
-                .iter()
-                .map(|level| format!("`{level}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            expected: expected::<L>(),
         })
 }
 

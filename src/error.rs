@@ -47,7 +47,7 @@ pub enum Error {
         message: String,
     },
     /// Two candidates share an id.
-    #[error("{at}: duplicate candidate id, first used{}", first_place(at, *first))]
+    #[error("{at}: duplicate candidate id{}", first_place(at, *first))]
     DuplicateId {
         /// Where the second use is (its candidate is the duplicated id).
         at: At,
@@ -68,14 +68,30 @@ pub enum Error {
     },
     /// The input is larger than [`Limits::max_bytes`](crate::Limits): it
     /// was not parsed.
-    #[error("{part}: {size} bytes is more than the limit of {limit} bytes")]
+    #[error("{part}: {}more than the limit of {limit} bytes", size.map(|n| format!("{n} bytes is ")).unwrap_or_default())]
     TooLarge {
+        /// Which input.
+        part: Part,
+        /// Its size in bytes, when the caller knew it
+        /// ([`Limits::check_size`](crate::Limits::check_size)); bytes given
+        /// to read may be only the first `max_bytes + 1` of a larger file.
+        size: Option<u64>,
+        /// The limit it broke.
+        limit: usize,
+    },
+    /// Parsing the input would take more memory than 16 times its size
+    /// plus 64 MiB: it holds too many tokens, tables, keys or array
+    /// elements for its size. It was not parsed.
+    #[error("{part}: {size} bytes too dense to parse: about {} MiB of memory, more than the limit of {} MiB (16 times the size plus 64 MiB)", memory.div_ceil(1 << 20), limit >> 20)]
+    TooDense {
         /// Which input.
         part: Part,
         /// Its size in bytes.
         size: usize,
-        /// The limit it broke.
-        limit: usize,
+        /// An upper bound of the memory parsing it would take, in bytes.
+        memory: u64,
+        /// The most it may take, in bytes.
+        limit: u64,
     },
     /// The portfolio has more candidates than
     /// [`Limits::max_candidates`](crate::Limits).
@@ -192,8 +208,8 @@ impl fmt::Display for Location {
 /// nothing.
 fn first_place(at: &At, first: Option<Location>) -> String {
     match first {
-        Some(first) if at.cell.is_some() => format!(" at row {}", first.line),
-        Some(first) => format!(" at {first}"),
+        Some(first) if at.cell.is_some() => format!(", first used at row {}", first.line),
+        Some(first) => format!(", first used at {first}"),
         None => String::new(),
     }
 }
@@ -234,10 +250,21 @@ struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(SHOWN) {
-            Some((cut, _)) => write!(f, "{:?}…", self.0.get(..cut).unwrap_or_default()),
-            None => write!(f, "{:?}", self.0),
+        let (shown, cut) = match self.0.char_indices().nth(SHOWN) {
+            Some((cut, _)) => (self.0.get(..cut).unwrap_or_default(), "…"),
+            None => (self.0, ""),
+        };
+        f.write_str("\"")?;
+        for c in shown.chars() {
+            // Debug quoting shows control characters; invisible ones and
+            // blanks that look like spaces are shown as escapes too.
+            if crate::invisible::is_ignorable(c) || crate::invisible::is_other_blank(c) {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                write!(f, "{}", c.escape_debug())?;
+            }
         }
+        write!(f, "\"{cut}")
     }
 }
 

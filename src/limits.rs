@@ -10,12 +10,23 @@ use serde::{Deserialize, Serialize};
 /// bounds, reads through its own `Limits`:
 ///
 /// ```
-/// use spearhead::Limits;
+/// use spearhead::{Limits, Part};
 ///
 /// let limits = Limits::default().with_max_bytes(1 << 10);
-/// let error = limits.read_portfolio(&[b' '; 2000]).unwrap_err();
+/// // A caller may read only the first `max_bytes + 1` bytes of a file...
+/// let error = limits.read_portfolio(&[b' '; 1025]).unwrap_err();
+/// assert_eq!(error.to_string(), "portfolio: more than the limit of 1024 bytes");
+/// // ...and, knowing the file's size, check it before reading any.
+/// let error = limits.check_size(Part::Portfolio, 2000).unwrap_err();
 /// assert_eq!(error.to_string(), "portfolio: 2000 bytes is more than the limit of 1024 bytes");
 /// ```
+///
+/// Memory is bounded too: before parsing, one pass over the text counts the
+/// tokens, tables, keys and array elements parsing would make, and refuses
+/// ([`Error::TooDense`](crate::Error::TooDense)) a file that would take more
+/// than 16 times its size plus 64 MiB to parse. The same pass counts the
+/// `[[candidate]]` headers: a portfolio with too many is refused unparsed,
+/// and the others are parsed a section at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Limits {

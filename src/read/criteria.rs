@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::{Named, Table};
 use crate::check;
 use crate::constraints::{Constraints, Given, MAX_PAIRS, TagGroup};
 use crate::criteria::{Criteria, SHIPPED_CRITERIA, weight_sum};
@@ -45,8 +46,9 @@ impl Criteria {
     ///
     /// [`Error::Toml`] for text that is not TOML of the criteria file's
     /// shape (unknown sections, keys or levels, wrong types);
-    /// [`Error::Invalid`] for a value out of range: a weight that is NaN,
-    /// infinite or negative, weights all 0, a score or minimum outside
+    /// [`Error::Invalid`] for a value out of range: a weight that is not 0
+    /// or in [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`] (NaN,
+    /// infinite, negative, 1e308, 5e-324), weights all 0, a score or minimum outside
     /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1,
     /// in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
     /// `seed`, `spread` outside `[0, 1]`, a malformed `order` constraint, or
@@ -75,12 +77,20 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when `leaders` is 0.
+    /// [`Error::Invalid`] when `leaders` is 0, or more than `i64::MAX`
+    /// (what a criteria file can say).
     pub fn with_leaders(mut self, leaders: usize) -> Result<Self> {
         if leaders == 0 {
             return Err(invalid_key(
                 "selection.leaders",
                 "must be at least 1, not 0".to_owned(),
+            ));
+        }
+        // A file says it as a TOML integer, which stops at i64::MAX.
+        if i64::try_from(leaders).is_err() {
+            return Err(invalid_key(
+                "selection.leaders",
+                format!("must be at most {}, not {leaders}", i64::MAX),
             ));
         }
         self.leaders = leaders;
@@ -91,13 +101,15 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when `weight` is NaN, infinite or negative, when
-    /// it would make every weight 0, or when `[robustness]` samples
+    /// [`Error::Invalid`] when `weight` is not 0 or in
+    /// [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`], when it would
+    /// make every weight 0, or when `[robustness]` samples
     /// `"around"` the weights and its `order` could no longer hold.
     pub fn with_weight(mut self, criterion: Criterion, weight: f64) -> Result<Self> {
         let key = format!("{criterion}.weight");
         check::weight(weight).map_err(|message| invalid_key(&key, message))?;
-        self.weights[criterion] = weight;
+        // -0.0 is 0, and prints so.
+        self.weights[criterion] = weight + 0.0;
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
         self.check_sampler()
             .map_err(|message| invalid_key(&key, message))?;
@@ -372,7 +384,8 @@ impl Limits {
     ///
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, and every error of [`Criteria::from_toml`].
+    /// UTF-8, [`Error::TooDense`](crate::Error::TooDense), and every error
+    /// of [`Criteria::from_toml`].
     pub fn read_criteria(&self, bytes: &[u8]) -> Result<Criteria> {
         Criteria::read_with(bytes, self)
     }
@@ -381,18 +394,18 @@ impl Limits {
 impl Criteria {
     /// These criteria with the keys of the criteria file `bytes` applied.
     fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits.max_bytes)?;
+        let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits)?;
         let mut out = self.clone();
         let file = File { text };
-        if let Some(selection) = raw.selection {
+        if let Some(Table(selection)) = raw.selection {
             file.selection(&mut out, selection)?;
         }
-        if let Some(duration) = raw.duration {
+        if let Some(Table(duration)) = raw.duration {
             file.duration(&mut out, &duration)?;
         }
         macro_rules! scale {
             ($section:ident, $criterion:expr) => {
-                if let Some(section) = raw.$section {
+                if let Some(Table(section)) = raw.$section {
                     file.common(&mut out, $criterion, section.weight, section.min)?;
                     file.scores(&mut out.$section, stringify!($section), section.scores)?;
                 }
@@ -402,7 +415,7 @@ impl Criteria {
         scale!(tangibility, Criterion::Tangibility);
         scale!(bottom_line, Criterion::BottomLine);
         scale!(lead, Criterion::Lead);
-        if let Some(phase) = raw.phase {
+        if let Some(Table(phase)) = raw.phase {
             file.common(&mut out, Criterion::Phase, phase.weight, phase.min)?;
             file.scores(&mut out.phase, "phase", phase.scores)?;
             file.set(
@@ -412,7 +425,7 @@ impl Criteria {
                 check::unit,
             )?;
         }
-        if let Some(sponsorship) = raw.sponsorship {
+        if let Some(Table(sponsorship)) = raw.sponsorship {
             file.common(
                 &mut out,
                 Criterion::Sponsorship,
@@ -427,11 +440,11 @@ impl Criteria {
             file.levels(&mut out.level, "sponsorship.level", sponsorship.level)?;
         }
         out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
-        file.robustness(&mut out, raw.robustness)?;
-        if let Some(constraints) = raw.constraints {
+        file.robustness(&mut out, raw.robustness.map(|Table(r)| r))?;
+        if let Some(Table(constraints)) = raw.constraints {
             file.constraints(&mut out.constraints, constraints)?;
         }
-        if let Some(waves) = raw.waves {
+        if let Some(Table(waves)) = raw.waves {
             file.waves(&mut out, &waves)?;
         }
         Ok(out)
@@ -526,7 +539,8 @@ impl File<'_> {
         if let Some(value) = value {
             let x = *value.get_ref();
             check(x).map_err(|message| self.invalid(key, &value, message))?;
-            *slot = x;
+            // -0.0 is 0, and prints so.
+            *slot = x + 0.0;
         }
         Ok(())
     }
@@ -856,7 +870,7 @@ impl File<'_> {
                 format!("the window is reversed: {lo} is more than {hi}"),
             ));
         }
-        *slot = [lo, hi];
+        *slot = [lo + 0.0, hi + 0.0];
         Ok(())
     }
 }
@@ -867,17 +881,17 @@ type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a criteria file")]
 struct RawCriteria {
-    selection: Option<RawSelection>,
-    duration: Option<RawDuration>,
-    visibility: Option<RawScale<Visibility>>,
-    tangibility: Option<RawScale<Change>>,
-    phase: Option<RawPhase>,
-    bottom_line: Option<RawScale<BottomLine>>,
-    lead: Option<RawScale<Lead>>,
-    sponsorship: Option<RawSponsorship>,
-    robustness: Option<RawRobustness>,
-    constraints: Option<RawConstraints>,
-    waves: Option<RawWaves>,
+    selection: Option<Table<RawSelection>>,
+    duration: Option<Table<RawDuration>>,
+    visibility: Option<Table<RawScale<Visibility>>>,
+    tangibility: Option<Table<RawScale<Change>>>,
+    phase: Option<Table<RawPhase>>,
+    bottom_line: Option<Table<RawScale<BottomLine>>>,
+    lead: Option<Table<RawScale<Lead>>>,
+    sponsorship: Option<Table<RawSponsorship>>,
+    robustness: Option<Table<RawRobustness>>,
+    constraints: Option<Table<RawConstraints>>,
+    waves: Option<Table<RawWaves>>,
 }
 
 #[derive(Deserialize)]
@@ -962,4 +976,26 @@ struct RawGroup {
     tag: Spanned<String>,
     min: Option<Spanned<i64>>,
     max: Option<Spanned<i64>>,
+}
+
+macro_rules! named {
+    ($($raw:ty => $what:literal,)+) => {$(
+        impl Named for $raw {
+            const WHAT: &'static str = $what;
+        }
+    )+};
+}
+
+named! {
+    RawSelection => "a [selection] table",
+    RawDuration => "a [duration] table",
+    RawScale<Visibility> => "a [visibility] table",
+    RawScale<Change> => "a [tangibility] table",
+    RawPhase => "a [phase] table",
+    RawScale<BottomLine> => "a [bottom_line] table",
+    RawScale<Lead> => "a [lead] table",
+    RawSponsorship => "a [sponsorship] table",
+    RawRobustness => "a [robustness] table",
+    RawConstraints => "a [constraints] table",
+    RawWaves => "a [waves] table",
 }

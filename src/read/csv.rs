@@ -62,7 +62,7 @@ impl Limits {
     /// UTF-8, [`Error::TooManyCandidates`], and every error of
     /// [`Portfolio::from_csv`].
     pub fn read_portfolio_csv(&self, bytes: &[u8]) -> Result<Portfolio> {
-        let text = super::text(Part::Portfolio, bytes, self.max_bytes)?;
+        let text = super::text(Part::Portfolio, bytes, self)?;
         // Spreadsheets start UTF-8 files with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         read(text, self.max_candidates)

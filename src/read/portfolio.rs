@@ -12,6 +12,9 @@ use crate::candidate::{
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 use crate::limits::Limits;
+use crate::prescan;
+
+use super::{Named, Table};
 
 impl Portfolio {
     /// Reads a portfolio file: one `[[candidate]]` table per project.
@@ -38,13 +41,68 @@ impl Portfolio {
         Portfolio::read_with(bytes, &Limits::default())
     }
 
-    /// Reads a portfolio file within `limits`.
+    /// Reads a portfolio file within `limits`: a `[[candidate]]` section
+    /// at a time (see [`prescan::sections`]), or at once.
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (text, root) = super::document(Part::Portfolio, bytes, limits.max_bytes)?;
+        let text = super::text(Part::Portfolio, bytes, limits)?;
+        let sections = prescan::sections(text, limits)?;
+        let mut reader = Reader {
+            whole: text,
+            first_use: FirstUse::with_capacity(sections.len()),
+            candidates: Vec::with_capacity(sections.len().saturating_sub(1)),
+        };
+        for (i, section) in sections.iter().enumerate() {
+            let before = reader.candidates.len();
+            let preamble = i == 0 && sections.len() > 1;
+            reader
+                .section(section.clone(), preamble, limits)
+                .map_err(|e| {
+                    // Placed in the section: shift to the whole file.
+                    let lines = text
+                        .get(..section.start)
+                        .unwrap_or_default()
+                        .matches('\n')
+                        .count();
+                    shifted(e, lines, before)
+                })?;
+        }
+        if reader.candidates.is_empty() {
+            return Err(Error::NoCandidates);
+        }
+        Ok(Portfolio::indexed(reader.candidates))
+    }
+}
+
+/// Candidates read so far from a portfolio file, section by section.
+struct Reader<'t> {
+    /// The whole file.
+    whole: &'t str,
+    /// Where in the whole file each id was first used.
+    first_use: FirstUse<Range<usize>>,
+    candidates: Vec<Candidate>,
+}
+
+impl Reader<'_> {
+    /// Reads the candidates of the section `range` of the file: errors are
+    /// placed in the section. The `preamble`, the text before the first
+    /// `[[candidate]]` header, may not give `candidate` too.
+    fn section(&mut self, range: Range<usize>, preamble: bool, limits: &Limits) -> Result<()> {
+        let text = self.whole.get(range.clone()).unwrap_or_default();
+        let root = super::parse_text(Part::Portfolio, text)?;
+        if preamble && root.get("candidate").is_some() {
+            return Err(Error::Toml {
+                at: At {
+                    location: Some(super::location(self.whole, range.end)),
+                    ..At::part(Part::Portfolio)
+                },
+                message: "duplicate key `candidate`".to_owned(),
+            });
+        }
         let count = root
             .get("candidate")
             .and_then(|candidates| candidates.get_ref().as_array())
-            .map_or(0, |candidates| candidates.len());
+            .map_or(0, |candidates| candidates.len())
+            + self.candidates.len();
         if count > limits.max_candidates {
             return Err(Error::TooManyCandidates {
                 count,
@@ -52,14 +110,87 @@ impl Portfolio {
             });
         }
         let raw: RawPortfolio = super::deserialize(Part::Portfolio, text, root)?;
-        if raw.candidate.is_empty() {
-            return Err(Error::NoCandidates);
+        let section = Section {
+            text,
+            base: range.start,
+            whole: self.whole,
+        };
+        for (i, raw) in raw.candidate.into_iter().enumerate() {
+            let Table(raw) = raw.into_inner();
+            let candidate = raw.check(i, &section, &mut self.first_use)?;
+            self.candidates.push(candidate);
         }
-        let mut first_use = FirstUse::with_capacity(raw.candidate.len());
-        let candidates = (raw.candidate.into_iter().enumerate())
-            .map(|(i, raw)| raw.into_inner().check(i, &Toml(text), &mut first_use))
-            .collect::<Result<Vec<Candidate>>>()?;
-        Ok(Portfolio::indexed(candidates))
+        Ok(())
+    }
+}
+
+/// Where the spans of a raw candidate point: into a TOML text, or at the
+/// cells of a CSV table. The checked conversion is the same for both.
+pub(super) trait Spans {
+    /// The place of the value at `span`: part, line and column or cell.
+    fn at(&self, span: Range<usize>) -> At;
+
+    /// `span` as the whole input places it, for remembering where an id
+    /// was first used: the same span, unless the spans are of a part.
+    fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        span
+    }
+
+    /// Where the id first used at `span` (as [`Spans::absolute`] gave it)
+    /// is, as `Error::DuplicateId` says it: a line and column, or a row
+    /// and column.
+    fn first_use(&self, span: Range<usize>) -> Location;
+}
+
+/// A section of a portfolio file.
+struct Section<'t> {
+    text: &'t str,
+    /// Where it starts in the whole file.
+    base: usize,
+    whole: &'t str,
+}
+
+impl Spans for Section<'_> {
+    fn at(&self, span: Range<usize>) -> At {
+        super::locate(Part::Portfolio, self.text, span)
+    }
+
+    fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        self.base + span.start..self.base + span.end
+    }
+
+    fn first_use(&self, span: Range<usize>) -> Location {
+        super::location(self.whole, span.start)
+    }
+}
+
+/// `error`, placed in a section of a file, placed in the whole file: the
+/// section starts `lines` lines and `candidates` candidates into it. A
+/// section starts at the start of a line, so columns stay.
+fn shifted(error: Error, lines: usize, candidates: usize) -> Error {
+    let shift = |mut at: At| {
+        if let Some(location) = &mut at.location {
+            location.line += lines;
+        }
+        if let Some(CandidateRef::Position(n)) = &mut at.candidate {
+            *n += candidates;
+        }
+        at
+    };
+    match error {
+        Error::Toml { at, message } => Error::Toml {
+            at: shift(at),
+            message,
+        },
+        Error::Invalid { at, message } => Error::Invalid {
+            at: shift(at),
+            message,
+        },
+        Error::DuplicateId { at, first } => Error::DuplicateId {
+            at: shift(at),
+            first,
+        },
+        other => other,
     }
 }
 
@@ -70,7 +201,8 @@ impl Limits {
     ///
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
+    /// UTF-8, [`Error::TooDense`](crate::Error::TooDense),
+    /// [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
     /// and every error of [`Portfolio::from_toml`].
     pub fn read_portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
         Portfolio::read_with(bytes, self)
@@ -89,35 +221,9 @@ impl FromStr for Portfolio {
 #[serde(deny_unknown_fields, expecting = "a portfolio file")]
 struct RawPortfolio {
     #[serde(default)]
-    candidate: Vec<Spanned<RawCandidate>>,
+    candidate: Vec<Spanned<Table<RawCandidate>>>,
 }
 
-/// Where the spans of a raw candidate point: into a TOML text, or at the
-/// cells of a CSV table. The checked conversion is the same for both.
-pub(super) trait Spans {
-    /// The place of the value at `span`: part, line and column or cell.
-    fn at(&self, span: Range<usize>) -> At;
-
-    /// Where the id first used at `span` is, as `Error::DuplicateId` says
-    /// it: a line and column, or a row and column.
-    fn first_use(&self, span: Range<usize>) -> Location;
-}
-
-/// Spans in a TOML text.
-struct Toml<'a>(&'a str);
-
-impl Spans for Toml<'_> {
-    fn at(&self, span: Range<usize>) -> At {
-        super::locate(Part::Portfolio, self.0, span)
-    }
-
-    fn first_use(&self, span: Range<usize>) -> Location {
-        super::location(self.0, span.start)
-    }
-}
-
-/// One candidate as its file gives it, before any value is checked; each
-/// key of the portfolio file a field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
 pub(super) struct RawCandidate {
@@ -205,7 +311,7 @@ impl RawCandidate {
         let id_span = self.id.span();
         let id = self.id.into_inner();
         first_use
-            .claim(&id, id_span.clone())
+            .claim(&id, spans.absolute(id_span.clone()))
             .map_err(|first| Error::DuplicateId {
                 at: At {
                     candidate: Some(CandidateRef::Id(id.clone())),
@@ -248,4 +354,8 @@ impl RawCandidate {
 /// A text of the file with its span.
 fn spanned(text: &Spanned<String>) -> (&str, Range<usize>) {
     (text.get_ref().as_str(), text.span())
+}
+
+impl Named for RawCandidate {
+    const WHAT: &'static str = "a [[candidate]] table";
 }

@@ -6,20 +6,22 @@
 //! central weights are summed in fixed point, so the result is the same bit
 //! for bit whatever the number of threads and the order the chunks finish in.
 
+mod progress;
 mod results;
 pub(crate) mod sampling;
 mod tally;
 
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::error::Result;
-use crate::robustness::Robustness;
 
+pub use self::progress::Progress;
 pub use self::results::{Acceptability, Acceptance};
 use self::sampling::Sampler;
-use self::tally::{CHUNK, Table, Tally};
+use self::tally::{Table, Tally};
 
 /// How many ranks a candidate's rank distribution counts one by one.
 const MAX_RANKS: usize = 100;
@@ -103,56 +105,92 @@ impl Criteria {
         portfolio: &Portfolio,
         threads: NonZeroUsize,
     ) -> Result<Acceptability> {
-        acceptability(self, portfolio, threads)
+        let tally = run(self, portfolio, threads, |_| ControlFlow::Continue(()))?;
+        // Never stopped, so never `None`.
+        let tally = tally.unwrap_or_else(|| Tally::new(portfolio.len(), width(portfolio)));
+        Ok(results::report(self, portfolio, &tally, width(portfolio)))
+    }
+
+    /// [`Criteria::acceptability`], telling `progress` how far it is as it
+    /// goes: a long run (ten million samples, or a hundred thousand
+    /// candidates) takes minutes. `progress` is called on the calling
+    /// thread, between samples and every few milliseconds while the other
+    /// threads finish, and last with every sample done; returning
+    /// [`ControlFlow::Break`] stops the run, which then gives `None`. A run
+    /// that is not stopped gives what [`Criteria::acceptability`] gives, bit
+    /// for bit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::acceptability`].
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    /// use std::ops::ControlFlow;
+    /// use spearhead::{Criteria, Portfolio};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let criteria = Criteria::default().with_samples(100_000)?;
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// // Stop once a tenth of the samples are counted.
+    /// let stopped = criteria.acceptability_with(&portfolio, NonZeroUsize::MIN, |progress| {
+    ///     if progress.fraction() < 0.1 { ControlFlow::Continue(()) } else { ControlFlow::Break(()) }
+    /// })?;
+    /// assert_eq!(stopped, None);
+    /// // Run to the end, it is the same as without a callback.
+    /// let mut calls = 0;
+    /// let whole = criteria.acceptability_with(&portfolio, NonZeroUsize::MIN, |_| {
+    ///     calls += 1;
+    ///     ControlFlow::Continue(())
+    /// })?;
+    /// assert_eq!(whole, Some(criteria.acceptability(&portfolio, NonZeroUsize::MIN)?));
+    /// assert!(calls > 1);
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    pub fn acceptability_with(
+        &self,
+        portfolio: &Portfolio,
+        threads: NonZeroUsize,
+        progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<Option<Acceptability>> {
+        let Some(tally) = run(self, portfolio, threads, progress)? else {
+            return Ok(None);
+        };
+        Ok(Some(results::report(
+            self,
+            portfolio,
+            &tally,
+            width(portfolio),
+        )))
     }
 }
 
-/// The analysis of `portfolio` under `criteria`, on `threads` threads.
-fn acceptability(
+/// How many ranks each candidate's distribution counts one by one.
+fn width(portfolio: &Portfolio) -> usize {
+    portfolio.len().min(MAX_RANKS)
+}
+
+/// The samples of `portfolio` under `criteria`, on `threads` threads,
+/// counted; `None` when `progress` stops the run.
+///
+/// # Errors
+///
+/// As [`Criteria::acceptability`].
+fn run(
     criteria: &Criteria,
     portfolio: &Portfolio,
     threads: NonZeroUsize,
-) -> Result<Acceptability> {
+    progress: impl FnMut(Progress) -> ControlFlow<()>,
+) -> Result<Option<Tally>> {
     let robustness = &criteria.robustness;
     let table = Table::new(criteria, portfolio)?;
     let sampler = Sampler::new(robustness, &criteria.weights);
-    let width = portfolio.len().min(MAX_RANKS);
-    let tally = run_threads(&table, &sampler, robustness, width, threads);
-    Ok(results::report(criteria, portfolio, &tally, width))
-}
-
-/// Every chunk of samples, cut among `threads` threads, counted into one
-/// tally.
-fn run_threads(
-    table: &Table,
-    sampler: &Sampler,
-    robustness: &Robustness,
-    width: usize,
-    threads: NonZeroUsize,
-) -> Tally {
-    let chunks = robustness.samples.div_ceil(CHUNK);
-    let threads = u64::try_from(threads.get())
-        .unwrap_or(u64::MAX)
-        .min(chunks)
-        .max(1);
-    let mut tally = Tally::new(table.len(), width);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .map(|start| {
-                let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                    table.run_chunks(sampler, robustness, start, threads, width)
-                });
-                (start, spawned)
-            })
-            .collect();
-        tally.add(&table.run_chunks(sampler, robustness, 0, threads, width));
-        for (start, handle) in handles {
-            // A thread that could not start, or failed, is run here.
-            match handle.map_err(drop).and_then(|h| h.join().map_err(drop)) {
-                Ok(part) => tally.add(&part),
-                Err(()) => tally.add(&table.run_chunks(sampler, robustness, start, threads, width)),
-            }
-        }
-    });
-    tally
+    Ok(progress::run_threads(
+        &table,
+        &sampler,
+        robustness,
+        width(portfolio),
+        threads.get(),
+        progress,
+    ))
 }

@@ -1,6 +1,9 @@
 //! Counting samples: every candidate's total under a weight vector, the
 //! sample's ranking, and who leads and ranks where.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
@@ -8,6 +11,12 @@ use crate::criterion::PerCriterion;
 use crate::error::Result;
 use crate::robustness::Robustness;
 use crate::select::{Key, LeaderRule, Offer, below_top, packed_key};
+
+/// Told how many samples a run has counted since it last was, between
+/// samples; it may say stop.
+pub(super) trait Watch {
+    fn samples_done(&mut self, samples: u64) -> ControlFlow<()>;
+}
 
 /// Samples per chunk; each chunk has its own random stream.
 pub(super) const CHUNK: u64 = 4096;
@@ -193,7 +202,8 @@ impl Table {
         }
     }
 
-    /// Draws the samples of `chunk` and counts them into `tally`.
+    /// Draws the samples of `chunk` and counts them into `tally`, telling
+    /// `watch` as it goes; stops when it says so.
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
@@ -202,17 +212,25 @@ impl Table {
     fn run(
         &self,
         sampler: &Sampler,
-        seed: u64,
-        wanted: u64,
+        robustness: &Robustness,
         chunk: u64,
         work: &mut Work,
         tally: &mut Tally,
-    ) {
-        let mut rng = Rng::new(seed, chunk);
+        watch: &mut dyn Watch,
+    ) -> ControlFlow<()> {
+        let mut rng = Rng::new(robustness.seed, chunk);
         let first = chunk * CHUNK;
-        let count = wanted.saturating_sub(first).min(CHUNK);
+        let count = robustness.samples.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
+        // Told every `every` samples, about every 64k totals.
+        let every = (1 << 16) / self.fit.len().max(1) as u64 + 1;
+        let mut pending = 0;
         for _ in 0..count {
+            if pending >= every {
+                watch.samples_done(pending)?;
+                pending = 0;
+            }
+            pending += 1;
             let weights = sampler.next(&mut rng);
             let fixed = weights.map(|w| (w * FIXED + 0.5) as u64);
             self.totals(&weights, &mut work.totals);
@@ -255,17 +273,35 @@ impl Table {
                 }
             });
         }
+        watch.samples_done(pending)
     }
 
-    /// Runs every `step`-th chunk from `start`.
-    pub(super) fn run_chunks(
+    /// Runs the chunks it claims from `next`, one at a time, until none is
+    /// left or `watch` says stop: what they count, and which chunks were
+    /// run to the end.
+    pub(super) fn run_claimed(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
-        start: u64,
-        step: u64,
         width: usize,
-    ) -> Tally {
+        next: &AtomicU64,
+        watch: &mut dyn Watch,
+    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
+        let chunks = robustness.samples.div_ceil(CHUNK);
+        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&c| c < chunks);
+        self.run_all(sampler, robustness, width, std::iter::from_fn(claim), watch)
+    }
+
+    /// Runs `chunks`, one at a time, until `watch` says stop: what they
+    /// count, and which chunks were run to the end.
+    pub(super) fn run_all(
+        &self,
+        sampler: &Sampler,
+        robustness: &Robustness,
+        width: usize,
+        chunks: impl Iterator<Item = u64>,
+        watch: &mut dyn Watch,
+    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
         let mut work = Work {
@@ -275,19 +311,14 @@ impl Table {
             // About two buckets a key, at most 2^16.
             counts: vec![0; (2 * n).next_power_of_two().min(1 << 16) + 1],
         };
-        let chunks = robustness.samples.div_ceil(CHUNK);
-        let mut chunk = start;
-        while chunk < chunks {
-            self.run(
-                sampler,
-                robustness.seed,
-                robustness.samples,
-                chunk,
-                &mut work,
-                &mut tally,
-            );
-            chunk += step;
+        let mut done = Vec::new();
+        for chunk in chunks {
+            let flow = self.run(sampler, robustness, chunk, &mut work, &mut tally, watch);
+            if flow.is_break() {
+                return (tally, done, flow);
+            }
+            done.push(chunk);
         }
-        tally
+        (tally, done, ControlFlow::Continue(()))
     }
 }

@@ -508,5 +508,30 @@ fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_file_too_large_is_refused_with_its_size() {
+    let dir = scratch("too-large");
+    // Sparse: 50 MiB that cost no disk.
+    let huge = dir.join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    let out = rank().arg(&huge).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: 52428800 bytes is more than the limit of 33554432 bytes\n",
+            huge.display()
+        ),
+    );
+    // Read from stdin, only the bytes up to the limit are known.
+    let out = with_stdin(rank().arg("-"), &" ".repeat((32 << 20) + 10));
+    assert_fails(
+        &out,
+        "<stdin>: error: more than the limit of 33554432 bytes\n",
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -109,11 +109,11 @@ fn a_50_mb_input_is_refused_before_parsing() {
     let huge = "[".repeat(50 << 20);
     assert_eq!(
         Portfolio::from_toml(&huge).unwrap_err().to_string(),
-        "portfolio: 52428800 bytes is more than the limit of 33554432 bytes"
+        "portfolio: more than the limit of 33554432 bytes"
     );
     assert_eq!(
         Criteria::from_toml(&huge).unwrap_err().to_string(),
-        "criteria: 52428800 bytes is more than the limit of 33554432 bytes"
+        "criteria: more than the limit of 33554432 bytes"
     );
 }
 
@@ -136,7 +136,7 @@ fn limits_are_configurable() {
             .read_criteria(b"[selection]\nleaders = 2\n")
             .unwrap_err()
             .to_string(),
-        "criteria: 24 bytes is more than the limit of 10 bytes"
+        "criteria: more than the limit of 10 bytes"
     );
     let exact = Limits::default().with_max_bytes(24);
     assert_eq!(

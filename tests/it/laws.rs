@@ -32,7 +32,9 @@ fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
 /// Criteria with random weights, scales, minimums and selection.
 fn criteria() -> impl Strategy<Value = Criteria> {
     (
-        prop::array::uniform7(0.0f64..10.0),
+        // In the accepted range whatever `scaling_all_weights_keeps_the_order`
+        // scales them by.
+        prop::array::uniform7(prop_oneof![Just(0.0), 0.001f64..10.0]),
         prop::array::uniform7(0.0f64..=1.0),
         prop::array::uniform7(prop::option::of(0.0f64..=1.0)),
         1usize..6,
@@ -130,6 +132,47 @@ proptest! {
         }
         prop_assert_eq!(ids(&criteria, &portfolio), ids(&scaled, &portfolio));
         prop_assert_eq!(criteria.plan(&portfolio).unwrap().leaders, scaled.plan(&portfolio).unwrap().leaders);
+    }
+
+    #[test]
+    fn scaling_all_weights_changes_no_total_even_at_the_ends_of_the_range(
+        exponents in prop::array::uniform7(prop::option::of(-6i32..=6)),
+        mantissas in prop::array::uniform7(1.0f64..10.0),
+        at in prop_oneof![Just(0.0), Just(1.0), 0.0f64..=1.0],
+        candidates in candidates(),
+    ) {
+        // Each weight 0 or in [1e-6, 1e6], the ends themselves often.
+        let weights: Vec<f64> = exponents
+            .iter()
+            .zip(mantissas)
+            .map(|(e, m)| e.map_or(0.0, |e| {
+                let m = if e == 6 || e == -6 || m < 2.0 { 1.0 } else { m };
+                (m * 10f64.powi(e)).clamp(Criteria::MIN_WEIGHT, Criteria::MAX_WEIGHT)
+            }))
+            .collect();
+        let nonzero = || weights.iter().copied().filter(|&w| w > 0.0);
+        prop_assume!(nonzero().count() > 0);
+        let (low, high) = (nonzero().fold(f64::MAX, f64::min), nonzero().fold(0.0, f64::max));
+        // A factor that keeps every weight in the range: from sending the
+        // smallest to 1e-6 to sending the largest to 1e6.
+        let (from, to) = (Criteria::MIN_WEIGHT / low, Criteria::MAX_WEIGHT / high);
+        let factor = from * (to / from).powf(at);
+        let with = |scale: f64| {
+            let mut criteria = Criteria::default();
+            for (criterion, w) in Criterion::ALL.iter().zip(&weights) {
+                let w = (w * scale).clamp(0.0, Criteria::MAX_WEIGHT);
+                let w = if w > 0.0 { w.max(Criteria::MIN_WEIGHT) } else { 0.0 };
+                criteria = criteria.with_weight(*criterion, w).unwrap();
+            }
+            criteria
+        };
+        let (before, after) = (with(1.0), with(factor));
+        for candidate in &candidates {
+            let (a, b) = (before.assess(&candidate.evidence).total, after.assess(&candidate.evidence).total);
+            prop_assert!((a - b).abs() <= 1e-12, "{} became {} scaled by {:e}", a, b, factor);
+        }
+        let portfolio = Portfolio::new(candidates).unwrap();
+        prop_assert_eq!(ids(&before, &portfolio), ids(&after, &portfolio));
     }
 
     #[test]

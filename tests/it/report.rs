@@ -284,21 +284,6 @@ fn the_csv_reads_back_to_the_same_numbers() {
     }
 }
 
-#[test]
-fn an_empty_portfolio_gives_reports_that_still_parse() {
-    let portfolio = Portfolio::default();
-    let criteria = Criteria::default();
-    let stability = criteria.stability(&portfolio).unwrap();
-    let report = Report::new(&criteria, &portfolio)
-        .unwrap()
-        .with_stability(&stability);
-    assert!(report.markdown().contains("No candidate may lead"));
-    assert_eq!(report.csv().lines().count(), 1);
-    for chart in report.charts() {
-        elements(&chart.svg);
-    }
-}
-
 /// Every table row of `markdown` has as many cells as its table's header.
 fn tables_keep_their_cells(markdown: &str) -> Result<(), String> {
     let cells = |line: &str| line.replace("\\|", "").matches('|').count();

@@ -579,3 +579,62 @@ proptest! {
         prop_assert_eq!(json(&a), json(&b));
     }
 }
+
+/// The progress a run reports, and what it gives, on `n` threads.
+fn watched(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    n: usize,
+    mut stop_at: impl FnMut(spearhead::Progress) -> bool,
+) -> (Option<Acceptability>, Vec<spearhead::Progress>) {
+    let mut seen = Vec::new();
+    let result = criteria
+        .acceptability_with(portfolio, threads(n), |progress| {
+            seen.push(progress);
+            if stop_at(progress) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    (result, seen)
+}
+
+#[test]
+fn a_watched_run_gives_what_an_unwatched_one_does_however_it_is_cut() {
+    // Three chunks of 4096 and a few samples: threads claim them in any order.
+    let criteria = criteria("samples = 12300\nseed = 5");
+    let portfolio = generate::portfolio(300);
+    let plain = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
+    for n in [1, 2, 3, 8] {
+        let (result, seen) = watched(&criteria, &portfolio, n, |_| false);
+        assert_eq!(json(&result.unwrap()), plain, "{n} threads");
+        // Told often, never backwards, and last at the end.
+        assert!(seen.len() > 3, "{} calls", seen.len());
+        assert!(seen.windows(2).all(|w| w[0].done <= w[1].done));
+        let last = seen.last().unwrap();
+        assert_eq!((last.done, last.samples), (12_300, 12_300));
+        assert!(seen.iter().all(|p| p.samples == 12_300 && p.done <= 12_300));
+    }
+}
+
+#[test]
+fn a_run_stopped_gives_nothing_and_hears_no_more() {
+    let criteria = Criteria::default().with_samples(10_000_000).unwrap();
+    let portfolio = generate::portfolio(1_000);
+    for n in [1, 2] {
+        let (result, seen) = watched(&criteria, &portfolio, n, |_| true);
+        assert_eq!(result, None);
+        // Stopped at the first word: nothing after it.
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].done < 10_000, "{seen:?}");
+        let (result, seen) = watched(&criteria, &portfolio, n, |p| p.fraction() >= 0.001);
+        assert_eq!(result, None);
+        let last = seen.last().unwrap();
+        assert!(
+            last.fraction() >= 0.001 && last.fraction() < 0.01,
+            "{last:?}"
+        );
+    }
+}
