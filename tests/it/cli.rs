@@ -496,7 +496,7 @@ fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
     assert_fails(
         &out,
         &format!(
-            "{}: error: row 2, column 8, candidate \"crm-rollout\", key visibility: \
+            "{}: error: row 2, column 9, candidate \"crm-rollout\", key visibility: \
              unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
             bad.display()
         ),

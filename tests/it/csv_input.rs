@@ -52,8 +52,13 @@ fn errors_pin_the_row_the_column_and_the_candidate() {
         panic!("{error:?}");
     };
     let cell = at.cell.unwrap();
-    assert_eq!((cell.row, cell.column), (4, Some(8)));
-    assert_eq!(header.split(',').nth(7), Some("visibility"));
+    // Row 4: the header, then the third candidate; the column, from 1,
+    // where the header names visibility.
+    let column = header.split(',').position(|h| h == "visibility").unwrap() + 1;
+    assert_eq!(
+        (cell.row, cell.column),
+        (4, Some(u32::try_from(column).unwrap()))
+    );
     assert_eq!(at.key.as_deref(), Some("visibility"));
     assert_eq!(
         at.candidate,
