@@ -76,8 +76,32 @@ fn benches(c: &mut Criterion) {
         });
         // Score + leaders: one pass, a heap of `leaders`; never sorts all N.
         group.bench_function("leaders", |b| {
-            b.iter(|| black_box(&criteria).choose_leaders(black_box(&portfolio)));
+            b.iter(|| {
+                black_box(&criteria)
+                    .choose_leaders(black_box(&portfolio))
+                    .unwrap()
+            });
         });
+        // The same under `per_unit`, `per_sponsor` and a training capacity:
+        // the first dive decides the leaders from the first few kept.
+        if n == 100_000 {
+            let constrained = generate::constrained_portfolio(n);
+            let under: Criteria = generate::CONSTRAINTS.parse().unwrap();
+            group.bench_function("leaders_unconstrained_same_portfolio", |b| {
+                b.iter(|| {
+                    black_box(&criteria)
+                        .choose_leaders(black_box(&constrained))
+                        .unwrap()
+                });
+            });
+            group.bench_function("leaders_constrained", |b| {
+                b.iter(|| {
+                    black_box(&under)
+                        .choose_leaders(black_box(&constrained))
+                        .unwrap()
+                });
+            });
+        }
         // The floor for the full ranking: sorting N f64 alone, on a copy.
         for (name, values) in [("sort_f64_totals", &totals), ("sort_f64_random", &random)] {
             group.bench_function(name, |b| {
@@ -105,7 +129,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(&criteria).rank_indices(black_box(&portfolio)));
         });
         group.bench_function("plan", |b| {
-            b.iter(|| black_box(&criteria).plan(black_box(&portfolio)));
+            b.iter(|| black_box(&criteria).plan(black_box(&portfolio)).unwrap());
         });
         group.finish();
     }

@@ -38,9 +38,32 @@ fn benches(c: &mut Criterion) {
         for threads in [1, 2] {
             let threads = NonZeroUsize::new(threads).unwrap();
             group.bench_function(format!("{name}/threads={threads}"), |b| {
-                b.iter(|| black_box(&criteria).acceptability(black_box(&portfolio), threads));
+                b.iter(|| {
+                    black_box(&criteria)
+                        .acceptability(black_box(&portfolio), threads)
+                        .unwrap()
+                });
             });
         }
+    }
+    // Each sample chooses under `per_unit`, `per_sponsor` and a capacity,
+    // next to the same portfolio without them.
+    let constrained = generate::constrained_portfolio(100);
+    for (name, extra) in [
+        ("constrained", generate::CONSTRAINTS),
+        ("unconstrained", ""),
+    ] {
+        let criteria: Criteria = format!("{extra}[robustness]\nsamples = {SAMPLES}\n")
+            .parse()
+            .unwrap();
+        let threads = NonZeroUsize::MIN;
+        group.bench_function(format!("simplex_{name}/threads=1"), |b| {
+            b.iter(|| {
+                black_box(&criteria)
+                    .acceptability(black_box(&constrained), threads)
+                    .unwrap()
+            });
+        });
     }
     group.finish();
 }

@@ -4,26 +4,56 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Part, Result};
 
 /// A project that could demonstrate the methodology.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Serialised, and read back, as a `[[candidate]]` table of the portfolio
+/// file; its texts are checked when it joins a [`Portfolio`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
-    /// Unique in its portfolio, non-empty, no control, bidi or zero-width
-    /// characters.
+    /// Unique in its portfolio, non-empty, in Unicode NFC, with no control
+    /// or invisible characters (Unicode's default-ignorable code points,
+    /// bidi controls among them) and no blank but the ASCII space.
     pub id: String,
     /// A readable name; the id when the file gives none.
     pub name: String,
     /// The business unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The sponsor's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sponsor: Option<String>,
+    /// How many people leading would train, fit for purpose (the project
+    /// team, its sponsors, its change agents); 0 when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trainees: Option<u64>,
+    /// Tags that `[[constraints.group]]` counts, such as `"grass-roots"`:
+    /// each non-empty, none twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Its change agents, by name: trained on it, they coach later
+    /// projects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
+    /// Its champions, by name: trained on it like its agents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub champions: Vec<String>,
+    /// A grass-roots effort already underway: followed before others of
+    /// the same urgency.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub local_initiative: bool,
+    /// Its team has asked for help (the pull itself): followed first.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub asked: bool,
+    /// The earliest month it may start; 0 by default.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_month: u32,
     /// What is known about the project, criterion by criterion.
     #[serde(flatten)]
     pub evidence: Evidence,
@@ -39,13 +69,39 @@ impl Candidate {
             id,
             unit: None,
             sponsor: None,
+            trainees: None,
+            tags: Vec::new(),
+            agents: Vec::new(),
+            champions: Vec::new(),
+            local_initiative: false,
+            asked: false,
+            start_month: 0,
             evidence,
         }
     }
 }
 
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// What is known about a candidate, one field or two per criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+///
+/// Build one field by field with [`Evidence::builder`], or as a struct
+/// literal. Serialised, and read back, with the portfolio file's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// 1: how long the project lasts.
     #[serde(rename = "duration_months")]
@@ -57,6 +113,7 @@ pub struct Evidence {
     /// 4: where it is in its life cycle.
     pub phase: Phase,
     /// 4: whether it fixes past problems.
+    #[serde(default)]
     pub remedial: bool,
     /// 5: how it returns to the bottom line.
     pub bottom_line: BottomLine,
@@ -68,10 +125,152 @@ pub struct Evidence {
     pub sponsor_motivation: Motivation,
 }
 
+impl Evidence {
+    /// Evidence built field by field; every field but `remedial` (default
+    /// `false`) must be given.
+    ///
+    /// ```
+    /// use spearhead::{BottomLine, Change, Evidence, Lead, Motivation, Phase, SponsorLevel, Visibility};
+    ///
+    /// let evidence = Evidence::builder()
+    ///     .duration_months(15.0)
+    ///     .visibility(Visibility::High)
+    ///     .change(Change::Technology)
+    ///     .phase(Phase::Design)
+    ///     .bottom_line(BottomLine::Direct)
+    ///     .lead(Lead::Credible)
+    ///     .sponsor_level(SponsorLevel::ManagingDirector)
+    ///     .sponsor_motivation(Motivation::Strong)
+    ///     .build()?;
+    /// assert_eq!(evidence.duration.get(), 15.0);
+    /// assert!(!evidence.remedial);
+    ///
+    /// let error = Evidence::builder().duration_months(0.0).build().unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "portfolio, key duration_months: must be more than 0 months, not 0"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    pub fn builder() -> EvidenceBuilder {
+        EvidenceBuilder::default()
+    }
+}
+
+/// [`Evidence`] field by field: see [`Evidence::builder`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[must_use]
+pub struct EvidenceBuilder {
+    duration: Option<f64>,
+    visibility: Option<Visibility>,
+    change: Option<Change>,
+    phase: Option<Phase>,
+    remedial: bool,
+    bottom_line: Option<BottomLine>,
+    lead: Option<Lead>,
+    sponsor_level: Option<SponsorLevel>,
+    sponsor_motivation: Option<Motivation>,
+}
+
+impl EvidenceBuilder {
+    /// 1: how long the project lasts, in months (checked by `build`).
+    pub fn duration_months(mut self, months: f64) -> Self {
+        self.duration = Some(months);
+        self
+    }
+
+    /// 2: how visible it is.
+    pub fn visibility(mut self, visibility: Visibility) -> Self {
+        self.visibility = Some(visibility);
+        self
+    }
+
+    /// 3: what it changes.
+    pub fn change(mut self, change: Change) -> Self {
+        self.change = Some(change);
+        self
+    }
+
+    /// 4: where it is in its life cycle.
+    pub fn phase(mut self, phase: Phase) -> Self {
+        self.phase = Some(phase);
+        self
+    }
+
+    /// 4: whether it fixes past problems; `false` unless set.
+    pub fn remedial(mut self, remedial: bool) -> Self {
+        self.remedial = remedial;
+        self
+    }
+
+    /// 5: how it returns to the bottom line.
+    pub fn bottom_line(mut self, bottom_line: BottomLine) -> Self {
+        self.bottom_line = Some(bottom_line);
+        self
+    }
+
+    /// 6: its team lead.
+    pub fn lead(mut self, lead: Lead) -> Self {
+        self.lead = Some(lead);
+        self
+    }
+
+    /// 7: where its sponsor sits.
+    pub fn sponsor_level(mut self, sponsor_level: SponsorLevel) -> Self {
+        self.sponsor_level = Some(sponsor_level);
+        self
+    }
+
+    /// 7: how motivated its sponsor is.
+    pub fn sponsor_motivation(mut self, sponsor_motivation: Motivation) -> Self {
+        self.sponsor_motivation = Some(sponsor_motivation);
+        self
+    }
+
+    /// The evidence, once every field is given and the months are valid.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] naming the first field, in the portfolio file's
+    /// order, that is missing, or the months when [`Months::new`] refuses
+    /// them.
+    pub fn build(self) -> Result<Evidence> {
+        fn given<T>(value: Option<T>, key: &str) -> Result<T> {
+            value.ok_or_else(|| Error::Invalid {
+                at: At {
+                    key: Some(key.to_owned()),
+                    ..At::part(Part::Portfolio)
+                },
+                message: format!("missing field `{key}`"),
+            })
+        }
+        Ok(Evidence {
+            duration: Months::new(given(self.duration, "duration_months")?)?,
+            visibility: given(self.visibility, "visibility")?,
+            change: given(self.change, "change")?,
+            phase: given(self.phase, "phase")?,
+            remedial: self.remedial,
+            bottom_line: given(self.bottom_line, "bottom_line")?,
+            lead: given(self.lead, "lead")?,
+            sponsor_level: given(self.sponsor_level, "sponsor_level")?,
+            sponsor_motivation: given(self.sponsor_motivation, "sponsor_motivation")?,
+        })
+    }
+}
+
 /// A project's length in months: finite and more than 0.
+///
+/// Read back (by serde) only when valid, as [`Months::new`] checks.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct Months(f64);
+
+impl<'de> Deserialize<'de> for Months {
+    /// A number, checked as [`Months::new`] checks it.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Months::new(f64::deserialize(deserializer)?).map_err(de::Error::custom)
+    }
+}
 
 impl Months {
     /// `months`, when it is a finite number more than 0.
@@ -115,8 +314,15 @@ pub(crate) fn check_months(months: f64) -> Result<Months, String> {
     check::months(months).map(|()| Months(months))
 }
 
-/// The candidates to rank: ids unique and valid.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// The candidates to rank: at least one, ids unique and valid.
+///
+/// Serialised as the portfolio file, `candidate = [...]`; read back (by
+/// serde, from any format) through [`Portfolio::new`] and its checks. There
+/// is no empty portfolio, and so no `Default`: a portfolio file without
+/// candidates is refused, and what the API builds prints as a file that
+/// reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Candidates")]
 pub struct Portfolio {
     #[serde(rename = "candidate")]
     candidates: Vec<Candidate>,
@@ -130,11 +336,16 @@ impl Portfolio {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] for an id that is empty or holds control, bidi or
-    /// zero-width characters, or a name, unit or sponsor that is empty or
-    /// holds control or bidi characters; [`Error::DuplicateId`] for an id
-    /// used twice.
+    /// [`Error::NoCandidates`] for no candidates; [`Error::Invalid`] for an
+    /// id that is empty, not in Unicode NFC, or holds control or invisible
+    /// characters or a blank other than the ASCII space, or a name, unit,
+    /// sponsor, tag, agent or champion that is empty or holds control or
+    /// bidi characters, or a tag given twice; [`Error::DuplicateId`] for an
+    /// id used twice.
     pub fn new(candidates: Vec<Candidate>) -> Result<Self> {
+        if candidates.is_empty() {
+            return Err(Error::NoCandidates);
+        }
         let mut first_use = FirstUse::with_capacity(candidates.len());
         for (i, candidate) in candidates.iter().enumerate() {
             let texts = Texts {
@@ -142,6 +353,15 @@ impl Portfolio {
                 name: Some((candidate.name.as_str(), ())),
                 unit: candidate.unit.as_deref().map(|unit| (unit, ())),
                 sponsor: candidate.sponsor.as_deref().map(|sponsor| (sponsor, ())),
+                tags: candidate
+                    .tags
+                    .iter()
+                    .map(|tag| (tag.as_str(), ()))
+                    .collect(),
+                agents: candidate.agents.iter().map(|a| (a.as_str(), ())).collect(),
+                champions: (candidate.champions.iter())
+                    .map(|c| (c.as_str(), ()))
+                    .collect(),
             };
             check_texts(texts).map_err(|(key, (), message)| Error::Invalid {
                 at: At {
@@ -184,16 +404,40 @@ impl Portfolio {
         Some((index, self.candidates.get(index)?))
     }
 
+    /// The place in id order of the candidate with `id`.
+    pub(crate) fn place_of(&self, id: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (_, candidate) = self.at_place(mid)?;
+            match candidate.id.as_str().cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
     /// The candidates, in the order given.
     #[must_use]
     pub fn candidates(&self) -> &[Candidate] {
         &self.candidates
     }
 
-    /// The candidate with `id`.
+    /// The candidate with `id`, found by binary search in the id order:
+    /// `O(log N)`.
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&Candidate> {
-        self.candidates.iter().find(|c| c.id == id)
+        let place = self
+            .id_order
+            .index
+            .binary_search_by(|&index| {
+                let at = self.candidates.get(index).map_or("", |c| c.id.as_str());
+                at.cmp(id)
+            })
+            .ok()?;
+        self.at_place(place).map(|(_, candidate)| candidate)
     }
 
     /// How many candidates there are.
@@ -202,10 +446,25 @@ impl Portfolio {
         self.candidates.len()
     }
 
-    /// Whether there are none.
+    /// Whether there are none: never, as a portfolio has at least one.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()
+    }
+}
+
+/// A portfolio as serde reads it, before [`Portfolio::new`] checks it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a portfolio")]
+struct Candidates {
+    candidate: Vec<Candidate>,
+}
+
+impl TryFrom<Candidates> for Portfolio {
+    type Error = Error;
+
+    fn try_from(candidates: Candidates) -> Result<Self> {
+        Portfolio::new(candidates.candidate)
     }
 }
 
@@ -233,6 +492,9 @@ pub(crate) struct Texts<'a, P> {
     pub(crate) name: Option<(&'a str, P)>,
     pub(crate) unit: Option<(&'a str, P)>,
     pub(crate) sponsor: Option<(&'a str, P)>,
+    pub(crate) tags: Vec<(&'a str, P)>,
+    pub(crate) agents: Vec<(&'a str, P)>,
+    pub(crate) champions: Vec<(&'a str, P)>,
 }
 
 /// Checks the texts of a candidate on its way into a portfolio, from a file
@@ -248,10 +510,25 @@ pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P
         ("unit", texts.unit),
         ("sponsor", texts.sponsor),
     ];
-    for (key, text) in others {
-        if let Some((text, at)) = text {
-            check::text(text).map_err(|message| (key, at, message))?;
+    let people = (texts.agents.into_iter().map(|t| ("agents", t)))
+        .chain(texts.champions.into_iter().map(|t| ("champions", t)));
+    for (key, (text, at)) in others
+        .into_iter()
+        .filter_map(|(key, text)| Some((key, text?)))
+        .chain(people)
+    {
+        check::text(text).map_err(|message| (key, at, message))?;
+    }
+    let mut seen: Vec<&str> = Vec::with_capacity(texts.tags.len());
+    for (tag, at) in texts.tags {
+        let wrong = check::text(tag).err().or_else(|| {
+            seen.contains(&tag)
+                .then(|| format!("{tag:?} is given twice"))
+        });
+        if let Some(message) = wrong {
+            return Err(("tags", at, message));
         }
+        seen.push(tag);
     }
     Ok(())
 }
@@ -275,6 +552,13 @@ impl<P: Clone> FirstUse<P> {
     }
 }
 
+/// The small id of `name` among `names`, a new one when it is new.
+fn intern<'a>(names: &mut HashMap<&'a str, u32>, name: Option<&'a str>) -> Option<u32> {
+    let name = name?;
+    let next = u32::try_from(names.len()).unwrap_or(u32::MAX);
+    Some(*names.entry(name).or_insert(next))
+}
+
 /// A portfolio's candidates as ranking reads them, built once with the
 /// portfolio: sorted by id, with their evidence side by side in that order.
 /// A candidate's *place* is its position in this order. Ties are then broken
@@ -286,6 +570,16 @@ pub(crate) struct IdOrder {
     index: Vec<usize>,
     /// The evidence of the candidate at each place: all that scoring reads.
     evidence: Vec<Evidence>,
+    /// The unit of the candidate at each place, as a small id: units
+    /// numbered as they first come in id order.
+    units: Vec<Option<u32>>,
+    /// The sponsor of the candidate at each place, numbered the same way.
+    sponsors: Vec<Option<u32>>,
+    /// How many units, and sponsors, there are.
+    counts: (usize, usize),
+    /// The trainees of the candidate at each place (0 when not given), and
+    /// whether it has tags: what constraints read, side by side.
+    trainees: Vec<(u64, bool)>,
 }
 
 impl IdOrder {
@@ -293,13 +587,43 @@ impl IdOrder {
     fn new(candidates: &[Candidate]) -> Self {
         let mut by_id: Vec<(usize, &Candidate)> = candidates.iter().enumerate().collect();
         by_id.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        let mut units = HashMap::new();
+        let mut sponsors = HashMap::new();
         IdOrder {
             index: by_id.iter().map(|&(index, _)| index).collect(),
             evidence: by_id
                 .iter()
                 .map(|(_, candidate)| candidate.evidence)
                 .collect(),
+            units: (by_id.iter())
+                .map(|(_, c)| intern(&mut units, c.unit.as_deref()))
+                .collect(),
+            sponsors: (by_id.iter())
+                .map(|(_, c)| intern(&mut sponsors, c.sponsor.as_deref()))
+                .collect(),
+            counts: (units.len(), sponsors.len()),
+            trainees: (by_id.iter())
+                .map(|(_, c)| (c.trainees.unwrap_or(0), !c.tags.is_empty()))
+                .collect(),
         }
+    }
+
+    /// How many units, and how many sponsors, the portfolio names.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        self.counts
+    }
+
+    /// The trainees of the candidate at `place`, and whether it has tags.
+    pub(crate) fn trainees(&self, place: usize) -> (u64, bool) {
+        self.trainees.get(place).copied().unwrap_or((0, false))
+    }
+
+    /// The unit and sponsor of the candidate at `place`, as small ids.
+    pub(crate) fn unit_and_sponsor(&self, place: usize) -> (Option<u32>, Option<u32>) {
+        (
+            self.units.get(place).copied().flatten(),
+            self.sponsors.get(place).copied().flatten(),
+        )
     }
 
     /// The evidence of the candidate at each place.

@@ -3,6 +3,7 @@
 //! message; the caller knows the place.
 
 use crate::exact::{MAX_MONTH_PLACES, month_places};
+use crate::invisible;
 
 /// Rejects NaN and infinities.
 pub(crate) fn number(x: f64) -> Result<(), String> {
@@ -15,11 +16,20 @@ pub(crate) fn number(x: f64) -> Result<(), String> {
     }
 }
 
-/// A weight: a number, at least 0.
+/// The smallest weight above 0: see [`Criteria::MIN_WEIGHT`](crate::Criteria::MIN_WEIGHT).
+pub(crate) const MIN_WEIGHT: f64 = 1e-6;
+
+/// The largest weight: see [`Criteria::MAX_WEIGHT`](crate::Criteria::MAX_WEIGHT).
+pub(crate) const MAX_WEIGHT: f64 = 1e6;
+
+/// A weight: 0, or a number in `[MIN_WEIGHT, MAX_WEIGHT]`.
 pub(crate) fn weight(w: f64) -> Result<(), String> {
     number(w)?;
     if w < 0.0 {
         return Err(format!("must be at least 0, not {w}"));
+    }
+    if w != 0.0 && !(MIN_WEIGHT..=MAX_WEIGHT).contains(&w) {
+        return Err(format!("must be 0 or in [1e-6, 1e6], not {w:e}"));
     }
     Ok(())
 }
@@ -55,24 +65,32 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Characters that take no width: two ids would look the same.
-fn is_zero_width(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-    )
-}
-
-/// An id: a text without zero-width characters.
+/// An id: a text in Unicode NFC without invisible characters or blanks
+/// other than the ASCII space, so that two ids that look the same are the
+/// same. Not normalised for the caller: the id given is the id printed.
 pub(crate) fn id(id: &str) -> Result<(), String> {
     text(id)?;
-    match id.chars().find(|&c| is_zero_width(c)) {
-        Some(c) => Err(format!(
-            "must not hold the zero-width character U+{:04X}",
-            u32::from(c)
-        )),
-        None => Ok(()),
+    for c in id.chars() {
+        if invisible::is_ignorable(c) {
+            return Err(format!(
+                "must not hold the invisible character U+{:04X}",
+                u32::from(c)
+            ));
+        }
+        if invisible::is_other_blank(c) {
+            return Err(format!(
+                "must not hold the blank U+{:04X}: use a plain space",
+                u32::from(c)
+            ));
+        }
     }
+    if !unicode_normalization::is_nfc(id) {
+        return Err(
+            "must be in Unicode normalization form C (NFC): a letter and its accent as one character"
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// A name, unit or sponsor: not empty, without control or bidi characters.

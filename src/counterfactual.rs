@@ -11,13 +11,18 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Evidence, Months, Portfolio};
+use crate::constrain::Bound;
 use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+    parse_level,
 };
+use crate::error::Result;
 use crate::plan::Role;
 use crate::rank::Ranked;
 use crate::select::{LeaderRule, Offer, Rank};
@@ -51,6 +56,47 @@ impl<L: Level> Position for L {
     }
 }
 
+/// A value as JSON or TOML gives it, before its field says what it is.
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a number, a boolean or a level")]
+enum Raw {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// A field's value from its [`Raw`] form.
+trait FromRaw: Sized {
+    fn from_raw(raw: Raw) -> Result<Self, String>;
+}
+
+impl FromRaw for Months {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Number(months) => Months::new(months).map_err(|e| e.to_string()),
+            _ => Err("duration_months must be a number of months".to_owned()),
+        }
+    }
+}
+
+impl FromRaw for bool {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Bool(b) => Ok(b),
+            _ => Err("remedial must be true or false".to_owned()),
+        }
+    }
+}
+
+impl<L: Level> FromRaw for L {
+    fn from_raw(raw: Raw) -> Result<Self, String> {
+        match raw {
+            Raw::Text(text) => parse_level(&text).map_err(|e| e.to_string()),
+            _ => Err(format!("a {} must be one of its names", L::WHAT)),
+        }
+    }
+}
+
 /// [`Value`], spelled once: each [`Field`] with the [`Evidence`] field
 /// that holds it and its type.
 macro_rules! values {
@@ -58,6 +104,7 @@ macro_rules! values {
         /// The value of one evidence field, as the portfolio file gives it.
         #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum Value {
             $(
                 #[doc = concat!("The value of [`Field::", stringify!($field), "`].")]
@@ -82,14 +129,21 @@ macro_rules! values {
                 }
             }
 
-            /// `evidence` with its field set to this value.
+            /// A copy of `evidence` with its field set to this value.
             #[must_use]
-            pub fn set(self, evidence: &Evidence) -> Evidence {
+            pub fn applied_to(self, evidence: &Evidence) -> Evidence {
                 let mut out = *evidence;
                 match self {
                     $(Value::$field(value) => out.$slot = value,)+
                 }
                 out
+            }
+
+            /// The value of `field` that `raw` gives, or why it is none.
+            fn read(field: Field, raw: Raw) -> Result<Value, String> {
+                match field {
+                    $(Field::$field => <$ty>::from_raw(raw).map(Value::$field),)+
+                }
             }
 
             /// Where the value sits in its field's order: months, a level's
@@ -149,22 +203,22 @@ impl Edit {
         self.to.field()
     }
 
-    /// The field's value before.
+    /// The field's value before the edit.
     #[must_use]
-    pub fn from(&self) -> Value {
+    pub fn before(&self) -> Value {
         self.from
     }
 
-    /// The field's value after.
+    /// The field's value after the edit.
     #[must_use]
-    pub fn to(&self) -> Value {
+    pub fn after(&self) -> Value {
         self.to
     }
 
     /// `evidence` with the edit made.
     #[must_use]
     pub fn apply(&self, evidence: &Evidence) -> Evidence {
-        self.to.set(evidence)
+        self.to.applied_to(evidence)
     }
 
     /// How far the value moves: months, levels along the field's `ALL`, or
@@ -192,39 +246,133 @@ impl Serialize for Edit {
     }
 }
 
+impl<'de> Deserialize<'de> for Edit {
+    /// `{"field": "duration_months", "from": 24.0, "to": 18.0}`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        EditData::deserialize(deserializer)?
+            .edit()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// An [`Edit`] or a [`Flip`] as serde reads it; `change`, the words, is
+/// ignored.
+#[derive(Deserialize)]
+struct EditData {
+    field: Field,
+    from: Raw,
+    to: Raw,
+    #[serde(default)]
+    total: Option<f64>,
+}
+
+impl EditData {
+    fn edit(self) -> Result<Edit, String> {
+        Ok(Edit {
+            from: Value::read(self.field, self.from)?,
+            to: Value::read(self.field, self.to)?,
+        })
+    }
+}
+
 /// The edit that flips a candidate's role, and its total after the edit.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Flip {
     /// The edit.
     pub edit: Edit,
     /// The candidate's total after it, in `[0, 1]`.
-    pub score: f64,
+    pub total: f64,
 }
 
 impl fmt::Display for Flip {
     /// "`lead credible -> unproven (total 0.871)`".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (total {:.3})", self.edit, self.score)
+        write!(f, "{} (total {:.3})", self.edit, self.total)
+    }
+}
+
+impl<'de> Deserialize<'de> for Flip {
+    /// As [`Flip`] serialises: `{"change": ..., "field": ..., "from": ...,
+    /// "to": ..., "total": ...}`; `change` is ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let data = EditData::deserialize(deserializer)?;
+        let total = data
+            .total
+            .ok_or_else(|| de::Error::missing_field("total"))?;
+        let edit = data.edit().map_err(de::Error::custom)?;
+        Ok(Flip { edit, total })
     }
 }
 
 impl Serialize for Flip {
     /// `{"change": "lead credible -> unproven", "field": "lead", "from":
-    /// "credible", "to": "unproven", "score": 0.871}`.
+    /// "credible", "to": "unproven", "total": 0.871}`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Flip", 5)?;
         out.serialize_field("change", &self.edit.to_string())?;
         out.serialize_field("field", &self.edit.field())?;
         out.serialize_field("from", &self.edit.from)?;
         out.serialize_field("to", &self.edit.to)?;
-        out.serialize_field("score", &self.score)?;
+        out.serialize_field("total", &self.total)?;
         out.end()
+    }
+}
+
+/// The smallest edit that brings a candidate level with its rival, where
+/// the id decides: a follower that would tie with the last leader and lose
+/// the tie, or a leader that would tie with the best eligible follower and
+/// win it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Tie {
+    /// The edit.
+    pub edit: Edit,
+    /// The total it would share with the rival, exactly.
+    pub total: f64,
+    /// The rival's id: the last leader, or the best eligible follower.
+    pub with: String,
+}
+
+impl Serialize for Tie {
+    /// `{"change": "sponsor_motivation moderate -> strong", "field": ...,
+    /// "from": ..., "to": ..., "total": 0.884, "with": "warehouse-scanning"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Tie", 6)?;
+        out.serialize_field("change", &self.edit.to_string())?;
+        out.serialize_field("field", &self.edit.field())?;
+        out.serialize_field("from", &self.edit.from)?;
+        out.serialize_field("to", &self.edit.to)?;
+        out.serialize_field("total", &self.total)?;
+        out.serialize_field("with", &self.with)?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tie {
+    /// As [`Tie`] serialises; `change` is ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct TieData {
+            #[serde(flatten)]
+            edit: EditData,
+            with: String,
+        }
+        let data = TieData::deserialize(deserializer)?;
+        let total = (data.edit.total).ok_or_else(|| de::Error::missing_field("total"))?;
+        let edit = data.edit.edit().map_err(de::Error::custom)?;
+        Ok(Tie {
+            edit,
+            total,
+            with: data.with,
+        })
     }
 }
 
 /// What the smallest single edit of a candidate's evidence would do: make a
 /// follower lead, or unseat a leader.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Counterfactual {
     /// The candidate's rank, 1 for the best, as in the plan.
     pub rank: usize,
@@ -233,10 +381,14 @@ pub struct Counterfactual {
     /// Its role now.
     pub role: Role,
     /// Its total now, in `[0, 1]`.
-    pub score: f64,
+    pub total: f64,
     /// The smallest edit that gives it the other role; `None` when no
     /// single edit does.
     pub flip: Option<Flip>,
+    /// When no single edit flips its role, the smallest that ties it with
+    /// its rival, the id deciding; `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tie: Option<Tie>,
 }
 
 impl fmt::Display for Counterfactual {
@@ -247,9 +399,21 @@ impl fmt::Display for Counterfactual {
             Role::Lead => "unseats it",
             Role::Pull => "makes it lead",
         };
-        match &self.flip {
-            Some(flip) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.score),
-            None => write!(f, "no single change {what}"),
+        match (&self.flip, &self.tie) {
+            (Some(flip), _) => write!(f, "{} {what} (total {:.3})", flip.edit, flip.total),
+            (None, Some(tie)) => {
+                write!(
+                    f,
+                    "no single change {what}: {} ties it with {} (total {:.3}), \
+                     and the tie goes to ",
+                    tie.edit, tie.with, tie.total
+                )?;
+                match self.role {
+                    Role::Lead => f.write_str("it, by its lower id"),
+                    Role::Pull => write!(f, "{}, by its lower id", tie.with),
+                }
+            }
+            (None, None) => write!(f, "no single change {what}"),
         }
     }
 }
@@ -269,6 +433,12 @@ impl Criteria {
     ///
     /// One ranking pass, then each candidate's edits against one rival: the
     /// worst leader for a follower, the best eligible follower for a leader.
+    /// Under `[constraints]` there is no one rival: for each candidate the
+    /// rule finds, by binary search over where it could stand among the
+    /// others (`O(log N)` runs of the rule), the lowest place at which it
+    /// still leads, and each edit is judged by where it would stand. A
+    /// must-lead leads whatever its evidence, a `must_not_lead` never, and
+    /// no tie is reported.
     ///
     /// ```
     /// use spearhead::{Criteria, Portfolio};
@@ -298,7 +468,7 @@ impl Criteria {
     /// "#
     /// .parse()?;
     /// let criteria = Criteria::default().with_leaders(1)?;
-    /// let counterfactuals = criteria.counterfactuals(&portfolio);
+    /// let counterfactuals = criteria.counterfactuals(&portfolio)?;
     /// // crm-rollout leads at 0.971; erp-upgrade follows at 0.929.
     /// assert_eq!(
     ///     counterfactuals[0].to_string(),
@@ -310,15 +480,53 @@ impl Criteria {
     /// );
     /// # Ok::<(), spearhead::Error>(())
     /// ```
-    #[must_use]
-    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Vec<Counterfactual> {
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn counterfactuals(&self, portfolio: &Portfolio) -> Result<Vec<Counterfactual>> {
         counterfactuals(self, portfolio)
+    }
+}
+
+/// Whether an edited candidate leads, all others as they are.
+enum Judge<'r, 'a> {
+    /// Without constraints: when it is eligible and ranks above the rival,
+    /// if any (with every place taken, the worst leader for a follower and
+    /// the best eligible follower for a leader), given with its rank.
+    Rival(Option<(Rank, &'r Ranked<'a>)>),
+    /// Under constraints: when it leads by decision, or may lead and stands
+    /// no lower than `lowest` among the others, whose ranks are `others`.
+    Slot {
+        others: Vec<Rank>,
+        lowest: Option<usize>,
+        decided: bool,
+        banned: bool,
+    },
+}
+
+impl Judge<'_, '_> {
+    /// Whether a candidate that is `eligible` or not, at `rank`, leads.
+    fn leads(&self, eligible: bool, rank: Rank) -> bool {
+        match self {
+            Judge::Rival(rival) => eligible && rival.is_none_or(|(at, _)| rank < at),
+            Judge::Slot {
+                others,
+                lowest,
+                decided,
+                banned,
+            } => {
+                let slot = others.partition_point(|other| *other < rank);
+                *decided || (!banned && eligible && lowest.is_some_and(|lowest| slot <= lowest))
+            }
+        }
     }
 }
 
 /// Every candidate of `portfolio` in ranking order, with the smallest edit
 /// that flips its role.
-fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfactual> {
+fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Counterfactual>> {
     let ranking: Vec<(Ranked<'_>, Offer)> = (criteria.rank_places(portfolio).into_iter())
         .filter_map(|place| {
             let ranked = criteria.ranked_at(portfolio, place)?;
@@ -332,85 +540,135 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Counterfac
         Rank::new(top, numerator, offer.place)
     };
     let mut roles = vec![Role::Pull; ranking.len()];
-    let rule = LeaderRule::new(criteria, portfolio);
-    let leaders = rule.choose(
-        ranking
-            .iter()
-            .enumerate()
-            .map(|(i, (_, offer))| (i, *offer)),
-        |i| {
+    let rule = LeaderRule::new(criteria, portfolio)?;
+    let offers = ranking
+        .iter()
+        .enumerate()
+        .map(|(i, (_, offer))| (i, *offer));
+    let leaders = rule
+        .choose(offers, |i| {
             if let Some(role) = roles.get_mut(i) {
                 *role = Role::Lead;
             }
-        },
-    );
+        })
+        .ok_or_else(|| rule.conflict(criteria, ranking.iter().map(|(_, offer)| *offer)))?;
     // The last leader, and the first eligible candidate that does not lead.
     let worst_leader = ranking
         .iter()
         .zip(&roles)
         .rev()
         .find(|(_, role)| **role == Role::Lead)
-        .map(|(entry, _)| rank_of(entry));
+        .map(|(entry, _)| (rank_of(entry), &entry.0));
     let best_follower = ranking
         .iter()
         .zip(&roles)
         .find(|((_, offer), role)| offer.eligible && **role == Role::Pull)
-        .map(|(entry, _)| rank_of(entry));
+        .map(|(entry, _)| (rank_of(entry), &entry.0));
     // With every leader place taken, a follower must beat the worst leader
     // and a leader the best eligible follower; otherwise eligibility is all.
     let full = leaders >= rule.leaders();
-    ranking
-        .iter()
-        .zip(roles)
-        .enumerate()
-        .map(|(i, (entry, role))| {
-            let ranked = &entry.0;
-            let rival = match role {
+    let judge = |i: usize, role: Role| match rule.bound() {
+        None => Judge::Rival(
+            match role {
                 Role::Lead => best_follower,
                 Role::Pull => worst_leader,
             }
-            .filter(|_| full);
+            .filter(|_| full),
+        ),
+        Some(bound) => slot_judge(criteria, bound, &ranking, i),
+    };
+    Ok(ranking
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .map(|(i, ((ranked, offer), role))| {
+            let (flip, tie) = smallest_flip(criteria, ranked, offer.place, &judge(i, role), role);
             Counterfactual {
                 rank: i + 1,
                 id: ranked.candidate.id.clone(),
                 role,
-                score: ranked.assessment.total,
-                flip: smallest_flip(criteria, &rank_of(entry), ranked, rival, role),
+                total: ranked.assessment.total,
+                tie: tie.filter(|_| flip.is_none()),
+                flip,
             }
         })
-        .collect()
+        .collect())
 }
 
-/// The smallest edit of `ranked`'s evidence that flips `role`, where it
-/// leads when it is eligible and ranks above `rival`, if any. `now` is its
-/// rank as it is.
+/// How the `i`-th of `ranking` is judged under constraints: where it may
+/// stand among the others and still lead.
+fn slot_judge<'r, 'a>(
+    criteria: &Criteria,
+    bound: &Bound,
+    ranking: &[(Ranked<'a>, Offer)],
+    i: usize,
+) -> Judge<'r, 'a> {
+    let top = criteria.exact.top();
+    let others = || (ranking.iter().enumerate()).filter(move |&(j, _)| j != i);
+    let place = ranking.get(i).map_or(0, |(_, offer)| offer.place);
+    let offers: Vec<(usize, bool)> = others()
+        .map(|(_, (_, offer))| (offer.place, offer.eligible))
+        .collect();
+    let entrant = bound.at(place, true).unwrap_or_default();
+    Judge::Slot {
+        others: others()
+            .map(|(_, (ranked, offer))| {
+                let numerator = criteria.exact.numerator(&ranked.candidate.evidence);
+                Rank::new(top, numerator, offer.place)
+            })
+            .collect(),
+        lowest: bound.lowest_leading_slot(&offers, place),
+        decided: entrant.must_lead.is_some(),
+        banned: entrant.must_not_lead.is_some(),
+    }
+}
+
+/// The smallest edit of `ranked`'s evidence (at `place`) that flips
+/// `role`, where it leads as `judge` says; and, without constraints, the
+/// smallest that leaves it eligible with the rival's total exactly,
+/// where the id decides.
 fn smallest_flip(
     criteria: &Criteria,
-    now: &Rank,
     ranked: &Ranked<'_>,
-    rival: Option<Rank>,
+    place: usize,
+    judge: &Judge<'_, '_>,
     role: Role,
-) -> Option<Flip> {
+) -> (Option<Flip>, Option<Tie>) {
     let evidence = &ranked.candidate.evidence;
     let top = criteria.exact.top();
+    let now = Rank::new(top, criteria.exact.numerator(evidence), place);
     let mut best: Option<(Size, Flip)> = None;
+    let mut best_tie: Option<(Size, Tie)> = None;
     for to in edits(criteria, evidence) {
         let edit = Edit::new(evidence, to);
         let edited = edit.apply(evidence);
         let numerator = criteria.exact.numerator(&edited);
-        let rank = Rank::new(top, numerator, now.place);
-        let leads = criteria.reaches_min_score(numerator)
-            && criteria.meets_mins_of(&edited)
-            && rival.is_none_or(|rival| rank < rival);
-        if leads == (role == Role::Lead) {
-            continue;
-        }
+        let rank = Rank::new(top, numerator, place);
+        let eligible = criteria.reaches_min_score(numerator) && criteria.meets_mins_of(&edited);
+        let leads = judge.leads(eligible, rank);
         let size = Size {
             total: rank.below_top().abs_diff(now.below_top()),
             field: edit.field().index(),
             distance: edit.distance(),
             to: to.position(),
         };
+        if leads == (role == Role::Lead) {
+            if let Judge::Rival(Some((at, rival))) = judge
+                && eligible
+                && rank.below_top() == at.below_top()
+                && best_tie
+                    .as_ref()
+                    .is_none_or(|(smallest, _)| size.cmp(smallest).is_lt())
+            {
+                let tie = Tie {
+                    edit,
+                    total: rival.assessment.total,
+                    with: rival.candidate.id.clone(),
+                };
+                best_tie = Some((size, tie));
+            }
+            continue;
+        }
         if best
             .as_ref()
             .is_none_or(|(smallest, _)| size.cmp(smallest).is_lt())
@@ -419,12 +677,12 @@ fn smallest_flip(
                 size,
                 Flip {
                     edit,
-                    score: criteria.exact.total(numerator),
+                    total: criteria.exact.total(numerator),
                 },
             ));
         }
     }
-    best.map(|(_, flip)| flip)
+    (best.map(|(_, flip)| flip), best_tie.map(|(_, tie)| tie))
 }
 
 /// How big an edit is, smaller first: how far it moves the total, exactly

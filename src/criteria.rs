@@ -1,8 +1,11 @@
 //! The criteria settings: how candidates are scored and how many lead.
 
+use crate::constraints::Constraints;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Motivation, PerCriterion, Phase, SponsorLevel, Visibility,
 };
+use std::num::{NonZeroU32, NonZeroUsize};
+
 use crate::exact::Exact;
 use crate::robustness::Robustness;
 
@@ -16,8 +19,9 @@ macro_rules! criteria {
         /// How candidates are scored and how many lead: weights, scales,
         /// minimums.
         ///
-        /// Every value that exists is valid: weights finite, at least 0 and
-        /// not all 0; scores and minimums in `[0, 1]`; windows in order; at
+        /// Every value that exists is valid: weights 0 or in
+        /// [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`] and not all
+        /// 0; scores and minimums in `[0, 1]`; windows in order; at
         /// least 1 leader.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Criteria {
@@ -55,6 +59,22 @@ criteria! {
     /// The numbers above as whole numbers, made whenever they change: what
     /// every total and every comparison of totals is computed from.
     exact: Exact = Exact::BLANK,
+    constraints: Constraints = Constraints::BLANK,
+    waves: Waves = Waves::BLANK,
+}
+
+impl Criteria {
+    /// The smallest weight above 0. Weights are relative: twelve orders of
+    /// magnitude between the smallest and the largest are more than any
+    /// judgement needs, and within them every product of a weight and a
+    /// score, and every sum of seven, stays far from overflow (three
+    /// weights of 1e308 sum to infinity) and from the subnormal numbers
+    /// (weights of 5e-324 leave no digits to weigh with); totals are
+    /// compared exactly, as whole numbers (see `src/exact.rs`).
+    pub const MIN_WEIGHT: f64 = crate::check::MIN_WEIGHT;
+
+    /// The largest weight: see [`Criteria::MIN_WEIGHT`].
+    pub const MAX_WEIGHT: f64 = crate::check::MAX_WEIGHT;
 }
 
 impl Criteria {
@@ -78,7 +98,7 @@ impl Criteria {
 
     /// The score on `criterion` below which a candidate may not lead.
     #[must_use]
-    pub fn min(&self, criterion: Criterion) -> Option<f64> {
+    pub fn min_of(&self, criterion: Criterion) -> Option<f64> {
         self.mins[criterion]
     }
 
@@ -87,6 +107,78 @@ impl Criteria {
     #[must_use]
     pub fn robustness(&self) -> &Robustness {
         &self.robustness
+    }
+
+    /// How the pull may go after the push: the `[waves]` section.
+    #[must_use]
+    pub fn waves(&self) -> &Waves {
+        &self.waves
+    }
+
+    /// These criteria with the pull going as `waves` says. Every [`Waves`]
+    /// is valid: its limits are at least 1 by their types.
+    #[must_use]
+    pub fn with_waves(mut self, waves: Waves) -> Self {
+        self.waves = waves;
+        self
+    }
+}
+
+/// How the pull may go after the push ([`Criteria::roadmap`]): the criteria
+/// file's `[waves]` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the criteria file's key is `max_waves` in `[waves]`"
+)]
+pub struct Waves {
+    pub(crate) coach_load: NonZeroU32,
+    pub(crate) max_size: Option<NonZeroUsize>,
+    pub(crate) max_waves: Option<NonZeroUsize>,
+}
+
+impl Waves {
+    /// Where the shipped file starts from: one project a coach, no limits.
+    pub(crate) const BLANK: Waves = Waves {
+        coach_load: NonZeroU32::MIN,
+        max_size: None,
+        max_waves: None,
+    };
+
+    /// `coach_load` projects a coach at once, at most `max_size` followers
+    /// starting in a month and at most `max_waves` pull waves (`None`: no
+    /// limit).
+    #[must_use]
+    pub const fn new(
+        coach_load: NonZeroU32,
+        max_size: Option<NonZeroUsize>,
+        max_waves: Option<NonZeroUsize>,
+    ) -> Self {
+        Waves {
+            coach_load,
+            max_size,
+            max_waves,
+        }
+    }
+
+    /// How many projects one trained person may coach at once: at least 1
+    /// (2 as shipped).
+    #[must_use]
+    pub fn coach_load(&self) -> NonZeroU32 {
+        self.coach_load
+    }
+
+    /// How many followers may start in the same month; `None` for no
+    /// limit.
+    #[must_use]
+    pub fn max_size(&self) -> Option<NonZeroUsize> {
+        self.max_size
+    }
+
+    /// How many pull waves are planned; `None` for no limit.
+    #[must_use]
+    pub fn max_waves(&self) -> Option<NonZeroUsize> {
+        self.max_waves
     }
 }
 

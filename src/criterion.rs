@@ -9,6 +9,9 @@ use std::fmt;
 use std::ops::{Index, IndexMut};
 use std::str::FromStr;
 
+use std::collections::BTreeMap;
+
+use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +23,8 @@ pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
     const ALL: &'static [Self];
     /// What the set is called in messages.
     const WHAT: &'static str;
+    /// The name of every value, in declaration order.
+    const NAMES: &'static [&'static str];
     /// A score for each level, in [`Level::ALL`] order.
     type Scores: Copy + fmt::Debug + PartialEq + AsRef<[f64]>;
     /// The position of `self` in [`Level::ALL`].
@@ -38,7 +43,7 @@ macro_rules! levels {
         }
     )+) => {$(
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -80,11 +85,13 @@ macro_rules! levels {
             }
 
             /// The slot of `self` in `values`, one per level in
-            /// [`Self::ALL`] order.
+            /// [`Self::ALL`] order; read as [`Self::pick`] reads.
+            #[inline]
             pub(crate) fn pick_mut<T>(self, values: &mut [T; $name::COUNT]) -> &mut T {
-                let [$($text,)+] = values;
-                match self {
-                    $($name::$variant => $text,)+
+                let [first, rest @ ..] = values;
+                match (self as usize).checked_sub(1) {
+                    Some(i) => rest.get_mut(i).unwrap_or(first),
+                    None => first,
                 }
             }
         }
@@ -92,6 +99,7 @@ macro_rules! levels {
         impl Level for $name {
             const ALL: &'static [Self] = $name::ALL;
             const WHAT: &'static str = $what;
+            const NAMES: &'static [&'static str] = &[$(stringify!($text),)+];
             type Scores = [f64; $name::COUNT];
             fn index(self) -> usize {
                 self as usize
@@ -110,6 +118,14 @@ macro_rules! levels {
             }
         }
 
+        impl<'de> Deserialize<'de> for $name {
+            /// Only from a name: serde's derive would also take a table of
+            /// one key (`{ high = {} }`) as the level it names.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_level(deserializer)
+            }
+        }
+
         impl FromStr for $name {
             type Err = Error;
 
@@ -120,7 +136,42 @@ macro_rules! levels {
     )+};
 }
 
-fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
+/// A level from its name, and from nothing else.
+fn deserialize_level<'de, L: Level, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<L, D::Error> {
+    struct Name<L>(std::marker::PhantomData<L>);
+
+    impl<L: Level> serde::de::Visitor<'_> for Name<L> {
+        type Value = L;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("one of ")?;
+            f.write_str(&expected::<L>())
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<L, E> {
+            L::ALL
+                .iter()
+                .copied()
+                .find(|level| level.name() == s)
+                .ok_or_else(|| E::unknown_variant(s, L::NAMES))
+        }
+    }
+
+    deserializer.deserialize_str(Name(std::marker::PhantomData))
+}
+
+/// The names of `L`, quoted and comma-separated.
+fn expected<L: Level>() -> String {
+    L::ALL
+        .iter()
+        .map(|level| format!("`{level}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
     L::ALL
         .iter()
         .copied()
@@ -128,11 +179,7 @@ fn parse_level<L: Level>(s: &str) -> Result<L, Error> {
         .ok_or_else(|| Error::UnknownName {
             what: L::WHAT,
             found: s.to_owned(),
-            expected: L::ALL
-                .iter()
-                .map(|level| format!("`{level}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            expected: expected::<L>(),
         })
 }
 
@@ -158,6 +205,7 @@ levels! {
 
     /// One field of a candidate's [`Evidence`](crate::Evidence), named as the
     /// portfolio file names it; [`Field::criterion`] is what it counts for.
+    #[non_exhaustive]
     Field, "evidence field" {
         /// `duration_months` (criterion 1).
         DurationMonths => duration_months,
@@ -219,8 +267,10 @@ levels! {
         Direct => direct,
         /// Through something else first.
         Indirect => indirect,
-        /// Not at all.
-        None => none,
+        /// Not at all. (Not `None`, which a glob import would set against
+        /// `Option::None`; named `none` in files.)
+        #[serde(rename = "none")]
+        NoReturn => none,
     }
 
     /// The project team lead (criterion 6).
@@ -257,6 +307,7 @@ levels! {
 
     /// How the weight vectors of
     /// [`Criteria::acceptability`](crate::Criteria::acceptability) are drawn.
+    #[non_exhaustive]
     Sampling, "sampling" {
         /// Uniformly on the simplex: every vector of 7 weights summing to 1
         /// is as likely as any other. The configured weights play no part.
@@ -285,9 +336,21 @@ impl Field {
 }
 
 /// A value for each criterion, in [`Criterion::ALL`] order: indexed by
-/// [`Criterion`], so that no index can be out of range.
+/// [`Criterion`], so that no index can be out of range. Serialised as a
+/// map from criterion name to value, `{"duration": ..., ...}`, and read
+/// back only with every criterion given.
+///
+/// ```
+/// use spearhead::{Criteria, Criterion, Portfolio};
+///
+/// # let portfolio: Portfolio = include_str!("../examples/portfolio.toml").parse()?;
+/// let stability = Criteria::default().stability(&portfolio)?;
+/// assert_eq!(stability[Criterion::Phase].criterion, Criterion::Phase);
+/// assert_eq!(stability.iter().count(), 7);
+/// # Ok::<(), spearhead::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub(crate) struct PerCriterion<T>(pub(crate) [T; Criterion::COUNT]);
+pub struct PerCriterion<T>(pub(crate) [T; Criterion::COUNT]);
 
 impl<T> PerCriterion<T> {
     /// The value `f` gives each criterion, called in [`Criterion::ALL`]
@@ -302,12 +365,18 @@ impl<T> PerCriterion<T> {
     }
 
     /// Each criterion with its value, in [`Criterion::ALL`] order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Criterion, &T)> {
+    pub fn iter(&self) -> impl Iterator<Item = (Criterion, &T)> {
         Criterion::EACH.into_iter().zip(&self.0)
     }
 
+    /// The value of `criterion`.
+    #[must_use]
+    pub fn get(&self, criterion: Criterion) -> &T {
+        &self[criterion]
+    }
+
     /// The values, in [`Criterion::ALL`] order.
-    pub(crate) fn values(&self) -> std::slice::Iter<'_, T> {
+    pub fn values(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
     }
 
@@ -328,6 +397,34 @@ impl<T> Index<Criterion> for PerCriterion<T> {
 impl<T> IndexMut<Criterion> for PerCriterion<T> {
     fn index_mut(&mut self, criterion: Criterion) -> &mut T {
         criterion.pick_mut(&mut self.0)
+    }
+}
+
+impl<T: Serialize> Serialize for PerCriterion<T> {
+    /// A map from criterion name to value, in [`Criterion::ALL`] order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Criterion::COUNT))?;
+        for (criterion, value) in self.iter() {
+            map.serialize_entry(criterion.as_str(), value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerCriterion<T> {
+    /// A map from criterion name to value that names every criterion once.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut map: BTreeMap<Criterion, T> = BTreeMap::deserialize(deserializer)?;
+        let mut values = Vec::with_capacity(Criterion::COUNT);
+        for criterion in Criterion::EACH {
+            let value = map.remove(&criterion).ok_or_else(|| {
+                de::Error::custom(format_args!("missing criterion `{criterion}`"))
+            })?;
+            values.push(value);
+        }
+        let values = <[T; Criterion::COUNT]>::try_from(values)
+            .map_err(|_| de::Error::custom("expected a value for each criterion"))?;
+        Ok(PerCriterion(values))
     }
 }
 
@@ -357,6 +454,13 @@ macro_rules! per_criterion {
 
             fn index(&self, criterion: Criterion) -> &f64 {
                 &self.0[criterion]
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            #[doc = concat!("A map from criterion name to ", $what, " that names every criterion once.")]
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                PerCriterion::deserialize(deserializer).map($name)
             }
         }
 

@@ -53,7 +53,7 @@
 //!
 //! // The shipped AIM criteria; `Criteria::from_toml` reads your overrides.
 //! let criteria = Criteria::default();
-//! let plan = criteria.plan(&portfolio);
+//! let plan = criteria.plan(&portfolio)?;
 //!
 //! assert_eq!(plan.leaders, ["crm-rollout"]);
 //! let follower = &plan.ranking[1];
@@ -80,6 +80,23 @@
 //! names, for each candidate, the one change of evidence that would flip its
 //! role.
 //!
+//! # How the rest follow
+//!
+//! [`Criteria::roadmap`] plans the pull after the push: each leader trains
+//! its sponsor, agents and champions, who coach the followers they reach
+//! once it ends, at most the `[waves]` section's `coach_load` at a time.
+//! Each month's wave is the best set the free coaches can cover, in
+//! priority order (asked, then local initiatives, then rank), chosen
+//! exactly; the [`Roadmap`] names each follower's wave, months and coach,
+//! and says why a follower is never reached.
+//!
+//! # Spreadsheets and reports
+//!
+//! [`Portfolio::from_csv`] reads a portfolio from a spreadsheet's CSV,
+//! checked as the TOML file is. A [`Report`] turns a plan and the analyses
+//! run on it into what people read: a one-page Markdown summary, a CSV row
+//! per candidate, and SVG charts, each a `String`.
+//!
 //! # Invariants
 //!
 //! No I/O: the library reads and writes strings, the caller owns files.
@@ -93,42 +110,53 @@ pub struct ReadmeDoctests;
 
 // The layers, bottom up; a module imports only from the layers below it
 // (the README's codemap has a line per module):
-// - data: error, criterion, check, candidate, robustness, criteria, limits,
-//   and smaa::sampling, which reading asks whether an order can hold;
+// - data: error, criterion, check, candidate, robustness, constraints,
+//   criteria, limits, and smaa::sampling, which reading asks whether an
+//   order can hold;
 // - reading: read;
-// - deciding: score, select (the one leader rule), rank, plan;
-// - analysing: stability, smaa, counterfactual;
-// - output: print.
+// - deciding: score, constrain (leaders under constraints), select (the one
+//   leader rule), rank, plan;
+// - analysing: stability, smaa, counterfactual, waves (the pull after the
+//   push);
+// - output: print, report.
 mod candidate;
 mod check;
+mod constrain;
+mod constraints;
 mod counterfactual;
 mod criteria;
 mod criterion;
 mod error;
 mod exact;
+mod invisible;
 mod limits;
 mod plan;
+mod prescan;
 mod print;
 mod rank;
 mod read;
+mod report;
 mod robustness;
 mod score;
 mod select;
 mod smaa;
 mod stability;
+mod waves;
 
-pub use crate::candidate::{Candidate, Evidence, Months, Portfolio};
-pub use crate::counterfactual::{Counterfactual, Edit, Flip, Value};
-pub use crate::criteria::{Criteria, SHIPPED_CRITERIA};
+pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
+pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};
+pub use crate::criteria::{Criteria, SHIPPED_CRITERIA, Waves};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Field, Lead, Motivation, Phase, Sampling, Scores, SponsorLevel,
-    Visibility, Weights,
+    BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
+    SponsorLevel, Visibility, Weights,
 };
-pub use crate::error::{At, CandidateRef, Error, Location, Part, Result};
+pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};
 pub use crate::limits::Limits;
-pub use crate::plan::{Placement, Plan, Reason, Role};
+pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
+pub use crate::report::{Chart, Report};
 pub use crate::robustness::{Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
-pub use crate::smaa::{Acceptability, Acceptance};
+pub use crate::smaa::{Acceptability, Acceptance, Progress};
 pub use crate::stability::{Shift, Stability};
+pub use crate::waves::{Coaching, KeyRole, Link, Roadmap, Stage, Unreachable, Unreached};

@@ -1,9 +1,11 @@
 //! Criteria printed back in the criteria file's shape.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 
 use serde::ser::{Serialize, Serializer};
 
+use crate::constraints::{Constraints, Given};
 use crate::criteria::Criteria;
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
@@ -22,6 +24,76 @@ struct File<'a> {
     lead: Scale<'a>,
     sponsorship: Sponsorship<'a>,
     robustness: Robustness<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    constraints: Option<ConstraintsSection<'a>>,
+    waves: Waves,
+}
+
+/// The `[constraints]` section: only the keys that are set, the groups
+/// last (a table array follows the plain keys).
+#[derive(serde::Serialize)]
+struct ConstraintsSection<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_unit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_sponsor: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    training_capacity: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    must_lead: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    must_not_lead: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    exclusive: Vec<[&'a str; 2]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    group: Vec<GroupTable<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct GroupTable<'a> {
+    tag: &'a str,
+    min: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<u32>,
+}
+
+impl<'a> ConstraintsSection<'a> {
+    fn of(c: &'a Constraints) -> Option<Self> {
+        let ids = |list: &'a [Given<String>]| list.iter().map(|g| g.value.as_str()).collect();
+        (!c.is_empty()).then(|| ConstraintsSection {
+            per_unit: c.per_unit.as_ref().map(|g| g.value),
+            per_sponsor: c.per_sponsor.as_ref().map(|g| g.value),
+            training_capacity: c.training_capacity.as_ref().map(|g| g.value),
+            must_lead: ids(&c.must_lead),
+            must_not_lead: ids(&c.must_not_lead),
+            exclusive: (c.exclusive.iter())
+                .map(|pair| {
+                    let [a, b] = &pair.value;
+                    [a.as_str(), b.as_str()]
+                })
+                .collect(),
+            group: (c.groups.iter())
+                .map(|group| GroupTable {
+                    tag: &group.tag.value,
+                    min: group.min.value,
+                    max: group.max.as_ref().map(|g| g.value),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(serde::Serialize)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the criteria file's key is `max_waves` in `[waves]`"
+)]
+struct Waves {
+    coach_load: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_size: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_waves: Option<usize>,
 }
 
 #[derive(serde::Serialize)]
@@ -89,7 +161,7 @@ impl Serialize for Criteria {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let scale = |criterion, scores| Scale {
             weight: self.weight(criterion),
-            min: self.min(criterion),
+            min: self.min_of(criterion),
             scores,
         };
         File {
@@ -99,7 +171,7 @@ impl Serialize for Criteria {
             },
             duration: Duration {
                 weight: self.weight(Criterion::Duration),
-                min: self.min(Criterion::Duration),
+                min: self.min_of(Criterion::Duration),
                 full: self.full,
                 zero: self.zero,
             },
@@ -107,7 +179,7 @@ impl Serialize for Criteria {
             tangibility: scale(Criterion::Tangibility, table::<Change>(&self.tangibility)),
             phase: PhaseSection {
                 weight: self.weight(Criterion::Phase),
-                min: self.min(Criterion::Phase),
+                min: self.min_of(Criterion::Phase),
                 scores: table::<Phase>(&self.phase),
                 remedial: self.remedial,
             },
@@ -118,7 +190,7 @@ impl Serialize for Criteria {
             lead: scale(Criterion::Lead, table::<Lead>(&self.lead)),
             sponsorship: Sponsorship {
                 weight: self.weight(Criterion::Sponsorship),
-                min: self.min(Criterion::Sponsorship),
+                min: self.min_of(Criterion::Sponsorship),
                 motivation: table::<Motivation>(&self.motivation),
                 level: table::<SponsorLevel>(&self.level),
             },
@@ -128,6 +200,12 @@ impl Serialize for Criteria {
                 weights: self.robustness.sampling(),
                 spread: self.robustness.spread(),
                 order: self.robustness.order(),
+            },
+            constraints: ConstraintsSection::of(&self.constraints),
+            waves: Waves {
+                coach_load: self.waves.coach_load.get(),
+                max_size: self.waves.max_size.map(NonZeroUsize::get),
+                max_waves: self.waves.max_waves.map(NonZeroUsize::get),
             },
         }
         .serialize(serializer)

@@ -3,7 +3,9 @@
 use std::collections::BinaryHeap;
 
 use crate::candidate::{Candidate, Evidence, Portfolio};
+use crate::constrain::Outcome;
 use crate::criteria::Criteria;
+use crate::error::Result;
 use crate::score::Assessment;
 use crate::select::{LeaderRule, Offer, Packing, Rank};
 
@@ -23,8 +25,32 @@ impl Criteria {
     /// Every candidate of `portfolio`, best first: total descending, exactly
     /// as the decimals say, equal totals broken by id. The order of the
     /// portfolio never shows.
+    ///
+    /// Eligibility plays no part: [`Criteria::plan`] says who may lead.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let ranking = Criteria::default().rank(&portfolio);
+    /// let ids: Vec<&str> = ranking.iter().map(|r| r.candidate.id.as_str()).collect();
+    /// assert_eq!(ids[..3], ["crm-rollout", "order-to-cash", "warehouse-scanning"]);
+    /// assert_eq!(ranking.len(), portfolio.len());
+    /// assert!(ranking.windows(2).all(|w| w[0].assessment.total >= w[1].assessment.total));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn rank<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
+        self.rank_with_places(portfolio).1
+    }
+
+    /// The ranking as places in id order, and as [`Ranked`] candidates,
+    /// side by side.
+    pub(crate) fn rank_with_places<'a>(
+        &self,
+        portfolio: &'a Portfolio,
+    ) -> (Vec<usize>, Vec<Ranked<'a>>) {
         let places = self.rank_places(portfolio);
         let mut ranking = Vec::with_capacity(places.len());
         // The places are in no useful order: copying a batch of candidates
@@ -41,7 +67,7 @@ impl Criteria {
                 })
             }));
         }
-        ranking
+        (places, ranking)
     }
 
     /// The ranking as indices into [`Portfolio::candidates`], best first:
@@ -102,27 +128,70 @@ impl Criteria {
     }
 
     /// The candidates that lead the push, best first: the top
-    /// [`leaders`](Criteria::leaders) eligible ones, in ranking order.
+    /// [`leaders`](Criteria::leaders) eligible ones, in ranking order, or
+    /// under `[constraints]` the best set that can lead together, as
+    /// [`Criteria::plan`] chooses them.
     ///
     /// One pass over the portfolio keeping the best few: `O(N log k)` time
-    /// for `k` leaders, and no allocation per candidate.
-    #[must_use]
-    pub fn choose_leaders<'a>(&self, portfolio: &'a Portfolio) -> Vec<Ranked<'a>> {
-        let rule = LeaderRule::new(self, portfolio);
-        let places = match rule.best_eligible_suffice() {
-            Some(k) => self.best_eligible(portfolio, k),
-            None => self.rank_places(portfolio),
+    /// for `k` leaders, and no allocation per candidate. Under constraints
+    /// it keeps the best `4k + 64` and the must-leads, and ranks everyone
+    /// only when those do not settle the leaders.
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn choose_leaders<'a>(&self, portfolio: &'a Portfolio) -> Result<Vec<Ranked<'a>>> {
+        let rule = LeaderRule::new(self, portfolio)?;
+        let offer = |place: usize| {
+            let ranked = self.ranked_at(portfolio, place)?;
+            let eligible = self.is_eligible(&ranked.assessment);
+            Some((ranked, Offer { place, eligible }))
         };
-        let mut leaders = Vec::with_capacity(places.len().min(rule.leaders()));
-        rule.choose(
-            places.into_iter().filter_map(|place| {
-                let ranked = self.ranked_at(portfolio, place)?;
-                let eligible = self.is_eligible(&ranked.assessment);
-                Some((ranked, Offer { place, eligible }))
-            }),
-            |ranked| leaders.push(ranked),
+        let mut leaders = Vec::with_capacity(portfolio.len().min(rule.leaders()));
+        if let Some(k) = rule.best_eligible_suffice() {
+            let places = self.best_eligible(portfolio, k);
+            rule.choose(places.into_iter().filter_map(offer), |r| leaders.push(r));
+            return Ok(leaders);
+        }
+        let mut first = self.best_eligible(
+            portfolio,
+            rule.leaders().saturating_mul(4).saturating_add(64),
         );
-        leaders
+        let top = self.exact.top();
+        let rank_of = |place: usize| {
+            let (_, evidence) = portfolio.id_order().get(place)?;
+            Some(Rank::new(top, self.exact.numerator(&evidence), place))
+        };
+        let mut must: Vec<Rank> = (rule.must().iter())
+            .filter(|place| !first.contains(place))
+            .filter_map(|&place| rank_of(place))
+            .collect();
+        if !must.is_empty() {
+            must.sort_unstable();
+            let mut ranks: Vec<Rank> = (first.iter())
+                .filter_map(|&place| rank_of(place))
+                .chain(must)
+                .collect();
+            ranks.sort_unstable();
+            first = ranks.into_iter().map(|rank| rank.place).collect();
+        }
+        let outcome =
+            rule.choose_from_first(first.into_iter().filter_map(offer), |r| leaders.push(r));
+        if outcome != Outcome::Undecided && outcome != Outcome::Infeasible {
+            return Ok(leaders);
+        }
+        let places = self.rank_places(portfolio);
+        rule.choose(places.iter().copied().filter_map(offer), |r| {
+            leaders.push(r);
+        })
+        .ok_or_else(|| {
+            rule.conflict(
+                self,
+                places.iter().filter_map(|&p| offer(p).map(|(_, o)| o)),
+            )
+        })?;
+        Ok(leaders)
     }
 
     /// The places of the best `k` eligible candidates, best first: one
@@ -175,7 +244,7 @@ mod tests {
                     visibility: Visibility::ALL[(i % 3) as usize],
                     change: Change::ALL[(i / 3 % 3) as usize],
                     phase: Phase::ALL[(i / 2 % 5) as usize],
-                    remedial: i % 7 == 0,
+                    remedial: i.is_multiple_of(7),
                     bottom_line: BottomLine::ALL[(i / 5 % 3) as usize],
                     lead: Lead::ALL[(i / 4 % 3) as usize],
                     sponsor_level: SponsorLevel::ALL[(i % 4) as usize],
@@ -259,7 +328,7 @@ mod tests {
                 .filter(|r| criteria.is_eligible(&r.assessment))
                 .take(leaders)
                 .collect();
-            let chosen = criteria.choose_leaders(&portfolio);
+            let chosen = criteria.choose_leaders(&portfolio).unwrap();
             assert_eq!(ids(&chosen), ids(&expected));
             assert_eq!(chosen, expected);
         }

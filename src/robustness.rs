@@ -42,6 +42,14 @@ impl Serialize for WeightOrder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WeightOrder {
+    /// As written in the criteria file: `"sponsorship >= visibility"`.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for WeightOrder {
     type Err = Error;
 

@@ -5,7 +5,8 @@ use crate::criteria::Criteria;
 use crate::criterion::{BottomLine, Change, Criterion, PerCriterion, Scores};
 
 /// A candidate's scores and their weighted mean.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Assessment {
     /// The score on each criterion.
     pub scores: Scores,
@@ -14,7 +15,8 @@ pub struct Assessment {
 }
 
 /// One criterion's part in a candidate's total.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Line {
     /// The criterion.
     pub criterion: Criterion,
@@ -84,7 +86,7 @@ impl Criteria {
             ),
             Criterion::Phase => format!("in {}", evidence.phase),
             Criterion::BottomLine => match evidence.bottom_line {
-                BottomLine::None => "no return to the bottom line".to_owned(),
+                BottomLine::NoReturn => "no return to the bottom line".to_owned(),
                 line => format!("{line} return to the bottom line"),
             },
             Criterion::Lead => format!("{} team lead", evidence.lead),
@@ -96,7 +98,24 @@ impl Criteria {
         }
     }
 
-    /// Each criterion's weight, score and explanation for `evidence`.
+    /// Each criterion's weight, score and explanation for `evidence`, in
+    /// [`Criterion::ALL`] order.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Criterion, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let erp = portfolio.get("erp-upgrade").unwrap();
+    /// let lines = Criteria::default().breakdown(&erp.evidence);
+    /// let duration = &lines[0];
+    /// assert_eq!(duration.criterion, Criterion::Duration);
+    /// assert_eq!(duration.explanation, "30 months is 12 past the 18-month window");
+    /// // 0 at 36 months, 1 at 18: a third of the way back.
+    /// assert!((duration.score - 1.0 / 3.0).abs() < 1e-12);
+    /// assert_eq!(lines[6].explanation, "moderate sponsor at executive level");
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
     #[must_use]
     pub fn breakdown(&self, evidence: &Evidence) -> Vec<Line> {
         Criterion::ALL

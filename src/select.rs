@@ -26,8 +26,11 @@
 //! `choose` for the leaders themselves.
 
 use crate::candidate::{Evidence, Portfolio};
+use crate::constrain::{Bound, Entrant, Group, Item, Outcome, Rules, WhyNot, why_not};
+use crate::constraints::{Constraints, Given};
 use crate::criteria::Criteria;
 use crate::criterion::Scores;
+use crate::error::{At, Constraint, Error, Location, Part, Result, quote};
 use crate::score::Assessment;
 
 /// Where a candidate ranks, smaller first: its exact total descending,
@@ -132,6 +135,12 @@ impl Criteria {
         self.exact.reaches_min_score(numerator)
     }
 
+    /// The numerator `N` of the total of `scores`: two totals are equal
+    /// exactly when their numerators are.
+    pub(crate) fn numerator_of(&self, scores: &Scores) -> u128 {
+        self.exact.numerator_of(&self.units_of(scores))
+    }
+
     /// The whole-number scores `U` of `scores`.
     pub(crate) fn units_of(&self, scores: &Scores) -> [u128; 7] {
         let units = self.exact.units();
@@ -158,47 +167,73 @@ pub(crate) struct Offer {
 /// Who leads: the one rule, built once per analysis from the criteria and
 /// the portfolio.
 ///
-/// Today it is "the first [`leaders`](Criteria::leaders) eligible
-/// candidates in rank order".
-#[derive(Clone, Copy, Debug)]
+/// Without constraints it is "the first [`leaders`](Criteria::leaders)
+/// eligible candidates in rank order". With a `[constraints]` section it is
+/// the largest set that satisfies them, and among those the best in rank
+/// order (see `constrain.rs`).
+#[derive(Clone, Debug)]
 pub(crate) struct LeaderRule {
     leaders: usize,
+    /// The constraints bound to the portfolio; `None` when there are none.
+    bound: Option<Bound>,
 }
 
 impl LeaderRule {
     /// The rule of `criteria` for `portfolio`.
-    pub(crate) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Self {
-        // The portfolio is where a rule on who the leaders are (their
-        // units, sponsors, ...) will read them.
-        let _ = portfolio;
-        LeaderRule {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when a constraint names a candidate the portfolio
+    /// does not hold, at the constraint's place.
+    pub(crate) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Result<Self> {
+        Ok(LeaderRule {
             leaders: criteria.leaders,
-        }
+            bound: bind(criteria, portfolio)?,
+        })
     }
 
     /// How many lead at most.
-    pub(crate) fn leaders(self) -> usize {
+    pub(crate) fn leaders(&self) -> usize {
         self.leaders
+    }
+
+    /// The constraints bound to the portfolio, if any.
+    pub(crate) fn bound(&self) -> Option<&Bound> {
+        self.bound.as_ref()
+    }
+
+    /// The places of the candidates that lead by decision (`must_lead`):
+    /// a caller that cuts the ranking short must still offer them.
+    pub(crate) fn must(&self) -> &[usize] {
+        self.bound.as_ref().map_or(&[], Bound::must)
     }
 
     /// Reads `ranked`, candidates best first, each with what the caller
     /// wants back and its [`Offer`], and calls `chosen` with each candidate
     /// that leads, best first. Stops reading once the leaders are decided.
-    /// Returns how many lead.
+    /// Returns how many lead; `None` when the constraints cannot all hold
+    /// (then no one leads).
     ///
     /// Candidates left out of `ranked` never lead: a caller may cut the
     /// ranking short where no candidate after may lead, or pass only the
-    /// eligible ones, provided the rule would choose from those alone (see
-    /// [`LeaderRule::best_eligible_suffice`]).
+    /// eligible ones (and the must-leads), provided the rule would choose
+    /// from those alone (see [`LeaderRule::best_eligible_suffice`]).
     #[inline]
     pub(crate) fn choose<T>(
-        self,
+        &self,
         ranked: impl IntoIterator<Item = (T, Offer)>,
         mut chosen: impl FnMut(T),
-    ) -> usize {
+    ) -> Option<usize> {
+        if let Some(bound) = &self.bound {
+            let offers = (ranked.into_iter()).map(|(what, o)| (what, o.place, o.eligible));
+            return match bound.choose(offers, true, chosen) {
+                Outcome::Chosen(led) => Some(led),
+                Outcome::Undecided | Outcome::Infeasible => None,
+            };
+        }
         let mut led = 0;
         if self.leaders == 0 {
-            return led;
+            return Some(led);
         }
         for (what, offer) in ranked {
             if !offer.eligible {
@@ -210,20 +245,246 @@ impl LeaderRule {
                 break;
             }
         }
-        led
+        Some(led)
+    }
+
+    /// As [`LeaderRule::choose`], from the first few candidates that may
+    /// lead: [`Outcome::Undecided`] when they do not settle the leaders, and
+    /// then `chosen` was not called.
+    pub(crate) fn choose_from_first<T>(
+        &self,
+        ranked: impl IntoIterator<Item = (T, Offer)>,
+        chosen: impl FnMut(T),
+    ) -> Outcome {
+        match &self.bound {
+            Some(bound) => {
+                let offers = (ranked.into_iter()).map(|(what, o)| (what, o.place, o.eligible));
+                bound.choose(offers, false, chosen)
+            }
+            None => self
+                .choose(ranked, chosen)
+                .map_or(Outcome::Infeasible, Outcome::Chosen),
+        }
     }
 
     /// How many of the best eligible candidates always hold every leader,
     /// so that a caller may keep only those (as a heap) before it calls
     /// [`LeaderRule::choose`]; `None` when the rule must see the whole
-    /// ranking.
-    #[allow(
-        clippy::unnecessary_wraps,
-        reason = "a rule on who the leaders are will need the whole ranking"
-    )]
-    pub(crate) fn best_eligible_suffice(self) -> Option<usize> {
-        Some(self.leaders)
+    /// ranking: under constraints, or try [`LeaderRule::choose_from_first`].
+    pub(crate) fn best_eligible_suffice(&self) -> Option<usize> {
+        self.bound.is_none().then_some(self.leaders)
     }
+
+    /// The error for constraints that cannot all hold over `ranked`, every
+    /// candidate best first: a minimal set of them, each with its key and
+    /// place in the criteria file.
+    pub(crate) fn conflict(
+        &self,
+        criteria: &Criteria,
+        ranked: impl IntoIterator<Item = Offer>,
+    ) -> Error {
+        let items = self.bound.as_ref().map_or_else(Vec::new, |bound| {
+            bound.conflict(ranked.into_iter().map(|o| (o.place, o.eligible)))
+        });
+        let settings = &criteria.constraints;
+        let constraints = items
+            .into_iter()
+            .map(|item| describe(criteria, settings, item))
+            .collect();
+        Error::Conflict { constraints }
+    }
+
+    /// Why each eligible candidate of `ranked` (every candidate, best
+    /// first) that does not lead does not, under the constraints: its
+    /// position in `ranked` and the constraints it would break. Empty
+    /// without constraints.
+    pub(crate) fn why_not(&self, ranked: &[Offer], leaders: &[usize]) -> Vec<(usize, Vec<WhyNot>)> {
+        self.bound.as_ref().map_or_else(Vec::new, |bound| {
+            let entrants: Vec<Entrant> = ranked
+                .iter()
+                .filter_map(|o| bound.at(o.place, o.eligible))
+                .collect();
+            why_not(bound.rules(), &entrants, leaders)
+        })
+    }
+}
+
+/// A constraint a conflict names, with its key, place and value.
+fn describe(criteria: &Criteria, settings: &Constraints, item: Item) -> Constraint {
+    let at = |key: &str, location: Option<Location>| At {
+        location,
+        key: Some(key.to_owned()),
+        ..At::part(Part::Criteria)
+    };
+    let list = |given: Option<&Given<String>>, key| {
+        given.map_or_else(|| at(key, None), |given| at(key, given.at))
+    };
+    let (at, value) = match item {
+        Item::Leaders => (
+            at("selection.leaders", settings.leaders_at.at),
+            criteria.leaders.to_string(),
+        ),
+        Item::PerUnit => number(settings.per_unit.as_ref(), "constraints.per_unit", &at),
+        Item::PerSponsor => number(
+            settings.per_sponsor.as_ref(),
+            "constraints.per_sponsor",
+            &at,
+        ),
+        Item::TrainingCapacity => number(
+            settings.training_capacity.as_ref(),
+            "constraints.training_capacity",
+            &at,
+        ),
+        Item::MustLead(i) => {
+            let given = settings.must_lead.get(i as usize);
+            let value = given.map(|g| quote(&g.value)).unwrap_or_default();
+            (list(given, "constraints.must_lead"), value)
+        }
+        Item::MustNotLead(i) => {
+            let given = settings.must_not_lead.get(i as usize);
+            let value = given.map(|g| quote(&g.value)).unwrap_or_default();
+            (list(given, "constraints.must_not_lead"), value)
+        }
+        Item::Exclusive(p) => {
+            let given = settings.exclusive.get(p as usize);
+            let value = given
+                .map(|g| format!("[{}, {}]", quote(&g.value[0]), quote(&g.value[1])))
+                .unwrap_or_default();
+            (at("constraints.exclusive", given.and_then(|g| g.at)), value)
+        }
+        Item::GroupMin(g) => {
+            let group = settings.groups.get(g as usize);
+            let min = group.map(|group| &group.min);
+            (
+                at("constraints.group.min", min.and_then(|m| m.at)),
+                min.map(|m| m.value.to_string()).unwrap_or_default(),
+            )
+        }
+        Item::GroupMax(g) => {
+            let max = settings
+                .groups
+                .get(g as usize)
+                .and_then(|group| group.max.as_ref());
+            (
+                at("constraints.group.max", max.and_then(|m| m.at)),
+                max.map(|m| m.value.to_string()).unwrap_or_default(),
+            )
+        }
+    };
+    Constraint { at, value }
+}
+
+/// A number's place and value.
+fn number<T: ToString>(
+    given: Option<&Given<T>>,
+    key: &str,
+    at: &dyn Fn(&str, Option<Location>) -> At,
+) -> (At, String) {
+    (
+        at(key, given.and_then(|g| g.at)),
+        given.map(|g| g.value.to_string()).unwrap_or_default(),
+    )
+}
+
+/// The constraints of `criteria` bound to `portfolio`: each candidate's
+/// unit, sponsor, trainees, groups, exclusive pairs and decisions, by
+/// place. `None` without constraints.
+fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
+    let settings = &criteria.constraints;
+    if settings.is_empty() {
+        return Ok(None);
+    }
+    let mut by_place = entrants(settings, portfolio);
+    let must = decide(settings, portfolio, &mut by_place)?;
+    let rules = Rules {
+        leaders: criteria.leaders,
+        per_unit: settings.per_unit.as_ref().map(|g| g.value),
+        per_sponsor: settings.per_sponsor.as_ref().map(|g| g.value),
+        training_capacity: settings.training_capacity.as_ref().map(|g| g.value),
+        exclusive: settings.exclusive.len(),
+        groups: (settings.groups.iter())
+            .map(|group| Group {
+                min: group.min.value,
+                max: group.max.as_ref().map(|g| g.value),
+            })
+            .collect(),
+    };
+    let ids = portfolio.id_order().counts();
+    Ok(Some(Bound::from_parts(rules, by_place, must, ids)))
+}
+
+/// Each candidate of `portfolio` by place, as the constraints see it: its
+/// unit and sponsor (numbered once, with the portfolio), trainees and the
+/// groups whose tag it carries.
+fn entrants(settings: &Constraints, portfolio: &Portfolio) -> Vec<Entrant> {
+    let order = portfolio.id_order();
+    (0..portfolio.len())
+        .map(|place| {
+            let (unit, sponsor) = order.unit_and_sponsor(place);
+            let (trainees, tagged) = order.trainees(place);
+            let groups = match portfolio.at_place(place) {
+                Some((_, candidate)) if tagged => (settings.groups.iter().enumerate())
+                    .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
+                    .fold(0u64, |bits, (g, _)| bits | 1 << g),
+                _ => 0,
+            };
+            Entrant {
+                unit,
+                sponsor,
+                trainees,
+                groups,
+                ..Entrant::default()
+            }
+        })
+        .collect()
+}
+
+/// Marks the candidates `must_lead`, `must_not_lead` and `exclusive` name;
+/// the places of the must-leads, in order.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] at the entry that names a candidate `portfolio` does
+/// not hold.
+fn decide(
+    settings: &Constraints,
+    portfolio: &Portfolio,
+    by_place: &mut [Entrant],
+) -> Result<Vec<usize>> {
+    let find = |id: &str, at: Option<Location>, key: &str| -> Result<usize> {
+        portfolio.place_of(id).ok_or_else(|| Error::Invalid {
+            at: At {
+                location: at,
+                key: Some(key.to_owned()),
+                ..At::part(Part::Criteria)
+            },
+            message: format!("no candidate {} in the portfolio", quote(id)),
+        })
+    };
+    let mut must = Vec::with_capacity(settings.must_lead.len());
+    for (i, given) in (0..).zip(&settings.must_lead) {
+        let place = find(&given.value, given.at, "constraints.must_lead")?;
+        if let Some(e) = by_place.get_mut(place) {
+            e.must_lead = Some(i);
+            must.push(place);
+        }
+    }
+    must.sort_unstable();
+    for (i, given) in (0..).zip(&settings.must_not_lead) {
+        let place = find(&given.value, given.at, "constraints.must_not_lead")?;
+        if let Some(e) = by_place.get_mut(place) {
+            e.must_not_lead = Some(i);
+        }
+    }
+    for (p, pair) in settings.exclusive.iter().enumerate() {
+        for id in &pair.value {
+            let place = find(id, pair.at, "constraints.exclusive")?;
+            if let Some(e) = by_place.get_mut(place) {
+                e.exclusive |= 1 << p;
+            }
+        }
+    }
+    Ok(must)
 }
 
 #[cfg(test)]
@@ -232,7 +493,10 @@ mod tests {
 
     #[test]
     fn the_rule_takes_the_first_eligible_and_stops() {
-        let rule = LeaderRule { leaders: 2 };
+        let rule = LeaderRule {
+            leaders: 2,
+            bound: None,
+        };
         let offers = [(0, false), (1, true), (2, false), (3, true), (4, true)];
         let mut read = 0;
         let mut led = Vec::new();
@@ -243,6 +507,6 @@ mod tests {
             }),
             |place| led.push(place),
         );
-        assert_eq!((n, led, read), (2, vec![1, 3], 4));
+        assert_eq!((n, led, read), (Some(2), vec![1, 3], 4));
     }
 }

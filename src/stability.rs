@@ -25,19 +25,21 @@
 //! leader, wins on its id, and is eligible only at that weight) makes no
 //! end: past it on either side the leaders are the same.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use std::cmp::Ordering;
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
-use crate::criterion::Criterion;
+use crate::criterion::{Criterion, PerCriterion};
+use crate::error::Result;
 use crate::exact::{Line, Point, wide_add, wide_mul};
 use crate::select::{LeaderRule, Offer};
 
 /// How far one criterion's weight can move, the other weights fixed, with
 /// the same set of leaders.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Stability {
     /// The criterion whose weight moves.
     pub criterion: Criterion,
@@ -57,7 +59,8 @@ pub struct Stability {
 }
 
 /// How the set of leaders changes at the end of a stability interval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Shift {
     /// The ids of the candidates that start to lead, best first as they
     /// rank just past the end.
@@ -74,40 +77,76 @@ impl Criteria {
     ///
     /// Exact, in closed form: totals are weighted sums, so every comparison
     /// the plan makes is the sign of a line in the moving weight. Takes
-    /// `O(7 k N)` time for `k` leaders and `N` candidates.
-    #[must_use]
-    pub fn stability(&self, portfolio: &Portfolio) -> Vec<Stability> {
+    /// `O(7 k N)` time for `k` leaders and `N` candidates. Under
+    /// `[constraints]` any two candidates that swap places may change the
+    /// leaders: each end is the first of the `O(N^2)` weights where two
+    /// totals cross (or one meets `min_score`) past which the rule chooses
+    /// other leaders, and each of those tried runs the rule once.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Criterion, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let stability = Criteria::default().stability(&portfolio)?;
+    ///
+    /// // Phase may weigh up to 5.5 with the same three leaders; past that,
+    /// // field-service-app takes order-to-cash's place.
+    /// let phase = &stability[Criterion::Phase];
+    /// assert_eq!((phase.low, phase.weight), (0.0, 1.0));
+    /// assert!((phase.high.unwrap() - 5.5).abs() < 1e-9);
+    /// let above = phase.above.as_ref().unwrap();
+    /// assert_eq!((above.enter.as_slice(), above.leave.as_slice()),
+    ///            (&["field-service-app".to_owned()][..], &["order-to-cash".to_owned()][..]));
+    ///
+    /// // No weight on the team lead changes who leads.
+    /// let lead = &stability[Criterion::Lead];
+    /// assert_eq!((lead.high, &lead.above), (None, &None));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn stability(&self, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
         stability(self, portfolio)
     }
 }
 
-/// The stability interval of each criterion's weight, in
-/// [`Criterion::ALL`] order.
-fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Vec<Stability> {
+/// The stability interval of each criterion's weight.
+fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
     let leaders: Vec<&Candidate> = criteria
-        .choose_leaders(portfolio)
+        .choose_leaders(portfolio)?
         .into_iter()
         .map(|ranked| ranked.candidate)
         .collect();
     let units = criteria.exact.units();
-    // Candidates below a criterion's `min` never lead, whatever the weights.
+    let rule = LeaderRule::new(criteria, portfolio)?;
+    // Candidates below a criterion's `min` never lead, whatever the
+    // weights, unless by decision.
     let field: Vec<Entry<'_>> = (0..portfolio.len())
         .filter_map(|place| {
             let (_, candidate) = portfolio.at_place(place)?;
             let evidence = &candidate.evidence;
-            criteria.meets_mins_of(evidence).then(|| Entry {
+            let fit = criteria.meets_mins_of(evidence);
+            (fit || rule.must().contains(&place)).then(|| Entry {
                 candidate,
                 place,
                 units: units.units(evidence),
                 leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
+                fit,
             })
         })
         .collect();
-    let rule = LeaderRule::new(criteria, portfolio);
-    Criterion::ALL
-        .iter()
-        .map(|&criterion| Axis::new(criteria, criterion).interval(&field, &leaders, rule))
-        .collect()
+    Ok(PerCriterion::from_fn(|criterion| {
+        let axis = Axis::new(criteria, criterion);
+        if rule.bound().is_some() {
+            axis.constrained(&field, &leaders, &rule)
+        } else {
+            axis.interval(&field, &leaders, &rule)
+        }
+    }))
 }
 
 /// A candidate that may lead, with its scores in units of `1 / L`.
@@ -117,6 +156,8 @@ struct Entry<'a> {
     place: usize,
     units: [u128; 7],
     leads: bool,
+    /// Whether every score reaches its criterion's `min`.
+    fit: bool,
 }
 
 /// One criterion's weight as the variable `t`, the others fixed, in whole
@@ -266,7 +307,69 @@ impl<'c> Axis<'c> {
         }
     }
 
-    fn interval(&self, field: &[Entry<'_>], leaders: &[&Candidate], rule: LeaderRule) -> Stability {
+    /// The interval under constraints: from the configured weight, the
+    /// nearest weight on each side where two totals cross, or one meets
+    /// `min_score`, past which the rule chooses other leaders. Every such
+    /// weight is an exact fraction, and the leaders past it are found as
+    /// [`Axis::shift`] finds them, ties parted as in the plan.
+    fn constrained(
+        &self,
+        field: &[Entry<'_>],
+        leaders: &[&Candidate],
+        rule: &LeaderRule,
+    ) -> Stability {
+        let t0 = self.t0;
+        let zero = Point::whole(0);
+        let lines: Vec<(Line, Line)> = field
+            .iter()
+            .map(|e| (self.numerator(&e.units), self.over_min(&e.units)))
+            .collect();
+        let mut events: Vec<Point> = Vec::new();
+        for (i, (line, over)) in lines.iter().enumerate() {
+            events.extend(over.root());
+            for (other, _) in lines.iter().skip(i + 1) {
+                let apart = Line {
+                    c: line.c - other.c,
+                    d: line.d - other.d,
+                };
+                events.extend(apart.root());
+            }
+        }
+        events.retain(|t| *t >= zero);
+        events.push(t0);
+        events.sort_unstable();
+        events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        let changes = |at: Point, up: bool| {
+            let shift = self.shift(field, leaders, rule, at, up);
+            (!shift.enter.is_empty() || !shift.leave.is_empty()).then_some(shift)
+        };
+        let above =
+            (events.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
+        let below = (events.iter().rev().filter(|&&t| t <= t0 && t > zero))
+            .find_map(|&t| Some((t, changes(t, false)?)));
+        let shown = |at: Point| {
+            if at.cmp(&t0).is_eq() {
+                self.weight
+            } else {
+                self.criteria.exact.weight_of(at)
+            }
+        };
+        Stability {
+            criterion: self.criterion,
+            weight: self.weight,
+            low: below.as_ref().map_or(0.0, |(t, _)| shown(*t)),
+            high: above.as_ref().map(|(t, _)| shown(*t)),
+            below: below.map(|(_, shift)| shift),
+            above: above.map(|(_, shift)| shift),
+        }
+    }
+
+    fn interval(
+        &self,
+        field: &[Entry<'_>],
+        leaders: &[&Candidate],
+        rule: &LeaderRule,
+    ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
         let mut low = zero;
@@ -350,23 +453,27 @@ impl<'c> Axis<'c> {
         &self,
         field: &[Entry<'_>],
         leaders: &[&Candidate],
-        rule: LeaderRule,
+        rule: &LeaderRule,
         at: Point,
         up: bool,
     ) -> Shift {
         // Each eligible candidate's numerator at `at`, times `at`'s
         // denominator, in 256 bits: `A den + num b`, all at least 0.
-        let mut past: Vec<((u128, u128), i128, &Entry<'_>)> = field
+        let must = rule.must();
+        let mut past: Vec<((u128, u128), i128, &Entry<'_>, bool)> = field
             .iter()
-            .filter(|e| self.over_min(&e.units).sign_past(at, up) != Ordering::Less)
-            .map(|e| {
+            .filter_map(|e| {
+                let eligible = e.fit && self.over_min(&e.units).sign_past(at, up) != Ordering::Less;
+                if !eligible && !must.contains(&e.place) {
+                    return None;
+                }
                 let line = self.numerator(&e.units);
                 let value = wide_add(
                     wide_mul(line.c.unsigned_abs(), at.den.unsigned_abs()),
                     wide_mul(at.num.unsigned_abs(), line.d.unsigned_abs()),
                 );
                 let slope = if up { line.d } else { -line.d };
-                (value, slope, e)
+                Some((value, slope, e, eligible))
             })
             .collect();
         past.sort_unstable_by(|x, y| {
@@ -374,12 +481,13 @@ impl<'c> Axis<'c> {
                 .then_with(|| y.1.cmp(&x.1))
                 .then_with(|| x.2.place.cmp(&y.2.place))
         });
-        // Only the eligible are in `past`: the others cannot lead.
+        // Only the eligible and the must-leads are in `past`: the others
+        // cannot lead.
         let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
-        let offers = past.iter().map(|&(_, _, e)| {
+        let offers = past.iter().map(|&(_, _, e, eligible)| {
             let offer = Offer {
                 place: e.place,
-                eligible: true,
+                eligible,
             };
             (e.candidate, offer)
         });

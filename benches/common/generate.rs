@@ -58,7 +58,7 @@ impl SplitMix64 {
             visibility: self.pick(Visibility::ALL),
             change: self.pick(Change::ALL),
             phase: self.pick(Phase::ALL),
-            remedial: self.next() % 4 == 0,
+            remedial: self.next().is_multiple_of(4),
             bottom_line: self.pick(BottomLine::ALL),
             lead: self.pick(Lead::ALL),
             sponsor_level: self.pick(SponsorLevel::ALL),
@@ -84,6 +84,28 @@ pub fn candidates(n: usize) -> Vec<Candidate> {
 pub fn portfolio(n: usize) -> Portfolio {
     Portfolio::new(candidates(n)).unwrap()
 }
+
+/// The first `n` generated candidates with what constraints read, from
+/// their index alone (the evidence draws stay those of [`candidates`]): 50
+/// units, 37 sponsors, 0 to 14 trainees, and one in 20 tagged
+/// `"grass-roots"`.
+pub fn constrained_portfolio(n: usize) -> Portfolio {
+    let mut candidates = candidates(n);
+    for (i, c) in candidates.iter_mut().enumerate() {
+        c.unit = Some(format!("unit-{}", i % 50));
+        c.sponsor = Some(format!("sponsor-{}", i % 37));
+        c.trainees = Some((i as u64 * 7) % 15);
+        if i % 20 == 0 {
+            c.tags = vec!["grass-roots".to_owned()];
+        }
+    }
+    Portfolio::new(candidates).unwrap()
+}
+
+/// The `[constraints]` the benches choose under: one leader a unit and a
+/// sponsor, and 30 people to train.
+pub const CONSTRAINTS: &str =
+    "[constraints]\nper_unit = 1\nper_sponsor = 1\ntraining_capacity = 30\n";
 
 /// The portfolio file of the first `n` generated candidates.
 pub fn portfolio_toml(n: usize) -> String {

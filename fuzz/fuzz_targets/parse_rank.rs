@@ -3,12 +3,14 @@
 //!
 //! The input is split at its first 0xFF byte, if any: the part before is a
 //! criteria file, the part after a portfolio; without one, the whole input
-//! is a portfolio ranked on the shipped criteria.
+//! is a portfolio ranked on the shipped criteria. A portfolio that is not
+//! TOML is read as CSV; every report of the plan is written, and reads the
+//! same for the input reversed.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spearhead::{Criteria, Portfolio, Role};
+use spearhead::{Criteria, Limits, Portfolio, Report, Role};
 
 fuzz_target!(|data: &[u8]| {
     let (criteria, portfolio) = match data.iter().position(|&b| b == 0xff) {
@@ -21,26 +23,40 @@ fuzz_target!(|data: &[u8]| {
     };
     let portfolio = match Portfolio::from_slice(portfolio) {
         Ok(portfolio) => portfolio,
+        Err(e) => {
+            assert!(!e.to_string().contains('\n'));
+            match Limits::default().read_portfolio_csv(portfolio) {
+                Ok(portfolio) => portfolio,
+                Err(e) => return assert!(!e.to_string().contains('\n')),
+            }
+        }
+    };
+    // Constraints may name candidates the portfolio lacks, or conflict.
+    let plan = match criteria.plan(&portfolio) {
+        Ok(plan) => plan,
         Err(e) => return assert!(!e.to_string().contains('\n')),
     };
-    let plan = criteria.plan(&portfolio);
 
     // A permutation, best first, ranks 1..=N.
     assert_eq!(plan.ranking.len(), portfolio.len());
     for (i, p) in plan.ranking.iter().enumerate() {
         assert_eq!(p.rank, i + 1);
-        assert!((0.0..=1.0).contains(&p.score));
-        assert!(p.criteria.iter().all(|(_, s)| (0.0..=1.0).contains(&s)));
-        assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
+        assert!((0.0..=1.0).contains(&p.total));
+        assert!(p.scores.iter().all(|(_, s)| (0.0..=1.0).contains(&s)));
+        assert_eq!(
+            p.role == Role::Lead,
+            p.decided || (p.eligible && p.reasons.is_empty())
+        );
     }
     for pair in plan.ranking.windows(2) {
         // Totals are exact, rounded once: the ranking never goes up.
-        assert!(pair[0].score >= pair[1].score);
+        assert!(pair[0].total >= pair[1].total);
     }
     // At most `leaders` lead, and one pass agrees with the full sort.
     assert!(plan.leaders.len() <= criteria.leaders());
     let chosen: Vec<_> = criteria
         .choose_leaders(&portfolio)
+        .expect("the plan chose")
         .into_iter()
         .map(|r| r.candidate.id.clone())
         .collect();
@@ -49,23 +65,48 @@ fuzz_target!(|data: &[u8]| {
     let mut reversed = portfolio.candidates().to_vec();
     reversed.reverse();
     let reversed = Portfolio::new(reversed).expect("a valid portfolio stays valid reversed");
-    assert_eq!(criteria.plan(&reversed), plan);
+    assert_eq!(criteria.plan(&reversed).ok(), Some(plan.clone()));
+
+    // The roadmap: every candidate once, the leaders in wave 0, and the
+    // same roadmap reversed.
+    let roadmap = criteria.roadmap_of(&portfolio, &plan);
+    assert_eq!(
+        roadmap.projects.len() + roadmap.unreached.len(),
+        portfolio.len()
+    );
+    for stage in &roadmap.projects {
+        assert_eq!(stage.wave == 0, plan.leaders.contains(&stage.id));
+        assert!(stage.end > stage.start);
+    }
+    assert_eq!(criteria.roadmap(&reversed).ok(), Some(roadmap));
 
     // An interval around every weight, a shift exactly at each end.
-    let stability = criteria.stability(&portfolio);
-    assert_eq!(stability.len(), 7);
-    for s in &stability {
+    let stability = criteria.stability(&portfolio).expect("the plan chose");
+    assert_eq!(stability.values().len(), 7);
+    for s in stability.values() {
         assert!(s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight);
         assert!(s.high.is_none_or(|h| h.is_finite() && h >= s.weight));
         assert_eq!(s.above.is_some(), s.high.is_some());
         assert_eq!(s.below.is_some(), s.low > 0.0);
     }
-    assert_eq!(criteria.stability(&reversed), stability);
+    assert_eq!(criteria.stability(&reversed).ok(), Some(stability));
     // One counterfactual per candidate, in the plan's order and roles.
-    let counterfactuals = criteria.counterfactuals(&portfolio);
+    let counterfactuals = criteria.counterfactuals(&portfolio).expect("the plan chose");
     assert_eq!(counterfactuals.len(), plan.ranking.len());
     for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
         assert_eq!((&c.id, c.role), (&p.id, p.role));
     }
-    assert_eq!(criteria.counterfactuals(&reversed), counterfactuals);
+    assert_eq!(criteria.counterfactuals(&reversed).ok(), Some(counterfactuals));
+
+    // Every report, the same bytes whatever the order of the input.
+    let reports = |portfolio: &Portfolio| {
+        let stability = criteria.stability(portfolio).expect("the plan chose");
+        let counterfactuals = criteria.counterfactuals(portfolio).expect("the plan chose");
+        let report = Report::new(&criteria, portfolio)
+            .expect("the plan chose")
+            .with_stability(&stability)
+            .with_counterfactuals(&counterfactuals);
+        (report.markdown(), report.csv(), report.charts())
+    };
+    assert_eq!(reports(&portfolio), reports(&reversed));
 });

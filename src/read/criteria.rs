@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -9,13 +10,15 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::{Named, Table};
 use crate::check;
+use crate::constraints::{Constraints, Given, MAX_PAIRS, TagGroup};
 use crate::criteria::{Criteria, SHIPPED_CRITERIA, weight_sum};
 use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
     Visibility,
 };
-use crate::error::{At, Error, Part, Result};
+use crate::error::{At, Error, Location, Part, Result};
 use crate::exact::{Decimal, Exact, Inputs, MAX_MONTH_PLACES, TooPrecise};
 use crate::limits::Limits;
 use crate::robustness::{MAX_SAMPLES, WeightOrder, parse_order};
@@ -45,12 +48,14 @@ impl Criteria {
     ///
     /// [`Error::Toml`] for text that is not TOML of the criteria file's
     /// shape (unknown sections, keys or levels, wrong types);
-    /// [`Error::Invalid`] for a value out of range: a weight that is NaN,
-    /// infinite or negative, weights all 0, a score or minimum outside
+    /// [`Error::Invalid`] for a value out of range: a weight that is not 0
+    /// or in [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`] (NaN,
+    /// infinite, negative, 1e308, 5e-324), weights all 0, a score or minimum outside
     /// `[0, 1]`, a reversed or misplaced duration window, `leaders` below 1,
-    /// and in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
+    /// in `[robustness]`: `samples` outside 1 to 10 000 000, a negative
     /// `seed`, `spread` outside `[0, 1]`, a malformed `order` constraint, or
-    /// an order that sampling `"around"` the weights cannot obey. Each
+    /// an order that sampling `"around"` the weights cannot obey; and in
+    /// `[waves]`: a `coach_load`, `max_size` or `max_waves` below 1. Each
     /// names the key and its line and column.
     pub fn from_toml(text: &str) -> Result<Self> {
         Criteria::read_with(text.as_bytes(), &Limits::default())
@@ -60,7 +65,7 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// As [`Limits::criteria`] with the default limits.
+    /// As [`Limits::read_criteria`] with the default limits.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
         Criteria::read_with(bytes, &Limits::default())
     }
@@ -74,12 +79,20 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when `leaders` is 0.
+    /// [`Error::Invalid`] when `leaders` is 0, or more than `i64::MAX`
+    /// (what a criteria file can say).
     pub fn with_leaders(mut self, leaders: usize) -> Result<Self> {
         if leaders == 0 {
             return Err(invalid_key(
                 "selection.leaders",
                 "must be at least 1, not 0".to_owned(),
+            ));
+        }
+        // A file says it as a TOML integer, which stops at i64::MAX.
+        if i64::try_from(leaders).is_err() {
+            return Err(invalid_key(
+                "selection.leaders",
+                format!("must be at most {}, not {leaders}", i64::MAX),
             ));
         }
         self.leaders = leaders;
@@ -90,13 +103,15 @@ impl Criteria {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when `weight` is NaN, infinite or negative, when
-    /// it would make every weight 0, or when `[robustness]` samples
+    /// [`Error::Invalid`] when `weight` is not 0 or in
+    /// [`Criteria::MIN_WEIGHT`] to [`Criteria::MAX_WEIGHT`], when it would
+    /// make every weight 0, or when `[robustness]` samples
     /// `"around"` the weights and its `order` could no longer hold.
     pub fn with_weight(mut self, criterion: Criterion, weight: f64) -> Result<Self> {
         let key = format!("{criterion}.weight");
         check::weight(weight).map_err(|message| invalid_key(&key, message))?;
-        self.weights[criterion] = weight;
+        // -0.0 is 0, and prints so.
+        self.weights[criterion] = weight + 0.0;
         self.weight_sum = weight_sum(&self.weights).ok_or_else(all_zero)?;
         self.exact = self
             .build_exact()
@@ -104,6 +119,218 @@ impl Criteria {
         self.check_sampler()
             .map_err(|message| invalid_key(&key, message))?;
         Ok(self)
+    }
+
+    /// These criteria with `min_score`, the total a leader needs
+    /// (`selection.min_score`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `min_score` is outside `[0, 1]` or NaN.
+    pub fn with_min_score(self, min_score: f64) -> Result<Self> {
+        self.with_key(&["selection", "min_score"], min_score.into())
+    }
+
+    /// These criteria with `min` as `criterion`'s minimum score
+    /// (`[criterion] min`): a candidate below it may not lead. A min of 0
+    /// lets every score through.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `min` is outside `[0, 1]` or NaN.
+    pub fn with_min(self, criterion: Criterion, min: f64) -> Result<Self> {
+        self.with_key(&[criterion.as_str(), "min"], min.into())
+    }
+
+    /// These criteria with the duration window of full marks, in months
+    /// (`duration.full`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a NaN, infinite or negative end, a reversed
+    /// window, or one that does not lie inside the zero window.
+    pub fn with_full_window(self, low: f64, high: f64) -> Result<Self> {
+        self.with_key(&["duration", "full"], toml::Value::from(vec![low, high]))
+    }
+
+    /// These criteria with the duration window outside which a project
+    /// scores 0, in months (`duration.zero`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a NaN, infinite or negative end, a reversed
+    /// window, or one that does not hold the full-marks window.
+    pub fn with_zero_window(self, low: f64, high: f64) -> Result<Self> {
+        self.with_key(&["duration", "zero"], toml::Value::from(vec![low, high]))
+    }
+
+    /// These criteria with `cap` as the most a remedial project scores on
+    /// its phase (`phase.remedial`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `cap` is outside `[0, 1]` or NaN.
+    pub fn with_remedial_cap(self, cap: f64) -> Result<Self> {
+        self.with_key(&["phase", "remedial"], cap.into())
+    }
+
+    /// These criteria with `score` for a `level` of visibility
+    /// (`visibility.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_visibility_score(self, level: Visibility, score: f64) -> Result<Self> {
+        self.with_key(&["visibility", "scores", level.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a kind of `change`
+    /// (`tangibility.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_change_score(self, change: Change, score: f64) -> Result<Self> {
+        self.with_key(&["tangibility", "scores", change.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a `phase` (`phase.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_phase_score(self, phase: Phase, score: f64) -> Result<Self> {
+        self.with_key(&["phase", "scores", phase.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a return to the bottom line
+    /// (`bottom_line.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_bottom_line_score(self, level: BottomLine, score: f64) -> Result<Self> {
+        self.with_key(&["bottom_line", "scores", level.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a team `lead` (`lead.scores`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_lead_score(self, lead: Lead, score: f64) -> Result<Self> {
+        self.with_key(&["lead", "scores", lead.as_str()], score.into())
+    }
+
+    /// These criteria with `score` for a sponsor's `motivation`
+    /// (`sponsorship.motivation`); the sponsorship score is motivation times
+    /// level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_motivation_score(self, motivation: Motivation, score: f64) -> Result<Self> {
+        self.with_key(
+            &["sponsorship", "motivation", motivation.as_str()],
+            score.into(),
+        )
+    }
+
+    /// These criteria with `score` for a sponsor's `level`
+    /// (`sponsorship.level`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `score` is outside `[0, 1]` or NaN.
+    pub fn with_sponsor_level_score(self, level: SponsorLevel, score: f64) -> Result<Self> {
+        self.with_key(&["sponsorship", "level", level.as_str()], score.into())
+    }
+
+    /// These criteria drawing `samples` weight vectors in
+    /// [`Criteria::acceptability`] (`robustness.samples`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `samples` is outside 1 to 10 000 000.
+    pub fn with_samples(self, samples: u64) -> Result<Self> {
+        let value = i64::try_from(samples).map_err(|_| {
+            invalid_key(
+                "robustness.samples",
+                format!("must be in 1 to {MAX_SAMPLES}, not {samples}"),
+            )
+        })?;
+        self.with_key(&["robustness", "samples"], value.into())
+    }
+
+    /// These criteria drawing weight vectors from `seed`
+    /// (`robustness.seed`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `seed` is more than `i64::MAX`, the largest
+    /// integer a criteria file holds.
+    pub fn with_seed(self, seed: u64) -> Result<Self> {
+        let value = i64::try_from(seed).map_err(|_| {
+            invalid_key(
+                "robustness.seed",
+                format!(
+                    "must be at most {}, the largest integer a criteria file holds, not {seed}",
+                    i64::MAX
+                ),
+            )
+        })?;
+        self.with_key(&["robustness", "seed"], value.into())
+    }
+
+    /// These criteria drawing weight vectors as `sampling` says
+    /// (`robustness.weights`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when sampling `"around"` the weights cannot obey
+    /// `[robustness]`'s order.
+    pub fn with_sampling(self, sampling: Sampling) -> Result<Self> {
+        self.with_key(&["robustness", "weights"], sampling.as_str().into())
+    }
+
+    /// These criteria drawing each weight within `spread` of itself when
+    /// sampling `"around"` the weights (`robustness.spread`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `spread` is outside `[0, 1]` or NaN, or when
+    /// the draws could no longer obey `[robustness]`'s order.
+    pub fn with_spread(self, spread: f64) -> Result<Self> {
+        self.with_key(&["robustness", "spread"], spread.into())
+    }
+
+    /// These criteria with `order`, the constraints every drawn weight
+    /// vector obeys (`robustness.order`), in place of the ones they had.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when sampling `"around"` the weights cannot obey
+    /// the order.
+    pub fn with_order(self, order: impl IntoIterator<Item = WeightOrder>) -> Result<Self> {
+        let order: Vec<String> = order.into_iter().map(|o| o.to_string()).collect();
+        self.with_key(&["robustness", "order"], toml::Value::from(order))
+    }
+
+    /// These criteria with the key at `path` of the criteria file set to
+    /// `value`, checked as the file is: the setters above and the file
+    /// share one set of rules. The error names the key; the line and column
+    /// of the one-key file are left out.
+    fn with_key(self, path: &[&str], value: toml::Value) -> Result<Self> {
+        let mut value = value;
+        for key in path.iter().rev() {
+            let mut table = toml::Table::new();
+            table.insert((*key).to_owned(), value);
+            value = toml::Value::Table(table);
+        }
+        let text =
+            toml::to_string(&value).map_err(|e| invalid_key(&path.join("."), e.to_string()))?;
+        self.apply(text.as_bytes(), &Limits::default())
+            .map_err(Error::without_location)
     }
 
     /// Whether weights can be drawn as `[robustness]` says. Only draws
@@ -115,6 +342,18 @@ impl Criteria {
         } else {
             Ok(())
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Criteria {
+    /// Criteria in the criteria file's shape, from any serde format, read
+    /// as [`Criteria::from_toml`] reads the file: keys not given keep their
+    /// shipped value, and every value is checked. Errors name the key;
+    /// their line and column, of the file rebuilt in TOML, are left out.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let table = toml::Table::deserialize(deserializer)?;
+        let text = toml::to_string(&table).map_err(serde::de::Error::custom)?;
+        Criteria::from_toml(&text).map_err(|e| serde::de::Error::custom(e.without_location()))
     }
 }
 
@@ -218,8 +457,9 @@ impl Limits {
     ///
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, and every error of [`Criteria::from_toml`].
-    pub fn criteria(&self, bytes: &[u8]) -> Result<Criteria> {
+    /// UTF-8, [`Error::TooDense`](crate::Error::TooDense), and every error
+    /// of [`Criteria::from_toml`].
+    pub fn read_criteria(&self, bytes: &[u8]) -> Result<Criteria> {
         Criteria::read_with(bytes, self)
     }
 }
@@ -227,21 +467,21 @@ impl Limits {
 impl Criteria {
     /// These criteria with the keys of the criteria file `bytes` applied.
     fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits.max_bytes)?;
+        let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits)?;
         let mut out = self.clone();
         let file = File {
             text,
             given: RefCell::new(Vec::new()),
         };
-        if let Some(selection) = raw.selection {
+        if let Some(Table(selection)) = raw.selection {
             file.selection(&mut out, selection)?;
         }
-        if let Some(duration) = raw.duration {
+        if let Some(Table(duration)) = raw.duration {
             file.duration(&mut out, &duration)?;
         }
         macro_rules! scale {
             ($section:ident, $criterion:expr) => {
-                if let Some(section) = raw.$section {
+                if let Some(Table(section)) = raw.$section {
                     file.common(&mut out, $criterion, section.weight, section.min)?;
                     file.scores(&mut out.$section, stringify!($section), section.scores)?;
                 }
@@ -251,7 +491,7 @@ impl Criteria {
         scale!(tangibility, Criterion::Tangibility);
         scale!(bottom_line, Criterion::BottomLine);
         scale!(lead, Criterion::Lead);
-        if let Some(phase) = raw.phase {
+        if let Some(Table(phase)) = raw.phase {
             file.common(&mut out, Criterion::Phase, phase.weight, phase.min)?;
             file.scores(&mut out.phase, "phase", phase.scores)?;
             file.set(
@@ -261,7 +501,7 @@ impl Criteria {
                 check::unit,
             )?;
         }
-        if let Some(sponsorship) = raw.sponsorship {
+        if let Some(Table(sponsorship)) = raw.sponsorship {
             file.common(
                 &mut out,
                 Criterion::Sponsorship,
@@ -279,7 +519,13 @@ impl Criteria {
         out.exact = out
             .build_exact()
             .map_err(|too| file.too_precise(too, &out))?;
-        file.robustness(&mut out, raw.robustness)?;
+        file.robustness(&mut out, raw.robustness.map(|Table(r)| r))?;
+        if let Some(Table(constraints)) = raw.constraints {
+            file.constraints(&mut out.constraints, constraints)?;
+        }
+        if let Some(Table(waves)) = raw.waves {
+            file.waves(&mut out, &waves)?;
+        }
         Ok(out)
     }
 }
@@ -296,6 +542,7 @@ impl File<'_> {
     /// Applies the `[selection]` section.
     fn selection(&self, out: &mut Criteria, selection: RawSelection) -> Result<()> {
         if let Some(leaders) = selection.leaders {
+            out.constraints.leaders_at.at = Some(self.location(&leaders));
             out.leaders = usize::try_from(*leaders.get_ref())
                 .ok()
                 .filter(|&n| n >= 1)
@@ -374,10 +621,11 @@ impl File<'_> {
         if let Some(value) = value {
             let x = *value.get_ref();
             check(x).map_err(|message| self.invalid(key, &value, message))?;
-            *slot = x;
+            // -0.0 is 0, and prints so.
+            *slot = x + 0.0;
             self.given
                 .borrow_mut()
-                .push((key.to_owned(), value.span(), x));
+                .push((key.to_owned(), value.span(), x + 0.0));
         }
         Ok(())
     }
@@ -534,6 +782,189 @@ impl File<'_> {
         })
     }
 
+    /// Where `value` is in the file.
+    fn location<T>(&self, value: &Spanned<T>) -> Location {
+        super::location(self.text, value.span().start)
+    }
+
+    /// `value` as it is given, with its place.
+    fn given<T, U>(&self, value: &Spanned<T>, to: U) -> Given<U> {
+        Given {
+            value: to,
+            at: Some(self.location(value)),
+        }
+    }
+
+    /// A whole number from `least` to `u32::MAX`.
+    fn count(&self, key: &str, value: &Spanned<i64>, least: u32) -> Result<Given<u32>> {
+        let n = *value.get_ref();
+        u32::try_from(n)
+            .ok()
+            .filter(|&n| n >= least)
+            .map(|n| self.given(value, n))
+            .ok_or_else(|| {
+                let message = format!(
+                    "must be a whole number from {least} to {}, not {n}",
+                    u32::MAX
+                );
+                self.invalid(key, value, message)
+            })
+    }
+
+    /// A list of candidate ids, none twice.
+    fn ids(&self, key: &str, ids: &[Spanned<String>]) -> Result<Vec<Given<String>>> {
+        let mut out: Vec<Given<String>> = Vec::with_capacity(ids.len());
+        for id in ids {
+            check::id(id.get_ref()).map_err(|message| self.invalid(key, id, message))?;
+            if let Some(first) = out.iter().find(|given| given.value == *id.get_ref()) {
+                let first = first
+                    .at
+                    .map(|at| format!(" (first at {at})"))
+                    .unwrap_or_default();
+                let message = format!("{:?} is listed twice{first}", id.get_ref());
+                return Err(self.invalid(key, id, message));
+            }
+            out.push(self.given(id, id.get_ref().clone()));
+        }
+        Ok(out)
+    }
+
+    /// Applies the `[constraints]` section: each key it gives replaces the
+    /// one before.
+    fn constraints(&self, out: &mut Constraints, raw: RawConstraints) -> Result<()> {
+        if let Some(n) = &raw.per_unit {
+            out.per_unit = Some(self.count("constraints.per_unit", n, 1)?);
+        }
+        if let Some(n) = &raw.per_sponsor {
+            out.per_sponsor = Some(self.count("constraints.per_sponsor", n, 1)?);
+        }
+        if let Some(n) = &raw.training_capacity {
+            let key = "constraints.training_capacity";
+            let value = u64::try_from(*n.get_ref()).map_err(|_| {
+                self.invalid(key, n, format!("must be at least 0, not {}", n.get_ref()))
+            })?;
+            out.training_capacity = Some(self.given(n, value));
+        }
+        if let Some(ids) = &raw.must_lead {
+            out.must_lead = self.ids("constraints.must_lead", ids)?;
+        }
+        if let Some(ids) = &raw.must_not_lead {
+            out.must_not_lead = self.ids("constraints.must_not_lead", ids)?;
+        }
+        if let Some(pairs) = &raw.exclusive {
+            out.exclusive = self.pairs(pairs)?;
+        }
+        if let Some(groups) = raw.group {
+            out.groups = self.groups(groups)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the `[waves]` section.
+    fn waves(&self, out: &mut Criteria, raw: &RawWaves) -> Result<()> {
+        let w = &mut out.waves;
+        if let Some(load) = &raw.coach_load {
+            w.coach_load = u32::try_from(*load.get_ref())
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or_else(|| {
+                    self.invalid(
+                        "waves.coach_load",
+                        load,
+                        format!("must be in 1 to {}, not {}", u32::MAX, load.get_ref()),
+                    )
+                })?;
+        }
+        for (slot, key, value) in [
+            (&mut w.max_size, "waves.max_size", &raw.max_size),
+            (&mut w.max_waves, "waves.max_waves", &raw.max_waves),
+        ] {
+            if let Some(value) = value {
+                *slot = Some(
+                    usize::try_from(*value.get_ref())
+                        .ok()
+                        .and_then(NonZeroUsize::new)
+                        .ok_or_else(|| {
+                            self.invalid(
+                                key,
+                                value,
+                                format!("must be at least 1, not {}", value.get_ref()),
+                            )
+                        })?,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The `exclusive` pairs: two different ids each, at most
+    /// [`MAX_PAIRS`] pairs.
+    fn pairs(&self, pairs: &[Spanned<Vec<Spanned<String>>>]) -> Result<Vec<Given<[String; 2]>>> {
+        let key = "constraints.exclusive";
+        if let Some(pair) = pairs.get(MAX_PAIRS) {
+            let message = format!("at most {MAX_PAIRS} pairs, not {}", pairs.len());
+            return Err(self.invalid(key, pair, message));
+        }
+        pairs
+            .iter()
+            .map(|pair| {
+                let [a, b] = pair.get_ref().as_slice() else {
+                    let n = pair.get_ref().len();
+                    let message = format!("must be a pair [a, b] of candidate ids, not {n} ids");
+                    return Err(self.invalid(key, pair, message));
+                };
+                for id in [a, b] {
+                    check::id(id.get_ref()).map_err(|message| self.invalid(key, id, message))?;
+                }
+                if a.get_ref() == b.get_ref() {
+                    let message = format!("pairs {:?} with itself", a.get_ref());
+                    return Err(self.invalid(key, pair, message));
+                }
+                Ok(self.given(pair, [a.get_ref().clone(), b.get_ref().clone()]))
+            })
+            .collect()
+    }
+
+    /// The `[[constraints.group]]` tables: a tag, `min` up to `max`.
+    fn groups(&self, groups: Vec<Spanned<RawGroup>>) -> Result<Vec<TagGroup>> {
+        if let Some(group) = groups.get(MAX_PAIRS) {
+            let message = format!("at most {MAX_PAIRS} groups, not {}", groups.len());
+            return Err(self.invalid("constraints.group", group, message));
+        }
+        groups
+            .into_iter()
+            .map(|group| {
+                let at = self.location(&group);
+                let group = group.into_inner();
+                let tag = &group.tag;
+                check::text(tag.get_ref())
+                    .map_err(|message| self.invalid("constraints.group.tag", tag, message))?;
+                let min = match &group.min {
+                    Some(min) => self.count("constraints.group.min", min, 0)?,
+                    None => Given {
+                        value: 0,
+                        at: Some(at),
+                    },
+                };
+                let max = (group.max.as_ref())
+                    .map(|max| self.count("constraints.group.max", max, 0))
+                    .transpose()?;
+                if let (Some(max), Some(raw)) = (&max, &group.max)
+                    && max.value < min.value
+                {
+                    let message =
+                        format!("{} is below the group's min of {}", max.value, min.value);
+                    return Err(self.invalid("constraints.group.max", raw, message));
+                }
+                Ok(TagGroup {
+                    tag: self.given(tag, tag.get_ref().clone()),
+                    min,
+                    max,
+                })
+            })
+            .collect()
+    }
+
     /// Sets a `[low, high]` window of months, when the file gives one.
     fn window(
         &self,
@@ -572,10 +1003,10 @@ impl File<'_> {
                 format!("the window is reversed: {lo} is more than {hi}"),
             ));
         }
-        *slot = [lo, hi];
+        *slot = [lo + 0.0, hi + 0.0];
         let mut given = self.given.borrow_mut();
-        given.push((key.to_owned(), value.span(), lo));
-        given.push((key.to_owned(), value.span(), hi));
+        given.push((key.to_owned(), value.span(), lo + 0.0));
+        given.push((key.to_owned(), value.span(), hi + 0.0));
         Ok(())
     }
 }
@@ -586,15 +1017,25 @@ type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a criteria file")]
 struct RawCriteria {
-    selection: Option<RawSelection>,
-    duration: Option<RawDuration>,
-    visibility: Option<RawScale<Visibility>>,
-    tangibility: Option<RawScale<Change>>,
-    phase: Option<RawPhase>,
-    bottom_line: Option<RawScale<BottomLine>>,
-    lead: Option<RawScale<Lead>>,
-    sponsorship: Option<RawSponsorship>,
-    robustness: Option<RawRobustness>,
+    selection: Option<Table<RawSelection>>,
+    duration: Option<Table<RawDuration>>,
+    visibility: Option<Table<RawScale<Visibility>>>,
+    tangibility: Option<Table<RawScale<Change>>>,
+    phase: Option<Table<RawPhase>>,
+    bottom_line: Option<Table<RawScale<BottomLine>>>,
+    lead: Option<Table<RawScale<Lead>>>,
+    sponsorship: Option<Table<RawSponsorship>>,
+    robustness: Option<Table<RawRobustness>>,
+    constraints: Option<Table<RawConstraints>>,
+    waves: Option<Table<RawWaves>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [waves] table")]
+struct RawWaves {
+    coach_load: Option<Spanned<i64>>,
+    max_size: Option<Spanned<i64>>,
+    max_waves: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -651,4 +1092,46 @@ struct RawRobustness {
     weights: Option<Spanned<Sampling>>,
     spread: Number,
     order: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [constraints] table")]
+struct RawConstraints {
+    per_unit: Option<Spanned<i64>>,
+    per_sponsor: Option<Spanned<i64>>,
+    training_capacity: Option<Spanned<i64>>,
+    must_lead: Option<Vec<Spanned<String>>>,
+    must_not_lead: Option<Vec<Spanned<String>>>,
+    exclusive: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
+    group: Option<Vec<Spanned<RawGroup>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [[constraints.group]] table")]
+struct RawGroup {
+    tag: Spanned<String>,
+    min: Option<Spanned<i64>>,
+    max: Option<Spanned<i64>>,
+}
+
+macro_rules! named {
+    ($($raw:ty => $what:literal,)+) => {$(
+        impl Named for $raw {
+            const WHAT: &'static str = $what;
+        }
+    )+};
+}
+
+named! {
+    RawSelection => "a [selection] table",
+    RawDuration => "a [duration] table",
+    RawScale<Visibility> => "a [visibility] table",
+    RawScale<Change> => "a [tangibility] table",
+    RawPhase => "a [phase] table",
+    RawScale<BottomLine> => "a [bottom_line] table",
+    RawScale<Lead> => "a [lead] table",
+    RawSponsorship => "a [sponsorship] table",
+    RawRobustness => "a [robustness] table",
+    RawConstraints => "a [constraints] table",
+    RawWaves => "a [waves] table",
 }

@@ -5,6 +5,7 @@
 //! Each type reads its own file: `portfolio.rs` and `criteria.rs`.
 
 mod criteria;
+mod csv;
 mod portfolio;
 
 use std::ops::Range;
@@ -13,18 +14,57 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, Deserializer};
 
 use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes};
+use crate::limits::Limits;
+use crate::prescan;
 
-/// Checks the size and encoding of `bytes`, then parses them as a TOML
-/// document: the steps every input goes through before it means anything.
-pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&str, DeTable<'_>)> {
-    if bytes.len() > max_bytes {
+/// Checks the size and encoding of `bytes` and what parsing them would
+/// build, then parses them as a TOML document: the steps every input goes
+/// through before it means anything.
+pub(crate) fn document<'t>(
+    part: Part,
+    bytes: &'t [u8],
+    limits: &Limits,
+) -> Result<(&'t str, DeTable<'t>)> {
+    let text = text(part, bytes, limits)?;
+    prescan::check(part, text)?;
+    Ok((text, parse_text(part, text)?))
+}
+
+/// `bytes` as text, when they are within the size limit and UTF-8.
+pub(crate) fn text<'t>(part: Part, bytes: &'t [u8], limits: &Limits) -> Result<&'t str> {
+    if bytes.len() > limits.max_bytes {
+        // The caller may have read only the first `max_bytes + 1` bytes.
         return Err(Error::TooLarge {
             part,
-            size: bytes.len(),
-            limit: max_bytes,
+            size: None,
+            limit: limits.max_bytes,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(part, bytes, &e))?;
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(part, bytes, &e))
+}
+
+impl Limits {
+    /// Checks the size of a file before it is read: a caller that knows it
+    /// (from the file system) gets an error that gives it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge) when `size` is more than
+    /// [`Limits::max_bytes`].
+    pub fn check_size(&self, part: Part, size: u64) -> Result<()> {
+        if size > self.max_bytes as u64 {
+            return Err(Error::TooLarge {
+                part,
+                size: Some(size),
+                limit: self.max_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parses `text` as a TOML document, with toml's errors turned into ours.
+pub(crate) fn parse_text(part: Part, text: &str) -> Result<DeTable<'_>> {
     let root = DeTable::parse(text).map_err(|e| {
         let mut message = clip_quotes(e.message());
         let at = match e.span() {
@@ -43,7 +83,7 @@ pub(crate) fn document(part: Part, bytes: &[u8], max_bytes: usize) -> Result<(&s
         };
         Error::Toml { at, message }
     })?;
-    Ok((text, root.into_inner()))
+    Ok(root.into_inner())
 }
 
 /// Deserializes the parsed document `root` of `text` as the TOML form `T`.
@@ -58,21 +98,117 @@ pub(crate) fn deserialize<T: DeserializeOwned>(
             Some(span) => locate(part, text, span),
             None => At::part(part),
         };
+        let array = e.message().starts_with("invalid type: array");
+        let kind = e
+            .span()
+            .filter(|_| array || e.message().starts_with("invalid type: map"))
+            .and_then(|span| kind_at(text, span.start, array));
         Error::Toml {
             at,
-            message: clip_quotes(e.message()),
+            message: clip_quotes(&plain(e.message(), kind)),
         }
     })
 }
 
+/// serde's words for a type error in the file's words: toml hands serde a
+/// datetime, and a table, as a map; serde names Rust's types.
+fn plain(message: &str, kind: Option<&str>) -> String {
+    let rest = message
+        .strip_prefix("invalid type: map")
+        .or_else(|| message.strip_prefix("invalid type: array"));
+    let mut message = match (rest, kind) {
+        (Some(rest), Some(kind)) => format!("invalid type: {kind}{rest}"),
+        _ => message.to_owned(),
+    };
+    for (rust, toml) in [
+        (", expected f64", ", expected a number"),
+        (", expected i64", ", expected a whole number"),
+        (", expected a sequence", ", expected an array"),
+    ] {
+        if let Some(head) = message.strip_suffix(rust) {
+            message = format!("{head}{toml}");
+        }
+    }
+    message
+}
+
+/// What the value that starts at byte `offset` of `text` is: an `array of
+/// tables` or an `array` when `array`, else a `datetime` or `table` (an
+/// array of tables and its first table start at the same place).
+fn kind_at(text: &str, offset: usize, array: bool) -> Option<&'static str> {
+    fn find(value: &DeValue<'_>, offset: usize, array: bool) -> Option<&'static str> {
+        let children: Vec<&toml::Spanned<DeValue<'_>>> = match value {
+            DeValue::Table(table) => table.values().collect(),
+            DeValue::Array(array) => array.iter().collect(),
+            _ => Vec::new(),
+        };
+        // A header's table spans the header alone: search every child.
+        children.into_iter().find_map(|child| {
+            let kind = match (child.get_ref(), array) {
+                (DeValue::Datetime(_), false) => Some("datetime"),
+                (DeValue::Table(_), false) => Some("table"),
+                (DeValue::Array(elements), true)
+                    if !elements.is_empty() && elements.iter().all(|e| e.get_ref().is_table()) =>
+                {
+                    Some("array of tables")
+                }
+                (DeValue::Array(_), true) => Some("array"),
+                _ => None,
+            };
+            kind.filter(|_| child.span().start == offset)
+                .or_else(|| find(child.get_ref(), offset, array))
+        })
+    }
+    let (root, _) = DeTable::parse_recoverable(text);
+    find(&DeValue::Table(root.into_inner()), offset, array)
+}
+
 /// Parses `bytes` as the TOML form `T` of `part`.
-pub(crate) fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<'t, T: DeserializeOwned>(
     part: Part,
-    bytes: &[u8],
-    max_bytes: usize,
-) -> Result<(T, &str)> {
-    let (text, root) = document(part, bytes, max_bytes)?;
+    bytes: &'t [u8],
+    limits: &Limits,
+) -> Result<(T, &'t str)> {
+    let (text, root) = document(part, bytes, limits)?;
     Ok((deserialize(part, text, root)?, text))
+}
+
+/// A table of the shape `T`, and nothing else: serde's derive would also
+/// read a struct from an array, field by field (`[[duration]]` would be
+/// "invalid type: map, expected f64").
+pub(crate) struct Table<T>(pub(crate) T);
+
+/// What a table of this shape is called in messages.
+pub(crate) trait Named {
+    /// `a [duration] table`, say.
+    const WHAT: &'static str;
+}
+
+impl<'de, T: serde::Deserialize<'de> + Named> serde::Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: serde::Deserialize<'de> + Named> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Table<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(T::WHAT)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Table<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Table)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Table<T>, A::Error> {
+                Err(serde::de::Error::invalid_type(
+                    serde::de::Unexpected::Other("array"),
+                    &self,
+                ))
+            }
+        }
+
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 fn not_utf8(part: Part, bytes: &[u8], e: &std::str::Utf8Error) -> Error {

@@ -10,8 +10,11 @@ use crate::candidate::{
     Candidate, Evidence, FirstUse, Portfolio, Texts, candidate_ref, check_months, check_texts,
 };
 use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
-use crate::error::{At, CandidateRef, Error, Part, Result};
+use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 use crate::limits::Limits;
+use crate::prescan;
+
+use super::{Named, Table};
 
 impl Portfolio {
     /// Reads a portfolio file: one `[[candidate]]` table per project.
@@ -33,18 +36,73 @@ impl Portfolio {
     ///
     /// # Errors
     ///
-    /// As [`Limits::portfolio`] with the default limits.
+    /// As [`Limits::read_portfolio`] with the default limits.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
         Portfolio::read_with(bytes, &Limits::default())
     }
 
-    /// Reads a portfolio file within `limits`.
+    /// Reads a portfolio file within `limits`: a `[[candidate]]` section
+    /// at a time (see [`prescan::sections`]), or at once.
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let (text, root) = super::document(Part::Portfolio, bytes, limits.max_bytes)?;
+        let text = super::text(Part::Portfolio, bytes, limits)?;
+        let sections = prescan::sections(text, limits)?;
+        let mut reader = Reader {
+            whole: text,
+            first_use: FirstUse::with_capacity(sections.len()),
+            candidates: Vec::with_capacity(sections.len().saturating_sub(1)),
+        };
+        for (i, section) in sections.iter().enumerate() {
+            let before = reader.candidates.len();
+            let preamble = i == 0 && sections.len() > 1;
+            reader
+                .section(section.clone(), preamble, limits)
+                .map_err(|e| {
+                    // Placed in the section: shift to the whole file.
+                    let lines = text
+                        .get(..section.start)
+                        .unwrap_or_default()
+                        .matches('\n')
+                        .count();
+                    shifted(e, lines, before)
+                })?;
+        }
+        if reader.candidates.is_empty() {
+            return Err(Error::NoCandidates);
+        }
+        Ok(Portfolio::indexed(reader.candidates))
+    }
+}
+
+/// Candidates read so far from a portfolio file, section by section.
+struct Reader<'t> {
+    /// The whole file.
+    whole: &'t str,
+    /// Where in the whole file each id was first used.
+    first_use: FirstUse<Range<usize>>,
+    candidates: Vec<Candidate>,
+}
+
+impl Reader<'_> {
+    /// Reads the candidates of the section `range` of the file: errors are
+    /// placed in the section. The `preamble`, the text before the first
+    /// `[[candidate]]` header, may not give `candidate` too.
+    fn section(&mut self, range: Range<usize>, preamble: bool, limits: &Limits) -> Result<()> {
+        let text = self.whole.get(range.clone()).unwrap_or_default();
+        let root = super::parse_text(Part::Portfolio, text)?;
+        if preamble && root.get("candidate").is_some() {
+            return Err(Error::Toml {
+                at: At {
+                    location: Some(super::location(self.whole, range.end)),
+                    ..At::part(Part::Portfolio)
+                },
+                message: "duplicate key `candidate`".to_owned(),
+            });
+        }
         let count = root
             .get("candidate")
             .and_then(|candidates| candidates.get_ref().as_array())
-            .map_or(0, |candidates| candidates.len());
+            .map_or(0, |candidates| candidates.len())
+            + self.candidates.len();
         if count > limits.max_candidates {
             return Err(Error::TooManyCandidates {
                 count,
@@ -52,14 +110,87 @@ impl Portfolio {
             });
         }
         let raw: RawPortfolio = super::deserialize(Part::Portfolio, text, root)?;
-        if raw.candidate.is_empty() {
-            return Err(Error::NoCandidates);
+        let section = Section {
+            text,
+            base: range.start,
+            whole: self.whole,
+        };
+        for (i, raw) in raw.candidate.into_iter().enumerate() {
+            let Table(raw) = raw.into_inner();
+            let candidate = raw.check(i, &section, &mut self.first_use)?;
+            self.candidates.push(candidate);
         }
-        let mut first_use = FirstUse::with_capacity(raw.candidate.len());
-        let candidates = (raw.candidate.into_iter().enumerate())
-            .map(|(i, raw)| raw.into_inner().check(i, text, &mut first_use))
-            .collect::<Result<Vec<Candidate>>>()?;
-        Ok(Portfolio::indexed(candidates))
+        Ok(())
+    }
+}
+
+/// Where the spans of a raw candidate point: into a TOML text, or at the
+/// cells of a CSV table. The checked conversion is the same for both.
+pub(super) trait Spans {
+    /// The place of the value at `span`: part, line and column or cell.
+    fn at(&self, span: Range<usize>) -> At;
+
+    /// `span` as the whole input places it, for remembering where an id
+    /// was first used: the same span, unless the spans are of a part.
+    fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        span
+    }
+
+    /// Where the id first used at `span` (as [`Spans::absolute`] gave it)
+    /// is, as `Error::DuplicateId` says it: a line and column, or a row
+    /// and column.
+    fn first_use(&self, span: Range<usize>) -> Location;
+}
+
+/// A section of a portfolio file.
+struct Section<'t> {
+    text: &'t str,
+    /// Where it starts in the whole file.
+    base: usize,
+    whole: &'t str,
+}
+
+impl Spans for Section<'_> {
+    fn at(&self, span: Range<usize>) -> At {
+        super::locate(Part::Portfolio, self.text, span)
+    }
+
+    fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        self.base + span.start..self.base + span.end
+    }
+
+    fn first_use(&self, span: Range<usize>) -> Location {
+        super::location(self.whole, span.start)
+    }
+}
+
+/// `error`, placed in a section of a file, placed in the whole file: the
+/// section starts `lines` lines and `candidates` candidates into it. A
+/// section starts at the start of a line, so columns stay.
+fn shifted(error: Error, lines: usize, candidates: usize) -> Error {
+    let shift = |mut at: At| {
+        if let Some(location) = &mut at.location {
+            location.line += lines;
+        }
+        if let Some(CandidateRef::Position(n)) = &mut at.candidate {
+            *n += candidates;
+        }
+        at
+    };
+    match error {
+        Error::Toml { at, message } => Error::Toml {
+            at: shift(at),
+            message,
+        },
+        Error::Invalid { at, message } => Error::Invalid {
+            at: shift(at),
+            message,
+        },
+        Error::DuplicateId { at, first } => Error::DuplicateId {
+            at: shift(at),
+            first,
+        },
+        other => other,
     }
 }
 
@@ -70,9 +201,10 @@ impl Limits {
     ///
     /// [`Error::TooLarge`](crate::Error::TooLarge),
     /// [`Error::Encoding`](crate::Error::Encoding) for bytes that are not
-    /// UTF-8, [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
+    /// UTF-8, [`Error::TooDense`](crate::Error::TooDense),
+    /// [`Error::TooManyCandidates`](crate::Error::TooManyCandidates),
     /// and every error of [`Portfolio::from_toml`].
-    pub fn portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
+    pub fn read_portfolio(&self, bytes: &[u8]) -> Result<Portfolio> {
         Portfolio::read_with(bytes, self)
     }
 }
@@ -89,16 +221,28 @@ impl FromStr for Portfolio {
 #[serde(deny_unknown_fields, expecting = "a portfolio file")]
 struct RawPortfolio {
     #[serde(default)]
-    candidate: Vec<Spanned<RawCandidate>>,
+    candidate: Vec<Spanned<Table<RawCandidate>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
-struct RawCandidate {
+pub(super) struct RawCandidate {
     id: Spanned<String>,
     name: Option<Spanned<String>>,
     unit: Option<Spanned<String>>,
     sponsor: Option<Spanned<String>>,
+    trainees: Option<Spanned<i64>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    agents: Vec<Spanned<String>>,
+    #[serde(default)]
+    champions: Vec<Spanned<String>>,
+    #[serde(default)]
+    local_initiative: bool,
+    #[serde(default)]
+    asked: bool,
+    start_month: Option<Spanned<i64>>,
     duration_months: Spanned<f64>,
     visibility: Visibility,
     change: Change,
@@ -112,12 +256,12 @@ struct RawCandidate {
 }
 
 impl RawCandidate {
-    /// The `i`-th candidate of the file `text`, checked as
+    /// The `i`-th candidate of a file whose spans are `spans`, checked as
     /// [`Portfolio::new`] checks it, its id taken in `first_use`.
-    fn check(
+    pub(super) fn check(
         self,
         i: usize,
-        text: &str,
+        spans: &impl Spans,
         first_use: &mut FirstUse<Range<usize>>,
     ) -> Result<Candidate> {
         let who = candidate_ref(self.id.get_ref(), i);
@@ -125,7 +269,7 @@ impl RawCandidate {
             at: At {
                 candidate: Some(who.clone()),
                 key: Some(key.to_owned()),
-                ..super::locate(Part::Portfolio, text, span)
+                ..spans.at(span)
             },
             message,
         };
@@ -134,28 +278,64 @@ impl RawCandidate {
             name: self.name.as_ref().map(spanned),
             unit: self.unit.as_ref().map(spanned),
             sponsor: self.sponsor.as_ref().map(spanned),
+            tags: self.tags.iter().map(spanned).collect(),
+            agents: self.agents.iter().map(spanned).collect(),
+            champions: self.champions.iter().map(spanned).collect(),
         };
         check_texts(texts).map_err(|(key, span, message)| invalid(key, span, message))?;
+        let trainees = (self.trainees.as_ref())
+            .map(|n| {
+                u64::try_from(*n.get_ref()).map_err(|_| {
+                    let message = format!("must be at least 0, not {}", n.get_ref());
+                    invalid("trainees", n.span(), message)
+                })
+            })
+            .transpose()?;
         let months = &self.duration_months;
         let duration = check_months(*months.get_ref())
             .map_err(|message| invalid("duration_months", months.span(), message))?;
+        let start_month = match &self.start_month {
+            None => 0,
+            Some(month) => u32::try_from(*month.get_ref()).map_err(|_| {
+                invalid(
+                    "start_month",
+                    month.span(),
+                    format!(
+                        "must be a month from 0 to {}, not {}",
+                        u32::MAX,
+                        month.get_ref()
+                    ),
+                )
+            })?,
+        };
         let id_span = self.id.span();
         let id = self.id.into_inner();
         first_use
-            .claim(&id, id_span.clone())
+            .claim(&id, spans.absolute(id_span.clone()))
             .map_err(|first| Error::DuplicateId {
                 at: At {
                     candidate: Some(CandidateRef::Id(id.clone())),
                     key: Some("id".to_owned()),
-                    ..super::locate(Part::Portfolio, text, id_span)
+                    ..spans.at(id_span)
                 },
-                first: Some(super::location(text, first.start)),
+                first: Some(spans.first_use(first)),
             })?;
         Ok(Candidate {
             name: self.name.map_or_else(|| id.clone(), Spanned::into_inner),
             id,
             unit: self.unit.map(Spanned::into_inner),
             sponsor: self.sponsor.map(Spanned::into_inner),
+            trainees,
+            tags: self.tags.into_iter().map(Spanned::into_inner).collect(),
+            agents: self.agents.into_iter().map(Spanned::into_inner).collect(),
+            champions: self
+                .champions
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            local_initiative: self.local_initiative,
+            asked: self.asked,
+            start_month,
             evidence: Evidence {
                 duration,
                 visibility: self.visibility,
@@ -174,4 +354,8 @@ impl RawCandidate {
 /// A text of the file with its span.
 fn spanned(text: &Spanned<String>) -> (&str, Range<usize>) {
     (text.get_ref().as_str(), text.span())
+}
+
+impl Named for RawCandidate {
+    const WHAT: &'static str = "a [[candidate]] table";
 }

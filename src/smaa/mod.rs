@@ -6,19 +6,22 @@
 //! central weights are summed in fixed point, so the result is the same bit
 //! for bit whatever the number of threads and the order the chunks finish in.
 
+mod progress;
 mod results;
 pub(crate) mod sampling;
 mod tally;
 
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
-use crate::robustness::Robustness;
+use crate::error::Result;
 
+pub use self::progress::Progress;
 pub use self::results::{Acceptability, Acceptance};
 use self::sampling::Sampler;
-use self::tally::{CHUNK, Table, Tally};
+use self::tally::{Table, Tally};
 
 /// How many ranks a candidate's rank distribution counts one by one.
 const MAX_RANKS: usize = 100;
@@ -79,7 +82,7 @@ impl Criteria {
     /// "#
     /// .parse()?;
     /// let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
-    /// let result = criteria.acceptability(&portfolio, threads);
+    /// let result = criteria.acceptability(&portfolio, threads)?;
     /// let crm = &result.candidates[0];
     /// assert_eq!(crm.id, "crm-rollout");
     /// // The two differ only in visibility and sponsorship, which the order
@@ -90,61 +93,116 @@ impl Criteria {
     /// let weights = crm.central_weights.unwrap();
     /// assert!(weights[Criterion::Sponsorship] >= weights[Criterion::Visibility]);
     /// // The same seed gives the same result on one thread.
-    /// assert_eq!(result, criteria.acceptability(&portfolio, NonZeroUsize::MIN));
+    /// assert_eq!(result, criteria.acceptability(&portfolio, NonZeroUsize::MIN)?);
     /// # Ok::<(), spearhead::Error>(())
     /// ```
-    #[must_use]
-    pub fn acceptability(&self, portfolio: &Portfolio, threads: NonZeroUsize) -> Acceptability {
-        acceptability(self, portfolio, threads)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`](crate::Error::Invalid) when a constraint names a
+    /// candidate the portfolio does not hold. A sample in which the
+    /// constraints cannot all hold has no leaders.
+    pub fn acceptability(
+        &self,
+        portfolio: &Portfolio,
+        threads: NonZeroUsize,
+    ) -> Result<Acceptability> {
+        let tally = run(self, portfolio, threads, |_| ControlFlow::Continue(()))?;
+        // Never stopped, so never `None`.
+        let (tally, scale) =
+            tally.unwrap_or_else(|| (Tally::new(portfolio.len(), width(portfolio)), 1));
+        Ok(results::report(
+            self,
+            portfolio,
+            &tally,
+            width(portfolio),
+            scale,
+        ))
+    }
+
+    /// [`Criteria::acceptability`], telling `progress` how far it is as it
+    /// goes: a long run (ten million samples, or a hundred thousand
+    /// candidates) takes minutes. `progress` is called on the calling
+    /// thread, between samples and every few milliseconds while the other
+    /// threads finish, and last with every sample done; returning
+    /// [`ControlFlow::Break`] stops the run, which then gives `None`. A run
+    /// that is not stopped gives what [`Criteria::acceptability`] gives, bit
+    /// for bit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::acceptability`].
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    /// use std::ops::ControlFlow;
+    /// use spearhead::{Criteria, Portfolio};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let criteria = Criteria::default().with_samples(100_000)?;
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// // Stop once a tenth of the samples are counted.
+    /// let stopped = criteria.acceptability_with(&portfolio, NonZeroUsize::MIN, |progress| {
+    ///     if progress.fraction() < 0.1 { ControlFlow::Continue(()) } else { ControlFlow::Break(()) }
+    /// })?;
+    /// assert_eq!(stopped, None);
+    /// // Run to the end, it is the same as without a callback.
+    /// let mut calls = 0;
+    /// let whole = criteria.acceptability_with(&portfolio, NonZeroUsize::MIN, |_| {
+    ///     calls += 1;
+    ///     ControlFlow::Continue(())
+    /// })?;
+    /// assert_eq!(whole, Some(criteria.acceptability(&portfolio, NonZeroUsize::MIN)?));
+    /// assert!(calls > 1);
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    pub fn acceptability_with(
+        &self,
+        portfolio: &Portfolio,
+        threads: NonZeroUsize,
+        progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<Option<Acceptability>> {
+        let Some((tally, scale)) = run(self, portfolio, threads, progress)? else {
+            return Ok(None);
+        };
+        Ok(Some(results::report(
+            self,
+            portfolio,
+            &tally,
+            width(portfolio),
+            scale,
+        )))
     }
 }
 
-/// The analysis of `portfolio` under `criteria`, on `threads` threads.
-fn acceptability(
+/// How many ranks each candidate's distribution counts one by one.
+fn width(portfolio: &Portfolio) -> usize {
+    portfolio.len().min(MAX_RANKS)
+}
+
+/// The samples of `portfolio` under `criteria`, on `threads` threads,
+/// counted, with the whole number the sampled weights are scaled to;
+/// `None` when `progress` stops the run.
+///
+/// # Errors
+///
+/// As [`Criteria::acceptability`].
+fn run(
     criteria: &Criteria,
     portfolio: &Portfolio,
     threads: NonZeroUsize,
-) -> Acceptability {
+    progress: impl FnMut(Progress) -> ControlFlow<()>,
+) -> Result<Option<(Tally, u64)>> {
     let robustness = &criteria.robustness;
-    let table = Table::new(criteria, portfolio);
+    let table = Table::new(criteria, portfolio)?;
     let sampler = Sampler::new(robustness, &criteria.weights);
-    let width = portfolio.len().min(MAX_RANKS);
-    let tally = run_threads(&table, &sampler, robustness, width, threads);
-    results::report(criteria, portfolio, &tally, width, table.scale())
-}
-
-/// Every chunk of samples, cut among `threads` threads, counted into one
-/// tally.
-fn run_threads(
-    table: &Table,
-    sampler: &Sampler,
-    robustness: &Robustness,
-    width: usize,
-    threads: NonZeroUsize,
-) -> Tally {
-    let chunks = robustness.samples.div_ceil(CHUNK);
-    let threads = u64::try_from(threads.get())
-        .unwrap_or(u64::MAX)
-        .min(chunks)
-        .max(1);
-    let mut tally = Tally::new(table.len(), width);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .map(|start| {
-                let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                    table.run_chunks(sampler, robustness, start, threads, width)
-                });
-                (start, spawned)
-            })
-            .collect();
-        tally.add(&table.run_chunks(sampler, robustness, 0, threads, width));
-        for (start, handle) in handles {
-            // A thread that could not start, or failed, is run here.
-            match handle.map_err(drop).and_then(|h| h.join().map_err(drop)) {
-                Ok(part) => tally.add(&part),
-                Err(()) => tally.add(&table.run_chunks(sampler, robustness, start, threads, width)),
-            }
-        }
-    });
-    tally
+    let tally = progress::run_threads(
+        &table,
+        &sampler,
+        robustness,
+        width(portfolio),
+        threads.get(),
+        progress,
+    );
+    Ok(tally.map(|tally| (tally, table.scale())))
 }

@@ -1,6 +1,6 @@
 //! What the analysis reports: how every candidate fares over the samples.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tally::Tally;
 use crate::candidate::Portfolio;
@@ -9,7 +9,8 @@ use crate::criterion::{Sampling, Weights};
 
 /// How every candidate fares over the sampled weight vectors: what
 /// [`Criteria::acceptability`] returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Acceptability {
     /// How many weight vectors were drawn.
     pub samples: u64,
@@ -26,7 +27,8 @@ pub struct Acceptability {
 }
 
 /// How one candidate fares over the sampled weight vectors.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Acceptance {
     /// The candidate's id.
     pub id: String,
@@ -37,7 +39,10 @@ pub struct Acceptance {
     /// `[0, 1]`.
     pub lead_share: f64,
     /// `ranks[r]` is in how many samples it ranks `r + 1`-th, for the first
-    /// `min(candidates, 100)` ranks.
+    /// `min(candidates, 100)` ranks. Ranks count every candidate by total,
+    /// eligible or not, as [`Criteria::rank`] does; only an eligible one
+    /// leads. So a candidate below a criterion's `min` may rank 2nd in many
+    /// samples and lead in none.
     pub ranks: Vec<u64>,
     /// In how many samples it ranks below the ranks counted in `ranks`
     /// (0 for a portfolio of up to 100 candidates).

@@ -7,13 +7,23 @@
 //! `src/exact.rs`): each sample is judged exactly as the plan would judge
 //! those weights, ties to the id and `min_score` met as its decimals say.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
+use crate::error::Result;
 use crate::exact::{MAX_MONTH_PLACES, Ratio, month_places};
 use crate::robustness::Robustness;
 use crate::select::{LeaderRule, Offer, Packing};
+
+/// Told how many samples a run has counted since it last was, between
+/// samples; it may say stop.
+pub(super) trait Watch {
+    fn samples_done(&mut self, samples: u64) -> ControlFlow<()>;
+}
 
 /// Samples per chunk; each chunk has its own random stream.
 pub(super) const CHUNK: u64 = 4096;
@@ -163,7 +173,7 @@ struct Work {
 impl Table {
     /// The scores of every candidate of `portfolio` under `criteria`, in id
     /// order.
-    pub(super) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Self {
+    pub(super) fn new(criteria: &Criteria, portfolio: &Portfolio) -> Result<Self> {
         let evidence = portfolio.id_order().evidence();
         // The portfolio's own months need no finer denominator than theirs.
         let places = evidence
@@ -208,15 +218,15 @@ impl Table {
             most
         };
         let top = (scale + 7) * common;
-        Table {
+        Ok(Table {
             units: columns,
             fit: evidence.iter().map(|e| criteria.meets_mins_of(e)).collect(),
             common,
             min_score: exact.min_score(),
             scale: u64::try_from(scale).unwrap_or(u64::MAX),
             packing: Packing::new(top, n),
-            rule: LeaderRule::new(criteria, portfolio),
-        }
+            rule: LeaderRule::new(criteria, portfolio)?,
+        })
     }
 
     /// How many candidates there are.
@@ -276,21 +286,30 @@ impl Table {
         }
     }
 
-    /// Draws the samples of `chunk` and counts them into `tally`.
+    /// Draws the samples of `chunk` and counts them into `tally`, telling
+    /// `watch` as it goes; stops when it says so.
     fn run(
         &self,
         sampler: &Sampler,
-        seed: u64,
-        wanted: u64,
+        robustness: &Robustness,
         chunk: u64,
         work: &mut Work,
         tally: &mut Tally,
-    ) {
-        let mut rng = Rng::new(seed, chunk);
+        watch: &mut dyn Watch,
+    ) -> ControlFlow<()> {
+        let mut rng = Rng::new(robustness.seed, chunk);
         let first = chunk * CHUNK;
-        let count = wanted.saturating_sub(first).min(CHUNK);
+        let count = robustness.samples.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
+        // Told every `every` samples, about every 64k totals.
+        let every = (1 << 16) / self.fit.len().max(1) as u64 + 1;
+        let mut pending = 0;
         for _ in 0..count {
+            if pending >= every {
+                watch.samples_done(pending)?;
+                pending = 0;
+            }
+            pending += 1;
             let weights = self.whole(&sampler.next(&mut rng));
             self.totals(&weights, &mut work.totals);
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
@@ -338,6 +357,7 @@ impl Table {
                 self.count(ranked, least, &weights, width, tally);
             }
         }
+        watch.samples_done(pending)
     }
 
     /// Counts one sample: `ranked` is every candidate best first, as its
@@ -356,11 +376,12 @@ impl Table {
             }
         }
         // Past the least N no total reaches `min_score`: no one there may
-        // lead.
+        // lead, unless by decision.
+        let every = !self.rule.must().is_empty();
         let offers = ranked
-            .take_while(|&(_, numerator)| numerator >= least)
-            .map(|(place, _)| {
-                let eligible = self.fit.get(place).copied().unwrap_or(false);
+            .take_while(|&(_, numerator)| every || numerator >= least)
+            .map(|(place, numerator)| {
+                let eligible = numerator >= least && self.fit.get(place).copied().unwrap_or(false);
                 (place, Offer { place, eligible })
             });
         self.rule.choose(offers, |place| {
@@ -375,15 +396,32 @@ impl Table {
         });
     }
 
-    /// Runs every `step`-th chunk from `start`.
-    pub(super) fn run_chunks(
+    /// Runs the chunks it claims from `next`, one at a time, until none is
+    /// left or `watch` says stop: what they count, and which chunks were
+    /// run to the end.
+    pub(super) fn run_claimed(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
-        start: u64,
-        step: u64,
         width: usize,
-    ) -> Tally {
+        next: &AtomicU64,
+        watch: &mut dyn Watch,
+    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
+        let chunks = robustness.samples.div_ceil(CHUNK);
+        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&c| c < chunks);
+        self.run_all(sampler, robustness, width, std::iter::from_fn(claim), watch)
+    }
+
+    /// Runs `chunks`, one at a time, until `watch` says stop: what they
+    /// count, and which chunks were run to the end.
+    pub(super) fn run_all(
+        &self,
+        sampler: &Sampler,
+        robustness: &Robustness,
+        width: usize,
+        chunks: impl Iterator<Item = u64>,
+        watch: &mut dyn Watch,
+    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
         let mut work = Work {
@@ -393,19 +431,14 @@ impl Table {
             // About two buckets a key, at most 2^16.
             counts: vec![0; (2 * n).next_power_of_two().min(1 << 16) + 1],
         };
-        let chunks = robustness.samples.div_ceil(CHUNK);
-        let mut chunk = start;
-        while chunk < chunks {
-            self.run(
-                sampler,
-                robustness.seed,
-                robustness.samples,
-                chunk,
-                &mut work,
-                &mut tally,
-            );
-            chunk += step;
+        let mut done = Vec::new();
+        for chunk in chunks {
+            let flow = self.run(sampler, robustness, chunk, &mut work, &mut tally, watch);
+            if flow.is_break() {
+                return (tally, done, flow);
+            }
+            done.push(chunk);
         }
-        tally
+        (tally, done, ControlFlow::Continue(()))
     }
 }

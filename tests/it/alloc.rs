@@ -41,7 +41,9 @@ fn choosing_the_leaders_allocates_as_often_at_any_size() {
     let counts: Vec<u64> = [1_000, 10_000, 100_000]
         .map(generate::portfolio)
         .iter()
-        .map(|portfolio| allocations(|| drop(black_box(criteria.choose_leaders(portfolio)))))
+        .map(|portfolio| {
+            allocations(|| drop(black_box(criteria.choose_leaders(portfolio).unwrap())))
+        })
         .collect();
     // The heap of the best few and the list of leaders.
     assert_eq!(counts, [2, 2, 2]);

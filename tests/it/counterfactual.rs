@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 use spearhead::{
     BottomLine, Candidate, Change, Counterfactual, Criteria, Criterion, Edit, Evidence, Field,
@@ -39,7 +40,7 @@ fn followers_lead_and_leaders_fall_by_the_smallest_edit() {
         ),
         ("fixer", with(|e| e.remedial = true)),
     ]);
-    let counterfactuals = Criteria::default().counterfactuals(&portfolio);
+    let counterfactuals = Criteria::default().counterfactuals(&portfolio).unwrap();
     assert_eq!(
         lines(&counterfactuals),
         [
@@ -64,11 +65,14 @@ fn followers_lead_and_leaders_fall_by_the_smallest_edit() {
     let flip = counterfactuals[3].flip.unwrap();
     assert_eq!(flip.edit.field(), Field::SponsorMotivation);
     assert_eq!(
-        flip.edit.from(),
+        flip.edit.before(),
         Value::SponsorMotivation(Motivation::Moderate)
     );
-    assert_eq!(flip.edit.to(), Value::SponsorMotivation(Motivation::Strong));
-    assert_eq!(flip.score, 1.0);
+    assert_eq!(
+        flip.edit.after(),
+        Value::SponsorMotivation(Motivation::Strong)
+    );
+    assert_eq!(flip.total, 1.0);
 }
 
 #[test]
@@ -79,14 +83,21 @@ fn an_id_that_loses_every_tie_cannot_lead_by_one_edit() {
         ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let criteria = Criteria::default().with_leaders(1).unwrap();
-    let counterfactuals = criteria.counterfactuals(&portfolio);
+    let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
     assert_eq!(
         lines(&counterfactuals),
         [
             "a: duration_months 15 -> 7 unseats it (total 0.921)",
-            "b: no single change makes it lead",
+            "b: no single change makes it lead: sponsor_motivation moderate -> strong \
+             ties it with a (total 1.000), and the tie goes to a, by its lower id",
         ]
     );
+    let tie = counterfactuals[1].tie.as_ref().unwrap();
+    assert_eq!(
+        (tie.edit.after(), tie.total, tie.with.as_str()),
+        (Value::SponsorMotivation(Motivation::Strong), 1.0, "a")
+    );
+    assert_eq!(counterfactuals[0].tie, None);
     assert_eq!(counterfactuals[1].flip, None);
 }
 
@@ -98,7 +109,7 @@ fn without_minimums_and_with_room_for_all_no_edit_unseats_a_leader() {
         .unwrap();
     let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
     assert_eq!(
-        lines(&criteria.counterfactuals(&portfolio)),
+        lines(&criteria.counterfactuals(&portfolio).unwrap()),
         [
             "a: no single change unseats it",
             "b: no single change unseats it"
@@ -121,7 +132,7 @@ fn an_ineligible_candidate_with_a_free_place_needs_only_to_become_eligible() {
         ),
     ]);
     assert_eq!(
-        lines(&Criteria::default().counterfactuals(&portfolio)),
+        lines(&Criteria::default().counterfactuals(&portfolio).unwrap()),
         [
             // Diagnosis and remedial both cap phase at 0.2; phase comes first.
             "a: phase design -> diagnosis unseats it (total 0.886)",
@@ -145,7 +156,7 @@ fn edits_read_as_the_portfolio_file_writes_them() {
             "phase design -> implementation",
         ),
         (
-            Value::BottomLine(BottomLine::None),
+            Value::BottomLine(BottomLine::NoReturn),
             "bottom_line direct -> none",
         ),
         (
@@ -174,12 +185,13 @@ fn counterfactuals_print_as_json_with_the_change_in_words() {
         ("b", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let criteria = Criteria::default().with_leaders(1).unwrap();
-    let json = serde_json::to_string(&criteria.counterfactuals(&portfolio)).unwrap();
+    let json = serde_json::to_string(&criteria.counterfactuals(&portfolio).unwrap()).unwrap();
     assert_eq!(
         json, // 58/63, rounded once
-        r#"[{"rank":1,"id":"a","role":"lead","score":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"score":0.9206349206349206}},"#
+        r#"[{"rank":1,"id":"a","role":"lead","total":1.0,"flip":{"change":"duration_months 15 -> 7","field":"duration_months","from":15.0,"to":7.0,"total":0.9206349206349206}},"#
             .to_owned()
-            + r#"{"rank":2,"id":"b","role":"pull","score":0.9285714285714286,"flip":null}]"#
+            + r#"{"rank":2,"id":"b","role":"pull","total":0.9285714285714286,"flip":null,"#
+            + r#""tie":{"change":"sponsor_motivation moderate -> strong","field":"sponsor_motivation","from":"moderate","to":"strong","total":1.0,"with":"a"}}]"#
     );
     let edit = Edit::new(&ideal(), Value::Remedial(true));
     assert_eq!(
@@ -196,7 +208,8 @@ fn a_huge_zero_window_is_searched_only_so_far() {
     let counterfactuals = criteria
         .with_leaders(1)
         .unwrap()
-        .counterfactuals(&portfolio);
+        .counterfactuals(&portfolio)
+        .unwrap();
     assert_eq!(counterfactuals.len(), 2);
 }
 
@@ -250,6 +263,7 @@ fn position(value: Value) -> f64 {
         Value::Lead(l) => at(Lead::ALL, &l),
         Value::SponsorLevel(l) => at(SponsorLevel::ALL, &l),
         Value::SponsorMotivation(l) => at(Motivation::ALL, &l),
+        other => panic!("a field this test does not know: {other:?}"),
     }
 }
 
@@ -261,8 +275,8 @@ fn size(edit: &Edit, before: f64, after: f64) -> Size {
     (
         (after - before).abs(),
         Field::ALL.iter().position(|&f| f == edit.field()).unwrap(),
-        (position(edit.to()) - position(edit.from())).abs(),
-        position(edit.to()),
+        (position(edit.after()) - position(edit.before())).abs(),
+        position(edit.after()),
     )
 }
 
@@ -292,7 +306,12 @@ fn edited(candidates: &[Candidate], i: usize, edit: &Edit) -> Portfolio {
 }
 
 fn leads(criteria: &Criteria, portfolio: &Portfolio, id: &str) -> bool {
-    criteria.plan(portfolio).leaders.iter().any(|l| l == id)
+    criteria
+        .plan(portfolio)
+        .unwrap()
+        .leaders
+        .iter()
+        .any(|l| l == id)
 }
 
 fn evidence() -> impl Strategy<Value = Evidence> {
@@ -347,6 +366,91 @@ fn criteria() -> impl Strategy<Value = (Criteria, f64)> {
         })
 }
 
+/// Each reported edit against the oracle: every single edit, each judged by
+/// a whole new plan.
+fn check_flips(
+    criteria: &Criteria,
+    zero_end: f64,
+    candidates: &[Candidate],
+) -> Result<(), TestCaseError> {
+    let portfolio = Portfolio::new(candidates.to_vec()).unwrap();
+    let plan = criteria.plan(&portfolio).unwrap();
+    let counterfactuals = criteria.counterfactuals(&portfolio).unwrap();
+    prop_assert_eq!(counterfactuals.len(), portfolio.len());
+    for (c, placement) in counterfactuals.iter().zip(&plan.ranking) {
+        prop_assert_eq!(&c.id, &placement.id);
+        prop_assert_eq!(c.rank, placement.rank);
+        prop_assert_eq!(c.role, placement.role);
+        prop_assert_eq!(c.total, placement.total);
+        let i = candidates.iter().position(|x| x.id == c.id).unwrap();
+        let evidence = candidates[i].evidence;
+        let was_leader = c.role == Role::Lead;
+        // The oracle: the smallest edit that flips the role in a new plan.
+        let mut best: Option<(Size, Edit, f64)> = None;
+        for edit in every_edit(&evidence, zero_end) {
+            let after = edited(candidates, i, &edit);
+            if leads(criteria, &after, &c.id) == was_leader {
+                continue;
+            }
+            let total = criteria.assess(&edit.apply(&evidence)).total;
+            let s = size(&edit, c.total, total);
+            if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
+                best = Some((s, edit, total));
+            }
+        }
+        match (&c.flip, best) {
+            (None, None) => {}
+            (Some(flip), Some((_, edit, total))) => {
+                prop_assert_eq!(flip.edit, edit, "{}", c.id);
+                prop_assert_eq!(flip.total, total);
+                // The reported edit itself, re-planned, flips the role.
+                let after = edited(candidates, i, &flip.edit);
+                prop_assert_ne!(leads(criteria, &after, &c.id), was_leader);
+                prop_assert_eq!(flip.edit.before(), Value::of(&evidence, flip.edit.field()));
+            }
+            (reported, oracle) => {
+                prop_assert!(
+                    false,
+                    "{}: reported {:?}, oracle {:?}",
+                    c.id,
+                    reported,
+                    oracle
+                );
+            }
+        }
+        // A tie, said when nothing flips: the edit brings it level with a
+        // rival of the other role, and the ids decide as they did.
+        if let Some(tie) = &c.tie {
+            prop_assert!(c.flip.is_none());
+            let after = edited(candidates, i, &tie.edit);
+            prop_assert_eq!(leads(criteria, &after, &c.id), was_leader);
+            let total = criteria.assess(&tie.edit.apply(&evidence)).total;
+            prop_assert!(
+                (total - tie.total).abs() <= 1e-9,
+                "{} vs {}",
+                total,
+                tie.total
+            );
+            let rival = plan.ranking.iter().find(|p| p.id == tie.with).unwrap();
+            prop_assert_ne!(rival.role, c.role);
+            prop_assert_eq!(rival.total, tie.total);
+            prop_assert_eq!(was_leader, c.id < tie.with);
+        }
+    }
+    Ok(())
+}
+
+/// Criteria, the zero window's end and candidates under constraints of
+/// every kind that always hold.
+fn constrained_case() -> impl Strategy<Value = (Criteria, f64, Vec<Candidate>)> {
+    (criteria(), candidates()).prop_flat_map(|((criteria, zero_end), candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            let criteria = crate::support::with_constraints(&criteria, &text);
+            (criteria, zero_end, candidates)
+        })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -355,46 +459,28 @@ proptest! {
         (criteria, zero_end) in criteria(),
         candidates in candidates(),
     ) {
-        let portfolio = Portfolio::new(candidates.clone()).unwrap();
-        let plan = criteria.plan(&portfolio);
-        let counterfactuals = criteria.counterfactuals(&portfolio);
-        prop_assert_eq!(counterfactuals.len(), portfolio.len());
-        for (c, placement) in counterfactuals.iter().zip(&plan.ranking) {
-            prop_assert_eq!(&c.id, &placement.id);
-            prop_assert_eq!(c.rank, placement.rank);
-            prop_assert_eq!(c.role, placement.role);
-            prop_assert_eq!(c.score, placement.score);
-            let i = candidates.iter().position(|x| x.id == c.id).unwrap();
-            let evidence = candidates[i].evidence;
-            let was_leader = c.role == Role::Lead;
-            // The oracle: the smallest edit that flips the role in a new plan.
-            let mut best: Option<(Size, Edit, f64)> = None;
-            for edit in every_edit(&evidence, zero_end) {
-                let after = edited(&candidates, i, &edit);
-                if leads(&criteria, &after, &c.id) == was_leader {
-                    continue;
-                }
-                let total = criteria.assess(&edit.apply(&evidence)).total;
-                let s = size(&edit, c.score, total);
-                if best.as_ref().is_none_or(|(b, ..)| smaller(&s, b)) {
-                    best = Some((s, edit, total));
-                }
-            }
-            match (&c.flip, best) {
-                (None, None) => {}
-                (Some(flip), Some((_, edit, total))) => {
-                    prop_assert_eq!(flip.edit, edit, "{}", c.id);
-                    prop_assert_eq!(flip.score, total);
-                    // The reported edit itself, re-planned, flips the role.
-                    let after = edited(&candidates, i, &flip.edit);
-                    prop_assert_ne!(leads(&criteria, &after, &c.id), was_leader);
-                    prop_assert_eq!(flip.edit.from(), Value::of(&evidence, flip.edit.field()));
-                }
-                (reported, oracle) => {
-                    prop_assert!(false, "{}: reported {:?}, oracle {:?}", c.id, reported, oracle);
-                }
-            }
-        }
+        check_flips(&criteria, zero_end, &candidates)?;
+    }
+
+    #[test]
+    fn under_constraints_too_the_reported_edit_is_the_smallest_that_flips(
+        (criteria, zero_end, candidates) in constrained_case(),
+    ) {
+        check_flips(&criteria, zero_end, &candidates)?;
+    }
+
+    #[test]
+    fn counterfactuals_under_constraints_ignore_input_order(
+        (criteria, _, candidates) in constrained_case(),
+    ) {
+        let mut reversed = candidates.clone();
+        reversed.reverse();
+        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap()).unwrap();
+        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap()).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
     }
 
     #[test]
@@ -404,8 +490,8 @@ proptest! {
     ) {
         let mut reversed = candidates.clone();
         reversed.reverse();
-        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap());
-        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap());
+        let a = criteria.counterfactuals(&Portfolio::new(candidates).unwrap()).unwrap();
+        let b = criteria.counterfactuals(&Portfolio::new(reversed).unwrap()).unwrap();
         prop_assert_eq!(
             serde_json::to_string(&a).unwrap(),
             serde_json::to_string(&b).unwrap()

@@ -2,7 +2,8 @@
 //! valid inputs with the exact JSON plan each must give.
 //!
 //! `tests/fixtures/invalid/NAME.toml` is read as a criteria file when NAME
-//! starts with `criteria-`, as a portfolio otherwise; `NAME.err` holds the
+//! starts with `criteria-`, as a portfolio planned on `NAME.criteria.toml`
+//! when NAME starts with `plan-`, as a portfolio otherwise; `NAME.err` holds the
 //! error message. `tests/fixtures/valid/NAME.toml` is a portfolio ranked on
 //! the shipped criteria (or on `NAME.criteria.toml` when there is one);
 //! `NAME.json` holds the plan. Run with `SPEARHEAD_BLESS=1` to write the
@@ -10,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use spearhead::{Criteria, Error, Limits, Portfolio};
+use spearhead::{Criteria, Error, Limits, Plan, Portfolio, Roadmap};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,6 +49,12 @@ fn read_as_named(path: &Path) -> Result<(), Error> {
     let name = path.file_name().unwrap().to_string_lossy();
     if name.starts_with("criteria-") {
         Criteria::from_slice(&bytes).map(drop)
+    } else if name.starts_with("plan-") {
+        let criteria = std::fs::read(path.with_extension("criteria.toml")).unwrap();
+        let criteria = Criteria::from_slice(&criteria).unwrap();
+        criteria
+            .plan(&Portfolio::from_slice(&bytes).unwrap())
+            .map(drop)
     } else {
         Portfolio::from_slice(&bytes).map(drop)
     }
@@ -65,8 +72,16 @@ fn every_hostile_input_gets_its_exact_error() {
     }
 }
 
+/// What the example prints as JSON: the plan's keys, then the roadmap.
+#[derive(serde::Serialize)]
+struct PlanAndRoadmap {
+    #[serde(flatten)]
+    plan: Plan,
+    roadmap: Roadmap,
+}
+
 #[test]
-fn every_valid_input_gives_its_exact_plan() {
+fn every_valid_input_gives_its_exact_plan_and_roadmap() {
     let files = fixtures("valid");
     assert!(!files.is_empty());
     for path in files {
@@ -78,7 +93,12 @@ fn every_valid_input_gives_its_exact_plan() {
         } else {
             Criteria::default()
         };
-        let json = serde_json::to_string_pretty(&criteria.plan(&portfolio)).unwrap() + "\n";
+        let plan = criteria.plan(&portfolio).unwrap();
+        let output = PlanAndRoadmap {
+            roadmap: criteria.roadmap_of(&portfolio, &plan),
+            plan,
+        };
+        let json = serde_json::to_string_pretty(&output).unwrap() + "\n";
         check(&path.with_extension("json"), &json, &path);
     }
 }
@@ -89,48 +109,39 @@ fn a_50_mb_input_is_refused_before_parsing() {
     let huge = "[".repeat(50 << 20);
     assert_eq!(
         Portfolio::from_toml(&huge).unwrap_err().to_string(),
-        "portfolio: 52428800 bytes is more than the limit of 33554432 bytes"
+        "portfolio: more than the limit of 33554432 bytes"
     );
     assert_eq!(
         Criteria::from_toml(&huge).unwrap_err().to_string(),
-        "criteria: 52428800 bytes is more than the limit of 33554432 bytes"
+        "criteria: more than the limit of 33554432 bytes"
     );
 }
 
 #[test]
 fn limits_are_configurable() {
     let text = crate::support::candidate_toml("a", "") + &crate::support::candidate_toml("b", "");
-    let tight = Limits {
-        max_candidates: 1,
-        ..Limits::default()
-    };
+    let tight = Limits::default().with_max_candidates(1);
     assert_eq!(
-        tight.portfolio(text.as_bytes()).unwrap_err().to_string(),
-        "portfolio: 2 candidates is more than the limit of 1"
-    );
-    let roomy = Limits {
-        max_candidates: 2,
-        ..Limits::default()
-    };
-    assert_eq!(roomy.portfolio(text.as_bytes()).unwrap().len(), 2);
-    let small = Limits {
-        max_bytes: 10,
-        ..Limits::default()
-    };
-    assert_eq!(
-        small
-            .criteria(b"[selection]\nleaders = 2\n")
+        tight
+            .read_portfolio(text.as_bytes())
             .unwrap_err()
             .to_string(),
-        "criteria: 24 bytes is more than the limit of 10 bytes"
+        "portfolio: 2 candidates is more than the limit of 1"
     );
-    let exact = Limits {
-        max_bytes: 24,
-        ..Limits::default()
-    };
+    let roomy = Limits::default().with_max_candidates(2);
+    assert_eq!(roomy.read_portfolio(text.as_bytes()).unwrap().len(), 2);
+    let small = Limits::default().with_max_bytes(10);
+    assert_eq!(
+        small
+            .read_criteria(b"[selection]\nleaders = 2\n")
+            .unwrap_err()
+            .to_string(),
+        "criteria: more than the limit of 10 bytes"
+    );
+    let exact = Limits::default().with_max_bytes(24);
     assert_eq!(
         exact
-            .criteria(b"[selection]\nleaders = 2\n")
+            .read_criteria(b"[selection]\nleaders = 2\n")
             .unwrap()
             .leaders(),
         2

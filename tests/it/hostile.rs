@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use spearhead::{Criteria, Plan, Portfolio, Role};
 
 const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
+const CONSTRAINED: &str = include_str!("../fixtures/valid/constrained.toml");
+const CONSTRAINED_CRITERIA: &str = include_str!("../fixtures/valid/constrained.criteria.toml");
 
 /// The invariants of any plan: a permutation ranked best first, at most
 /// `leaders` leaders, all eligible, scores in [0, 1], messages one line.
@@ -25,14 +27,56 @@ fn check_plan(
     prop_assert_eq!(&leads, &plan.leaders);
     for (i, p) in plan.ranking.iter().enumerate() {
         prop_assert_eq!(p.rank, i + 1);
-        prop_assert!((0.0..=1.0).contains(&p.score));
-        prop_assert_eq!(p.role == Role::Lead, p.eligible && p.reasons.is_empty());
+        prop_assert!((0.0..=1.0).contains(&p.total));
+        // A leader by decision keeps its shortfalls.
+        prop_assert_eq!(
+            p.role == Role::Lead,
+            p.decided || (p.eligible && p.reasons.is_empty())
+        );
         prop_assert!(portfolio.get(&p.id).is_some());
     }
     for pair in plan.ranking.windows(2) {
-        prop_assert!(pair[0].score >= pair[1].score - 1e-9);
+        prop_assert!(pair[0].total >= pair[1].total - 1e-9);
     }
+    check_roadmap(criteria, portfolio, plan)?;
     check_robustness(criteria, portfolio, plan)
+}
+
+/// The roadmap of whatever was accepted: every candidate once, reached or
+/// not, the leaders in wave 0 and no one else, ends after starts, and
+/// every message one line.
+fn check_roadmap(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    plan: &Plan,
+) -> Result<(), TestCaseError> {
+    let roadmap = criteria.roadmap_of(portfolio, plan);
+    let mut ids: Vec<&str> = (roadmap.projects.iter().map(|s| s.id.as_str()))
+        .chain(roadmap.unreached.iter().map(|u| u.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    let mut all: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    all.sort_unstable();
+    prop_assert_eq!(ids, all);
+    let mut wave_0: Vec<&str> = (roadmap.projects.iter())
+        .filter(|s| s.wave == 0)
+        .map(|s| s.id.as_str())
+        .collect();
+    wave_0.sort_unstable();
+    let mut leaders: Vec<&str> = plan.leaders.iter().map(String::as_str).collect();
+    leaders.sort_unstable();
+    prop_assert_eq!(wave_0, leaders);
+    for stage in &roadmap.projects {
+        prop_assert!(stage.end > stage.start);
+        prop_assert_eq!(stage.coach.is_none(), stage.wave == 0);
+        if let Some(coach) = &stage.coach {
+            prop_assert!(!coach.to_string().contains('\n'));
+        }
+    }
+    for unreached in &roadmap.unreached {
+        prop_assert!(!unreached.reason.to_string().contains('\n'));
+    }
+    Ok(())
 }
 
 /// Robustness answers whatever was accepted: an interval around every
@@ -43,9 +87,9 @@ fn check_robustness(
     portfolio: &Portfolio,
     plan: &Plan,
 ) -> Result<(), TestCaseError> {
-    let stability = criteria.stability(portfolio);
-    prop_assert_eq!(stability.len(), 7);
-    for s in &stability {
+    let stability = criteria.stability(portfolio).unwrap();
+    prop_assert_eq!(stability.values().len(), 7);
+    for s in stability.values() {
         prop_assert!(
             s.low.is_finite() && s.low >= 0.0 && s.low <= s.weight,
             "{:?}",
@@ -59,7 +103,7 @@ fn check_robustness(
         prop_assert_eq!(s.above.is_some(), s.high.is_some());
         prop_assert_eq!(s.below.is_some(), s.low > 0.0);
     }
-    let counterfactuals = criteria.counterfactuals(portfolio);
+    let counterfactuals = criteria.counterfactuals(portfolio).unwrap();
     prop_assert_eq!(counterfactuals.len(), plan.ranking.len());
     for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
         prop_assert_eq!((&c.id, c.role, c.rank), (&p.id, p.role, p.rank));
@@ -169,7 +213,7 @@ proptest! {
         let bytes = mutate(SAMPLE, &mutations);
         let criteria = Criteria::default();
         match Portfolio::from_slice(&bytes) {
-            Ok(portfolio) => check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?,
+            Ok(portfolio) => check_plan(&criteria, &portfolio, &criteria.plan(&portfolio).unwrap())?,
             Err(e) => single_line(&e)?,
         }
     }
@@ -180,8 +224,33 @@ proptest! {
         match Criteria::from_slice(&bytes) {
             Ok(criteria) => {
                 let portfolio = Portfolio::from_toml(SAMPLE).unwrap();
-                check_plan(&criteria, &portfolio, &criteria.plan(&portfolio))?;
+                check_plan(&criteria, &portfolio, &criteria.plan(&portfolio).unwrap())?;
             }
+            Err(e) => single_line(&e)?,
+        }
+    }
+
+    #[test]
+    fn no_mutation_of_a_constrained_plan_panics(
+        mutations in prop::collection::vec(mutation(), 1..6),
+        of_criteria in any::<bool>(),
+    ) {
+        let (criteria, portfolio) = (CONSTRAINED_CRITERIA, CONSTRAINED);
+        let (criteria, portfolio) = if of_criteria {
+            (mutate(criteria, &mutations), portfolio.as_bytes().to_vec())
+        } else {
+            (criteria.as_bytes().to_vec(), mutate(portfolio, &mutations))
+        };
+        let criteria = match Criteria::from_slice(&criteria) {
+            Ok(criteria) => criteria,
+            Err(e) => return single_line(&e),
+        };
+        let portfolio = match Portfolio::from_slice(&portfolio) {
+            Ok(portfolio) => portfolio,
+            Err(e) => return single_line(&e),
+        };
+        match criteria.plan(&portfolio) {
+            Ok(plan) => check_plan(&criteria, &portfolio, &plan)?,
             Err(e) => single_line(&e)?,
         }
     }

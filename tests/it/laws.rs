@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use crate::support::decimal;
 use spearhead::{
     BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Portfolio,
-    Visibility,
+    Role, Visibility,
 };
 
 fn evidence() -> impl Strategy<Value = Evidence> {
@@ -33,6 +33,8 @@ fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
 /// Criteria with random weights, scales, minimums and selection.
 fn criteria() -> impl Strategy<Value = Criteria> {
     (
+        // In the accepted range whatever `scaling_all_weights_changes_no_total`
+        // scales them by: 0, or 0.001 to 10 in thousandths.
         prop::array::uniform7(decimal(0..=10_000, 3)),
         prop::array::uniform7(decimal(0..=1000, 3)),
         prop::array::uniform7(prop::option::of(decimal(0..=1000, 3))),
@@ -81,8 +83,8 @@ proptest! {
             shuffled.swap(i, (state >> 33) as usize % (i + 1));
         }
         let shuffled = Portfolio::new(shuffled).unwrap();
-        let a = serde_json::to_string(&criteria.plan(&original)).unwrap();
-        let b = serde_json::to_string(&criteria.plan(&shuffled)).unwrap();
+        let a = serde_json::to_string(&criteria.plan(&original).unwrap()).unwrap();
+        let b = serde_json::to_string(&criteria.plan(&shuffled).unwrap()).unwrap();
         prop_assert_eq!(a, b);
         // The ranking as indices names the same candidates in the same order.
         let by_index = |portfolio: &Portfolio| -> Vec<String> {
@@ -122,11 +124,12 @@ proptest! {
     fn scaling_all_weights_changes_no_total(
         criteria in criteria(),
         candidates in candidates(),
-        factor in 1u64..1_000_000,
-        exponent in -12i32..=12,
+        factor in 1u64..1000,
+        exponent in -3i32..=2,
     ) {
-        // Each weight times factor * 10^exponent, in decimals: weights are
-        // relative, so nothing in the plan may change, not even a bit.
+        // Each weight times factor * 10^exponent, in decimals, within the
+        // accepted [1e-6, 1e6]: weights are relative, so nothing in the plan
+        // may change, not even a bit.
         let portfolio = Portfolio::new(candidates).unwrap();
         let mut scaled = criteria.clone();
         for &criterion in Criterion::ALL {
@@ -138,9 +141,50 @@ proptest! {
             scaled = scaled.with_weight(criterion, weight).unwrap();
         }
         prop_assert_eq!(
-            serde_json::to_string(&criteria.plan(&portfolio)).unwrap(),
-            serde_json::to_string(&scaled.plan(&portfolio)).unwrap()
+            serde_json::to_string(&criteria.plan(&portfolio).unwrap()).unwrap(),
+            serde_json::to_string(&scaled.plan(&portfolio).unwrap()).unwrap()
         );
+    }
+
+    #[test]
+    fn scaling_all_weights_changes_no_total_even_at_the_ends_of_the_range(
+        exponents in prop::array::uniform7(prop::option::of(-6i32..=6)),
+        mantissas in prop::array::uniform7(1.0f64..10.0),
+        at in prop_oneof![Just(0.0), Just(1.0), 0.0f64..=1.0],
+        candidates in candidates(),
+    ) {
+        // Each weight 0 or in [1e-6, 1e6], the ends themselves often.
+        let weights: Vec<f64> = exponents
+            .iter()
+            .zip(mantissas)
+            .map(|(e, m)| e.map_or(0.0, |e| {
+                let m = if e == 6 || e == -6 || m < 2.0 { 1.0 } else { m };
+                (m * 10f64.powi(e)).clamp(Criteria::MIN_WEIGHT, Criteria::MAX_WEIGHT)
+            }))
+            .collect();
+        let nonzero = || weights.iter().copied().filter(|&w| w > 0.0);
+        prop_assume!(nonzero().count() > 0);
+        let (low, high) = (nonzero().fold(f64::MAX, f64::min), nonzero().fold(0.0, f64::max));
+        // A factor that keeps every weight in the range: from sending the
+        // smallest to 1e-6 to sending the largest to 1e6.
+        let (from, to) = (Criteria::MIN_WEIGHT / low, Criteria::MAX_WEIGHT / high);
+        let factor = from * (to / from).powf(at);
+        let with = |scale: f64| {
+            let mut criteria = Criteria::default();
+            for (criterion, w) in Criterion::ALL.iter().zip(&weights) {
+                let w = (w * scale).clamp(0.0, Criteria::MAX_WEIGHT);
+                let w = if w > 0.0 { w.max(Criteria::MIN_WEIGHT) } else { 0.0 };
+                criteria = criteria.with_weight(*criterion, w).unwrap();
+            }
+            criteria
+        };
+        let (before, after) = (with(1.0), with(factor));
+        for candidate in &candidates {
+            let (a, b) = (before.assess(&candidate.evidence).total, after.assess(&candidate.evidence).total);
+            prop_assert!((a - b).abs() <= 1e-12, "{} became {} scaled by {:e}", a, b, factor);
+        }
+        let portfolio = Portfolio::new(candidates).unwrap();
+        prop_assert_eq!(ids(&before, &portfolio), ids(&after, &portfolio));
     }
 
     #[test]
@@ -194,7 +238,7 @@ proptest! {
         better.sponsor_motivation = match before.sponsor_motivation { Motivation::Weak => Motivation::Moderate, _ => Motivation::Strong };
         prop_assert!(total(&better) >= base);
         let mut better = before;
-        better.bottom_line = match before.bottom_line { BottomLine::None => BottomLine::Indirect, _ => BottomLine::Direct };
+        better.bottom_line = match before.bottom_line { BottomLine::NoReturn => BottomLine::Indirect, _ => BottomLine::Direct };
         prop_assert!(total(&better) >= base);
         let mut better = before;
         better.remedial = false;
@@ -232,12 +276,12 @@ proptest! {
             .map(|r| r.candidate.id.clone())
             .collect();
         let chosen: Vec<_> = criteria
-            .choose_leaders(&portfolio)
+            .choose_leaders(&portfolio).unwrap()
             .into_iter()
             .map(|r| r.candidate.id.clone())
             .collect();
         prop_assert_eq!(&chosen, &oracle);
-        prop_assert_eq!(chosen, criteria.plan(&portfolio).leaders);
+        prop_assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
     }
 }
 
@@ -270,4 +314,112 @@ proptest! {
         let printed = toml::to_string(&criteria).unwrap();
         prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
     }
+}
+
+/// [`criteria`] and [`candidates`] under constraints of every kind that
+/// always hold.
+fn constrained() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    (criteria(), candidates()).prop_flat_map(|(criteria, candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            (
+                crate::support::with_constraints(&criteria, &text),
+                candidates,
+            )
+        })
+    })
+}
+
+proptest! {
+    #[test]
+    fn under_constraints_the_plan_ignores_input_order((criteria, candidates) in constrained()) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&criteria.plan(&forward).unwrap()).unwrap(),
+            serde_json::to_string(&criteria.plan(&backward).unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn under_constraints_choose_leaders_gives_the_plans_leaders(
+        (criteria, candidates) in constrained(),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let chosen: Vec<String> = (criteria.choose_leaders(&portfolio).unwrap().into_iter())
+            .map(|r| r.candidate.id.clone())
+            .collect();
+        prop_assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
+    }
+
+    #[test]
+    fn under_constraints_every_placement_says_why((criteria, candidates) in constrained()) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        prop_assert!(plan.leaders.len() <= criteria.leaders());
+        for p in &plan.ranking {
+            if p.role == Role::Lead {
+                prop_assert!(p.eligible || p.decided, "{:?}", p);
+            } else {
+                prop_assert!(!p.decided);
+                prop_assert!(!p.reasons.is_empty(), "{:?}", p);
+            }
+            prop_assert_eq!(p.decided && !p.eligible, p.role == Role::Lead && !p.eligible);
+        }
+    }
+
+    #[test]
+    fn constrained_criteria_and_portfolios_print_back_the_same(
+        (criteria, candidates) in constrained(),
+    ) {
+        let printed = toml::to_string(&criteria).unwrap();
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria.clone());
+        let json = serde_json::to_string(&criteria).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Criteria>(&json).unwrap(), criteria);
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let printed = toml::to_string(&portfolio).unwrap();
+        prop_assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio.clone());
+        let json = serde_json::to_string(&portfolio).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Portfolio>(&json).unwrap(), portfolio);
+    }
+}
+
+#[test]
+fn when_the_first_few_do_not_settle_the_leaders_everyone_is_ranked() {
+    // 500 candidates, all eligible; only the last ranked carries the tag
+    // that a group needs, so the first 76 kept do not settle the leaders.
+    let mut candidates: Vec<Candidate> =
+        crate::alloc::generate::portfolio(500).candidates().to_vec();
+    for (i, c) in candidates.iter_mut().enumerate() {
+        c.unit = Some(format!("u{}", i % 40));
+        c.trainees = Some(u64::try_from(i % 9).unwrap());
+    }
+    let portfolio = Portfolio::new(candidates.clone()).unwrap();
+    let last = criteria_plan_last_eligible(&portfolio);
+    let tagged = candidates.iter_mut().find(|c| c.id == last).unwrap();
+    tagged.tags = vec!["grass-roots".to_owned()];
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let criteria: Criteria = format!(
+        "{OPEN}[constraints]\nper_unit = 1\ntraining_capacity = 12\n\
+         [[constraints.group]]\ntag = \"grass-roots\"\nmin = 1\n"
+    )
+    .parse()
+    .unwrap();
+    let plan = criteria.plan(&portfolio).unwrap();
+    assert_eq!(plan.ranking.iter().filter(|p| p.eligible).count(), 500);
+    assert!(plan.leaders.contains(&last), "{:?}", plan.leaders);
+    let chosen: Vec<String> = (criteria.choose_leaders(&portfolio).unwrap().into_iter())
+        .map(|r| r.candidate.id.clone())
+        .collect();
+    assert_eq!(chosen, plan.leaders);
+}
+
+/// The shipped criteria with no minimums: everyone may lead.
+const OPEN: &str = "[selection]\nmin_score = 0\n[tangibility]\nmin = 0\n[phase]\nmin = 0\n\
+                    [sponsorship]\nmin = 0\n";
+
+/// The id of the worst-ranked candidate when everyone may lead.
+fn criteria_plan_last_eligible(portfolio: &Portfolio) -> String {
+    let plan = Criteria::from_toml(OPEN).unwrap().plan(portfolio).unwrap();
+    let last = plan.ranking.iter().rev().find(|p| p.eligible).unwrap();
+    last.id.clone()
 }

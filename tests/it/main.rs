@@ -10,15 +10,23 @@
 )]
 
 mod alloc;
+mod api;
+mod cli;
 mod counterfactual;
+mod csv_input;
 mod errors;
 mod fixtures;
 mod hostile;
+mod invisible;
 mod laws;
+mod memory;
 mod plan;
+mod report;
+mod roundtrip;
 mod scoring;
 mod smaa;
 mod stability;
 mod support;
 mod tidy;
 mod ties;
+mod waves;

@@ -1,11 +1,8 @@
 //! The plan: who leads the push, who pulls, and why.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use spearhead::{
-    BottomLine, Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Portfolio, Reason,
-    Role, SponsorLevel, Visibility,
+    BottomLine, Candidate, Change, Criteria, Criterion, Lead, Months, Motivation, Phase, Portfolio,
+    Reason, Role, SponsorLevel, Visibility,
 };
 
 use crate::support::{ideal, portfolio};
@@ -29,12 +26,12 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
             with(|e| {
                 e.duration = Months::new(40.0).unwrap();
                 e.visibility = Visibility::Low;
-                e.bottom_line = spearhead::BottomLine::None;
+                e.bottom_line = spearhead::BottomLine::NoReturn;
                 e.lead = Lead::Unproven;
             }),
         ),
     ]);
-    let plan = Criteria::default().plan(&portfolio);
+    let plan = Criteria::default().plan(&portfolio).unwrap();
     // developing and strong tie at 6.8 / 7: the id decides.
     assert_eq!(plan.leaders, ["perfect", "developing", "strong"]);
     let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
@@ -98,7 +95,7 @@ fn fewer_eligible_than_places_means_fewer_leaders() {
         ("diagnosis", with(|e| e.phase = Phase::Diagnosis)),
         ("remedial", with(|e| e.remedial = true)),
     ]);
-    let plan = Criteria::default().plan(&portfolio);
+    let plan = Criteria::default().plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["a"]);
     for p in &plan.ranking[1..] {
         assert_eq!(p.role, Role::Pull);
@@ -120,11 +117,11 @@ fn leaders_and_min_score_come_from_the_criteria() {
         ("c", with(|e| e.sponsor_motivation = Motivation::Moderate)),
     ]);
     let one: Criteria = "[selection]\nleaders = 1".parse().unwrap();
-    assert_eq!(one.plan(&portfolio).leaders, ["a"]);
+    assert_eq!(one.plan(&portfolio).unwrap().leaders, ["a"]);
     let strict: Criteria = "[selection]\nleaders = 5\nmin_score = 0.97"
         .parse()
         .unwrap();
-    let plan = strict.plan(&portfolio);
+    let plan = strict.plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["a", "b"]);
     assert_eq!(
         plan.ranking[2].reasons[0].to_string(),
@@ -137,12 +134,12 @@ fn ties_are_broken_by_id_whatever_the_input_order() {
     let a = portfolio([("b", ideal()), ("c", ideal()), ("a", ideal())]);
     let b = portfolio([("c", ideal()), ("a", ideal()), ("b", ideal())]);
     let criteria = Criteria::default();
-    let plan = criteria.plan(&a);
+    let plan = criteria.plan(&a).unwrap();
     let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(
         serde_json::to_string(&plan).unwrap(),
-        serde_json::to_string(&criteria.plan(&b)).unwrap()
+        serde_json::to_string(&criteria.plan(&b).unwrap()).unwrap()
     );
 }
 
@@ -208,7 +205,7 @@ fn min_score_is_met_exactly_as_the_decimals_say() {
             format!("[selection]\nmin_score = {min_score}\n[lead]\nweight = 0.0")
                 .parse()
                 .unwrap();
-        let plan = criteria.plan(&portfolio);
+        let plan = criteria.plan(&portfolio).unwrap();
         assert_eq!(plan.ranking[0].eligible, eligible, "{min_score}");
         assert_eq!(plan.leaders.len(), usize::from(eligible), "{min_score}");
     }
@@ -218,7 +215,7 @@ fn min_score_is_met_exactly_as_the_decimals_say() {
          [bottom_line]\nweight = 0\n[lead]\nweight = 0\n[sponsorship]\nweight = 0"
         .parse()
         .unwrap();
-    assert_eq!(criteria.plan(&portfolio).leaders, ["a"]);
+    assert_eq!(criteria.plan(&portfolio).unwrap().leaders, ["a"]);
 }
 
 #[test]
@@ -233,168 +230,76 @@ fn choose_leaders_agrees_with_the_plan() {
     let criteria = Criteria::default();
     let chosen: Vec<_> = criteria
         .choose_leaders(&portfolio)
+        .unwrap()
         .iter()
         .map(|r| r.candidate.id.clone())
         .collect();
     assert_eq!(chosen, ["b", "a", "e"]);
-    assert_eq!(chosen, criteria.plan(&portfolio).leaders);
+    assert_eq!(chosen, criteria.plan(&portfolio).unwrap().leaders);
 }
 
 #[test]
 fn the_plan_serialises_to_the_documented_json() {
-    let portfolio = portfolio([("a", ideal()), ("b", with(|e| e.change = Change::Cultural))]);
-    let json = serde_json::to_value(Criteria::default().plan(&portfolio)).unwrap();
+    let mut a = Candidate::new("a", ideal());
+    a.unit = Some("Sales".to_owned());
+    a.sponsor = Some("D. Okafor".to_owned());
+    let b = Candidate::new("b", with(|e| e.change = Change::Cultural));
+    let portfolio = Portfolio::new(vec![a, b]).unwrap();
+    let json = serde_json::to_value(Criteria::default().plan(&portfolio).unwrap()).unwrap();
     let six_sevenths = 6.0 / 7.0;
     assert_eq!(
         json,
         serde_json::json!({
             "leaders": ["a"],
             "ranking": [
-                {"rank": 1, "id": "a", "name": "a", "score": 1.0, "role": "lead", "eligible": true,
-                 "criteria": {"duration": 1.0, "visibility": 1.0, "tangibility": 1.0, "phase": 1.0,
+                {"rank": 1, "id": "a", "name": "a", "unit": "Sales", "sponsor": "D. Okafor", "total": 1.0, "role": "lead", "eligible": true,
+                 "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 1.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
                  "reasons": []},
-                {"rank": 2, "id": "b", "name": "b", "score": six_sevenths, "role": "pull", "eligible": false,
-                 "criteria": {"duration": 1.0, "visibility": 1.0, "tangibility": 0.0, "phase": 1.0,
+                {"rank": 2, "id": "b", "name": "b", "total": six_sevenths, "role": "pull", "eligible": false,
+                 "scores": {"duration": 1.0, "visibility": 1.0, "tangibility": 0.0, "phase": 1.0,
                               "bottom_line": 1.0, "lead": 1.0, "sponsorship": 1.0},
-                 "reasons": ["tangibility 0.000 is below its min of 0.5"]}
+                 "reasons": [{"kind": "below_min", "criterion": "tangibility", "score": 0.0, "min": 0.5,
+                              "text": "tangibility 0.000 is below its min of 0.5"}]}
             ]
         })
     );
-    let text = serde_json::to_string(&Criteria::default().plan(&portfolio)).unwrap();
+    let text = serde_json::to_string(&Criteria::default().plan(&portfolio).unwrap()).unwrap();
     assert!(text.starts_with(
-        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","score":1.0,"role":"lead","eligible":true,"criteria":{"duration":1.0,"#
+        r#"{"leaders":["a"],"ranking":[{"rank":1,"id":"a","name":"a","unit":"Sales","sponsor":"D. Okafor","total":1.0,"role":"lead","eligible":true,"scores":{"duration":1.0,"#
     ));
 }
 
-/// The `rank` example, built by `cargo test` beside this test binary.
-fn rank_example() -> Command {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    Command::new(path.join("examples").join("rank"))
-}
-
-fn repo(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)
-}
-
 #[test]
-fn the_example_ranks_the_sample_and_prints_json() {
-    let out = rank_example().output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("rank  score  role  id"), "{text}");
-    assert!(
-        text.contains("Push: 3 demonstration project(s) lead"),
-        "{text}"
-    );
-
-    let out = rank_example().arg("--json").output().unwrap();
-    assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let sample = Portfolio::from_toml(include_str!("../../examples/portfolio.toml")).unwrap();
-    let expected = serde_json::to_value(Criteria::default().plan(&sample)).unwrap();
-    assert_eq!(json, expected);
-}
-
-#[test]
-fn the_example_reads_files_and_fails_with_code_2() {
-    let dir = std::env::temp_dir().join(format!("spearhead-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bad = dir.join("bad.toml");
-    std::fs::write(&bad, "[selection]\nleaders = 0\n").unwrap();
-    let out = rank_example()
-        .args(["--criteria".as_ref(), bad.as_os_str()])
-        .arg(repo("examples/portfolio.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+fn a_candidate_tied_with_the_last_leader_is_told_so() {
+    // b and c tie on every score; one place: the tie goes to the lower id.
+    let criteria = Criteria::default().with_leaders(1).unwrap();
+    let portfolio = portfolio([
+        ("c", ideal()),
+        ("b", ideal()),
+        ("a", with(|e| e.visibility = Visibility::Low)),
+    ]);
+    let plan = criteria.plan(&portfolio).unwrap();
+    assert_eq!(plan.leaders, ["b"]);
+    let c = &plan.ranking[1];
+    assert_eq!(c.id, "c");
     assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
-        format!(
-            "error: {}: criteria:2:11, key selection.leaders: must be at least 1, not 0\n",
-            bad.display()
-        )
-    );
-
-    let out = rank_example()
-        .arg(dir.join("missing.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .starts_with("error: cannot read ")
-    );
-
-    let out = rank_example().arg("--frobnicate").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-
-    let good = dir.join("good.toml");
-    std::fs::write(&good, "[selection]\nleaders = 1\n").unwrap();
-    let out = rank_example()
-        .args(["--json".as_ref(), "--criteria".as_ref(), good.as_os_str()])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["leaders"], serde_json::json!(["crm-rollout"]));
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn the_example_reports_robustness_as_a_table_and_as_json() {
-    let out = rank_example().arg("--robustness").output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains(
-            "  duration           1  0 to 5.4           above: field-service-app in, warehouse-scanning out\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("  bottom_line        1  0.185 and up       below: field-service-app in, warehouse-scanning out\n"),
-        "{text}"
-    );
-
-    assert!(
-        text.contains("Acceptability: 10000 weight vectors drawn (simplex, seed 0)\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("  pull  field-service-app   sponsor_motivation moderate -> strong makes it lead (total 0.886)\n"),
-        "{text}"
-    );
-
-    let out = rank_example()
-        .args(["--robustness", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let sample = Portfolio::from_toml(include_str!("../../examples/portfolio.toml")).unwrap();
-    let criteria = Criteria::default();
-    assert_eq!(
-        json["robustness"]["stability"],
-        serde_json::to_value(criteria.stability(&sample)).unwrap()
-    );
-    let threads = std::num::NonZeroUsize::MIN;
-    assert_eq!(
-        json["robustness"]["acceptability"],
-        serde_json::to_value(criteria.acceptability(&sample, threads)).unwrap()
+        c.reasons,
+        [Reason::Tied {
+            leader: "b".to_owned(),
+            total: 1.0
+        }]
     );
     assert_eq!(
-        json["robustness"]["counterfactuals"],
-        serde_json::to_value(criteria.counterfactuals(&sample)).unwrap()
+        c.reasons[0].to_string(),
+        "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"
     );
-    // The plan's keys come first, in their usual order.
-    assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
-    assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
+    // Below the tie, the places are simply taken.
+    let a = &plan.ranking[2];
+    assert_eq!(a.reasons, [Reason::Outranked { leaders: 1 }]);
+    assert_eq!(
+        serde_json::to_value(&c.reasons[0]).unwrap(),
+        serde_json::json!({"kind": "tied", "leader": "b", "total": 1.0,
+            "text": "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"})
+    );
 }

@@ -156,7 +156,7 @@ fn bottom_line_direct_beats_indirect_beats_none() {
         (0.4, "indirect return to the bottom line".to_owned())
     );
     assert_eq!(
-        at(BottomLine::None),
+        at(BottomLine::NoReturn),
         (0.0, "no return to the bottom line".to_owned())
     );
 }
@@ -281,7 +281,7 @@ fn a_users_file_overrides_only_the_keys_it_gives() {
     assert_eq!(criteria.score(&months(27.0), Criterion::Duration), 0.5);
     for criterion in Criterion::ALL {
         assert_eq!(criteria.weight(*criterion), shipped.weight(*criterion));
-        assert_eq!(criteria.min(*criterion), shipped.min(*criterion));
+        assert_eq!(criteria.min_of(*criterion), shipped.min_of(*criterion));
     }
 }
 

@@ -50,12 +50,15 @@ fn the_same_seed_gives_the_same_result_on_one_or_two_threads() {
     for mode in MODES {
         // More than one chunk of 4096, and not a whole number of them.
         let criteria = criteria(&format!("samples = 9000\nseed = 7\n{mode}"));
-        let one = json(&criteria.acceptability(&portfolio, threads(1)));
-        let two = json(&criteria.acceptability(&portfolio, threads(2)));
-        let many = json(&criteria.acceptability(&portfolio, threads(5)));
+        let one = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
+        let two = json(&criteria.acceptability(&portfolio, threads(2)).unwrap());
+        let many = json(&criteria.acceptability(&portfolio, threads(5)).unwrap());
         assert_eq!(one, two, "{mode}");
         assert_eq!(one, many, "{mode}");
-        assert_eq!(one, json(&criteria.acceptability(&portfolio, threads(1))));
+        assert_eq!(
+            one,
+            json(&criteria.acceptability(&portfolio, threads(1)).unwrap())
+        );
     }
 }
 
@@ -70,8 +73,8 @@ fn the_order_of_the_candidates_does_not_matter() {
     for mode in MODES {
         let criteria = criteria(&format!("samples = 5000\nseed = 3\n{mode}"));
         assert_eq!(
-            json(&criteria.acceptability(&forward, threads(1))),
-            json(&criteria.acceptability(&shuffled, threads(2))),
+            json(&criteria.acceptability(&forward, threads(1)).unwrap()),
+            json(&criteria.acceptability(&shuffled, threads(2)).unwrap()),
             "{mode}"
         );
     }
@@ -84,8 +87,8 @@ fn different_seeds_give_different_results() {
         let a = criteria(&format!("samples = 2000\nseed = 1\n{mode}"));
         let b = criteria(&format!("samples = 2000\nseed = 2\n{mode}"));
         let (a, b) = (
-            a.acceptability(&portfolio, threads(1)),
-            b.acceptability(&portfolio, threads(1)),
+            a.acceptability(&portfolio, threads(1)).unwrap(),
+            b.acceptability(&portfolio, threads(1)).unwrap(),
         );
         assert_eq!((a.seed, b.seed), (1, 2));
         assert_ne!(a.candidates, b.candidates, "{mode}");
@@ -98,7 +101,7 @@ fn counts_add_up() {
     for leaders in [1, 3, 50, 80] {
         for mode in MODES {
             let criteria = open_criteria(leaders, &format!("samples = 3000\n{mode}"));
-            let result = criteria.acceptability(&portfolio, threads(2));
+            let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
             assert_eq!(result.samples, 3000);
             assert_eq!(result.leaders, leaders);
             assert_eq!(result.candidates.len(), 50);
@@ -135,12 +138,12 @@ fn minimums_apply_in_every_sample() {
     // leaders of a sample are at most the eligible ones.
     let portfolio = generate::portfolio(100);
     let criteria = criteria("samples = 2000");
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     for c in &result.candidates {
         let a = criteria.assess(&portfolio.get(&c.id).unwrap().evidence);
         let fails_a_min = Criterion::ALL
             .iter()
-            .any(|&k| criteria.min(k).is_some_and(|min| a.scores[k] < min));
+            .any(|&k| criteria.min_of(k).is_some_and(|min| a.scores[k] < min));
         if fails_a_min {
             assert_eq!(c.leads, 0, "{}", c.id);
         }
@@ -153,7 +156,9 @@ fn minimums_apply_in_every_sample() {
 #[test]
 fn more_than_100_candidates_count_the_first_100_ranks() {
     let portfolio = generate::portfolio(130);
-    let result = open_criteria(3, "samples = 500").acceptability(&portfolio, threads(2));
+    let result = open_criteria(3, "samples = 500")
+        .acceptability(&portfolio, threads(2))
+        .unwrap();
     for c in &result.candidates {
         assert_eq!(c.ranks.len(), 100);
         assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 500);
@@ -166,8 +171,8 @@ fn more_than_100_candidates_count_the_first_100_ranks() {
 fn with_no_spread_every_sample_chooses_the_plans_leaders() {
     let portfolio = generate::portfolio(200);
     let criteria = criteria("samples = 500\nweights = \"around\"\nspread = 0");
-    let plan = criteria.plan(&portfolio);
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let plan = criteria.plan(&portfolio).unwrap();
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     let always: Vec<&str> = result
         .candidates
         .iter()
@@ -196,7 +201,7 @@ fn one_sample(robustness: &str, seed: u64) -> [f64; 7] {
     candidates.extend(generate::candidates(5));
     let portfolio = Portfolio::new(candidates).unwrap();
     let criteria = criteria(&format!("samples = 1\nseed = {seed}\n{robustness}"));
-    let result = criteria.acceptability(&portfolio, threads(1));
+    let result = criteria.acceptability(&portfolio, threads(1)).unwrap();
     let first = &result.candidates[0];
     assert_eq!((first.id.as_str(), first.leads), ("a", 1));
     let w = first.central_weights.unwrap();
@@ -209,7 +214,7 @@ fn mean_weights(criteria_text: &str, samples: u64) -> [f64; 7] {
     candidates.extend(generate::candidates(5));
     let portfolio = Portfolio::new(candidates).unwrap();
     let criteria = criteria(&format!("samples = {samples}\n{criteria_text}"));
-    let result = criteria.acceptability(&portfolio, threads(2));
+    let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
     assert_eq!(result.candidates[0].leads, samples);
     let w = result.candidates[0].central_weights.unwrap();
     std::array::from_fn(|i| w[Criterion::ALL[i]])
@@ -389,7 +394,7 @@ proptest! {
             }
         }
         let portfolio = Portfolio::new(candidates).unwrap();
-        let result = criteria.acceptability(&portfolio, threads(2));
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
         let best = result.candidates.iter().find(|c| c.id == "a-best").unwrap();
         prop_assert_eq!(best.leads, 300);
         prop_assert_eq!(best.ranks[0], 300);
@@ -504,7 +509,7 @@ proptest! {
             unreachable!()
         };
         let portfolio = generate::portfolio(n);
-        let result = criteria.acceptability(&portfolio, threads(2));
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
         let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
         prop_assert!(leads <= samples * leaders.min(n) as u64);
         for c in &result.candidates {
@@ -523,5 +528,113 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// Up to 11 candidates under constraints of every kind that always hold,
+/// on the shipped criteria with 1 to 4 leaders and `robustness`.
+fn constrained_case(robustness: &'static str) -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    let evidence =
+        crate::support::evidence_with((1u8..=30).prop_map(f64::from), prop::bool::weighted(0.2));
+    (1usize..=4, prop::collection::vec(evidence, 1..12)).prop_flat_map(
+        move |(leaders, evidence)| {
+            let candidates = (evidence.into_iter().enumerate())
+                .map(|(i, e)| Candidate::new(format!("c{:02}", (i * 7) % 12), e))
+                .collect();
+            crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+                let base: Criteria =
+                    format!("[selection]\nleaders = {leaders}\n[robustness]\n{robustness}")
+                        .parse()
+                        .unwrap();
+                (crate::support::with_constraints(&base, &text), candidates)
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn under_constraints_every_sample_chooses_as_the_plan_does(
+        (criteria, candidates) in constrained_case("samples = 40\nweights = \"around\"\nspread = 0"),
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
+        for c in &result.candidates {
+            let leads = plan.leaders.contains(&c.id);
+            prop_assert_eq!(c.leads, if leads { 40 } else { 0 }, "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn under_constraints_the_order_of_the_candidates_does_not_matter(
+        (criteria, candidates) in constrained_case("samples = 300\nseed = 7"),
+    ) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        let a = criteria.acceptability(&forward, threads(1)).unwrap();
+        let b = criteria.acceptability(&backward, threads(2)).unwrap();
+        prop_assert_eq!(json(&a), json(&b));
+    }
+}
+
+/// The progress a run reports, and what it gives, on `n` threads.
+fn watched(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    n: usize,
+    mut stop_at: impl FnMut(spearhead::Progress) -> bool,
+) -> (Option<Acceptability>, Vec<spearhead::Progress>) {
+    let mut seen = Vec::new();
+    let result = criteria
+        .acceptability_with(portfolio, threads(n), |progress| {
+            seen.push(progress);
+            if stop_at(progress) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    (result, seen)
+}
+
+#[test]
+fn a_watched_run_gives_what_an_unwatched_one_does_however_it_is_cut() {
+    // Three chunks of 4096 and a few samples: threads claim them in any order.
+    let criteria = criteria("samples = 12300\nseed = 5");
+    let portfolio = generate::portfolio(300);
+    let plain = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
+    for n in [1, 2, 3, 8] {
+        let (result, seen) = watched(&criteria, &portfolio, n, |_| false);
+        assert_eq!(json(&result.unwrap()), plain, "{n} threads");
+        // Told often, never backwards, and last at the end.
+        assert!(seen.len() > 3, "{} calls", seen.len());
+        assert!(seen.windows(2).all(|w| w[0].done <= w[1].done));
+        let last = seen.last().unwrap();
+        assert_eq!((last.done, last.samples), (12_300, 12_300));
+        assert!(seen.iter().all(|p| p.samples == 12_300 && p.done <= 12_300));
+    }
+}
+
+#[test]
+fn a_run_stopped_gives_nothing_and_hears_no_more() {
+    let criteria = Criteria::default().with_samples(10_000_000).unwrap();
+    let portfolio = generate::portfolio(1_000);
+    for n in [1, 2] {
+        let (result, seen) = watched(&criteria, &portfolio, n, |_| true);
+        assert_eq!(result, None);
+        // Stopped at the first word: nothing after it.
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].done < 10_000, "{seen:?}");
+        let (result, seen) = watched(&criteria, &portfolio, n, |p| p.fraction() >= 0.001);
+        assert_eq!(result, None);
+        let last = seen.last().unwrap();
+        assert!(
+            last.fraction() >= 0.001 && last.fraction() < 0.01,
+            "{last:?}"
+        );
     }
 }

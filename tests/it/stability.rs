@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::TestCaseError;
 
 use spearhead::{
     BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
@@ -14,15 +15,17 @@ use spearhead::{
 use crate::support::{ideal, portfolio};
 
 fn leaders(criteria: &Criteria, portfolio: &Portfolio) -> BTreeSet<String> {
-    criteria.plan(portfolio).leaders.into_iter().collect()
+    criteria
+        .plan(portfolio)
+        .unwrap()
+        .leaders
+        .into_iter()
+        .collect()
 }
 
+/// A `Shift`, which is `#[non_exhaustive]`: read from its JSON.
 fn shift(enter: &[&str], leave: &[&str]) -> Shift {
-    let owned = |ids: &[&str]| ids.iter().map(|&id| id.to_owned()).collect();
-    Shift {
-        enter: owned(enter),
-        leave: owned(leave),
-    }
+    serde_json::from_value(serde_json::json!({"enter": enter, "leave": leave})).unwrap()
 }
 
 #[test]
@@ -47,15 +50,12 @@ fn weighting_sponsorship_more_lets_the_better_sponsored_candidate_lead() {
             },
         ),
     ]);
-    assert_eq!(criteria.plan(&portfolio).leaders, ["seen"]);
-    let stability = criteria.stability(&portfolio);
-    assert_eq!(stability.len(), 7);
+    assert_eq!(criteria.plan(&portfolio).unwrap().leaders, ["seen"]);
+    let stability = criteria.stability(&portfolio).unwrap();
+    assert_eq!(stability.values().len(), 7);
     let of = |criterion: Criterion| {
-        stability
-            .iter()
-            .find(|s| s.criterion == criterion)
-            .unwrap()
-            .clone()
+        assert_eq!(stability[criterion].criterion, criterion);
+        stability[criterion].clone()
     };
 
     // seen: 7 + 0.5 t, backed: 6 + t; backed leads above t = 2.
@@ -92,7 +92,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
         ..ideal()
     };
     let portfolio = portfolio([("long", long)]);
-    let duration = criteria.stability(&portfolio)[0].clone();
+    let duration = criteria.stability(&portfolio).unwrap()[Criterion::Duration].clone();
     assert_eq!(duration.criterion, Criterion::Duration);
     let high = duration.high.unwrap();
     assert!((high - 18.0 / 7.0).abs() < 1e-12, "{high}");
@@ -100,7 +100,7 @@ fn a_leader_that_falls_below_min_score_leaves_without_a_successor() {
     let just_past = criteria
         .with_weight(Criterion::Duration, high + 1e-6)
         .unwrap();
-    assert!(just_past.plan(&portfolio).leaders.is_empty());
+    assert!(just_past.plan(&portfolio).unwrap().leaders.is_empty());
 }
 
 #[test]
@@ -114,8 +114,8 @@ fn with_no_leader_the_intervals_end_where_one_becomes_eligible() {
         ..ideal()
     };
     let portfolio = portfolio([("long", long)]);
-    assert!(criteria.plan(&portfolio).leaders.is_empty());
-    let duration = criteria.stability(&portfolio)[0].clone();
+    assert!(criteria.plan(&portfolio).unwrap().leaders.is_empty());
+    let duration = criteria.stability(&portfolio).unwrap()[Criterion::Duration].clone();
     assert!(
         (duration.low - 9.0 / 11.0).abs() < 1e-12,
         "{}",
@@ -145,7 +145,7 @@ fn just_past(x: f64, up: bool) -> f64 {
 /// a decimal of ten significant digits, and that no shift names nobody.
 fn agrees_with_replanning(criteria: &Criteria, portfolio: &Portfolio) {
     let now = leaders(criteria, portfolio);
-    for s in criteria.stability(portfolio) {
+    for s in criteria.stability(portfolio).unwrap().values() {
         assert!(
             s.low <= s.weight && s.high.is_none_or(|h| s.weight <= h),
             "{s:?}"
@@ -195,11 +195,11 @@ fn twins_tie_in_stability_as_in_the_plan() {
         ..a
     };
     let portfolio = portfolio([("a", a), ("b", b)]);
-    let plan = criteria.plan(&portfolio);
+    let plan = criteria.plan(&portfolio).unwrap();
     assert_eq!(plan.leaders, ["a"]);
-    assert_eq!(plan.ranking[0].score, plan.ranking[1].score);
-    let stability = criteria.stability(&portfolio);
-    let of = |c: Criterion| stability.iter().find(|s| s.criterion == c).unwrap();
+    assert_eq!(plan.ranking[0].total, plan.ranking[1].total);
+    let stability = criteria.stability(&portfolio).unwrap();
+    let of = |c: Criterion| &stability[c];
     // Both score 0 on visibility: (4.7) / (6 + t) reaches 0.6 up to 11/6,
     // not an end at the configured 1.
     let visibility = of(Criterion::Visibility);
@@ -234,9 +234,9 @@ fn a_total_just_below_min_score_is_below_it_in_stability_too() {
         ..ideal()
     };
     let portfolio = portfolio([("a", a)]);
-    assert!(criteria.plan(&portfolio).leaders.is_empty());
-    let stability = criteria.stability(&portfolio);
-    let of = |c: Criterion| stability.iter().find(|s| s.criterion == c).unwrap();
+    assert!(criteria.plan(&portfolio).unwrap().leaders.is_empty());
+    let stability = criteria.stability(&portfolio).unwrap();
+    let of = |c: Criterion| &stability[c];
     // (5.5 + t) / (6 + t) >= m from t = (6m - 5.5) / (1 - m) = 9.6e-9.
     let lead = of(Criterion::Lead);
     assert_eq!(lead.low, 0.0);
@@ -274,9 +274,9 @@ fn no_end_sits_near_a_weight_of_0_without_a_change() {
         ..a
     };
     let portfolio = portfolio([("b", b), ("a", a)]);
-    let phase = &criteria.stability(&portfolio)[3];
+    let phase = &criteria.stability(&portfolio).unwrap()[Criterion::Phase];
     assert_eq!(phase.criterion, Criterion::Phase);
-    assert_eq!(criteria.plan(&portfolio).leaders, ["a"]);
+    assert_eq!(criteria.plan(&portfolio).unwrap().leaders, ["a"]);
     assert_eq!((phase.low, phase.high), (0.0, Some(0.0)));
     assert_eq!(phase.above, Some(shift(&["b"], &["a"])));
     agrees_with_replanning(&criteria, &portfolio);
@@ -347,7 +347,23 @@ fn leaders_at(
     criterion: Criterion,
     weight: f64,
 ) -> Option<BTreeSet<String>> {
-    let moved = criteria.clone().with_weight(criterion, weight).ok()?;
+    // Weights are relative: a weight below the accepted 1e-6 is re-planned
+    // with every weight times the same power of ten, in decimals, so that
+    // the scaled weights are exactly in the same ratios.
+    let mut exponent = 0;
+    while weight > 0.0 && weight * 10f64.powi(exponent) < Criteria::MIN_WEIGHT {
+        exponent += 1;
+    }
+    let scaled = |w: f64| -> f64 { format!("{w}e{exponent}").parse().unwrap() };
+    let mut moved = criteria.clone();
+    for &other in Criterion::ALL {
+        let w = if other == criterion {
+            weight
+        } else {
+            criteria.weight(other)
+        };
+        moved = moved.with_weight(other, scaled(w)).ok()?;
+    }
     Some(leaders(&moved, portfolio))
 }
 
@@ -365,6 +381,71 @@ fn shifted(leaders: &BTreeSet<String>, shift: &Shift) -> BTreeSet<String> {
 /// coarse scales, far larger than the ranking's 1e-9 grid.
 const STEP: f64 = 1e-3;
 
+/// Inside each interval the leaders stay; just past each end they change
+/// as the shift says.
+fn check_intervals(criteria: &Criteria, candidates: Vec<Candidate>) -> Result<(), TestCaseError> {
+    let portfolio = Portfolio::new(candidates).unwrap();
+    let now = leaders(criteria, &portfolio);
+    for s in criteria.stability(&portfolio).unwrap().values() {
+        let c = s.criterion;
+        prop_assert!(s.low <= s.weight, "{s:?}");
+        prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
+        let high = s.high.unwrap_or(s.weight + 100.0);
+        let inside = [
+            s.low + (s.weight - s.low) / 2.0,
+            s.weight,
+            s.weight + (high - s.weight) / 2.0,
+            (s.low + STEP).min(s.weight),
+            (high - STEP).max(s.weight),
+        ];
+        for weight in inside {
+            if let Some(there) = leaders_at(criteria, &portfolio, c, weight) {
+                prop_assert_eq!(&there, &now, "{} at {} in {:?}", c, weight, s);
+            }
+        }
+        if s.high.is_none() {
+            let far = leaders_at(criteria, &portfolio, c, 1e6).unwrap();
+            prop_assert_eq!(&far, &now, "{} at 1e6 in {:?}", c, s);
+        }
+        for (end, shift, past) in [
+            (s.high, &s.above, s.high.map(|h| h + STEP)),
+            (
+                Some(s.low).filter(|&l| l > 0.0),
+                &s.below,
+                Some(s.low - STEP),
+            ),
+        ] {
+            prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
+            let (Some(shift), Some(past)) = (shift, past) else {
+                continue;
+            };
+            let there = leaders_at(criteria, &portfolio, c, past).unwrap();
+            prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
+            prop_assert_eq!(
+                &there,
+                &shifted(&now, shift),
+                "{} at {} in {:?}",
+                c,
+                past,
+                s
+            );
+        }
+    }
+    Ok(())
+}
+
+/// [`coarse_case`] under constraints of every kind that always hold.
+fn constrained_case() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    coarse_case().prop_flat_map(|(criteria, candidates)| {
+        crate::support::constrained(candidates, true).prop_map(move |(text, candidates)| {
+            (
+                crate::support::with_constraints(&criteria, &text),
+                candidates,
+            )
+        })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -372,48 +453,27 @@ proptest! {
     fn inside_an_interval_the_leaders_stay_and_just_past_an_end_they_change(
         (criteria, candidates) in coarse_case(),
     ) {
-        let portfolio = Portfolio::new(candidates).unwrap();
-        let now = leaders(&criteria, &portfolio);
-        for s in criteria.stability(&portfolio) {
-            let c = s.criterion;
-            prop_assert!(s.low <= s.weight, "{s:?}");
-            prop_assert!(s.high.is_none_or(|high| s.weight <= high), "{s:?}");
-            let high = s.high.unwrap_or(s.weight + 100.0);
-            let inside = [
-                s.low + (s.weight - s.low) / 2.0,
-                s.weight,
-                s.weight + (high - s.weight) / 2.0,
-                (s.low + STEP).min(s.weight),
-                (high - STEP).max(s.weight),
-            ];
-            for weight in inside {
-                if let Some(there) = leaders_at(&criteria, &portfolio, c, weight) {
-                    prop_assert_eq!(&there, &now, "{} at {} in {:?}", c, weight, s);
-                }
-            }
-            if s.high.is_none() {
-                let far = leaders_at(&criteria, &portfolio, c, 1e6).unwrap();
-                prop_assert_eq!(&far, &now, "{} at 1e6 in {:?}", c, s);
-            }
-            for (end, shift, past) in [
-                (s.high, &s.above, s.high.map(|h| h + STEP)),
-                (Some(s.low).filter(|&l| l > 0.0), &s.below, Some(s.low - STEP)),
-            ] {
-                prop_assert_eq!(end.is_some(), shift.is_some(), "{:?}", s);
-                let (Some(shift), Some(past)) = (shift, past) else {
-                    continue;
-                };
-                let there = leaders_at(&criteria, &portfolio, c, past).unwrap();
-                prop_assert_ne!(&there, &now, "{} at {} in {:?}", c, past, s);
-                prop_assert_eq!(&there, &shifted(&now, shift), "{} at {} in {:?}", c, past, s);
-            }
-        }
+        check_intervals(&criteria, candidates)?;
+    }
+
+    #[test]
+    fn under_constraints_too_the_leaders_stay_inside_and_change_past_an_end(
+        (criteria, candidates) in constrained_case(),
+    ) {
+        check_intervals(&criteria, candidates)?;
+    }
+
+    #[test]
+    fn stability_under_constraints_ignores_input_order((criteria, candidates) in constrained_case()) {
+        let forward = Portfolio::new(candidates.clone()).unwrap();
+        let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
+        prop_assert_eq!(criteria.stability(&forward).unwrap(), criteria.stability(&backward).unwrap());
     }
 
     #[test]
     fn stability_ignores_input_order((criteria, candidates) in coarse_case()) {
         let forward = Portfolio::new(candidates.clone()).unwrap();
         let backward = Portfolio::new(candidates.into_iter().rev().collect()).unwrap();
-        prop_assert_eq!(criteria.stability(&forward), criteria.stability(&backward));
+        prop_assert_eq!(criteria.stability(&forward).unwrap(), criteria.stability(&backward).unwrap());
     }
 }

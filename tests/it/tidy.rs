@@ -100,4 +100,28 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Sampling>();
     assert_send_sync::<spearhead::WeightOrder>();
     assert_send_sync::<spearhead::Weights>();
+    assert_send_sync::<spearhead::Waves>();
+    assert_send_sync::<spearhead::Roadmap>();
+    assert_send_sync::<spearhead::Stage>();
+    assert_send_sync::<spearhead::Coaching>();
+    assert_send_sync::<spearhead::Unreached>();
+    assert_send_sync::<spearhead::Unreachable>();
+    assert_send_sync::<spearhead::Link>();
+    assert_send_sync::<spearhead::KeyRole>();
+}
+
+#[test]
+fn the_readme_shows_the_sample_portfolios_markdown_report() {
+    let readme = read("README.md");
+    let sample: spearhead::Portfolio = read("examples/portfolio.toml").parse().unwrap();
+    // `rank` reads the sample with its criteria, examples/criteria.toml.
+    // Four backticks fence the report: it holds a fenced TOML block.
+    let criteria: spearhead::Criteria = read("examples/criteria.toml").parse().unwrap();
+    let markdown = spearhead::Report::new(&criteria, &sample)
+        .unwrap()
+        .markdown();
+    assert!(
+        readme.contains(&format!("````markdown\n{markdown}````\n")),
+        "the README's report differs from Report::markdown of the sample"
+    );
 }

@@ -1,0 +1,405 @@
+//! A cheap count of what parsing a TOML text would cost, before it is
+//! parsed.
+//!
+//! toml's parser keeps every token of the text (whitespace, punctuation,
+//! each key and value) and an event for each, then builds a tree with a
+//! node for every table, key and array element: tens of bytes of memory per
+//! byte of `x = [1,1,1,…]`. One linear pass over the bytes, aware of strings
+//! and comments, counts the tokens and nodes parsing would make, and a text
+//! whose estimate passes [`memory_limit`] is refused before it is parsed.
+//! The pass is not a parser: on odd input it may count too many (a `.` in a
+//! float counts as a node), never too few. A portfolio is read a
+//! `[[candidate]]` section at a time ([`sections`]), which takes far less.
+
+use std::ops::Range;
+
+use crate::error::{Error, Part, Result};
+use crate::limits::Limits;
+
+/// The memory a text may cost beyond [`BYTES_PER_BYTE`] times its size.
+const BASE_MEMORY: u64 = 64 << 20;
+
+/// The memory a text may cost per byte of it, beyond [`BASE_MEMORY`].
+const BYTES_PER_BYTE: u64 = 16;
+
+/// toml's lexer makes room for this many tokens per byte of text at first,
+/// and doubles the room as it needs.
+const TOKENS_PER_BYTE: (usize, usize) = (2, 7);
+
+/// The bytes of one token, and of the event the parser makes of it.
+const TOKEN_BYTES: u64 = 24;
+const EVENT_BYTES: u64 = 30;
+
+/// The bytes of a table that holds a key: a tree node of eleven entries.
+const TABLE_BYTES: u64 = 1200;
+
+/// The bytes of one key in a table, as the table's nodes fill and split.
+const KEY_BYTES: u64 = 180;
+
+/// The bytes of one array element, with the array's growth.
+const ELEMENT_BYTES: u64 = 200;
+
+/// What [`scan`] counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Counts {
+    /// The text's size in bytes.
+    pub(crate) len: usize,
+    /// Tokens as toml's lexer cuts them: each punctuation mark and line
+    /// break, each run of spaces, each bare word, string and comment.
+    pub(crate) tokens: u64,
+    /// Tables that hold at least one key (an empty one costs nothing), and
+    /// the root.
+    pub(crate) tables: u64,
+    /// Every `=` and `[table]` header: a key in a table.
+    pub(crate) keys: u64,
+    /// Every `,`, `[` and `{` outside strings, comments and headers: at
+    /// least one per array element and inline value.
+    pub(crate) elements: u64,
+    /// `[[candidate]]` headers.
+    pub(crate) candidates: usize,
+    /// Where the line of each `[[candidate]]` header starts.
+    pub(crate) starts: Vec<usize>,
+}
+
+impl Counts {
+    /// An upper bound of the memory parsing the text takes at its peak, in
+    /// bytes; `tests/it/memory.rs` checks it on the worst shapes.
+    pub(crate) fn memory(&self) -> u64 {
+        let (per, bytes) = TOKENS_PER_BYTE;
+        let mut room = (self.len / bytes * per) as u64;
+        while room < self.tokens {
+            room = room.saturating_mul(2).max(1);
+        }
+        [
+            (room, TOKEN_BYTES),
+            (self.tokens, EVENT_BYTES),
+            (self.tables, TABLE_BYTES),
+            (self.keys, KEY_BYTES),
+            (self.elements, ELEMENT_BYTES),
+        ]
+        .iter()
+        .fold(0, |sum: u64, &(n, bytes)| {
+            sum.saturating_add(n.saturating_mul(bytes))
+        })
+    }
+}
+
+/// The most memory reading a text of `len` bytes may take: 16 times its
+/// size plus 64 MiB.
+pub(crate) fn memory_limit(len: usize) -> u64 {
+    (len as u64)
+        .saturating_mul(BYTES_PER_BYTE)
+        .saturating_add(BASE_MEMORY)
+}
+
+/// Refuses `text` when parsing it at once would take more memory than
+/// [`memory_limit`].
+pub(crate) fn check(part: Part, text: &str) -> Result<()> {
+    let counts = scan(text.as_bytes(), 0);
+    let limit = memory_limit(text.len());
+    if counts.memory() > limit {
+        return Err(Error::TooDense {
+            part,
+            size: text.len(),
+            memory: counts.memory(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// The most memory one candidate read keeps until the portfolio is built:
+/// the candidate, its strings, its place in the table of ids used, and the
+/// vectors' growth.
+const BYTES_PER_CANDIDATE_KEPT: u64 = 1024;
+
+/// How to parse a portfolio within [`memory_limit`]: the byte ranges of
+/// `text` to parse one after the other. The text before the first
+/// `[[candidate]]` header and each header's section on its own, when there
+/// are headers: the same document when each section parses (each holds one
+/// candidate's table, and nothing in one can reach into another), at the
+/// cost of the largest section's parse and the candidates kept, a small
+/// part of parsing the whole at once. Otherwise the whole text.
+///
+/// # Errors
+///
+/// [`Error::TooManyCandidates`] for more `[[candidate]]` headers than
+/// `limits` allow, [`Error::TooDense`] when neither way fits.
+pub(crate) fn sections(text: &str, limits: &Limits) -> Result<Vec<Range<usize>>> {
+    let counts = scan(text.as_bytes(), limits.max_candidates);
+    if counts.candidates > limits.max_candidates {
+        return Err(Error::TooManyCandidates {
+            count: counts.candidates,
+            limit: limits.max_candidates,
+        });
+    }
+    let limit = memory_limit(text.len());
+    let whole = counts.memory();
+    let mut in_sections = u64::MAX;
+    if !counts.starts.is_empty() {
+        let ends = counts.starts.iter().copied().chain([text.len()]);
+        let ranges: Vec<_> = std::iter::once(0)
+            .chain(counts.starts.iter().copied())
+            .zip(ends)
+            .map(|(start, end)| start..end)
+            .collect();
+        let kept = BYTES_PER_CANDIDATE_KEPT.saturating_mul(counts.candidates as u64);
+        let largest = ranges
+            .iter()
+            .map(|range| scan(text.as_bytes().get(range.clone()).unwrap_or_default(), 0).memory())
+            .max()
+            .unwrap_or_default();
+        in_sections = largest.saturating_add(kept);
+        if in_sections <= limit {
+            return Ok(ranges);
+        }
+    }
+    if whole <= limit {
+        return Ok(std::iter::once(0..text.len()).collect());
+    }
+    Err(Error::TooDense {
+        part: Part::Portfolio,
+        size: text.len(),
+        memory: whole.min(in_sections),
+        limit,
+    })
+}
+
+/// Where the scan is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Keys, values, punctuation and spaces.
+    Code,
+    /// From `#` to the end of the line.
+    Comment,
+    /// A basic or literal string, on one line or many.
+    String { quote: u8, multiline: bool },
+}
+
+/// What a byte of code is, for counting tokens as toml's lexer cuts them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// A token of its own: punctuation, a line break, the start of a
+    /// string or comment.
+    Single,
+    /// A run is one token.
+    Space,
+    /// A run is one token: a bare key, number, boolean or date.
+    Word,
+}
+
+/// Counts the tokens, nodes and `[[candidate]]` headers of `bytes`, in one
+/// pass, and keeps where the first `keep` headers' lines start.
+pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
+    let mut counts = Counts {
+        len: bytes.len(),
+        // The root.
+        tables: 1,
+        ..Counts::default()
+    };
+    let mut state = State::Code;
+    // The table the next key goes in has none yet: a header's or an inline
+    // table's.
+    let mut fresh = false;
+    // Open `[` and `{` of values: a `[` at the start of a line opens a
+    // header only outside them.
+    let mut depth: usize = 0;
+    // Only spaces since the last line break.
+    let mut line_start = true;
+    let mut previous = Class::Single;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        match state {
+            State::Comment => {
+                if b == b'\n' {
+                    state = State::Code;
+                    counts.tokens += 1;
+                    line_start = true;
+                    previous = Class::Single;
+                }
+            }
+            State::String { quote, multiline } => {
+                let (next, end) = in_string(bytes, i, b, quote, multiline);
+                i = next;
+                match end {
+                    None => {}
+                    Some(true) => {
+                        // A line break ends an unclosed string: a syntax
+                        // error, which the parser will report.
+                        state = State::Code;
+                        counts.tokens += 1;
+                        line_start = true;
+                    }
+                    Some(false) => state = State::Code,
+                }
+            }
+            State::Code => {
+                let class = match b {
+                    b' ' | b'\t' => Class::Space,
+                    b'#' | b'"' | b'\'' | b'\n' | b'\r' | b'.' | b'=' | b',' | b'[' | b']'
+                    | b'{' | b'}' => Class::Single,
+                    _ => Class::Word,
+                };
+                if class == Class::Single || class != previous {
+                    counts.tokens += 1;
+                }
+                previous = class;
+                match b {
+                    b'#' => state = State::Comment,
+                    b'"' | b'\'' => {
+                        let multiline = bytes.get(i..i + 2) == Some(&[b, b]);
+                        if multiline {
+                            i += 2;
+                        }
+                        state = State::String {
+                            quote: b,
+                            multiline,
+                        };
+                    }
+                    b'[' if line_start && depth == 0 => {
+                        // A header, `[table]` or `[[array]]`: its brackets
+                        // do not nest.
+                        fresh = true;
+                        if bytes.get(i) == Some(&b'[') {
+                            // An element of an array of tables.
+                            counts.elements += 1;
+                            i += 1;
+                            if is_candidate_header(bytes.get(i..).unwrap_or_default()) {
+                                counts.candidates += 1;
+                                if counts.starts.len() < keep {
+                                    counts.starts.push(line_start_before(bytes, i - 2));
+                                }
+                            }
+                        } else {
+                            // A key of its parent.
+                            counts.keys += 1;
+                        }
+                    }
+                    b'{' => {
+                        fresh = true;
+                        counts.elements += 1;
+                        depth += 1;
+                    }
+                    b'[' | b',' => {
+                        counts.elements += 1;
+                        depth += usize::from(b == b'[');
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    b'=' => {
+                        counts.keys += 1;
+                        counts.tables += u64::from(fresh);
+                        fresh = false;
+                    }
+                    // Each part of a dotted key is a table of one key; a
+                    // float's point counts too, too many rather than few.
+                    b'.' => counts.tables += 1,
+                    _ => {}
+                }
+                if b == b'\n' {
+                    line_start = true;
+                } else if class != Class::Space {
+                    line_start = false;
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// Reads byte `b` of a string, the byte before `i`: where to read on, and
+/// whether the string ends (`Some(true)` at a line break that ends it
+/// unclosed).
+fn in_string(bytes: &[u8], i: usize, b: u8, quote: u8, multiline: bool) -> (usize, Option<bool>) {
+    if b == b'\\' && quote == b'"' {
+        // The escaped byte cannot end the string.
+        (i + 1, None)
+    } else if b == quote && !multiline {
+        (i, Some(false))
+    } else if b == quote && bytes.get(i..i + 2) == Some(&[quote, quote]) {
+        // Up to two more quotes may belong to the string.
+        let mut i = i + 2;
+        while bytes.get(i) == Some(&quote) {
+            i += 1;
+        }
+        (i, Some(false))
+    } else if b == b'\n' && !multiline {
+        (i, Some(true))
+    } else {
+        (i, None)
+    }
+}
+
+/// Where the line that holds byte `at` starts, when only spaces come
+/// before it on that line.
+fn line_start_before(bytes: &[u8], at: usize) -> usize {
+    let before = bytes.get(..at).unwrap_or_default();
+    let spaces = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    before.len() - spaces
+}
+
+/// Whether `rest`, the text after a `[[`, names the `candidate` array:
+/// ` candidate ]]`, or the key quoted.
+fn is_candidate_header(rest: &[u8]) -> bool {
+    let rest = rest.trim_ascii_start();
+    let rest = ["candidate", "\"candidate\"", "'candidate'"]
+        .iter()
+        .find_map(|key| rest.strip_prefix(key.as_bytes()));
+    rest.is_some_and(|rest| rest.trim_ascii_start().starts_with(b"]]"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(text: &str) -> [u64; 3] {
+        let c = scan(text.as_bytes(), 0);
+        [c.tables, c.keys, c.elements]
+    }
+
+    fn tokens(text: &str) -> u64 {
+        scan(text.as_bytes(), 0).tokens
+    }
+
+    #[test]
+    fn tables_keys_and_elements_count() {
+        assert_eq!(counts("x = [1, 1, 1]"), [1, 1, 3]);
+        assert_eq!(counts(""), [1, 0, 0]);
+        assert_eq!(counts("x = [{}, {a = 1}, {}]"), [2, 2, 6]);
+        assert_eq!(counts("a.b.c = 1"), [3, 1, 0]);
+        assert_eq!(counts("[a]\nx = 1\n[b.c]\ny = 2\n[d]\n"), [4, 5, 0]);
+        assert_eq!(counts("[[candidate]]\nid = 1\n"), [2, 1, 1]);
+    }
+
+    #[test]
+    fn tokens_count_as_the_lexer_cuts_them() {
+        assert_eq!(tokens("x = [1,22]\n"), 10);
+        assert_eq!(tokens("key  =\t\"a b\"  # note\r\n"), 8);
+        assert_eq!(tokens("x = \'\'\'\n\n\'\'\'"), 5);
+    }
+
+    #[test]
+    fn strings_and_comments_do_not_count() {
+        assert_eq!(counts("x = \"[1, 2] = {3}\" # , , ["), [1, 1, 0]);
+        assert_eq!(counts("x = \'a\\\' # , "), [1, 1, 0]);
+        assert_eq!(counts("x = \"a\\\", [\"\n"), [1, 1, 0]);
+        assert_eq!(counts("x = \"\"\"\n, ]\"\"\n\"\"\"\"\ny = 1"), [1, 2, 0]);
+        assert_eq!(
+            counts("x = \'\'\'\n, \' \'\' ]\n\'\'\'\'\'\ny = 1"),
+            [1, 2, 0]
+        );
+    }
+
+    #[test]
+    fn candidate_headers_count() {
+        let text = "[[candidate]]\nid = \"a\"\n  [[ \"candidate\" ]]\n[[candidates]]\n\
+                    x = [\n[[1]],\n]\n# [[candidate]]\n[['candidate']]\n";
+        let counts = scan(text.as_bytes(), 9);
+        assert_eq!(counts.candidates, 3);
+        assert_eq!(counts.starts, [0, 23, 89]);
+    }
+}

@@ -1,0 +1,210 @@
+//! Reports people read: a one-page Markdown summary, a spreadsheet (CSV),
+//! and SVG charts, each a `String` (the caller writes the files).
+//!
+//! A [`Report`] holds what was computed: the plan always, and the
+//! stability intervals, acceptability and counterfactuals when the caller
+//! computed them. Each later analysis (constraints, the wave roadmap) joins
+//! as one more `with_` input and one more section or chart; an input that
+//! was not given leaves its section out.
+
+mod csv;
+mod markdown;
+mod svg;
+mod xml;
+
+use crate::candidate::{Candidate, Portfolio};
+use crate::counterfactual::Counterfactual;
+use crate::criteria::Criteria;
+use crate::criterion::PerCriterion;
+use crate::error::Result;
+use crate::plan::{Placement, Plan, Role};
+use crate::smaa::Acceptability;
+use crate::stability::Stability;
+
+/// How many followers the charts show after the leaders.
+const NEXT: usize = 20;
+
+/// What a report shows: a plan, and the analyses the caller ran.
+///
+/// ```
+/// use spearhead::{Criteria, Portfolio, Report};
+///
+/// # let sample = include_str!("../../examples/portfolio.toml");
+/// let criteria = Criteria::default();
+/// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+/// let stability = criteria.stability(&portfolio)?;
+/// let report = Report::new(&criteria, &portfolio)?.with_stability(&stability);
+/// assert!(report.markdown().contains("## Stability"));
+/// assert!(report.csv().starts_with("rank,id,name,unit,sponsor,role,total,"));
+/// assert!(report.contribution_chart().starts_with("<svg"));
+/// assert!(report.acceptability_chart().is_none()); // not computed
+/// # Ok::<(), spearhead::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    criteria: &'a Criteria,
+    portfolio: &'a Portfolio,
+    plan: Plan,
+    stability: Option<&'a PerCriterion<Stability>>,
+    acceptability: Option<&'a Acceptability>,
+    counterfactuals: Option<&'a [Counterfactual]>,
+}
+
+/// One SVG chart and the file name it is meant for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Chart {
+    /// A file name: `contributions.svg`, `acceptability.svg`,
+    /// `stability.svg`.
+    pub name: &'static str,
+    /// The SVG document.
+    pub svg: String,
+}
+
+impl<'a> Report<'a> {
+    /// A report of `criteria`'s plan for `portfolio`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::plan`]: a constraint that names a candidate the
+    /// portfolio does not hold, or constraints that cannot all hold.
+    pub fn new(criteria: &'a Criteria, portfolio: &'a Portfolio) -> Result<Self> {
+        Ok(Report {
+            criteria,
+            portfolio,
+            plan: criteria.plan(portfolio)?,
+            stability: None,
+            acceptability: None,
+            counterfactuals: None,
+        })
+    }
+
+    /// Adds the weight-stability intervals ([`Criteria::stability`] of the
+    /// same criteria and portfolio).
+    #[must_use]
+    pub fn with_stability(mut self, stability: &'a PerCriterion<Stability>) -> Self {
+        self.stability = Some(stability);
+        self
+    }
+
+    /// Adds how often each candidate leads under sampled weights
+    /// ([`Criteria::acceptability`] of the same criteria and portfolio).
+    #[must_use]
+    pub fn with_acceptability(mut self, acceptability: &'a Acceptability) -> Self {
+        self.acceptability = Some(acceptability);
+        self
+    }
+
+    /// Adds the smallest change that flips each candidate's role
+    /// ([`Criteria::counterfactuals`] of the same criteria and portfolio).
+    #[must_use]
+    pub fn with_counterfactuals(mut self, counterfactuals: &'a [Counterfactual]) -> Self {
+        self.counterfactuals = Some(counterfactuals);
+        self
+    }
+
+    /// The plan the report shows.
+    #[must_use]
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// A one-page Markdown summary: the leaders with their margins and
+    /// breakdowns, why each of the others does not lead, the analyses
+    /// given, and a footer with the crate version, a hash of the criteria
+    /// and the seed. The hash is FNV-1a 64 of the criteria printed back as
+    /// a criteria file (every key given), so the same criteria written
+    /// another way hash the same; it tells settings apart and is no
+    /// defence against forgery. Every user string is escaped, so no id or
+    /// name can break a table or inject markup.
+    #[must_use]
+    pub fn markdown(&self) -> String {
+        markdown::report(self)
+    }
+
+    /// A spreadsheet: a header row, then one row per candidate, best first,
+    /// with its rank, id, name, unit, sponsor, role, total, its seven
+    /// scores, its seven weighted contributions (`weight * score / sum of
+    /// weights`, which add up to the total) and why it does not lead.
+    ///
+    /// Quoting follows RFC 4180 (the csv crate). A text cell that starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in
+    /// front, so a spreadsheet shows it rather than runs it as a formula;
+    /// numbers are written as the shortest text that reads back to the same
+    /// `f64`.
+    #[must_use]
+    pub fn csv(&self) -> String {
+        csv::report(self)
+    }
+
+    /// Stacked bars of each criterion's weighted contribution to the
+    /// total, for the leaders and the next 20 candidates, best first.
+    #[must_use]
+    pub fn contribution_chart(&self) -> String {
+        svg::contributions(self)
+    }
+
+    /// Bars of the share of sampled weight vectors under which each
+    /// candidate leads, most often first; `None` without acceptability.
+    #[must_use]
+    pub fn acceptability_chart(&self) -> Option<String> {
+        self.acceptability.map(|a| svg::acceptability(self, a))
+    }
+
+    /// A tornado of each weight's stability interval around its current
+    /// value, the narrowest first; `None` without stability intervals.
+    #[must_use]
+    pub fn stability_chart(&self) -> Option<String> {
+        self.stability.map(svg::stability)
+    }
+
+    /// Every chart the report's inputs allow, each with its file name.
+    #[must_use]
+    pub fn charts(&self) -> Vec<Chart> {
+        let mut charts = vec![Chart {
+            name: "contributions.svg",
+            svg: self.contribution_chart(),
+        }];
+        if let Some(svg) = self.acceptability_chart() {
+            charts.push(Chart {
+                name: "acceptability.svg",
+                svg,
+            });
+        }
+        if let Some(svg) = self.stability_chart() {
+            charts.push(Chart {
+                name: "stability.svg",
+                svg,
+            });
+        }
+        charts
+    }
+
+    /// The candidate with id `id`.
+    fn candidate(&self, id: &str) -> Option<&'a Candidate> {
+        self.portfolio.get(id)
+    }
+
+    /// The leaders and the next [`NEXT`] followers, in rank order.
+    fn shown(&self) -> impl Iterator<Item = &Placement> {
+        let mut followers = 0;
+        self.plan.ranking.iter().filter(move |p| match p.role {
+            Role::Lead => true,
+            Role::Pull => {
+                followers += 1;
+                followers <= NEXT
+            }
+        })
+    }
+
+    /// `weight * score / sum of weights` for each criterion: the parts of
+    /// the total.
+    fn contributions(&self, placement: &Placement) -> [f64; 7] {
+        let sum = self.criteria.weight_sum;
+        let mut parts = [0.0; 7];
+        for (part, (criterion, score)) in parts.iter_mut().zip(placement.scores.iter()) {
+            *part = self.criteria.weight(criterion) * score / sum;
+        }
+        parts
+    }
+}

@@ -1,0 +1,537 @@
+//! The `rank` example as a person uses it: options, stdin, pipes, errors.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use spearhead::{Criteria, Portfolio, Report};
+
+const SAMPLE: &str = include_str!("../../examples/portfolio.toml");
+
+/// The `rank` example, built once for all the tests here by the cargo that
+/// runs them: `cargo test --test it` alone builds no example, so these tests
+/// may not count on one lying beside the test binary. The build takes
+/// cargo's own lock on the target directory; the `OnceLock` makes the tests
+/// of this binary wait for one build rather than start several.
+fn rank() -> Command {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    let binary = BINARY.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
+        let mut build = Command::new(cargo);
+        build
+            .args(["build", "--quiet", "--example", "rank"])
+            .arg("--message-format=json-render-diagnostics")
+            .arg("--manifest-path")
+            .arg(repo("Cargo.toml"));
+        if !cfg!(debug_assertions) {
+            build.arg("--release");
+        }
+        let out = build.output().unwrap();
+        assert!(out.status.success(), "{}", text(out.stderr));
+        // Cargo names the binary it built: trust that over a guessed path.
+        let messages = String::from_utf8(out.stdout).unwrap();
+        messages
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "rank")
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo names the rank example's executable")
+    });
+    Command::new(binary)
+}
+
+fn repo(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)
+}
+
+/// A fresh directory for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spearhead-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `command` with `input` on stdin.
+fn with_stdin(command: &mut Command, input: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap()
+}
+
+/// The sample's criteria: the shipped ones and its constraints.
+fn sample_criteria() -> Criteria {
+    Criteria::from_toml(include_str!("../../examples/criteria.toml")).unwrap()
+}
+
+/// The JSON plan of `portfolio` on `criteria` with its roadmap, as the
+/// library gives them.
+fn plan_json(criteria: &Criteria, portfolio: &str) -> serde_json::Value {
+    let portfolio = Portfolio::from_toml(portfolio).unwrap();
+    let plan = criteria.plan(&portfolio).unwrap();
+    let mut json = serde_json::to_value(&plan).unwrap();
+    json["roadmap"] = serde_json::to_value(criteria.roadmap_of(&portfolio, &plan)).unwrap();
+    json
+}
+
+/// Exit code 2, nothing on stdout, and this on stderr.
+fn assert_fails(out: &Output, stderr: &str) {
+    assert_eq!(text(out.stderr.clone()), stderr);
+    assert!(out.stdout.is_empty());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_prints_the_usage_on_stdout_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let out = rank().arg(flag).output().unwrap();
+        assert!(out.status.success());
+        assert!(out.stderr.is_empty());
+        let help = text(out.stdout);
+        assert!(
+            help.contains(
+                "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("`-` for stdin"), "{help}");
+        assert!(
+            help.contains(
+                "--format FORMAT    table (default), json, markdown, csv
+"
+            ),
+            "{help}"
+        );
+    }
+}
+
+#[test]
+fn with_no_arguments_it_ranks_the_sample_as_a_table() {
+    let out = rank().output().unwrap();
+    assert!(out.status.success());
+    let table = text(out.stdout);
+    assert!(
+        table.starts_with("rank  total  role  id                  name\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "\n   1  1.000  lead  crm-rollout         CRM rollout (Sales; sponsor D. Okafor)\n"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("Push: 3 demonstration project(s) lead"),
+        "{table}"
+    );
+}
+
+#[test]
+fn json_is_the_plan_and_roadmap_the_library_gives() {
+    let expected = plan_json(&sample_criteria(), SAMPLE);
+    for args in [&["--format", "json"][..], &["--format=json"], &["--json"]] {
+        let out = rank().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json, expected, "{args:?}");
+    }
+    let out = rank().args(["--format", "table"]).output().unwrap();
+    assert_eq!(out.stdout, rank().output().unwrap().stdout);
+}
+
+#[test]
+fn a_dash_reads_the_portfolio_from_stdin() {
+    let edited = SAMPLE.replacen(
+        "sponsor_motivation = \"moderate\"",
+        "sponsor_motivation = \"strong\"",
+        1,
+    );
+    assert_ne!(edited, SAMPLE);
+    let out = with_stdin(rank().args(["--json", "-"]), &edited);
+    assert!(out.status.success(), "{}", text(out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json, plan_json(&Criteria::default(), &edited));
+
+    // The criteria may come from stdin instead, but not both.
+    let out = with_stdin(
+        rank().args(["--json", "--criteria", "-"]),
+        "[selection]\nleaders = 1\n",
+    );
+    assert!(out.status.success(), "{}", text(out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["leaders"], serde_json::json!(["crm-rollout"]));
+    let out = with_stdin(rank().args(["--criteria", "-", "-"]), "");
+    assert_fails(
+        &out,
+        "error: stdin (`-`) can be only one of --criteria and PORTFOLIO\n\
+         usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
+         run with --help for more\n",
+    );
+}
+
+#[test]
+fn criteria_are_read_with_or_without_an_equals_sign() {
+    let dir = scratch("criteria");
+    let file = dir.join("one leader.toml");
+    std::fs::write(&file, "[selection]\nleaders = 1\n").unwrap();
+    let mut joined = std::ffi::OsString::from("--criteria=");
+    joined.push(&file);
+    let one = rank().arg("--json").arg(joined).output().unwrap();
+    let two = rank()
+        .arg("--json")
+        .arg("--criteria")
+        .arg(&file)
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(json["leaders"], serde_json::json!(["crm-rollout"]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_flag_given_twice_is_an_error_not_an_override() {
+    let usage = "usage: rank [--criteria FILE] [--input INPUT] [--format FORMAT] [--robustness] [--svg DIR] [PORTFOLIO]\n\
+                 run with --help for more\n";
+    for (args, message) in [
+        (
+            &["--criteria", "a.toml", "--criteria", "b.toml"][..],
+            "--criteria given twice",
+        ),
+        (
+            &["--criteria=a.toml", "--criteria=a.toml"],
+            "--criteria given twice",
+        ),
+        (
+            &["--format", "json", "--json"],
+            "--format (or --json) given twice",
+        ),
+        (
+            &["--json", "--format=table"],
+            "--format (or --json) given twice",
+        ),
+        (
+            &["--robustness", "--robustness"],
+            "--robustness given twice",
+        ),
+        (&["a.toml", "b.toml"], "PORTFOLIO given twice"),
+        (
+            &["--format", "xml"],
+            "unknown format \"xml\", expected one of table, json, markdown, csv",
+        ),
+        (&["--svg", "a", "--svg", "b"], "--svg given twice"),
+        (
+            &["--input", "xls"],
+            "unknown input \"xls\", expected one of toml, csv",
+        ),
+        (&["--frobnicate"], "invalid option '--frobnicate'"),
+        (&["--criteria"], "missing argument for option '--criteria'"),
+    ] {
+        let out = rank().args(args).output().unwrap();
+        assert_fails(&out, &format!("error: {message}\n{usage}"));
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    // Far more output than a pipe buffers, so `head` closes the pipe while
+    // rank still writes.
+    let first = SAMPLE.split("[[candidate]]").nth(1).unwrap();
+    let mut portfolio = String::new();
+    for i in 0..3000 {
+        portfolio += "[[candidate]]";
+        portfolio += &first.replacen("\"crm-rollout\"", &format!("\"c{i}\""), 1);
+    }
+    assert_eq!(Portfolio::from_toml(&portfolio).unwrap().len(), 3000);
+
+    let mut rank = rank()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = rank.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(portfolio.as_bytes()));
+    let head = Command::new("head")
+        .arg("-n2")
+        .stdin(rank.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    writer.join().unwrap().unwrap();
+    let mut stderr = String::new();
+    rank.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = rank.wait().unwrap();
+    assert_eq!(text(head.stdout).lines().count(), 2);
+    assert_eq!(stderr, "");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn errors_start_with_file_line_and_column_and_name_candidate_and_key() {
+    let dir = scratch("errors");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[selection]\nleaders = 0\n").unwrap();
+    let out = rank()
+        .arg("--criteria")
+        .arg(&bad)
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
+    let bad = bad.display();
+    assert_fails(
+        &out,
+        &format!("{bad}:2:11: error: key selection.leaders: must be at least 1, not 0\n"),
+    );
+
+    let portfolio = dir.join("portfolio.toml");
+    std::fs::write(&portfolio, SAMPLE.replacen("\"high\"", "\"hgh\"", 1)).unwrap();
+    let out = rank().arg(&portfolio).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}:14:14: error: candidate \"crm-rollout\", key visibility: \
+             unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
+            portfolio.display()
+        ),
+    );
+
+    // From stdin, and an error with no line: the place is the input's name.
+    let out = with_stdin(rank().arg("-"), "# nothing\n");
+    assert_fails(
+        &out,
+        "<stdin>: error: no candidates: add at least one [[candidate]] table\n",
+    );
+
+    let out = rank().arg(dir.join("missing.toml")).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: cannot read: No such file or directory (os error 2)\n",
+            dir.join("missing.toml").display()
+        ),
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_path_that_would_split_or_hide_a_message_is_quoted() {
+    for name in ["new\nline.toml", "bidi\u{202e}lmot.toml", "quote\".toml"] {
+        let path = Path::new("/nonexistent").join(name);
+        let out = rank().arg(&path).output().unwrap();
+        assert_fails(
+            &out,
+            &format!("{path:?}: error: cannot read: No such file or directory (os error 2)\n"),
+        );
+        assert!(format!("{path:?}").starts_with("\"/nonexistent/"));
+    }
+}
+
+#[test]
+fn a_very_long_id_does_not_break_the_table() {
+    // A format width stops at 65,535: the table pads by hand.
+    let id = "x".repeat(70_000);
+    let portfolio = SAMPLE.replacen("\"crm-rollout\"", &format!("\"{id}\""), 1);
+    let out = with_stdin(rank().args(["--robustness", "-"]), &portfolio);
+    assert!(out.status.success(), "{}", text(out.stderr));
+    let table = text(out.stdout);
+    assert!(table.contains(&format!(
+        "   1  1.000  lead  {id}  CRM rollout (Sales; sponsor D. Okafor)\n"
+    )));
+    // The other ids line up at the column's widest, 40 characters.
+    assert!(table.contains(&format!(
+        "   2  0.943  lead  {:<40}  Order-to-cash",
+        "order-to-cash"
+    )));
+}
+
+#[test]
+fn robustness_comes_as_a_table_and_as_json() {
+    let out = rank().arg("--robustness").output().unwrap();
+    assert!(out.status.success());
+    let table = text(out.stdout);
+    assert!(
+        table.contains("  bottom_line        1  0 to 8.5           above: field-service-app out\n"),
+        "{table}"
+    );
+    assert!(
+        table
+            .contains("  duration           1  0 and up           no weight changes the leaders\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Acceptability: 10000 weight vectors drawn (simplex, seed 0)\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "  Ranks count every candidate, eligible or not; only an eligible one leads,\n"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("  lead  field-service-app   sponsor_level managing_director -> manager unseats it (total 0.800)\n"),
+        "{table}"
+    );
+
+    let out = rank()
+        .args(["--robustness", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = text(out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sample = Portfolio::from_toml(SAMPLE).unwrap();
+    let criteria = sample_criteria();
+    assert_eq!(
+        json["robustness"]["stability"],
+        serde_json::to_value(criteria.stability(&sample).unwrap()).unwrap()
+    );
+    let threads = std::num::NonZeroUsize::MIN;
+    assert_eq!(
+        json["robustness"]["acceptability"],
+        serde_json::to_value(criteria.acceptability(&sample, threads).unwrap()).unwrap()
+    );
+    assert_eq!(
+        json["robustness"]["counterfactuals"],
+        serde_json::to_value(criteria.counterfactuals(&sample).unwrap()).unwrap()
+    );
+    // The plan's keys come first, in their usual order.
+    assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
+    assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
+}
+
+#[test]
+fn markdown_and_csv_are_the_reports_the_library_gives() {
+    let sample = Portfolio::from_toml(SAMPLE).unwrap();
+    let criteria = sample_criteria();
+    let report = Report::new(&criteria, &sample).unwrap();
+    for (format, expected) in [("markdown", report.markdown()), ("csv", report.csv())] {
+        let out = rank().args(["--format", format]).output().unwrap();
+        assert!(out.status.success(), "{format}");
+        assert_eq!(text(out.stdout), expected, "{format}");
+    }
+    let out = rank()
+        .args(["--format", "markdown", "--robustness"])
+        .output()
+        .unwrap();
+    let markdown = text(out.stdout);
+    for section in [
+        "## Stability",
+        "## Acceptability",
+        "## What would flip each role",
+    ] {
+        assert!(markdown.contains(section), "{section}");
+    }
+}
+
+#[test]
+fn svg_writes_the_charts_into_a_directory() {
+    let dir = scratch("svg").join("charts");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = rank().arg("--svg").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", text(out.stderr));
+    // The table still goes to stdout.
+    assert!(text(out.stdout).starts_with("rank  total  role"));
+    let sample = Portfolio::from_toml(SAMPLE).unwrap();
+    let criteria = sample_criteria();
+    let expected = Report::new(&criteria, &sample)
+        .unwrap()
+        .contribution_chart();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("contributions.svg")).unwrap(),
+        expected
+    );
+    assert!(!dir.join("stability.svg").exists());
+    let out = rank()
+        .args(["--robustness", "--svg"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for name in ["contributions.svg", "acceptability.svg", "stability.svg"] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
+    let toml = rank()
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
+    let csv = rank().arg(repo("examples/portfolio.csv")).output().unwrap();
+    assert!(csv.status.success(), "{}", text(csv.stderr));
+    assert_eq!(csv.stdout, toml.stdout);
+    let table = std::fs::read_to_string(repo("examples/portfolio.csv")).unwrap();
+    let out = with_stdin(rank().args(["--input", "csv", "-"]), &table);
+    assert!(out.status.success(), "{}", text(out.stderr));
+    assert_eq!(out.stdout, toml.stdout);
+    // Errors name the file, the row, the column and the candidate.
+    let dir = scratch("csv");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, table.replacen(",high,", ",hgh,", 1)).unwrap();
+    let out = rank().arg(&bad).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: row 2, column 9, candidate \"crm-rollout\", key visibility: \
+             unknown variant `hgh`, expected one of `low`, `moderate`, `high`\n",
+            bad.display()
+        ),
+    );
+    // A .csv file read as TOML with --input toml fails as TOML does.
+    let out = rank()
+        .args(["--input", "toml"])
+        .arg(repo("examples/portfolio.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_file_too_large_is_refused_with_its_size() {
+    let dir = scratch("too-large");
+    // Sparse: 50 MiB that cost no disk.
+    let huge = dir.join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    let out = rank().arg(&huge).output().unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: 52428800 bytes is more than the limit of 33554432 bytes\n",
+            huge.display()
+        ),
+    );
+    // Read from stdin, only the bytes up to the limit are known.
+    let out = with_stdin(rank().arg("-"), &" ".repeat((32 << 20) + 10));
+    assert_fails(
+        &out,
+        "<stdin>: error: more than the limit of 33554432 bytes\n",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
