@@ -435,12 +435,11 @@ impl<'t> Builder<'t> {
         let portfolio = Portfolio::indexed(self.candidates);
         // The candidates in id order show whether an id repeats; only then
         // is the first repeat in file order looked for.
-        if portfolio.id_order().has_repeats(portfolio.candidates()) {
-            if let Some(duplicate) =
+        if portfolio.id_order().has_repeats(portfolio.candidates())
+            && let Some(duplicate) =
                 first_duplicate(self.source.input(), portfolio.candidates(), &self.id_spans)
-            {
-                return Outcome::Read(Err(duplicate));
-            }
+        {
+            return Outcome::Read(Err(duplicate));
         }
         Outcome::Read(Ok(portfolio))
     }
