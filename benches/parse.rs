@@ -1,5 +1,7 @@
 //! Reading the criteria file and a 10k-candidate portfolio, next to toml's
-//! own parse of the same text into a `toml::Table`.
+//! own parse of the same text into a `toml::Table`; and the generated
+//! 1M-candidate portfolio (about 231 MB), next to `toml_parser`'s lexer
+//! alone over the same text, the floor of reading from the TOML events.
 
 #![allow(clippy::unwrap_used)]
 #![allow(
@@ -10,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use spearhead::{Criteria, Portfolio, SHIPPED_CRITERIA};
+use spearhead::{Criteria, Limits, Portfolio, SHIPPED_CRITERIA};
 
 #[path = "common/generate.rs"]
 mod generate;
@@ -33,6 +35,30 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("portfolio_10k_as_table", |b| {
         b.iter(|| black_box(&portfolio).parse::<toml::Table>().unwrap());
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("parse");
+    let portfolio = generate::portfolio_toml(1_000_000);
+    let unlimited = Limits {
+        max_bytes: usize::MAX,
+        max_candidates: usize::MAX,
+    };
+    group.throughput(Throughput::Bytes(portfolio.len() as u64));
+    group.sample_size(10);
+    group.bench_function("portfolio_1m", |b| {
+        b.iter(|| {
+            unlimited
+                .portfolio(black_box(portfolio.as_bytes()))
+                .unwrap()
+        });
+    });
+    group.bench_function("portfolio_1m_lex", |b| {
+        b.iter(|| {
+            toml_parser::Source::new(black_box(&portfolio))
+                .lex()
+                .count()
+        });
     });
     group.finish();
 }

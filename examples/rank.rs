@@ -58,8 +58,9 @@ options:
   --json             the same as --format json
   --robustness       add how sure the choice is: stability, acceptability
                      and counterfactuals
-  --svg DIR          write the charts into DIR: contributions.svg, and with
-                     --robustness acceptability.svg and stability.svg
+  --svg DIR          write the charts into DIR: contributions.svg and
+                     roadmap.svg, and with --robustness acceptability.svg
+                     and stability.svg
   -h, --help         print this help
 
 Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr
@@ -406,16 +407,22 @@ fn run(args: &Args) -> Result<String, Failure> {
     } else {
         None
     };
+    let roadmap = criteria.roadmap_of(&portfolio, &plan);
     if let Some(dir) = &args.svg {
-        write_charts(dir, &report(&criteria, &portfolio, robustness.as_ref())?)?;
+        write_charts(
+            dir,
+            &report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?,
+        )?;
     }
     match args.format {
-        Format::Markdown => Ok(report(&criteria, &portfolio, robustness.as_ref())?.markdown()),
-        Format::Csv => Ok(report(&criteria, &portfolio, robustness.as_ref())?.csv()),
+        Format::Markdown => {
+            Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.markdown())
+        }
+        Format::Csv => Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.csv()),
         Format::Json => {
             let output = Output {
                 plan: &plan,
-                roadmap: criteria.roadmap_of(&portfolio, &plan),
+                roadmap,
                 robustness,
             };
             serde_json::to_string_pretty(&output)
@@ -424,7 +431,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         }
         Format::Table => {
             let mut out = table(&criteria, &portfolio, &plan);
-            out.push_str(&roadmap_table(&criteria.roadmap_of(&portfolio, &plan)));
+            out.push_str(&roadmap_table(&roadmap));
             if let Some(robustness) = robustness {
                 out.push_str(&robustness.table());
             }
@@ -433,15 +440,18 @@ fn run(args: &Args) -> Result<String, Failure> {
     }
 }
 
-/// The report of `portfolio`, with the robustness analyses when computed.
+/// The report of `portfolio`, with its roadmap and the robustness analyses
+/// when computed.
 fn report<'a>(
     criteria: &'a Criteria,
     portfolio: &'a Portfolio,
     robustness: Option<&'a Robustness>,
+    roadmap: &'a Roadmap,
 ) -> Result<Report<'a>, Failure> {
     // The plan was made already: the criteria hold for this portfolio.
-    let report =
-        Report::new(criteria, portfolio).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let report = Report::new(criteria, portfolio)
+        .map_err(|e| Failure::Input(format!("error: {e}")))?
+        .with_roadmap(roadmap);
     Ok(match robustness {
         Some(r) => report
             .with_stability(&r.stability)

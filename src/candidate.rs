@@ -626,6 +626,16 @@ impl IdOrder {
         )
     }
 
+    /// Whether two of the `candidates` this order was built from share an
+    /// id: they would be next to each other.
+    pub(crate) fn has_repeats(&self, candidates: &[Candidate]) -> bool {
+        let id = |index: &usize| candidates.get(*index).map(|c| c.id.as_str());
+        self.index.windows(2).any(|pair| match pair {
+            [a, b] => id(a) == id(b),
+            _ => false,
+        })
+    }
+
     /// The evidence of the candidate at each place.
     pub(crate) fn evidence(&self) -> &[Evidence] {
         &self.evidence

@@ -113,6 +113,10 @@ pub(crate) fn check(part: Part, text: &str) -> Result<()> {
 /// vectors' growth.
 const BYTES_PER_CANDIDATE_KEPT: u64 = 1024;
 
+/// The most memory one element of a candidate's list (a tag, an agent, a
+/// champion) keeps: its string and its list's growth.
+const BYTES_PER_ELEMENT_KEPT: u64 = 96;
+
 /// How to parse a portfolio within [`memory_limit`]: the byte ranges of
 /// `text` to parse one after the other. The text before the first
 /// `[[candidate]]` header and each header's section on its own, when there
@@ -143,7 +147,9 @@ pub(crate) fn sections(text: &str, limits: &Limits) -> Result<Vec<Range<usize>>>
             .zip(ends)
             .map(|(start, end)| start..end)
             .collect();
-        let kept = BYTES_PER_CANDIDATE_KEPT.saturating_mul(counts.candidates as u64);
+        let kept = BYTES_PER_CANDIDATE_KEPT
+            .saturating_mul(counts.candidates as u64)
+            .saturating_add(BYTES_PER_ELEMENT_KEPT.saturating_mul(counts.elements));
         let largest = ranges
             .iter()
             .map(|range| scan(text.as_bytes().get(range.clone()).unwrap_or_default(), 0).memory())

@@ -508,6 +508,34 @@ def write_portfolio(path: Path, ev: dict[str, np.ndarray]) -> None:
                 f.write(f'{key} = "{levels[key][ev[key][i]]}"\n')
 
 
+def write_csv(path: Path, ev: dict[str, np.ndarray]) -> None:
+    """The candidates as a CSV portfolio: one row each, the TOML keys as headers.
+
+    The same candidates as write_portfolio, for the end-to-end run (e2e.sh):
+    pandas reads this, spearhead reads the TOML (and this, once it reads CSV).
+    """
+    import pandas as pd
+
+    levels = {
+        "visibility": VISIBILITY,
+        "change": CHANGE,
+        "phase": PHASE,
+        "bottom_line": BOTTOM_LINE,
+        "lead": LEAD,
+        "sponsor_level": SPONSOR_LEVEL,
+        "sponsor_motivation": MOTIVATION,
+    }
+    n = len(ev["duration_months"])
+    columns = {"id": [candidate_id(i) for i in range(n)]}
+    columns["duration_months"] = ev["duration_months"].astype(np.int64)
+    for key in ("visibility", "change", "phase"):
+        columns[key] = np.array(levels[key])[ev[key]]
+    columns["remedial"] = np.where(ev["remedial"], "true", "false")
+    for key in ("bottom_line", "lead", "sponsor_level", "sponsor_motivation"):
+        columns[key] = np.array(levels[key])[ev[key]]
+    pd.DataFrame(columns).to_csv(path, index=False, lineterminator="\n")
+
+
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -551,12 +579,18 @@ def main() -> None:
         metavar="PATH",
         help="also write the candidates (one N only) as a portfolio file for the Rust example",
     )
+    ap.add_argument(
+        "--write-csv",
+        type=Path,
+        metavar="PATH",
+        help="also write the candidates (one N only) as a CSV portfolio, the TOML keys as headers",
+    )
     args = ap.parse_args()
     criteria_path = args.criteria or default_criteria()
     cr = load_criteria(criteria_path)
     wanted = set(args.peers.split(","))
-    if args.write_portfolio and len(args.n) != 1:
-        sys.exit("--write-portfolio needs exactly one N")
+    if (args.write_portfolio or args.write_csv) and len(args.n) != 1:
+        sys.exit("--write-portfolio and --write-csv need exactly one N")
 
     print(f"# criteria: {criteria_path}")
     print(f"# versions: {json.dumps(versions())}")
@@ -567,6 +601,9 @@ def main() -> None:
         if args.write_portfolio:
             write_portfolio(args.write_portfolio, ev)
             print(f"# wrote {n} candidates to {args.write_portfolio}")
+        if args.write_csv:
+            write_csv(args.write_csv, ev)
+            print(f"# wrote {n} candidates to {args.write_csv}")
         del ev
 
         w = cr.weights

@@ -1,5 +1,7 @@
 //! Parse, score, rank and plan arbitrary bytes, ask how robust the plan
-//! is, and check the invariants.
+//! is (stability, acceptability on a few samples, watched and stopped, and
+//! counterfactuals), plan the waves, print the criteria and the portfolio
+//! back, and check the invariants.
 //!
 //! The input is split at its first 0xFF byte, if any: the part before is a
 //! criteria file, the part after a portfolio; without one, the whole input
@@ -10,6 +12,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
+
 use spearhead::{Criteria, Limits, Portfolio, Report, Role};
 
 fuzz_target!(|data: &[u8]| {
@@ -109,4 +114,31 @@ fuzz_target!(|data: &[u8]| {
         (report.markdown(), report.csv(), report.charts())
     };
     assert_eq!(reports(&portfolio), reports(&reversed));
+
+    // Acceptability on a few samples: counts add up, the same on one or
+    // two threads and in any order, and the same when watched.
+    let few = criteria.clone().with_samples(40).expect("40 samples are allowed");
+    let two = NonZeroUsize::new(2).expect("2 is not 0");
+    let accepted = few.acceptability(&portfolio, NonZeroUsize::MIN).expect("the plan chose");
+    assert_eq!(accepted.candidates.len(), portfolio.len());
+    for c in &accepted.candidates {
+        assert!((0.0..=1.0).contains(&c.lead_share));
+        assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 40);
+    }
+    assert_eq!(few.acceptability(&reversed, two).ok(), Some(accepted.clone()));
+    let mut last = 0;
+    let watched = few.acceptability_with(&portfolio, two, |progress| {
+        assert!(progress.done >= last && progress.done <= progress.samples);
+        last = progress.done;
+        ControlFlow::Continue(())
+    });
+    assert_eq!(watched.ok(), Some(Some(accepted)));
+    let stopped = few.acceptability_with(&portfolio, two, |_| ControlFlow::Break(()));
+    assert_eq!(stopped.ok(), Some(None));
+
+    // What prints reads back the same.
+    let printed = toml::to_string(&criteria).expect("criteria print");
+    assert_eq!(Criteria::from_toml(&printed).ok().as_ref(), Some(&criteria), "{printed}");
+    let printed = toml::to_string(&portfolio).expect("a portfolio prints");
+    assert_eq!(Portfolio::from_toml(&printed).ok().as_ref(), Some(&portfolio), "{printed}");
 });

@@ -7,6 +7,7 @@
 mod criteria;
 mod csv;
 mod portfolio;
+mod stream;
 
 use std::ops::Range;
 

@@ -41,9 +41,20 @@ impl Portfolio {
         Portfolio::read_with(bytes, &Limits::default())
     }
 
-    /// Reads a portfolio file within `limits`: a `[[candidate]]` section
-    /// at a time (see [`prescan::sections`]), or at once.
+    /// Reads a portfolio file within `limits`: from the TOML events when the
+    /// file has the plain portfolio shape, else from document trees.
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let text = super::text(Part::Portfolio, bytes, limits)?;
+        match super::stream::portfolio(text, limits.max_candidates) {
+            super::stream::Outcome::Read(portfolio) => portfolio,
+            super::stream::Outcome::Fallback => Portfolio::read_tree(bytes, limits),
+        }
+    }
+
+    /// Reads a portfolio file within `limits` from document trees: a
+    /// `[[candidate]]` section at a time (see [`prescan::sections`]), or at
+    /// once.
+    pub(crate) fn read_tree(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let text = super::text(Part::Portfolio, bytes, limits)?;
         let sections = prescan::sections(text, limits)?;
         let mut reader = Reader {

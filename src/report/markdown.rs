@@ -279,6 +279,54 @@ fn constraints(out: &mut String, report: &Report<'_>) {
     let _ = writeln!(out, "```toml\n{}```\n", text.trim_start());
 }
 
+/// The pull after the push: each reached project's wave, months and
+/// coach, then the followers no one reaches and why.
+fn roadmap(out: &mut String, report: &Report<'_>) {
+    let Some(roadmap) = report.roadmap else {
+        return;
+    };
+    let _ = writeln!(out, "## Roadmap: how the rest follow\n");
+    let _ = writeln!(
+        out,
+        "{} pull wave(s) after the leaders (wave 0).\n",
+        roadmap.pull_waves
+    );
+    let _ = writeln!(out, "| wave | id | name | months | coach |");
+    let _ = writeln!(out, "|---:|---|---|---|---|");
+    for stage in &roadmap.projects {
+        let coach = stage
+            .coach
+            .as_ref()
+            .map_or_else(|| "leads".to_owned(), |c| escape(&c.to_string()));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {}-{} | {coach} |",
+            stage.wave,
+            escape(&stage.id),
+            escape(&stage.name),
+            stage.start,
+            stage.end
+        );
+    }
+    out.push('\n');
+    if roadmap.unreached.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Never reached:\n");
+    let _ = writeln!(out, "| id | name | why |");
+    let _ = writeln!(out, "|---|---|---|");
+    for unreached in &roadmap.unreached {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            escape(&unreached.id),
+            escape(&unreached.name),
+            escape(&unreached.reason.to_string())
+        );
+    }
+    out.push('\n');
+}
+
 fn counterfactuals(out: &mut String, report: &Report<'_>) {
     let Some(counterfactuals) = report.counterfactuals else {
         return;
@@ -313,8 +361,6 @@ fn footer(out: &mut String, report: &Report<'_>) {
 
 /// The whole report, section by section; a section whose input was not
 /// given (or, for constraints, that the criteria do not have) is left out.
-/// A section for the wave roadmap goes after the counterfactuals when that
-/// input exists.
 pub(super) fn report(report: &Report<'_>) -> String {
     let plan = &report.plan;
     let eligible = plan.ranking.iter().filter(|p| p.eligible).count();
@@ -334,6 +380,7 @@ pub(super) fn report(report: &Report<'_>) -> String {
     stability(&mut out, report);
     acceptability(&mut out, report);
     counterfactuals(&mut out, report);
+    roadmap(&mut out, report);
     footer(&mut out, report);
     out
 }

@@ -3,7 +3,7 @@
 //!
 //! A [`Report`] holds what was computed: the plan always, and the
 //! stability intervals, acceptability and counterfactuals when the caller
-//! computed them. Each later analysis (constraints, the wave roadmap) joins
+//! computed them, and the wave roadmap when given. A later analysis joins
 //! as one more `with_` input and one more section or chart; an input that
 //! was not given leaves its section out.
 
@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::plan::{Placement, Plan, Role};
 use crate::smaa::Acceptability;
 use crate::stability::Stability;
+use crate::waves::Roadmap;
 
 /// How many followers the charts show after the leaders.
 const NEXT: usize = 20;
@@ -48,6 +49,7 @@ pub struct Report<'a> {
     stability: Option<&'a PerCriterion<Stability>>,
     acceptability: Option<&'a Acceptability>,
     counterfactuals: Option<&'a [Counterfactual]>,
+    roadmap: Option<&'a Roadmap>,
 }
 
 /// One SVG chart and the file name it is meant for.
@@ -55,7 +57,7 @@ pub struct Report<'a> {
 #[non_exhaustive]
 pub struct Chart {
     /// A file name: `contributions.svg`, `acceptability.svg`,
-    /// `stability.svg`.
+    /// `stability.svg`, `roadmap.svg`.
     pub name: &'static str,
     /// The SVG document.
     pub svg: String,
@@ -76,6 +78,7 @@ impl<'a> Report<'a> {
             stability: None,
             acceptability: None,
             counterfactuals: None,
+            roadmap: None,
         })
     }
 
@@ -100,6 +103,14 @@ impl<'a> Report<'a> {
     #[must_use]
     pub fn with_counterfactuals(mut self, counterfactuals: &'a [Counterfactual]) -> Self {
         self.counterfactuals = Some(counterfactuals);
+        self
+    }
+
+    /// Adds the pull after the push ([`Criteria::roadmap`] of the same
+    /// criteria and portfolio): a roadmap section and a Gantt chart.
+    #[must_use]
+    pub fn with_roadmap(mut self, roadmap: &'a Roadmap) -> Self {
+        self.roadmap = Some(roadmap);
         self
     }
 
@@ -158,6 +169,14 @@ impl<'a> Report<'a> {
         self.stability.map(svg::stability)
     }
 
+    /// The roadmap as a Gantt chart: a bar from each project's start to its
+    /// end, coloured by wave, the leaders (wave 0) first; `None` without a
+    /// roadmap.
+    #[must_use]
+    pub fn roadmap_chart(&self) -> Option<String> {
+        self.roadmap.map(svg::roadmap)
+    }
+
     /// Every chart the report's inputs allow, each with its file name.
     #[must_use]
     pub fn charts(&self) -> Vec<Chart> {
@@ -174,6 +193,12 @@ impl<'a> Report<'a> {
         if let Some(svg) = self.stability_chart() {
             charts.push(Chart {
                 name: "stability.svg",
+                svg,
+            });
+        }
+        if let Some(svg) = self.roadmap_chart() {
+            charts.push(Chart {
+                name: "roadmap.svg",
                 svg,
             });
         }

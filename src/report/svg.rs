@@ -14,6 +14,7 @@ use crate::criterion::{Criterion, PerCriterion};
 use crate::plan::{Placement, Role};
 use crate::smaa::{Acceptability, Acceptance};
 use crate::stability::Stability;
+use crate::waves::Roadmap;
 
 use super::Report;
 use super::xml::{Svg, Value, truncate};
@@ -469,4 +470,92 @@ fn interval(svg: &mut Svg, i: usize, s: &Stability, scale: f64) {
         &format!("{:.2} – {high}", s.low),
     );
     svg.close();
+}
+
+/// The roadmap as a Gantt chart: a bar per reached project from its start
+/// month to its end, coloured by wave, in the roadmap's order (the leaders,
+/// then each wave); the first leaders-and-next-20 rows of it at most.
+pub(super) fn roadmap(roadmap: &Roadmap) -> String {
+    let shown = roadmap.projects.len().min(40);
+    let rows = roadmap.projects.get(..shown).unwrap_or_default();
+    let last = rows.iter().map(|s| s.end).max().unwrap_or(0).max(1);
+    let step = round_up(last as f64 / 4.0).max(1.0);
+    let scale = 4.0 * step;
+    let mut svg = page("How the rest follow: the waves", rows.len());
+    let waves = roadmap.pull_waves.min(PALETTE.len() - 1);
+    let names: Vec<String> = (0..=waves)
+        .map(|w| match w {
+            0 => "leaders".to_owned(),
+            w if w == PALETTE.len() - 1 && roadmap.pull_waves > w => format!("waves {w}+"),
+            w => format!("wave {w}"),
+        })
+        .collect();
+    let items: Vec<(&str, &str)> = PALETTE
+        .iter()
+        .zip(&names)
+        .map(|(colour, name)| (*colour, name.as_str()))
+        .collect();
+    legend(&mut svg, 50.0, &items);
+    svg.text(
+        20.0,
+        70.0,
+        "start",
+        &[("fill", MUTED.into())],
+        &format!(
+            "each bar from its start month to its end; {} pull wave(s); {} never reached",
+            roadmap.pull_waves,
+            roadmap.unreached.len()
+        ),
+    );
+    let ticks: Vec<(f64, String)> = [0.0, 0.25, 0.5, 0.75, 1.0]
+        .into_iter()
+        .map(|t| (t, short(t * scale)))
+        .collect();
+    axis(&mut svg, &ticks, rows.len(), "month");
+    for (i, stage) in rows.iter().enumerate() {
+        let colour = PALETTE
+            .get(stage.wave.min(PALETTE.len() - 1))
+            .copied()
+            .unwrap_or(INK);
+        svg.open("g", &[]);
+        let coach = stage
+            .coach
+            .as_ref()
+            .map_or_else(|| "leads".to_owned(), ToString::to_string);
+        tooltip(
+            &mut svg,
+            &format!(
+                "{} ({}): wave {}, months {}-{}, {coach}",
+                stage.name, stage.id, stage.wave, stage.start, stage.end
+            ),
+        );
+        let label = truncate(&format!("{}. {}", stage.wave, stage.name), LABEL);
+        svg.text(
+            20.0,
+            row_top(i) + 15.0,
+            "start",
+            &[
+                (
+                    "font-weight",
+                    if stage.wave == 0 { "bold" } else { "normal" }.into(),
+                ),
+                ("clip-path", "url(#labels)".into()),
+            ],
+            &label,
+        );
+        let x0 = x_of(stage.start as f64 / scale);
+        let x1 = x_of(stage.end as f64 / scale);
+        svg.empty(
+            "rect",
+            &[
+                ("x", x0.into()),
+                ("y", (row_top(i) + (ROW - BAR) / 2.0).into()),
+                ("width", (x1 - x0).max(1.0).into()),
+                ("height", BAR.into()),
+                ("fill", colour.into()),
+            ],
+        );
+        svg.close();
+    }
+    svg.finish()
 }

@@ -1,5 +1,6 @@
-//! Scoring allocates nothing per candidate, and choosing the leaders
-//! allocates as often for a million candidates as for ten.
+//! Scoring allocates nothing per candidate, choosing the leaders
+//! allocates as often for a million candidates as for ten, and reading a
+//! portfolio file takes less heap than twice the file.
 //!
 //! The counting allocator counts per thread, so tests running alongside do
 //! not disturb a count.
@@ -7,7 +8,7 @@
 use std::hint::black_box;
 
 use allocation_counter::measure;
-use spearhead::Criteria;
+use spearhead::{Criteria, Limits};
 
 #[path = "../../benches/common/generate.rs"]
 pub mod generate;
@@ -47,4 +48,28 @@ fn choosing_the_leaders_allocates_as_often_at_any_size() {
         .collect();
     // The heap of the best few and the list of leaders.
     assert_eq!(counts, [2, 2, 2]);
+}
+
+#[test]
+fn reading_a_portfolio_takes_less_heap_than_twice_the_file() {
+    let n = 100_000;
+    let text = generate::portfolio_toml(n);
+    let limits = Limits {
+        max_candidates: n,
+        ..Limits::default()
+    };
+    let measured = measure(|| drop(black_box(limits.portfolio(text.as_bytes()).unwrap())));
+    // A document tree of the file would take about 19 times its size.
+    assert!(
+        measured.bytes_max < 2 * text.len() as u64,
+        "{} bytes at the peak for a file of {}",
+        measured.bytes_max,
+        text.len()
+    );
+    // An id and a name a candidate, and a few for the whole.
+    assert!(
+        measured.count_total <= 2 * n as u64 + 100,
+        "{}",
+        measured.count_total
+    );
 }

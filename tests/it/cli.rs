@@ -424,7 +424,10 @@ fn robustness_comes_as_a_table_and_as_json() {
 fn markdown_and_csv_are_the_reports_the_library_gives() {
     let sample = Portfolio::from_toml(SAMPLE).unwrap();
     let criteria = sample_criteria();
-    let report = Report::new(&criteria, &sample).unwrap();
+    let roadmap = criteria.roadmap(&sample).unwrap();
+    let report = Report::new(&criteria, &sample)
+        .unwrap()
+        .with_roadmap(&roadmap);
     for (format, expected) in [("markdown", report.markdown()), ("csv", report.csv())] {
         let out = rank().args(["--format", format]).output().unwrap();
         assert!(out.status.success(), "{format}");
@@ -468,7 +471,12 @@ fn svg_writes_the_charts_into_a_directory() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    for name in ["contributions.svg", "acceptability.svg", "stability.svg"] {
+    for name in [
+        "contributions.svg",
+        "acceptability.svg",
+        "stability.svg",
+        "roadmap.svg",
+    ] {
         let svg = std::fs::read_to_string(dir.join(name)).unwrap();
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
     }

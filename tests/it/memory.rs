@@ -144,6 +144,12 @@ fn the_most_candidates_the_limits_allow_are_read_within_the_bound() {
     for text in [
         generate::portfolio_toml(100_000),
         full_portfolio_toml(100_000),
+        // Lists kept with every candidate.
+        generate::portfolio_toml(100_000).replace(
+            "\nduration_months",
+            "\ntags = [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\"]\n\
+             champions = [\"K. Osei\", \"L. Diaz\"]\nduration_months",
+        ),
         // As short as a candidate gets.
         generate::portfolio_toml(100_000)
             .replace(" = ", "=")

@@ -44,11 +44,13 @@ fn everything(
         .acceptability(portfolio, NonZeroUsize::MIN)
         .unwrap();
     let counterfactuals = criteria.counterfactuals(portfolio).unwrap();
+    let roadmap = criteria.roadmap(portfolio).unwrap();
     let report = Report::new(criteria, portfolio)
         .unwrap()
         .with_stability(&stability)
         .with_acceptability(&acceptability)
-        .with_counterfactuals(&counterfactuals);
+        .with_counterfactuals(&counterfactuals)
+        .with_roadmap(&roadmap);
     let charts = report
         .charts()
         .into_iter()
@@ -66,7 +68,12 @@ fn the_sample_portfolio_gives_its_golden_reports() {
     let names: Vec<&str> = charts.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["contributions.svg", "acceptability.svg", "stability.svg"]
+        [
+            "contributions.svg",
+            "acceptability.svg",
+            "stability.svg",
+            "roadmap.svg"
+        ]
     );
     for (name, svg) in &charts {
         roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -117,8 +117,10 @@ fn the_readme_shows_the_sample_portfolios_markdown_report() {
     // `rank` reads the sample with its criteria, examples/criteria.toml.
     // Four backticks fence the report: it holds a fenced TOML block.
     let criteria: spearhead::Criteria = read("examples/criteria.toml").parse().unwrap();
+    let roadmap = criteria.roadmap(&sample).unwrap();
     let markdown = spearhead::Report::new(&criteria, &sample)
         .unwrap()
+        .with_roadmap(&roadmap)
         .markdown();
     assert!(
         readme.contains(&format!("````markdown\n{markdown}````\n")),

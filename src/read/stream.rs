@@ -1,0 +1,849 @@
+//! Reading a portfolio straight from the TOML events, without a document
+//! tree.
+//!
+//! `toml_parser` lexes the text and pushes events (a key, a value, a table
+//! header) at a receiver; the receiver here builds each candidate as its
+//! lines go by. The tokens are lexed and parsed a chunk at a time, cut
+//! after a line break outside any brackets, so memory is what the
+//! candidates take, not a tree of the whole file.
+//!
+//! Only the portfolio's own shape is read this way: `[[candidate]]` headers
+//! and `key = value` lines of the keys every candidate has (id, name, unit,
+//! sponsor and the evidence); the keys of the pull (`trainees`, `tags`,
+//! `agents`, `champions`, `local_initiative`, `asked`, `start_month`) are
+//! left to the tree. Anything else, and every
+//! error of TOML or of the shape (a syntax error, an array or inline table,
+//! a dotted, unknown or repeated key, a missing field, a value of the wrong
+//! type, too many candidates), gives [`Outcome::Fallback`]: the caller
+//! reads the text again with the full parse, whose messages are the ones
+//! to give. The errors found after the shape is read (an id, name, unit or
+//! sponsor that is not allowed, a duration that is not a number more than
+//! 0, a duplicate id) are given here, the same message at the same place.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
+use toml_parser::lexer::TokenKind;
+use toml_parser::parser::{Event, EventKind, EventReceiver};
+use toml_parser::{ErrorSink, ParseError, Source, Span};
+
+use crate::candidate::{
+    Candidate, Evidence, Portfolio, Texts, candidate_ref, check_months, check_texts,
+};
+use crate::criterion::{
+    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+};
+use crate::error::{At, CandidateRef, Error, Part, Result};
+
+/// What reading from the events gave.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The portfolio, or the error the full parse would also give.
+    Read(Result<Portfolio>),
+    /// Not the portfolio's plain shape, or a TOML error: read the text
+    /// again with the full parse.
+    Fallback,
+}
+
+/// About how many tokens are parsed at a time: a few hundred candidates.
+const CHUNK: usize = 1 << 14;
+
+/// Reads the portfolio in `text`, which holds at most `max_candidates`.
+pub(crate) fn portfolio(text: &str, max_candidates: usize) -> Outcome {
+    read(text, max_candidates, CHUNK)
+}
+
+/// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
+fn read(text: &str, max_candidates: usize, chunk: usize) -> Outcome {
+    // The most tokens a chunk may hold while it waits for a line break
+    // outside brackets; past it the text has an array or inline table
+    // spanning many lines, which is not the portfolio's plain shape.
+    let max_chunk = 4 * chunk;
+    let source = Source::new(text);
+    let mut builder = Builder::new(source, max_candidates);
+    let mut lexer = source.lex();
+    let mut tokens = Vec::with_capacity(max_chunk + 1);
+    loop {
+        tokens.clear();
+        // How deep in brackets the lexer is: a chunk ends only after a line
+        // break at depth 0, where the next line starts a new expression.
+        let mut depth = 0_isize;
+        let mut end = true;
+        for token in lexer.by_ref() {
+            match token.kind() {
+                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
+                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
+                _ => {}
+            }
+            let newline = token.kind() == TokenKind::Newline;
+            tokens.push(token);
+            if newline && depth == 0 && tokens.len() >= chunk {
+                end = false;
+                break;
+            }
+            if tokens.len() > max_chunk {
+                return Outcome::Fallback;
+            }
+        }
+        let mut failed = Failed(false);
+        toml_parser::parser::parse_document(&tokens, &mut builder, &mut failed);
+        if failed.0 || builder.fallback {
+            return Outcome::Fallback;
+        }
+        if end {
+            break;
+        }
+    }
+    builder.finish()
+}
+
+/// An error sink that remembers only that there was an error.
+struct Failed(bool);
+
+impl ErrorSink for Failed {
+    fn report_error(&mut self, _error: ParseError) {
+        self.0 = true;
+    }
+}
+
+/// The keys of a `[[candidate]]` table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Id,
+    Name,
+    Unit,
+    Sponsor,
+    DurationMonths,
+    Visibility,
+    Change,
+    Phase,
+    Remedial,
+    BottomLine,
+    Lead,
+    SponsorLevel,
+    SponsorMotivation,
+}
+
+impl Key {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "id" => Key::Id,
+            "name" => Key::Name,
+            "unit" => Key::Unit,
+            "sponsor" => Key::Sponsor,
+            "duration_months" => Key::DurationMonths,
+            "visibility" => Key::Visibility,
+            "change" => Key::Change,
+            "phase" => Key::Phase,
+            "remedial" => Key::Remedial,
+            "bottom_line" => Key::BottomLine,
+            "lead" => Key::Lead,
+            "sponsor_level" => Key::SponsorLevel,
+            "sponsor_motivation" => Key::SponsorMotivation,
+            _ => return None,
+        })
+    }
+}
+
+/// A text value and where it is.
+type Text<'t> = (Cow<'t, str>, Span);
+
+/// One candidate's fields as read so far.
+#[derive(Default)]
+struct Fields<'t> {
+    id: Option<Text<'t>>,
+    name: Option<Text<'t>>,
+    unit: Option<Text<'t>>,
+    sponsor: Option<Text<'t>>,
+    duration: Option<(f64, Span)>,
+    visibility: Option<Visibility>,
+    change: Option<Change>,
+    phase: Option<Phase>,
+    remedial: Option<bool>,
+    bottom_line: Option<BottomLine>,
+    lead: Option<Lead>,
+    sponsor_level: Option<SponsorLevel>,
+    sponsor_motivation: Option<Motivation>,
+}
+
+/// Where the receiver is in the document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the first `[[candidate]]` header.
+    Start,
+    /// Inside a `[[candidate]]` header, before its key.
+    Header,
+    /// Inside a `[[candidate]]` header, after its key.
+    HeaderKey,
+    /// In a candidate's table, between lines.
+    Table,
+    /// After a key in a candidate's table, waiting for its value.
+    Value(Key),
+}
+
+/// Builds candidates from the events.
+struct Builder<'t> {
+    source: Source<'t>,
+    max_candidates: usize,
+    state: State,
+    /// The candidate being read, once a header has opened one.
+    fields: Option<Fields<'t>>,
+    candidates: Vec<Candidate>,
+    /// Where each candidate's id is.
+    id_spans: Vec<Span>,
+    /// How many candidates were read.
+    count: usize,
+    /// The first error found after the shape was read.
+    invalid: Option<Error>,
+    /// Set once the text is not the plain portfolio shape.
+    fallback: bool,
+}
+
+impl<'t> Builder<'t> {
+    fn new(source: Source<'t>, max_candidates: usize) -> Self {
+        Builder {
+            source,
+            max_candidates,
+            state: State::Start,
+            fields: None,
+            candidates: Vec::new(),
+            id_spans: Vec::new(),
+            count: 0,
+            invalid: None,
+            fallback: false,
+        }
+    }
+
+    /// Decodes the key at `span`; `None` (and a fallback) when it does not
+    /// decode cleanly.
+    fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Option<Cow<'t, str>> {
+        let raw = self
+            .source
+            .get(Event::new_unchecked(EventKind::SimpleKey, encoding, span))?;
+        // A bare key of letters, digits, `_` and `-` is itself.
+        if encoding.is_none()
+            && !raw.is_empty()
+            && raw
+                .as_bytes()
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Some(Cow::Borrowed(raw.as_str()));
+        }
+        let mut decoded = Cow::Borrowed("");
+        let mut failed = Failed(false);
+        raw.decode_key(&mut decoded, &mut failed);
+        if failed.0 {
+            self.fallback = true;
+            return None;
+        }
+        Some(decoded)
+    }
+
+    /// Takes the value of `key` at `span`; false when it is not one the
+    /// full parse would take as it is.
+    fn value(&mut self, key: Key, span: Span, encoding: Option<Encoding>) -> bool {
+        let Some(raw) = self
+            .source
+            .get(Event::new_unchecked(EventKind::Scalar, encoding, span))
+        else {
+            return false;
+        };
+        let (kind, decoded) = if let Some(plain) = plain(raw.as_str(), encoding) {
+            plain
+        } else {
+            let mut decoded = Cow::Borrowed("");
+            let mut failed = Failed(false);
+            let kind = raw.decode_scalar(&mut decoded, &mut failed);
+            if failed.0 {
+                return false;
+            }
+            (kind, decoded)
+        };
+        let Some(fields) = self.fields.as_mut() else {
+            return false;
+        };
+        match (key, kind) {
+            (Key::Id, ScalarKind::String) => set(&mut fields.id, (decoded, span)),
+            (Key::Name, ScalarKind::String) => set(&mut fields.name, (decoded, span)),
+            (Key::Unit, ScalarKind::String) => set(&mut fields.unit, (decoded, span)),
+            (Key::Sponsor, ScalarKind::String) => set(&mut fields.sponsor, (decoded, span)),
+            (Key::DurationMonths, ScalarKind::Integer(radix)) => {
+                // As toml gives an integer to serde, and serde makes it an f64.
+                #[allow(clippy::cast_precision_loss, reason = "as serde converts")]
+                let months = if let Ok(n) = i64::from_str_radix(&decoded, radix.value()) {
+                    n as f64
+                } else if let Ok(n) = u64::from_str_radix(&decoded, radix.value()) {
+                    n as f64
+                } else {
+                    return false;
+                };
+                set(&mut fields.duration, (months, span))
+            }
+            (Key::DurationMonths, ScalarKind::Float) => {
+                // As toml reads a float: an infinity must be spelled `inf`.
+                let Ok(months) = decoded.parse::<f64>() else {
+                    return false;
+                };
+                if months.is_infinite() && !decoded.contains("inf") {
+                    return false;
+                }
+                set(&mut fields.duration, (months, span))
+            }
+            (Key::Remedial, ScalarKind::Boolean(b)) => set(&mut fields.remedial, b),
+            (Key::Visibility, ScalarKind::String) => level(&mut fields.visibility, &decoded),
+            (Key::Change, ScalarKind::String) => level(&mut fields.change, &decoded),
+            (Key::Phase, ScalarKind::String) => level(&mut fields.phase, &decoded),
+            (Key::BottomLine, ScalarKind::String) => level(&mut fields.bottom_line, &decoded),
+            (Key::Lead, ScalarKind::String) => level(&mut fields.lead, &decoded),
+            (Key::SponsorLevel, ScalarKind::String) => level(&mut fields.sponsor_level, &decoded),
+            (Key::SponsorMotivation, ScalarKind::String) => {
+                level(&mut fields.sponsor_motivation, &decoded)
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the candidate being read, if any; false when it is not a whole
+    /// candidate.
+    fn end_candidate(&mut self) -> bool {
+        let Some(fields) = self.fields.take() else {
+            return true;
+        };
+        let (
+            Some((id, id_span)),
+            Some((duration, duration_span)),
+            Some(visibility),
+            Some(change),
+            Some(phase),
+            Some(bottom_line),
+            Some(lead),
+            Some(sponsor_level),
+            Some(sponsor_motivation),
+        ) = (
+            fields.id,
+            fields.duration,
+            fields.visibility,
+            fields.change,
+            fields.phase,
+            fields.bottom_line,
+            fields.lead,
+            fields.sponsor_level,
+            fields.sponsor_motivation,
+        )
+        else {
+            return false;
+        };
+        if self.count >= self.max_candidates {
+            return false;
+        }
+        let index = self.count;
+        self.count += 1;
+        if self.invalid.is_some() {
+            // After an error the rest is read only for a TOML error the full
+            // parse would give first.
+            return true;
+        }
+        // The checks in the order the full parse makes them.
+        let text = self.source.input();
+        let id_ref = &id;
+        let invalid = |key: &'static str, span: Span| {
+            move |message| Error::Invalid {
+                at: At {
+                    candidate: Some(candidate_ref(id_ref, index)),
+                    key: Some(key.to_owned()),
+                    ..at(text, span)
+                },
+                message,
+            }
+        };
+        let texts = Texts {
+            id: (id.as_ref(), id_span),
+            name: fields
+                .name
+                .as_ref()
+                .map(|(text, span)| (text.as_ref(), *span)),
+            unit: fields
+                .unit
+                .as_ref()
+                .map(|(text, span)| (text.as_ref(), *span)),
+            sponsor: fields
+                .sponsor
+                .as_ref()
+                .map(|(text, span)| (text.as_ref(), *span)),
+            tags: Vec::new(),
+            agents: Vec::new(),
+            champions: Vec::new(),
+        };
+        let checked = check_texts(texts)
+            .map_err(|(key, span, message)| invalid(key, span)(message))
+            .and_then(|()| {
+                check_months(duration).map_err(invalid("duration_months", duration_span))
+            });
+        match checked {
+            Ok(duration) => {
+                let id = id.into_owned();
+                self.candidates.push(Candidate {
+                    name: fields
+                        .name
+                        .map_or_else(|| id.clone(), |(name, _)| name.into_owned()),
+                    id,
+                    unit: fields.unit.map(|(unit, _)| unit.into_owned()),
+                    sponsor: fields.sponsor.map(|(sponsor, _)| sponsor.into_owned()),
+                    // The keys of the pull (trainees, tags, agents, ...) are
+                    // read from the tree: a file that gives one falls back.
+                    trainees: None,
+                    tags: Vec::new(),
+                    agents: Vec::new(),
+                    champions: Vec::new(),
+                    local_initiative: false,
+                    asked: false,
+                    start_month: 0,
+                    evidence: Evidence {
+                        duration,
+                        visibility,
+                        change,
+                        phase,
+                        remedial: fields.remedial.unwrap_or(false),
+                        bottom_line,
+                        lead,
+                        sponsor_level,
+                        sponsor_motivation,
+                    },
+                });
+                self.id_spans.push(id_span);
+            }
+            Err(error) => self.invalid = Some(error),
+        }
+        true
+    }
+
+    /// The portfolio, once every event has been received.
+    fn finish(mut self) -> Outcome {
+        if !self.end_candidate() || self.count == 0 {
+            return Outcome::Fallback;
+        }
+        if let Some(error) = self.invalid {
+            if let Some(duplicate) =
+                first_duplicate(self.source.input(), &self.candidates, &self.id_spans)
+            {
+                return Outcome::Read(Err(duplicate));
+            }
+            return Outcome::Read(Err(error));
+        }
+        let portfolio = Portfolio::indexed(self.candidates);
+        // The candidates in id order show whether an id repeats; only then
+        // is the first repeat in file order looked for.
+        if portfolio.id_order().has_repeats(portfolio.candidates())
+            && let Some(duplicate) =
+                first_duplicate(self.source.input(), portfolio.candidates(), &self.id_spans)
+        {
+            return Outcome::Read(Err(duplicate));
+        }
+        Outcome::Read(Ok(portfolio))
+    }
+}
+
+/// The error for the first id in `candidates` used again, as the full parse
+/// gives it; `spans` are where their ids are.
+fn first_duplicate(text: &str, candidates: &[Candidate], spans: &[Span]) -> Option<Error> {
+    let mut first_use: HashMap<&str, Span> = HashMap::with_capacity(candidates.len());
+    for (candidate, &span) in candidates.iter().zip(spans) {
+        if let Some(first) = first_use.insert(&candidate.id, span) {
+            return Some(Error::DuplicateId {
+                at: At {
+                    candidate: Some(CandidateRef::Id(candidate.id.clone())),
+                    key: Some("id".to_owned()),
+                    ..at(text, span)
+                },
+                first: Some(super::location(text, first.start())),
+            });
+        }
+    }
+    None
+}
+
+/// The place of `span` in `text`, as [`super::locate`] gives it for a value
+/// whose candidate and key are known.
+fn at(text: &str, span: Span) -> At {
+    At {
+        location: (!span.is_empty()).then(|| super::location(text, span.start())),
+        ..At::part(Part::Portfolio)
+    }
+}
+
+/// The kind and value of the scalar `raw`, when it is a basic string of
+/// printable ASCII without escapes or a decimal integer of up to 18 digits:
+/// the values a portfolio file is made of, which need no decoding. `None`:
+/// decode it.
+fn plain(raw: &str, encoding: Option<Encoding>) -> Option<(ScalarKind, Cow<'_, str>)> {
+    match encoding {
+        Some(Encoding::BasicString) => {
+            let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+            inner
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'!' | b'#'..=b'[' | b']'..=b'~'))
+                .then_some((ScalarKind::String, Cow::Borrowed(inner)))
+        }
+        None => {
+            let bytes = raw.as_bytes();
+            let digits = matches!(bytes, [b'1'..=b'9', rest @ ..] if rest.len() < 18 && rest.iter().all(u8::is_ascii_digit))
+                || raw == "0";
+            digits.then_some((ScalarKind::Integer(IntegerRadix::Dec), Cow::Borrowed(raw)))
+        }
+        _ => None,
+    }
+}
+
+/// Sets `slot` to `value`; false when it was set already (a repeated key).
+fn set<T>(slot: &mut Option<T>, value: T) -> bool {
+    slot.replace(value).is_none()
+}
+
+/// Sets `slot` to the level named `name`; false when there is none, or the
+/// key was given already.
+fn level<L: Level>(slot: &mut Option<L>, name: &str) -> bool {
+    match L::ALL.iter().copied().find(|level| level.name() == name) {
+        Some(level) => set(slot, level),
+        None => false,
+    }
+}
+
+impl EventReceiver for Builder<'_> {
+    fn std_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    fn array_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        if !matches!(self.state, State::Start | State::Table) || !self.end_candidate() {
+            self.fallback = true;
+        }
+        self.state = State::Header;
+    }
+
+    fn array_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        if self.state == State::HeaderKey {
+            self.fields = Some(Fields::default());
+            self.state = State::Table;
+        } else {
+            self.fallback = true;
+        }
+    }
+
+    fn inline_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
+        self.fallback = true;
+        false
+    }
+
+    fn array_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
+        self.fallback = true;
+        false
+    }
+
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        if self.fallback {
+            return;
+        }
+        if self.state == State::Table && encoding.is_none() {
+            // A bare key that is one of the candidate's is itself.
+            let name = self.source.input().get(span.start()..span.end());
+            if let Some(key) = name.and_then(Key::from_name) {
+                self.state = State::Value(key);
+                return;
+            }
+        }
+        let Some(key) = self.decode_key(span, encoding) else {
+            return;
+        };
+        match self.state {
+            State::Header if key == "candidate" => self.state = State::HeaderKey,
+            State::Table => match Key::from_name(&key) {
+                Some(key) => self.state = State::Value(key),
+                None => self.fallback = true,
+            },
+            _ => self.fallback = true,
+        }
+    }
+
+    fn key_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        // A dotted key.
+        self.fallback = true;
+    }
+
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        if self.fallback {
+            return;
+        }
+        let State::Value(key) = self.state else {
+            self.fallback = true;
+            return;
+        };
+        if self.value(key, span, encoding) {
+            self.state = State::Table;
+        } else {
+            self.fallback = true;
+        }
+    }
+
+    fn std_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    fn inline_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    fn array_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    fn value_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fallback = true;
+    }
+
+    // Comments and line breaks are checked as toml checks them
+    // (`ValidateWhitespace`), without its layer of calls for every event.
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        match self.source.get(span) {
+            Some(raw) => raw.decode_comment(error),
+            None => self.fallback = true,
+        }
+    }
+
+    fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        match self.source.get(span) {
+            Some(raw) if raw.as_str() == "\n" => {}
+            Some(raw) => raw.decode_newline(error),
+            None => self.fallback = true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::{Outcome, portfolio, read};
+    use crate::candidate::Portfolio;
+    use crate::error::Result;
+    use crate::limits::Limits;
+
+    /// Both readers' answers for `bytes`, and whether the events gave the
+    /// first without the tree.
+    fn both(bytes: &[u8], limits: &Limits) -> (Result<Portfolio>, Result<Portfolio>, bool) {
+        let streamed = std::str::from_utf8(bytes)
+            .is_ok_and(|text| matches!(portfolio(text, limits.max_candidates), Outcome::Read(_)));
+        (
+            Portfolio::read_with(bytes, limits),
+            Portfolio::read_tree(bytes, limits),
+            streamed,
+        )
+    }
+
+    fn toml_files(dir: &str) -> Vec<std::path::PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| {
+                let name = path.file_name().unwrap().to_string_lossy();
+                name.ends_with(".toml")
+                    && !name.starts_with("criteria-")
+                    && !name.ends_with(".criteria.toml")
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn every_fixture_reads_the_same_as_from_the_tree() {
+        let mut streamed = Vec::new();
+        let mut files = toml_files("tests/fixtures/invalid");
+        files.extend(toml_files("tests/fixtures/valid"));
+        files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portfolio.toml"));
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let (events, tree, from_events) = both(&bytes, &Limits::default());
+            assert_eq!(events, tree, "{}", path.display());
+            if from_events {
+                streamed.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+            }
+        }
+        // The events give every plain file, and the errors found after the
+        // shape is read, without the tree.
+        for name in [
+            "unicode",
+            "ties",
+            "bom-crlf",
+            "portfolio-duplicate-id",
+            "portfolio-empty-name",
+            "portfolio-nan-duration",
+            "portfolio-zero-width-in-id",
+        ] {
+            assert!(streamed.iter().any(|s| s == name), "{name}: {streamed:?}");
+        }
+    }
+
+    #[test]
+    fn too_many_candidates_are_read_from_the_tree() {
+        let text = "[[candidate]]\nid = \"a\"\nduration_months = 15\nvisibility = \"high\"\n\
+                    change = \"technology\"\nphase = \"design\"\nbottom_line = \"direct\"\n\
+                    lead = \"credible\"\nsponsor_level = \"manager\"\nsponsor_motivation = \"strong\"\n";
+        let two = text.replace("\"a\"", "\"b\"") + text;
+        let limits = Limits {
+            max_candidates: 1,
+            ..Limits::default()
+        };
+        assert!(matches!(portfolio(&two, 1), Outcome::Fallback));
+        let (events, tree, _) = both(two.as_bytes(), &limits);
+        assert_eq!(events, tree);
+        assert!(matches!(portfolio(text, 1), Outcome::Read(Ok(_))));
+    }
+
+    /// A line of a portfolio file: mostly plain, some of every shape the
+    /// events leave to the tree, some wrong.
+    fn line() -> impl Strategy<Value = String> {
+        let plain = prop::sample::select(vec![
+            "[[candidate]]",
+            "id = \"a\"",
+            "id = \"b\"",
+            "id = 'c'",
+            "id = \"\"",
+            "id = \"\\u00e9\"",
+            "id = \"x\\u200by\"",
+            "name = \"Name\"",
+            "name = \" \"",
+            "unit = \"Sales\"",
+            "sponsor = \"D. O\"",
+            "duration_months = 15",
+            "duration_months = 15.5",
+            "duration_months = 0x10",
+            "duration_months = 1e400",
+            "duration_months = -inf",
+            "duration_months = nan",
+            "duration_months = 0",
+            "duration_months = 99999999999999999999",
+            "duration_months = \"15\"",
+            "visibility = \"high\"",
+            "visibility = \"hgih\"",
+            "visibility = 3",
+            "change = \"process\"",
+            "phase = \"design\"",
+            "remedial = true",
+            "remedial = \"yes\"",
+            "bottom_line = \"direct\"",
+            "lead = \"credible\"",
+            "sponsor_level = \"manager\"",
+            "sponsor_motivation = \"strong\"",
+            "\"lead\" = \"experienced\"",
+            "lead.x = 1",
+            "tags = [1, 2]",
+            "visibility = { high = {} }",
+            "[candidate]",
+            "[settings]",
+            "[[candidate.sub]]",
+            "x = 1",
+            "# a comment",
+            "",
+            "   ",
+            "id = \"unclosed",
+            "=",
+            "[[candidate]] # trailing",
+            "when = 1979-05-27",
+            "# control \u{1} in a comment",
+            "\r",
+            "visibility = \"high\" # trailing",
+            "name = \"\"\"two\nlines\"\"\"",
+            "name = '''[[candidate]]'''",
+            "[[ candidate ]]",
+            "[[\"candidate\"]]",
+            "\"vis\\u0069bility\" = \"low\"",
+            "lead = \"credible\" x",
+            "duration_months = 012",
+            "duration_months = 1__0",
+            "id = \"tab\there\"",
+            "tags = [\n1,\n2\n]",
+            "x = {\na = 1\n}",
+            "tags = [",
+            "]",
+        ]);
+        prop_oneof![
+            8 => plain.prop_map(str::to_owned),
+            1 => "[ -~]{0,12}",
+        ]
+    }
+
+    /// A whole candidate, each field's value plain or not, sometimes missing.
+    fn candidate() -> impl Strategy<Value = String> {
+        let field = |key: &'static str, values: &'static [&'static str]| {
+            prop_oneof![
+                12 => prop::sample::select(values).prop_map(move |v| format!("{key} = {v}\n")),
+                1 => Just(String::new()),
+            ]
+        };
+        (
+            field(
+                "id",
+                &[
+                    "\"c0\"",
+                    "\"c1\"",
+                    "'c2'",
+                    "\"\"",
+                    "\"a\\u202eb\"",
+                    "\"\\u00e9\"",
+                ],
+            ),
+            field("name", &["\"N\"", "\" \"", "\"a\\tb\""]),
+            field("unit", &["\"U\"", "\"\""]),
+            field(
+                "duration_months",
+                &["15", "7.5", "0", "-0.0", "nan", "+inf", "1_0", "0o17"],
+            ),
+            (
+                field("visibility", &["\"high\"", "\"low\""]),
+                field("change", &["\"process\""]),
+                field("phase", &["\"design\"", "'sustainment'"]),
+                field("remedial", &["true", "false"]),
+                field("bottom_line", &["\"direct\""]),
+                field("lead", &["\"credible\""]),
+                field("sponsor_level", &["\"manager\""]),
+                field("sponsor_motivation", &["\"strong\""]),
+            ),
+        )
+            .prop_map(|(id, name, unit, months, rest)| {
+                let (visibility, change, phase, remedial, bottom_line, lead, level, motivation) =
+                    rest;
+                format!(
+                    "[[candidate]]\n{id}{name}{unit}{months}{visibility}{change}{phase}{remedial}\
+                     {bottom_line}{lead}{level}{motivation}"
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_file_of_such_lines_reads_the_same_as_from_the_tree(
+            lines in prop::collection::vec(prop_oneof![3 => line(), 1 => candidate()], 0..40),
+            crlf in any::<bool>(),
+            chunk in 1..40_usize,
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let (events, tree, _) = both(text.as_bytes(), &Limits::default());
+            prop_assert_eq!(&events, &tree, "{}", text);
+            // Parsed a few lines at a time, the events give the same.
+            if let Outcome::Read(small) = read(&text, usize::MAX, chunk) {
+                prop_assert_eq!(small, tree, "{}", text);
+            }
+        }
+    }
+}
