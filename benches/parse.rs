@@ -40,16 +40,15 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("parse");
     let portfolio = generate::portfolio_toml(1_000_000);
-    let unlimited = Limits {
-        max_bytes: usize::MAX,
-        max_candidates: usize::MAX,
-    };
+    let unlimited = Limits::default()
+        .with_max_bytes(usize::MAX)
+        .with_max_candidates(usize::MAX);
     group.throughput(Throughput::Bytes(portfolio.len() as u64));
     group.sample_size(10);
     group.bench_function("portfolio_1m", |b| {
         b.iter(|| {
             unlimited
-                .portfolio(black_box(portfolio.as_bytes()))
+                .read_portfolio(black_box(portfolio.as_bytes()))
                 .unwrap()
         });
     });

@@ -54,11 +54,8 @@ fn choosing_the_leaders_allocates_as_often_at_any_size() {
 fn reading_a_portfolio_takes_less_heap_than_twice_the_file() {
     let n = 100_000;
     let text = generate::portfolio_toml(n);
-    let limits = Limits {
-        max_candidates: n,
-        ..Limits::default()
-    };
-    let measured = measure(|| drop(black_box(limits.portfolio(text.as_bytes()).unwrap())));
+    let limits = Limits::default().with_max_candidates(n);
+    let measured = measure(|| drop(black_box(limits.read_portfolio(text.as_bytes()).unwrap())));
     // A document tree of the file would take about 19 times its size.
     assert!(
         measured.bytes_max < 2 * text.len() as u64,
