@@ -43,20 +43,31 @@ impl Portfolio {
 
     /// Reads a portfolio file within `limits`: from the TOML events when the
     /// file has the plain portfolio shape, else from document trees.
+    ///
+    /// The pre-scan runs first either way, so that input the limits refuse
+    /// (too many candidates, too dense) is refused before anything is built.
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let text = super::text(Part::Portfolio, bytes, limits)?;
+        let sections = prescan::sections(text, limits)?;
         match super::stream::portfolio(text, limits.max_candidates) {
             super::stream::Outcome::Read(portfolio) => portfolio,
-            super::stream::Outcome::Fallback => Portfolio::read_tree(bytes, limits),
+            super::stream::Outcome::Fallback => Portfolio::read_sections(text, &sections, limits),
         }
     }
 
     /// Reads a portfolio file within `limits` from document trees: a
     /// `[[candidate]]` section at a time (see [`prescan::sections`]), or at
-    /// once.
+    /// once. The stream reader's tests compare against it.
+    #[cfg(test)]
     pub(crate) fn read_tree(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let text = super::text(Part::Portfolio, bytes, limits)?;
         let sections = prescan::sections(text, limits)?;
+        Portfolio::read_sections(text, &sections, limits)
+    }
+
+    /// Reads the `sections` of the portfolio file `text` from document
+    /// trees, one at a time.
+    fn read_sections(text: &str, sections: &[Range<usize>], limits: &Limits) -> Result<Self> {
         let mut reader = Reader {
             whole: text,
             first_use: FirstUse::with_capacity(sections.len()),

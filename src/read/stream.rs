@@ -358,29 +358,12 @@ impl<'t> Builder<'t> {
                 message,
             }
         };
-        let texts = Texts {
-            id: (id.as_ref(), id_span),
-            name: fields
-                .name
-                .as_ref()
-                .map(|(text, span)| (text.as_ref(), *span)),
-            unit: fields
-                .unit
-                .as_ref()
-                .map(|(text, span)| (text.as_ref(), *span)),
-            sponsor: fields
-                .sponsor
-                .as_ref()
-                .map(|(text, span)| (text.as_ref(), *span)),
-            tags: Vec::new(),
-            agents: Vec::new(),
-            champions: Vec::new(),
-        };
-        let checked = check_texts(texts)
-            .map_err(|(key, span, message)| invalid(key, span)(message))
-            .and_then(|()| {
-                check_months(duration).map_err(invalid("duration_months", duration_span))
-            });
+        let checked = check_texts(texts_of(
+            (&id, id_span),
+            [&fields.name, &fields.unit, &fields.sponsor],
+        ))
+        .map_err(|(key, span, message)| invalid(key, span)(message))
+        .and_then(|()| check_months(duration).map_err(invalid("duration_months", duration_span)));
         match checked {
             Ok(duration) => {
                 let id = id.into_owned();
@@ -621,6 +604,24 @@ impl EventReceiver for Builder<'_> {
             Some(raw) => raw.decode_newline(error),
             None => self.fallback = true,
         }
+    }
+}
+
+/// The texts of a candidate read from events, as [`check_texts`] takes
+/// them: the keys of the pull are never among them (a file that gives one
+/// is read from the tree).
+/// `named` is the name, unit and sponsor.
+fn texts_of<'a>(id: (&'a str, Span), named: [&'a Option<Text<'_>>; 3]) -> Texts<'a, Span> {
+    let [name, unit, sponsor] =
+        named.map(|given| given.as_ref().map(|(text, span)| (text.as_ref(), *span)));
+    Texts {
+        id,
+        name,
+        unit,
+        sponsor,
+        tags: Vec::new(),
+        agents: Vec::new(),
+        champions: Vec::new(),
     }
 }
 
