@@ -28,7 +28,7 @@ use crate::rank::Ranked;
 use crate::select::{LeaderRule, Offer, Rank};
 
 /// The most months a duration is changed to: 100 years. Every whole month
-/// from 1 to the first at or past the zero window's upper end is tried, and
+/// from 1 to the first past the zero window's upper end is tried, and
 /// no more than this many.
 pub(crate) const MAX_MONTHS: u32 = 1200;
 
@@ -425,7 +425,7 @@ impl Criteria {
     ///
     /// An edit sets one [`Field`](crate::Field) to another value: another
     /// level, `remedial` toggled, or another whole number of months from 1 to
-    /// the first at or past the duration's zero window (at most 1200). The
+    /// the first past the duration's zero window (at most 1200). The
     /// smallest moves the total least, exactly; ties go to the field
     /// first in [`Field::ALL`](crate::Field::ALL), then to the value that
     /// moves least (months, or levels along the level's `ALL`), then to the
@@ -708,8 +708,9 @@ impl Size {
 
 /// Every value another than `evidence`'s of every field, in [`Field::ALL`]
 /// order: each other level, `remedial` toggled, and each other whole number
-/// of months from 1 to the first at or past the zero window's upper end
-/// (later months score the same), at most [`MAX_MONTHS`].
+/// of months from 1 to the first past the zero window's upper end (later
+/// months score the same; at the end itself a full window that ends there
+/// still gives full marks), at most [`MAX_MONTHS`].
 fn edits(criteria: &Criteria, evidence: &Evidence) -> impl Iterator<Item = Value> {
     let [_, zero_end] = criteria.zero;
     #[allow(
@@ -717,7 +718,7 @@ fn edits(criteria: &Criteria, evidence: &Evidence) -> impl Iterator<Item = Value
         clippy::cast_sign_loss,
         reason = "clamped to [1, MAX_MONTHS] first"
     )]
-    let last = zero_end.ceil().clamp(1.0, f64::from(MAX_MONTHS)) as u32;
+    let last = (zero_end.floor() + 1.0).clamp(1.0, f64::from(MAX_MONTHS)) as u32;
     let months = (1..=last)
         .filter_map(|m| Months::new(f64::from(m)).ok())
         .map(Value::DurationMonths);
