@@ -105,6 +105,11 @@ fn axis(svg: &mut Svg, ticks: &[(f64, String)], rows: usize, caption: &str) {
     );
 }
 
+/// A muted note beside a chart's legend, read left to right from `x`.
+fn note(svg: &mut Svg, x: f64, y: f64, text: &str) {
+    svg.text(x, y, "start", &[("fill", MUTED.into())], text);
+}
+
 /// A legend row at `y`: a swatch and a label for each item, evenly spaced.
 fn legend(svg: &mut Svg, y: f64, items: &[(&str, &str)]) {
     let mut x = 20.0;
@@ -182,11 +187,10 @@ pub(super) fn contributions(report: &Report<'_>) -> String {
         .map(|(colour, criterion)| (*colour, criterion.as_str()))
         .collect();
     legend(&mut svg, 50.0, &items);
-    svg.text(
+    note(
+        &mut svg,
         20.0,
         70.0,
-        "start",
-        &[("fill", MUTED.into())],
         &format!(
             "bold: leads; dashed: min_score {}; each part is weight × score / sum of weights",
             report.criteria.min_score
@@ -283,11 +287,10 @@ pub(super) fn acceptability(report: &Report<'_>, acceptability: &Acceptability) 
     let mut svg = page("How often each candidate leads", rows.len());
     let colour = PALETTE.get(4).copied().unwrap_or(INK);
     legend(&mut svg, 50.0, &[(colour, "leads")]);
-    svg.text(
+    note(
+        &mut svg,
         160.0,
         50.0,
-        "start",
-        &[("fill", MUTED.into())],
         &format!(
             "share of {} weight vectors drawn {} (seed {}); bold: leads as configured",
             acceptability.samples, acceptability.sampling, acceptability.seed
@@ -384,11 +387,10 @@ pub(super) fn stability(stability: &PerCriterion<Stability>) -> String {
         50.0,
         &[(sky, "same leaders"), (INK, "current weight")],
     );
-    svg.text(
+    note(
+        &mut svg,
         260.0,
         50.0,
-        "start",
-        &[("fill", MUTED.into())],
         "the other weights fixed; an arrow: no end, or beyond the axis",
     );
     let ticks: Vec<(f64, String)> = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -496,11 +498,10 @@ pub(super) fn roadmap(roadmap: &Roadmap) -> String {
         .map(|(colour, name)| (*colour, name.as_str()))
         .collect();
     legend(&mut svg, 50.0, &items);
-    svg.text(
+    note(
+        &mut svg,
         20.0,
         70.0,
-        "start",
-        &[("fill", MUTED.into())],
         &format!(
             "each bar from its start month to its end; {} pull wave(s); {} never reached",
             roadmap.pull_waves,
