@@ -22,7 +22,7 @@
 //! and terminals can jump there. A closed stdout (`rank | head -2`) ends the
 //! program quietly.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::io::{Read, Write as _};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
@@ -32,8 +32,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Criterion, Error, Limits, Part, PerCriterion,
-    Placement, Plan, Portfolio, Progress, Report, Roadmap, Role, Shift, Stability,
+    Acceptability, Counterfactual, Criteria, Error, Limits, Part, PerCriterion, Plan, Portfolio,
+    Progress, Report, Roadmap, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -429,14 +429,7 @@ fn run(args: &Args) -> Result<String, Failure> {
                 .map(|json| json + "\n")
                 .map_err(|e| Failure::Input(format!("error: cannot print JSON: {e}")))
         }
-        Format::Table => {
-            let mut out = table(&criteria, &portfolio, &plan);
-            out.push_str(&roadmap_table(&roadmap));
-            if let Some(robustness) = robustness {
-                out.push_str(&robustness.table());
-            }
-            Ok(out)
-        }
+        Format::Table => Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.table()),
     }
 }
 
@@ -489,233 +482,6 @@ struct Robustness {
     stability: PerCriterion<Stability>,
     acceptability: Acceptability,
     counterfactuals: Vec<Counterfactual>,
-}
-
-impl Robustness {
-    fn table(&self) -> String {
-        let mut out = String::from(
-            "\nRobustness: how far each weight can move, the others fixed, with the same leaders\n",
-        );
-        let _ = writeln!(
-            out,
-            "  {:<12} {:>7}  {:<18} past the ends",
-            "criterion", "weight", "same leaders for"
-        );
-        for s in self.stability.values() {
-            let range = match s.high {
-                Some(high) => format!("{} to {}", number(s.low), number(high)),
-                None => format!("{} and up", number(s.low)),
-            };
-            let mut ends = Vec::new();
-            if let Some(below) = &s.below {
-                ends.push(format!("below: {}", shift(below)));
-            }
-            if let Some(above) = &s.above {
-                ends.push(format!("above: {}", shift(above)));
-            }
-            if ends.is_empty() {
-                ends.push("no weight changes the leaders".to_owned());
-            }
-            let _ = writeln!(
-                out,
-                "  {:<12} {:>7}  {:<18} {}",
-                s.criterion.as_str(),
-                number(s.weight),
-                range,
-                ends.join("; ")
-            );
-        }
-        out.push_str(&self.acceptability_table());
-        out.push_str("\nWhat one change of evidence would do\n");
-        let width = id_width(self.counterfactuals.iter().map(|c| c.id.as_str()));
-        for c in &self.counterfactuals {
-            let _ = writeln!(out, "  {:4}  {}  {c}", c.role, Padded(&c.id, width));
-        }
-        out
-    }
-}
-
-impl Robustness {
-    /// How often each candidate leads and ranks where, over the samples.
-    fn acceptability_table(&self) -> String {
-        let a = &self.acceptability;
-        let mut out = format!(
-            "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
-            a.samples, a.sampling, a.seed
-        );
-        let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
-        let shown = a.leaders.min(a.candidates.len()).min(5);
-        let mut header = format!("  {}  leads ", Padded("id", width));
-        for rank in 1..=shown {
-            let _ = write!(header, " rank {rank:<2}");
-        }
-        header.push_str(
-            " central weights (duration visibility tangibility phase bottom_line lead sponsorship)",
-        );
-        let _ = writeln!(out, "{header}");
-        let share = |count: u64| 100.0 * count as f64 / a.samples.max(1) as f64;
-        for c in &a.candidates {
-            let mut line = format!("  {}  {:5.1}%", Padded(&c.id, width), 100.0 * c.lead_share);
-            for rank in 0..shown {
-                let count = c.ranks.get(rank).copied().unwrap_or(0);
-                let _ = write!(line, " {:6.1}%", share(count));
-            }
-            match &c.central_weights {
-                Some(weights) => {
-                    let weights: Vec<String> =
-                        weights.iter().map(|(_, w)| format!("{w:.2}")).collect();
-                    let _ = write!(line, "  {}", weights.join(" "));
-                }
-                None => line.push_str("  never leads"),
-            }
-            let _ = writeln!(out, "{line}");
-        }
-        out.push_str(
-            "  Ranks count every candidate, eligible or not; only an eligible one leads,\n  \
-             so a candidate below a min can rank high and never lead.\n",
-        );
-        out
-    }
-}
-
-/// `x` with at most 3 decimals, without trailing zeros.
-fn number(x: f64) -> String {
-    let text = format!("{x:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0" } else { text }.to_owned()
-}
-
-/// "a in, b out".
-fn shift(shift: &Shift) -> String {
-    let moves: Vec<String> = (shift.enter.iter().map(|id| format!("{id} in")))
-        .chain(shift.leave.iter().map(|id| format!("{id} out")))
-        .collect();
-    moves.join(", ")
-}
-
-/// The widest an id column grows: a longer id is printed whole and pushes
-/// the rest of its row out of line.
-const MAX_ID_WIDTH: usize = 40;
-
-/// The width of an id column: the longest id, at least the header "id", at
-/// most [`MAX_ID_WIDTH`].
-fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
-    ids.map(|id| id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(2, MAX_ID_WIDTH)
-}
-
-/// Text padded with spaces to a width in characters. By hand: a format
-/// width (`{:w$}`) panics past 65,535, and an id may be longer.
-struct Padded<'a>(&'a str, usize);
-
-impl fmt::Display for Padded<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)?;
-        for _ in self.0.chars().count()..self.1 {
-            f.write_char(' ')?;
-        }
-        Ok(())
-    }
-}
-
-/// The name, then the unit and sponsor when the portfolio gives them:
-/// "CRM rollout (Sales; sponsor D. Okafor)".
-fn who(p: &Placement) -> String {
-    let about: Vec<String> = (p.unit.iter().cloned())
-        .chain(p.sponsor.iter().map(|sponsor| format!("sponsor {sponsor}")))
-        .collect();
-    if about.is_empty() {
-        p.name.clone()
-    } else {
-        format!("{} ({})", p.name, about.join("; "))
-    }
-}
-
-/// The plan as a readable table, the leaders' breakdowns, and the pull.
-fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
-    let mut out = String::new();
-    let width = id_width(plan.ranking.iter().map(|p| p.id.as_str()));
-    let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
-    for p in &plan.ranking {
-        let _ = writeln!(
-            out,
-            "{:>4}  {:.3}  {:4}  {}  {}",
-            p.rank,
-            p.total,
-            p.role,
-            Padded(&p.id, width),
-            who(p)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nPush: {} demonstration project(s) lead",
-        plan.leaders.len()
-    );
-    for p in plan.ranking.iter().filter(|p| p.role == Role::Lead) {
-        let _ = writeln!(out, "\n  {} ({}), total {:.3}", who(p), p.id, p.total);
-        if p.decided {
-            // A must-lead: it leads whatever it falls short on.
-            let short: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
-            let _ = writeln!(
-                out,
-                "    leads by decision (must_lead); {}",
-                short.join("; ")
-            );
-        }
-        if let Some(candidate) = portfolio.get(&p.id) {
-            for line in criteria.breakdown(&candidate.evidence) {
-                let criterion: Criterion = line.criterion;
-                let _ = writeln!(
-                    out,
-                    "    {:<12} {:.2}  {}",
-                    criterion.as_str(),
-                    line.score,
-                    line.explanation
-                );
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nPull: the others follow when the leaders show results"
-    );
-    for p in plan.ranking.iter().filter(|p| p.role == Role::Pull) {
-        let reasons: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  {}  {}", Padded(&p.id, width), reasons.join("; "));
-    }
-    out
-}
-
-/// The roadmap as a table: each project's wave, months and coach, then the
-/// followers no one reaches.
-fn roadmap_table(roadmap: &Roadmap) -> String {
-    let mut out = format!(
-        "\nRoadmap: the push, then {} pull wave(s)\n",
-        roadmap.pull_waves
-    );
-    let width = id_width(roadmap.projects.iter().map(|s| s.id.as_str()));
-    let _ = writeln!(out, "  wave  start  end  {}  coach", Padded("id", width));
-    for stage in &roadmap.projects {
-        let coach = stage
-            .coach
-            .as_ref()
-            .map_or_else(|| "leads: the push".to_owned(), ToString::to_string);
-        let _ = writeln!(
-            out,
-            "  {:>4}  {:>5}  {:>3}  {}  {coach}",
-            stage.wave,
-            stage.start,
-            stage.end,
-            Padded(&stage.id, width)
-        );
-    }
-    for unreached in &roadmap.unreached {
-        let _ = writeln!(out, "  not reached: {}  {}", unreached.id, unreached.reason);
-    }
-    out
 }
 
 fn main() -> ExitCode {

@@ -10,6 +10,7 @@
 mod csv;
 mod markdown;
 mod svg;
+mod table;
 mod xml;
 
 use crate::candidate::{Candidate, Portfolio};
@@ -118,6 +119,30 @@ impl<'a> Report<'a> {
     #[must_use]
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The plain-text report a terminal shows: the ranking (rank, total,
+    /// role, id, name with unit and sponsor), each leader's breakdown, why
+    /// each of the others follows, then the roadmap, the stability
+    /// intervals, the acceptability table and the counterfactuals when
+    /// given. Columns are fixed-width: an id column grows to the longest id
+    /// up to 40 characters, and a longer id is printed whole.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio, Report};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let criteria = Criteria::default();
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let table = Report::new(&criteria, &portfolio)?.table();
+    /// assert!(table.starts_with("rank  total  role  id"));
+    /// assert!(table.contains("\nPush: 3 demonstration project(s) lead\n"));
+    /// assert!(!table.contains("Roadmap")); // no roadmap given
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    #[must_use]
+    pub fn table(&self) -> String {
+        table::report(self)
     }
 
     /// A one-page Markdown summary: the leaders with their margins and

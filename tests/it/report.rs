@@ -38,7 +38,7 @@ fn check(name: &str, actual: &str) {
 fn everything(
     criteria: &Criteria,
     portfolio: &Portfolio,
-) -> (String, String, Vec<(String, String)>) {
+) -> (String, String, String, Vec<(String, String)>) {
     let stability = criteria.stability(portfolio).unwrap();
     let acceptability = criteria
         .acceptability(portfolio, NonZeroUsize::MIN)
@@ -56,13 +56,14 @@ fn everything(
         .into_iter()
         .map(|c| (c.name.to_owned(), c.svg))
         .collect();
-    (report.markdown(), report.csv(), charts)
+    (report.table(), report.markdown(), report.csv(), charts)
 }
 
 #[test]
 fn the_sample_portfolio_gives_its_golden_reports() {
     let portfolio: Portfolio = SAMPLE.parse().unwrap();
-    let (markdown, csv, charts) = everything(&criteria(), &portfolio);
+    let (table, markdown, csv, charts) = everything(&criteria(), &portfolio);
+    check("portfolio.txt", &table);
     check("portfolio.md", &markdown);
     check("portfolio.csv", &csv);
     let names: Vec<&str> = charts.iter().map(|(n, _)| n.as_str()).collect();
@@ -104,6 +105,17 @@ fn without_analyses_their_sections_and_charts_are_left_out() {
     assert!(markdown.contains("## Why the others follow: the pull"));
     for section in ["## Stability", "## Acceptability", "## What would flip"] {
         assert!(!markdown.contains(section), "{section}");
+    }
+    let table = report.table();
+    assert!(table.contains("\nPush: 3 demonstration project(s) lead\n"));
+    assert!(table.contains("\nPull: the others follow when the leaders show results\n"));
+    for section in [
+        "Roadmap:",
+        "Robustness:",
+        "Acceptability:",
+        "What one change",
+    ] {
+        assert!(!table.contains(section), "{section}");
     }
     assert_eq!(report.charts().len(), 1);
     assert!(report.stability_chart().is_none());
@@ -183,7 +195,13 @@ fn elements(svg: &str) -> Vec<String> {
 fn hostile_ids_stay_escaped_and_the_svg_parses() {
     let (portfolio, ids) = hostile_portfolio();
     let criteria = criteria();
-    let (markdown, csv, charts) = everything(&criteria, &portfolio);
+    let (table, markdown, csv, charts) = everything(&criteria, &portfolio);
+    // The text table: one line per candidate, each id whole, however long.
+    let ranking: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(ranking.len(), portfolio.len() + 1);
+    for id in &ids {
+        assert!(ranking.iter().any(|l| l.contains(id.as_str())), "{id}");
+    }
     for (name, svg) in &charts {
         let tags = elements(svg);
         for tag in &tags {

@@ -1,0 +1,276 @@
+//! The plain-text report: the ranking, the leaders' breakdowns, the pull,
+//! the roadmap and the analyses given, in fixed-width columns for a
+//! terminal.
+
+use std::fmt::{self, Write as _};
+
+use super::Report;
+use crate::plan::{Placement, Role};
+use crate::smaa::Acceptability;
+use crate::stability::{Shift, Stability};
+use crate::waves::Roadmap;
+
+/// The widest an id column grows: a longer id is printed whole and pushes
+/// the rest of its row out of line.
+const MAX_ID_WIDTH: usize = 40;
+
+/// How many rank columns the acceptability table shows at most.
+const RANK_COLUMNS: usize = 5;
+
+/// The text report of `report`: each section its inputs allow.
+pub(super) fn report(report: &Report<'_>) -> String {
+    let mut out = plan(report);
+    if let Some(roadmap) = report.roadmap {
+        out.push_str(&roadmap_table(roadmap));
+    }
+    if let Some(stability) = report.stability {
+        out.push_str(&stability_table(stability.values()));
+    }
+    if let Some(acceptability) = report.acceptability {
+        out.push_str(&acceptability_table(acceptability));
+    }
+    if let Some(counterfactuals) = report.counterfactuals {
+        out.push_str("\nWhat one change of evidence would do\n");
+        let width = id_width(counterfactuals.iter().map(|c| c.id.as_str()));
+        for c in counterfactuals {
+            let _ = writeln!(out, "  {:4}  {}  {c}", c.role, Padded(&c.id, width));
+        }
+    }
+    out
+}
+
+/// The ranking, the leaders with their breakdowns, and the followers with
+/// why each does not lead.
+fn plan(report: &Report<'_>) -> String {
+    let ranking = &report.plan.ranking;
+    let mut out = String::new();
+    let width = id_width(ranking.iter().map(|p| p.id.as_str()));
+    let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
+    for p in ranking {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:.3}  {:4}  {}  {}",
+            p.rank,
+            p.total,
+            p.role,
+            Padded(&p.id, width),
+            Who(p)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nPush: {} demonstration project(s) lead",
+        report.plan.leaders.len()
+    );
+    for p in ranking.iter().filter(|p| p.role == Role::Lead) {
+        let _ = writeln!(out, "\n  {} ({}), total {:.3}", Who(p), p.id, p.total);
+        if p.decided {
+            // A must-lead: it leads whatever it falls short on.
+            let short: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
+            let _ = writeln!(
+                out,
+                "    leads by decision (must_lead); {}",
+                short.join("; ")
+            );
+        }
+        if let Some(candidate) = report.candidate(&p.id) {
+            for line in report.criteria.breakdown(&candidate.evidence) {
+                let _ = writeln!(
+                    out,
+                    "    {:<12} {:.2}  {}",
+                    line.criterion.as_str(),
+                    line.score,
+                    line.explanation
+                );
+            }
+        }
+    }
+    out.push_str("\nPull: the others follow when the leaders show results\n");
+    for p in ranking.iter().filter(|p| p.role == Role::Pull) {
+        let reasons: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "  {}  {}", Padded(&p.id, width), reasons.join("; "));
+    }
+    out
+}
+
+/// Each project's wave, months and coach, then the followers no one
+/// reaches.
+fn roadmap_table(roadmap: &Roadmap) -> String {
+    let mut out = format!(
+        "\nRoadmap: the push, then {} pull wave(s)\n",
+        roadmap.pull_waves
+    );
+    let width = id_width(roadmap.projects.iter().map(|s| s.id.as_str()));
+    let _ = writeln!(out, "  wave  start  end  {}  coach", Padded("id", width));
+    for stage in &roadmap.projects {
+        let coach = stage
+            .coach
+            .as_ref()
+            .map_or_else(|| "leads: the push".to_owned(), ToString::to_string);
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:>5}  {:>3}  {}  {coach}",
+            stage.wave,
+            stage.start,
+            stage.end,
+            Padded(&stage.id, width)
+        );
+    }
+    for unreached in &roadmap.unreached {
+        let _ = writeln!(out, "  not reached: {}  {}", unreached.id, unreached.reason);
+    }
+    out
+}
+
+/// How far each weight can move, the others fixed, with the same leaders.
+fn stability_table<'s>(stability: impl Iterator<Item = &'s Stability>) -> String {
+    let mut out = String::from(
+        "\nRobustness: how far each weight can move, the others fixed, with the same leaders\n",
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>7}  {:<18} past the ends",
+        "criterion", "weight", "same leaders for"
+    );
+    for s in stability {
+        let range = match s.high {
+            Some(high) => format!("{} to {}", number(s.low), number(high)),
+            None => format!("{} and up", number(s.low)),
+        };
+        let mut ends = Vec::new();
+        if let Some(below) = &s.below {
+            ends.push(format!("below: {}", shift(below)));
+        }
+        if let Some(above) = &s.above {
+            ends.push(format!("above: {}", shift(above)));
+        }
+        if ends.is_empty() {
+            ends.push("no weight changes the leaders".to_owned());
+        }
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>7}  {:<18} {}",
+            s.criterion.as_str(),
+            number(s.weight),
+            range,
+            ends.join("; ")
+        );
+    }
+    out
+}
+
+/// How often each candidate leads and ranks where, over the samples.
+fn acceptability_table(a: &Acceptability) -> String {
+    let mut out = format!(
+        "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
+        a.samples, a.sampling, a.seed
+    );
+    let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
+    let shown = a.leaders.min(a.candidates.len()).min(RANK_COLUMNS);
+    let mut header = format!("  {}  leads ", Padded("id", width));
+    for rank in 1..=shown {
+        let _ = write!(header, " rank {rank:<2}");
+    }
+    header.push_str(
+        " central weights (duration visibility tangibility phase bottom_line lead sponsorship)",
+    );
+    let _ = writeln!(out, "{header}");
+    #[allow(clippy::cast_precision_loss)] // a share, printed to 0.1%
+    let share = |count: u64| 100.0 * count as f64 / a.samples.max(1) as f64;
+    for c in &a.candidates {
+        let mut line = format!("  {}  {:5.1}%", Padded(&c.id, width), 100.0 * c.lead_share);
+        for rank in 0..shown {
+            let count = c.ranks.get(rank).copied().unwrap_or(0);
+            let _ = write!(line, " {:6.1}%", share(count));
+        }
+        match &c.central_weights {
+            Some(weights) => {
+                let weights: Vec<String> = weights.iter().map(|(_, w)| format!("{w:.2}")).collect();
+                let _ = write!(line, "  {}", weights.join(" "));
+            }
+            None => line.push_str("  never leads"),
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out.push_str(
+        "  Ranks count every candidate, eligible or not; only an eligible one leads,\n  \
+         so a candidate below a min can rank high and never lead.\n",
+    );
+    out
+}
+
+/// `x` with at most 3 decimals, without trailing zeros.
+fn number(x: f64) -> String {
+    let text = format!("{x:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0" } else { text }.to_owned()
+}
+
+/// "a in, b out".
+fn shift(shift: &Shift) -> String {
+    let moves: Vec<String> = (shift.enter.iter().map(|id| format!("{id} in")))
+        .chain(shift.leave.iter().map(|id| format!("{id} out")))
+        .collect();
+    moves.join(", ")
+}
+
+/// The width of an id column: the longest id, at least the header "id", at
+/// most [`MAX_ID_WIDTH`].
+fn id_width<'i>(ids: impl Iterator<Item = &'i str>) -> usize {
+    ids.map(|id| id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(2, MAX_ID_WIDTH)
+}
+
+/// Text padded with spaces to a width in characters. By hand: a format
+/// width (`{:w$}`) panics past 65,535, and an id may be longer.
+struct Padded<'t>(&'t str, usize);
+
+impl fmt::Display for Padded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)?;
+        for _ in self.0.chars().count()..self.1 {
+            f.write_char(' ')?;
+        }
+        Ok(())
+    }
+}
+
+/// The name, then the unit and sponsor when the portfolio gives them:
+/// "CRM rollout (Sales; sponsor D. Okafor)".
+struct Who<'p>(&'p Placement);
+
+impl fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.0;
+        f.write_str(&p.name)?;
+        match (&p.unit, &p.sponsor) {
+            (Some(unit), Some(sponsor)) => write!(f, " ({unit}; sponsor {sponsor})"),
+            (Some(unit), None) => write!(f, " ({unit})"),
+            (None, Some(sponsor)) => write!(f, " (sponsor {sponsor})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_drop_trailing_zeros_and_negative_zero() {
+        assert_eq!(number(1.5), "1.5");
+        assert_eq!(number(2.0), "2");
+        assert_eq!(number(-0.0001), "0");
+        assert_eq!(number(0.1234), "0.123");
+    }
+
+    #[test]
+    fn padding_counts_characters_and_never_cuts() {
+        assert_eq!(Padded("é", 3).to_string(), "é  ");
+        assert_eq!(Padded("abcd", 2).to_string(), "abcd");
+        assert_eq!(id_width(["a"].into_iter()), 2);
+        assert_eq!(id_width(["x".repeat(70_000).as_str()].into_iter()), 40);
+    }
+}
