@@ -32,8 +32,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use spearhead::{
-    Acceptability, Counterfactual, Criteria, Error, Limits, Part, PerCriterion, Plan, Portfolio,
-    Progress, Report, Roadmap, Stability,
+    Acceptability, At, Counterfactual, Criteria, Error, Limits, Part, PerCriterion, Plan,
+    Portfolio, Progress, Report, Roadmap, Stability,
 };
 
 const SAMPLE: &str = include_str!("portfolio.toml");
@@ -293,23 +293,55 @@ fn parse_args() -> Result<Option<Args>, Failure> {
 
 /// `error` as one line that starts with its place, as compilers write it:
 /// `FILE:LINE:COL: error: candidate "x", key visibility: unknown variant ...`.
+/// A conflict between constraints starts at the first and names each by
+/// its place in the file.
 fn located(source: &Source, error: &Error) -> String {
     let text = error.to_string();
-    let (Error::Toml { at, .. }
-    | Error::Csv { at, .. }
-    | Error::Invalid { at, .. }
-    | Error::Encoding { at, .. }
-    | Error::DuplicateId { at, .. }) = error
-    else {
-        // No place in the file: the message after its part ("portfolio: ").
-        let message = ["criteria: ", "portfolio: "]
-            .iter()
-            .find_map(|part| text.strip_prefix(part))
-            .unwrap_or(&text);
-        return format!("{source}: error: {message}");
+    let at = match error {
+        Error::Toml { at, .. }
+        | Error::Csv { at, .. }
+        | Error::Invalid { at, .. }
+        | Error::Encoding { at, .. }
+        | Error::DuplicateId { at, .. } => at,
+        Error::Conflict { constraints } if !constraints.is_empty() => {
+            let each: Vec<String> = constraints
+                .iter()
+                .map(|c| {
+                    let (place, context) = place(source, &c.at);
+                    let context = context.map(|c| format!(", {c}")).unwrap_or_default();
+                    format!("{place}{context} = {}", c.value)
+                })
+                .collect();
+            let first = constraints
+                .first()
+                .map_or_else(|| source.to_string(), |c| place(source, &c.at).0);
+            return format!(
+                "{first}: error: the constraints cannot all hold together: {}",
+                each.join("; ")
+            );
+        }
+        _ => {
+            // No place in the file: the message after its part ("portfolio: ").
+            let message = ["criteria: ", "portfolio: "]
+                .iter()
+                .find_map(|part| text.strip_prefix(part))
+                .unwrap_or(&text);
+            return format!("{source}: error: {message}");
+        }
     };
-    // The library writes "part:LINE:COL, candidate ..., key ...: message";
-    // the file takes the part's place, the candidate and key stay.
+    let (place, context) = place(source, at);
+    let message = text.strip_prefix(&format!("{at}: ")).unwrap_or(&text);
+    match context {
+        Some(context) => format!("{place}: error: {context}: {message}"),
+        None => format!("{place}: error: {message}"),
+    }
+}
+
+/// `FILE:LINE:COL` for `at` in `source`, and the rest of what the library
+/// says of the place (`candidate "x", key visibility`), if anything. The
+/// library writes "part:LINE:COL, candidate ..., key ..."; the file takes
+/// the part's place.
+fn place(source: &Source, at: &At) -> (String, Option<String>) {
     let whole = at.to_string();
     let (place, head) = match at.location {
         Some(location) => (
@@ -318,14 +350,11 @@ fn located(source: &Source, error: &Error) -> String {
         ),
         None => (source.to_string(), at.part.to_string()),
     };
-    let message = text.strip_prefix(&format!("{whole}: ")).unwrap_or(&text);
-    match whole
+    let context = whole
         .strip_prefix(&head)
         .and_then(|rest| rest.strip_prefix(", "))
-    {
-        Some(context) => format!("{place}: error: {context}: {message}"),
-        None => format!("{place}: error: {message}"),
-    }
+        .map(str::to_owned);
+    (place, context)
 }
 
 /// `criteria.acceptability`, its progress on stderr (one line, redrawn)

@@ -334,6 +334,33 @@ fn errors_start_with_file_line_and_column_and_name_candidate_and_key() {
 }
 
 #[test]
+fn constraints_that_cannot_hold_are_each_named_by_their_place_in_the_file() {
+    let dir = scratch("conflict");
+    let criteria = dir.join("criteria.toml");
+    std::fs::write(
+        &criteria,
+        "[constraints]\nmust_lead = [\"crm-rollout\"]\nmust_not_lead = [\"crm-rollout\"]\n",
+    )
+    .unwrap();
+    let out = rank()
+        .arg("--criteria")
+        .arg(&criteria)
+        .arg(repo("examples/portfolio.toml"))
+        .output()
+        .unwrap();
+    let file = criteria.display();
+    assert_fails(
+        &out,
+        &format!(
+            "{file}:2:14: error: the constraints cannot all hold together: \
+             {file}:2:14, key constraints.must_lead = \"crm-rollout\"; \
+             {file}:3:18, key constraints.must_not_lead = \"crm-rollout\"\n"
+        ),
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_path_that_would_split_or_hide_a_message_is_quoted() {
     for name in ["new\nline.toml", "bidi\u{202e}lmot.toml", "quote\".toml"] {
         let path = Path::new("/nonexistent").join(name);
