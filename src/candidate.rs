@@ -8,8 +8,12 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::check;
-use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+use crate::criterion::{
+    BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+    deserialize_level, parse_level,
+};
 use crate::error::{At, CandidateRef, Error, Part, Result};
+use std::str::FromStr;
 
 /// A project that could demonstrate the methodology.
 ///
@@ -97,32 +101,167 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// What is known about a candidate, one field or two per criterion.
+/// The nine evidence fields, spelled once. Each gives its doc, the serde
+/// attribute the portfolio file needs of it (if any), its key in the file
+/// with the type its builder method takes, the [`Evidence`] field and its
+/// type, its [`Field`], and the criterion it counts for, by number and
+/// name.
 ///
-/// Build one field by field with [`Evidence::builder`], or as a struct
-/// literal. Serialised, and read back, with the portfolio file's keys.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// 1: how long the project lasts.
-    #[serde(rename = "duration_months")]
-    pub duration: Months,
-    /// 2: how visible it is.
-    pub visibility: Visibility,
-    /// 3: what it changes.
-    pub change: Change,
-    /// 4: where it is in its life cycle.
-    pub phase: Phase,
-    /// 4: whether it fixes past problems.
-    #[serde(default)]
-    pub remedial: bool,
-    /// 5: how it returns to the bottom line.
-    pub bottom_line: BottomLine,
-    /// 6: its team lead.
-    pub lead: Lead,
-    /// 7: where its sponsor sits.
-    pub sponsor_level: SponsorLevel,
-    /// 7: how motivated its sponsor is.
-    pub sponsor_motivation: Motivation,
+/// `evidence_fields!(then)` hands the list to the macro `then`, which
+/// writes one shape from it: here [`Evidence`], [`EvidenceBuilder`] and
+/// [`Field`]; `RawCandidate` in `src/read/portfolio.rs`; [`Value`] and the
+/// counterfactual edits in `src/counterfactual.rs`. A field added here
+/// reaches each of those. The stream reader (`src/read/stream.rs`) is
+/// left hand-written: it decodes each key's TOML scalar by kind on the
+/// fast path, falls back to the tree reader on a key it does not know,
+/// and builds `Evidence` by name, so the compiler points there too.
+///
+/// [`Value`]: crate::Value
+macro_rules! evidence_fields {
+    ($then:ident) => {
+        $then! {
+            #[doc = "how long the project lasts, in months"]
+            #[serde(rename = "duration_months")]
+            duration_months(f64) => duration: Months, DurationMonths, 1 Duration;
+            #[doc = "how visible it is"]
+            visibility(Visibility) => visibility: Visibility, Visibility, 2 Visibility;
+            #[doc = "what it changes"]
+            change(Change) => change: Change, Change, 3 Tangibility;
+            #[doc = "where it is in its life cycle"]
+            phase(Phase) => phase: Phase, Phase, 4 Phase;
+            #[doc = "whether it fixes past problems; `false` when not given"]
+            #[serde(default)]
+            remedial(bool) => remedial: bool, Remedial, 4 Phase;
+            #[doc = "how it returns to the bottom line"]
+            bottom_line(BottomLine) => bottom_line: BottomLine, BottomLine, 5 BottomLine;
+            #[doc = "its team lead"]
+            lead(Lead) => lead: Lead, Lead, 6 Lead;
+            #[doc = "where its sponsor sits"]
+            sponsor_level(SponsorLevel) => sponsor_level: SponsorLevel, SponsorLevel, 7 Sponsorship;
+            #[doc = "how motivated its sponsor is"]
+            sponsor_motivation(Motivation) =>
+                sponsor_motivation: Motivation, SponsorMotivation, 7 Sponsorship;
+        }
+    };
+}
+
+pub(crate) use evidence_fields;
+
+/// [`Evidence`], [`EvidenceBuilder`] and [`Field`] from
+/// [`evidence_fields!`].
+macro_rules! evidence {
+    ($(
+        #[doc = $doc:literal]
+        $(#[serde($($serde:tt)*)])?
+        $key:ident($input:ty) => $slot:ident: $ty:ty, $variant:ident, $n:literal $criterion:ident;
+    )+) => {
+        /// What is known about a candidate, one field or two per criterion.
+        ///
+        /// Build one field by field with [`Evidence::builder`], or as a struct
+        /// literal. Serialised, and read back, with the portfolio file's keys.
+        #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+        pub struct Evidence {
+            $(
+                #[doc = concat!($n, ": ", $doc, ".")]
+                $(#[serde($($serde)*)])?
+                pub $slot: $ty,
+            )+
+        }
+
+        /// [`Evidence`] field by field: see [`Evidence::builder`].
+        #[derive(Debug, Clone, Copy, PartialEq, Default)]
+        #[must_use]
+        pub struct EvidenceBuilder {
+            $($slot: Option<$input>,)+
+        }
+
+        impl EvidenceBuilder {
+            $(
+                #[doc = concat!($n, ": ", $doc, ".")]
+                pub fn $key(mut self, $slot: $input) -> Self {
+                    self.$slot = Some($slot);
+                    self
+                }
+            )+
+
+            /// The evidence, once every field is given and the months are
+            /// valid.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Invalid`] naming the first field, in the portfolio
+            /// file's order, that is missing, or the months when
+            /// [`Months::new`] refuses them.
+            pub fn build(self) -> Result<Evidence> {
+                Ok(Evidence {
+                    $($slot: Built::built(self.$slot, stringify!($key))?,)+
+                })
+            }
+        }
+
+        crate::criterion::levels! {
+            /// One field of a candidate's [`Evidence`], named as the
+            /// portfolio file names it; [`Field::criterion`] is what it
+            /// counts for.
+            #[non_exhaustive]
+            Field, "evidence field" {
+                $(
+                    #[doc = concat!("`", stringify!($key), "` (criterion ", $n, "): ", $doc, ".")]
+                    $variant => $key,
+                )+
+            }
+        }
+
+        impl Field {
+            /// The criterion this field counts for.
+            #[must_use]
+            pub const fn criterion(self) -> Criterion {
+                match self {
+                    $(Field::$variant => Criterion::$criterion,)+
+                }
+            }
+        }
+    };
+}
+
+evidence_fields!(evidence);
+
+/// An evidence field's value from what its builder method was given, if
+/// anything: `key` names it in the error.
+trait Built<Input>: Sized {
+    fn built(given: Option<Input>, key: &str) -> Result<Self>;
+}
+
+/// The error for a field the builder was not given.
+fn missing(key: &str) -> Error {
+    Error::Invalid {
+        at: At {
+            key: Some(key.to_owned()),
+            ..At::part(Part::Portfolio)
+        },
+        message: format!("missing field `{key}`"),
+    }
+}
+
+impl Built<f64> for Months {
+    /// Months must be given, and are checked.
+    fn built(given: Option<f64>, key: &str) -> Result<Self> {
+        Months::new(given.ok_or_else(|| missing(key))?)
+    }
+}
+
+impl Built<bool> for bool {
+    /// `false` when not given, as the portfolio file's default.
+    fn built(given: Option<bool>, _: &str) -> Result<Self> {
+        Ok(given.unwrap_or(false))
+    }
+}
+
+impl<L: Level> Built<L> for L {
+    /// A level must be given.
+    fn built(given: Option<L>, key: &str) -> Result<Self> {
+        given.ok_or_else(|| missing(key))
+    }
 }
 
 impl Evidence {
@@ -154,107 +293,6 @@ impl Evidence {
     /// ```
     pub fn builder() -> EvidenceBuilder {
         EvidenceBuilder::default()
-    }
-}
-
-/// [`Evidence`] field by field: see [`Evidence::builder`].
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[must_use]
-pub struct EvidenceBuilder {
-    duration: Option<f64>,
-    visibility: Option<Visibility>,
-    change: Option<Change>,
-    phase: Option<Phase>,
-    remedial: bool,
-    bottom_line: Option<BottomLine>,
-    lead: Option<Lead>,
-    sponsor_level: Option<SponsorLevel>,
-    sponsor_motivation: Option<Motivation>,
-}
-
-impl EvidenceBuilder {
-    /// 1: how long the project lasts, in months (checked by `build`).
-    pub fn duration_months(mut self, months: f64) -> Self {
-        self.duration = Some(months);
-        self
-    }
-
-    /// 2: how visible it is.
-    pub fn visibility(mut self, visibility: Visibility) -> Self {
-        self.visibility = Some(visibility);
-        self
-    }
-
-    /// 3: what it changes.
-    pub fn change(mut self, change: Change) -> Self {
-        self.change = Some(change);
-        self
-    }
-
-    /// 4: where it is in its life cycle.
-    pub fn phase(mut self, phase: Phase) -> Self {
-        self.phase = Some(phase);
-        self
-    }
-
-    /// 4: whether it fixes past problems; `false` unless set.
-    pub fn remedial(mut self, remedial: bool) -> Self {
-        self.remedial = remedial;
-        self
-    }
-
-    /// 5: how it returns to the bottom line.
-    pub fn bottom_line(mut self, bottom_line: BottomLine) -> Self {
-        self.bottom_line = Some(bottom_line);
-        self
-    }
-
-    /// 6: its team lead.
-    pub fn lead(mut self, lead: Lead) -> Self {
-        self.lead = Some(lead);
-        self
-    }
-
-    /// 7: where its sponsor sits.
-    pub fn sponsor_level(mut self, sponsor_level: SponsorLevel) -> Self {
-        self.sponsor_level = Some(sponsor_level);
-        self
-    }
-
-    /// 7: how motivated its sponsor is.
-    pub fn sponsor_motivation(mut self, sponsor_motivation: Motivation) -> Self {
-        self.sponsor_motivation = Some(sponsor_motivation);
-        self
-    }
-
-    /// The evidence, once every field is given and the months are valid.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Invalid`] naming the first field, in the portfolio file's
-    /// order, that is missing, or the months when [`Months::new`] refuses
-    /// them.
-    pub fn build(self) -> Result<Evidence> {
-        fn given<T>(value: Option<T>, key: &str) -> Result<T> {
-            value.ok_or_else(|| Error::Invalid {
-                at: At {
-                    key: Some(key.to_owned()),
-                    ..At::part(Part::Portfolio)
-                },
-                message: format!("missing field `{key}`"),
-            })
-        }
-        Ok(Evidence {
-            duration: Months::new(given(self.duration, "duration_months")?)?,
-            visibility: given(self.visibility, "visibility")?,
-            change: given(self.change, "change")?,
-            phase: given(self.phase, "phase")?,
-            remedial: self.remedial,
-            bottom_line: given(self.bottom_line, "bottom_line")?,
-            lead: given(self.lead, "lead")?,
-            sponsor_level: given(self.sponsor_level, "sponsor_level")?,
-            sponsor_motivation: given(self.sponsor_motivation, "sponsor_motivation")?,
-        })
     }
 }
 

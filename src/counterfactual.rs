@@ -15,12 +15,11 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::candidate::{Evidence, Months, Portfolio};
+use crate::candidate::{Evidence, Field, Months, Portfolio, evidence_fields};
 use crate::constrain::Bound;
 use crate::criteria::Criteria;
 use crate::criterion::{
-    BottomLine, Change, Field, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
-    parse_level,
+    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility, parse_level,
 };
 use crate::error::Result;
 use crate::plan::Role;
@@ -32,30 +31,6 @@ use crate::select::{LeaderRule, Offer, Rank};
 /// no more than this many.
 pub(crate) const MAX_MONTHS: u32 = 1200;
 
-/// Where a value sits in its field's order: months, a level's position in
-/// its `ALL`, or 0 for `false` and 1 for `true`.
-trait Position {
-    fn position(self) -> f64;
-}
-
-impl Position for Months {
-    fn position(self) -> f64 {
-        self.get()
-    }
-}
-
-impl Position for bool {
-    fn position(self) -> f64 {
-        f64::from(u8::from(self))
-    }
-}
-
-impl<L: Level> Position for L {
-    fn position(self) -> f64 {
-        self.index() as f64
-    }
-}
-
 /// A value as JSON or TOML gives it, before its field says what it is.
 #[derive(Deserialize)]
 #[serde(untagged, expecting = "a number, a boolean or a level")]
@@ -65,42 +40,81 @@ enum Raw {
     Text(String),
 }
 
-/// A field's value from its [`Raw`] form.
-trait FromRaw: Sized {
+/// What the counterfactual search needs of an evidence field's type.
+trait FieldValue: Sized {
+    /// Where the value sits in its field's order: months, a level's
+    /// position in its `ALL`, or 0 for `false` and 1 for `true`.
+    fn position(self) -> f64;
+
+    /// The value from its [`Raw`] form, or why it is none.
     fn from_raw(raw: Raw) -> Result<Self, String>;
+
+    /// The values an edit may set the field to, in order, whose `current`
+    /// value is this: the whole months from 1 to `last_month`, every
+    /// level, or the other boolean.
+    fn edits(current: Self, last_month: u32) -> impl Iterator<Item = Self>;
 }
 
-impl FromRaw for Months {
+impl FieldValue for Months {
+    fn position(self) -> f64 {
+        self.get()
+    }
+
     fn from_raw(raw: Raw) -> Result<Self, String> {
         match raw {
             Raw::Number(months) => Months::new(months).map_err(|e| e.to_string()),
             _ => Err("duration_months must be a number of months".to_owned()),
         }
     }
+
+    fn edits(_: Self, last_month: u32) -> impl Iterator<Item = Self> {
+        (1..=last_month).filter_map(|m| Months::new(f64::from(m)).ok())
+    }
 }
 
-impl FromRaw for bool {
+impl FieldValue for bool {
+    fn position(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+
     fn from_raw(raw: Raw) -> Result<Self, String> {
         match raw {
             Raw::Bool(b) => Ok(b),
             _ => Err("remedial must be true or false".to_owned()),
         }
     }
+
+    fn edits(current: Self, _: u32) -> impl Iterator<Item = Self> {
+        [!current].into_iter()
+    }
 }
 
-impl<L: Level> FromRaw for L {
+impl<L: Level> FieldValue for L {
+    fn position(self) -> f64 {
+        self.index() as f64
+    }
+
     fn from_raw(raw: Raw) -> Result<Self, String> {
         match raw {
             Raw::Text(text) => parse_level(&text).map_err(|e| e.to_string()),
             _ => Err(format!("a {} must be one of its names", L::WHAT)),
         }
     }
+
+    fn edits(_: Self, _: u32) -> impl Iterator<Item = Self> {
+        L::ALL.iter().copied()
+    }
 }
 
-/// [`Value`], spelled once: each [`Field`] with the [`Evidence`] field
-/// that holds it and its type.
+/// [`Value`] and the edits of evidence from
+/// [`evidence_fields!`](crate::candidate::evidence_fields): each [`Field`]
+/// with the [`Evidence`] field that holds it and its type.
 macro_rules! values {
-    ($($field:ident: $slot:ident($ty:ty),)+) => {
+    ($(
+        #[doc = $doc:literal]
+        $(#[serde($($serde:tt)*)])?
+        $key:ident($input:ty) => $slot:ident: $ty:ty, $field:ident, $n:literal $criterion:ident;
+    )+) => {
         /// The value of one evidence field, as the portfolio file gives it.
         #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
         #[serde(untagged)]
@@ -153,6 +167,14 @@ macro_rules! values {
                     $(Value::$field(value) => value.position(),)+
                 }
             }
+
+            /// Every value an edit may set a field of `current` to, field
+            /// by field in [`Field::ALL`] order, the current ones among
+            /// them: see [`FieldValue::edits`].
+            fn edits(current: Evidence, last_month: u32) -> impl Iterator<Item = Value> {
+                std::iter::empty()
+                    $(.chain(<$ty>::edits(current.$slot, last_month).map(Value::$field)))+
+            }
         }
 
         impl fmt::Display for Value {
@@ -167,17 +189,7 @@ macro_rules! values {
     };
 }
 
-values! {
-    DurationMonths: duration(Months),
-    Visibility: visibility(Visibility),
-    Change: change(Change),
-    Phase: phase(Phase),
-    Remedial: remedial(bool),
-    BottomLine: bottom_line(BottomLine),
-    Lead: lead(Lead),
-    SponsorLevel: sponsor_level(SponsorLevel),
-    SponsorMotivation: sponsor_motivation(Motivation),
-}
+evidence_fields!(values);
 
 /// One evidence field set to another value: "`sponsor_motivation moderate
 /// -> strong`".
@@ -719,21 +731,6 @@ fn edits(criteria: &Criteria, evidence: &Evidence) -> impl Iterator<Item = Value
         reason = "clamped to [1, MAX_MONTHS] first"
     )]
     let last = (zero_end.floor() + 1.0).clamp(1.0, f64::from(MAX_MONTHS)) as u32;
-    let months = (1..=last)
-        .filter_map(|m| Months::new(f64::from(m)).ok())
-        .map(Value::DurationMonths);
-    let levels = Visibility::ALL
-        .iter()
-        .map(|&l| Value::Visibility(l))
-        .chain(Change::ALL.iter().map(|&l| Value::Change(l)))
-        .chain(Phase::ALL.iter().map(|&l| Value::Phase(l)))
-        .chain([Value::Remedial(!evidence.remedial)])
-        .chain(BottomLine::ALL.iter().map(|&l| Value::BottomLine(l)))
-        .chain(Lead::ALL.iter().map(|&l| Value::Lead(l)))
-        .chain(SponsorLevel::ALL.iter().map(|&l| Value::SponsorLevel(l)))
-        .chain(Motivation::ALL.iter().map(|&l| Value::SponsorMotivation(l)));
     let current = *evidence;
-    months
-        .chain(levels)
-        .filter(move |&to| Value::of(&current, to.field()) != to)
+    Value::edits(current, last).filter(move |&to| Value::of(&current, to.field()) != to)
 }

@@ -136,8 +136,11 @@ macro_rules! levels {
     )+};
 }
 
+/// `levels!` for the evidence fields, which `crate::candidate` spells.
+pub(crate) use levels;
+
 /// A level from its name, and from nothing else.
-fn deserialize_level<'de, L: Level, D: serde::Deserializer<'de>>(
+pub(crate) fn deserialize_level<'de, L: Level, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<L, D::Error> {
     struct Name<L>(std::marker::PhantomData<L>);
@@ -201,30 +204,6 @@ levels! {
         /// 7. Has potential for strong, motivated sponsorship at Managing
         /// Director level or below.
         Sponsorship => sponsorship,
-    }
-
-    /// One field of a candidate's [`Evidence`](crate::Evidence), named as the
-    /// portfolio file names it; [`Field::criterion`] is what it counts for.
-    #[non_exhaustive]
-    Field, "evidence field" {
-        /// `duration_months` (criterion 1).
-        DurationMonths => duration_months,
-        /// `visibility` (criterion 2).
-        Visibility => visibility,
-        /// `change` (criterion 3).
-        Change => change,
-        /// `phase` (criterion 4).
-        Phase => phase,
-        /// `remedial` (criterion 4).
-        Remedial => remedial,
-        /// `bottom_line` (criterion 5).
-        BottomLine => bottom_line,
-        /// `lead` (criterion 6).
-        Lead => lead,
-        /// `sponsor_level` (criterion 7).
-        SponsorLevel => sponsor_level,
-        /// `sponsor_motivation` (criterion 7).
-        SponsorMotivation => sponsor_motivation,
     }
 
     /// How visible a project is (criterion 2).
@@ -316,22 +295,6 @@ levels! {
         /// (`w * (1 - spread)` to `w * (1 + spread)`), then all scaled to
         /// sum to 1. A weight of 0 stays 0.
         Around => around,
-    }
-}
-
-impl Field {
-    /// The criterion this field counts for.
-    #[must_use]
-    pub const fn criterion(self) -> Criterion {
-        match self {
-            Field::DurationMonths => Criterion::Duration,
-            Field::Visibility => Criterion::Visibility,
-            Field::Change => Criterion::Tangibility,
-            Field::Phase | Field::Remedial => Criterion::Phase,
-            Field::BottomLine => Criterion::BottomLine,
-            Field::Lead => Criterion::Lead,
-            Field::SponsorLevel | Field::SponsorMotivation => Criterion::Sponsorship,
-        }
     }
 }
 
@@ -496,6 +459,7 @@ per_criterion! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidate::Field;
 
     #[test]
     fn each_level_picks_its_position_in_all() {

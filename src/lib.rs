@@ -143,11 +143,11 @@ mod smaa;
 mod stability;
 mod waves;
 
-pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Months, Portfolio};
+pub use crate::candidate::{Candidate, Evidence, EvidenceBuilder, Field, Months, Portfolio};
 pub use crate::counterfactual::{Counterfactual, Edit, Flip, Tie, Value};
 pub use crate::criteria::{Criteria, SHIPPED_CRITERIA, Waves};
 pub use crate::criterion::{
-    BottomLine, Change, Criterion, Field, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
+    BottomLine, Change, Criterion, Lead, Motivation, PerCriterion, Phase, Sampling, Scores,
     SponsorLevel, Visibility, Weights,
 };
 pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};

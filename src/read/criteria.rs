@@ -270,15 +270,7 @@ impl Criteria {
     /// [`Error::Invalid`] when `seed` is more than `i64::MAX`, the largest
     /// integer a criteria file holds.
     pub fn with_seed(self, seed: u64) -> Result<Self> {
-        let value = i64::try_from(seed).map_err(|_| {
-            invalid_key(
-                "robustness.seed",
-                format!(
-                    "must be at most {}, the largest integer a criteria file holds, not {seed}",
-                    i64::MAX
-                ),
-            )
-        })?;
+        let value = file_integer("robustness.seed", seed)?;
         self.with_key(&["robustness", "seed"], value.into())
     }
 
@@ -316,6 +308,270 @@ impl Criteria {
         self.with_key(&["robustness", "order"], toml::Value::from(order))
     }
 
+    /// These criteria with at most `n` leaders from one business unit
+    /// (`constraints.per_unit`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_per_unit(1)?;
+    /// assert_eq!(criteria, "[constraints]\nper_unit = 1".parse()?);
+    /// assert_eq!(
+    ///     Criteria::default().with_per_unit(0).unwrap_err().to_string(),
+    ///     "criteria, key constraints.per_unit: must be a whole number from 1 to 4294967295, not 0"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `n` is 0.
+    pub fn with_per_unit(self, n: u32) -> Result<Self> {
+        self.with_key(&["constraints", "per_unit"], i64::from(n).into())
+    }
+
+    /// These criteria with at most `n` leaders under one sponsor
+    /// (`constraints.per_sponsor`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_per_sponsor(2)?;
+    /// assert_eq!(criteria, "[constraints]\nper_sponsor = 2".parse()?);
+    /// assert!(Criteria::default().with_per_sponsor(0).is_err());
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `n` is 0.
+    pub fn with_per_sponsor(self, n: u32) -> Result<Self> {
+        self.with_key(&["constraints", "per_sponsor"], i64::from(n).into())
+    }
+
+    /// These criteria training at most `people` in the push, counted by
+    /// the leaders' `trainees` (`constraints.training_capacity`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_training_capacity(40)?;
+    /// assert_eq!(criteria, "[constraints]\ntraining_capacity = 40".parse()?);
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `people` is more than `i64::MAX`, the
+    /// largest integer a criteria file holds.
+    pub fn with_training_capacity(self, people: u64) -> Result<Self> {
+        let value = file_integer("constraints.training_capacity", people)?;
+        self.with_key(&["constraints", "training_capacity"], value.into())
+    }
+
+    /// These criteria with the candidates `ids` leading whatever their
+    /// scores (`constraints.must_lead`), in place of the ones they had.
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_must_lead(["crm-rollout"])?;
+    /// assert_eq!(criteria, r#"constraints.must_lead = ["crm-rollout"]"#.parse()?);
+    /// assert_eq!(
+    ///     Criteria::default().with_must_lead(["a", "a"]).unwrap_err().to_string(),
+    ///     r#"criteria, key constraints.must_lead: "a" is listed twice"#
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for an id a portfolio would refuse (empty, not
+    /// in Unicode NFC, with control or invisible characters), or an id
+    /// listed twice. The file's message for a repeat says where the first
+    /// was; a setter's has no place to say.
+    pub fn with_must_lead<S: Into<String>>(self, ids: impl IntoIterator<Item = S>) -> Result<Self> {
+        self.with_key(&["constraints", "must_lead"], id_list(ids))
+    }
+
+    /// These criteria with the candidates `ids` never leading
+    /// (`constraints.must_not_lead`), in place of the ones they had.
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_must_not_lead(["erp-upgrade"])?;
+    /// assert_eq!(criteria, r#"constraints.must_not_lead = ["erp-upgrade"]"#.parse()?);
+    /// assert!(Criteria::default().with_must_not_lead([""]).is_err());
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::with_must_lead`].
+    pub fn with_must_not_lead<S: Into<String>>(
+        self,
+        ids: impl IntoIterator<Item = S>,
+    ) -> Result<Self> {
+        self.with_key(&["constraints", "must_not_lead"], id_list(ids))
+    }
+
+    /// These criteria with `pairs` of candidates that may not both lead
+    /// (`constraints.exclusive`), in place of the ones they had.
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_exclusive([["crm-rollout", "erp-upgrade"]])?;
+    /// assert_eq!(
+    ///     criteria,
+    ///     r#"constraints.exclusive = [["crm-rollout", "erp-upgrade"]]"#.parse()?
+    /// );
+    /// assert_eq!(
+    ///     Criteria::default().with_exclusive([["a", "a"]]).unwrap_err().to_string(),
+    ///     r#"criteria, key constraints.exclusive: pairs "a" with itself"#
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for more than 64 pairs, an id a portfolio would
+    /// refuse, or a candidate paired with itself.
+    pub fn with_exclusive<S: Into<String>>(
+        self,
+        pairs: impl IntoIterator<Item = [S; 2]>,
+    ) -> Result<Self> {
+        let pairs: Vec<toml::Value> = pairs.into_iter().map(id_list).collect();
+        self.with_key(&["constraints", "exclusive"], pairs.into())
+    }
+
+    /// These criteria with `groups`, each `(tag, min, max)`: from `min`
+    /// up to `max` (no limit when `None`) leaders carry the tag
+    /// (`[[constraints.group]]`), in place of the groups they had.
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_groups([("grass-roots", 1, Some(2))])?;
+    /// let file = "[[constraints.group]]\ntag = \"grass-roots\"\nmin = 1\nmax = 2";
+    /// assert_eq!(criteria, file.parse()?);
+    /// assert_eq!(
+    ///     Criteria::default().with_groups([("pilot", 2, Some(1))]).unwrap_err().to_string(),
+    ///     "criteria, key constraints.group.max: 1 is below the group's min of 2"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for more than 64 groups, a tag that is empty or
+    /// holds control or bidi characters, or a `max` below its `min`.
+    pub fn with_groups<S: Into<String>>(
+        self,
+        groups: impl IntoIterator<Item = (S, u32, Option<u32>)>,
+    ) -> Result<Self> {
+        let groups: Vec<toml::Value> = groups
+            .into_iter()
+            .map(|(tag, min, max)| {
+                let mut table = toml::Table::new();
+                table.insert("tag".to_owned(), tag.into().into());
+                table.insert("min".to_owned(), i64::from(min).into());
+                if let Some(max) = max {
+                    table.insert("max".to_owned(), i64::from(max).into());
+                }
+                toml::Value::Table(table)
+            })
+            .collect();
+        self.with_key(&["constraints", "group"], groups.into())
+    }
+
+    /// These criteria with no `[constraints]`: the leaders are the first
+    /// eligible in rank order.
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let constrained = Criteria::default().with_per_unit(1)?;
+    /// assert_eq!(constrained.without_constraints(), Criteria::default());
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    #[must_use]
+    pub fn without_constraints(mut self) -> Self {
+        let leaders_at = self.constraints.leaders_at.clone();
+        self.constraints = Constraints {
+            leaders_at,
+            ..Constraints::BLANK
+        };
+        self
+    }
+
+    /// These criteria with each trained person coaching at most `load`
+    /// projects at once (`waves.coach_load`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_coach_load(1)?;
+    /// assert_eq!(criteria, "[waves]\ncoach_load = 1".parse()?);
+    /// assert_eq!(criteria.waves().coach_load().get(), 1);
+    /// assert_eq!(
+    ///     Criteria::default().with_coach_load(0).unwrap_err().to_string(),
+    ///     "criteria, key waves.coach_load: must be in 1 to 4294967295, not 0"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `load` is 0.
+    pub fn with_coach_load(self, load: u32) -> Result<Self> {
+        self.with_key(&["waves", "coach_load"], i64::from(load).into())
+    }
+
+    /// These criteria with at most `n` followers starting in the same
+    /// month (`waves.max_size`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_max_size(3)?;
+    /// assert_eq!(criteria, "[waves]\nmax_size = 3".parse()?);
+    /// assert_eq!(
+    ///     Criteria::default().with_max_size(0).unwrap_err().to_string(),
+    ///     "criteria, key waves.max_size: must be at least 1, not 0"
+    /// );
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `n` is 0, or more than `i64::MAX`, the
+    /// largest integer a criteria file holds.
+    pub fn with_max_size(self, n: usize) -> Result<Self> {
+        let value = file_integer("waves.max_size", n)?;
+        self.with_key(&["waves", "max_size"], value.into())
+    }
+
+    /// These criteria planning at most `n` pull waves (`waves.max_waves`).
+    ///
+    /// ```
+    /// use spearhead::Criteria;
+    ///
+    /// let criteria = Criteria::default().with_max_waves(2)?;
+    /// assert_eq!(criteria, "[waves]\nmax_waves = 2".parse()?);
+    /// assert!(Criteria::default().with_max_waves(0).is_err());
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Criteria::with_max_size`].
+    pub fn with_max_waves(self, n: usize) -> Result<Self> {
+        let value = file_integer("waves.max_waves", n)?;
+        self.with_key(&["waves", "max_waves"], value.into())
+    }
+
     /// These criteria with the key at `path` of the criteria file set to
     /// `value`, checked as the file is: the setters above and the file
     /// share one set of rules. The error names the key; the line and column
@@ -329,7 +585,7 @@ impl Criteria {
         }
         let text =
             toml::to_string(&value).map_err(|e| invalid_key(&path.join("."), e.to_string()))?;
-        self.apply(text.as_bytes(), &Limits::default())
+        self.apply_from(text.as_bytes(), &Limits::default(), Origin::Code)
             .map_err(Error::without_location)
     }
 
@@ -363,6 +619,29 @@ impl FromStr for Criteria {
     fn from_str(text: &str) -> Result<Self> {
         Criteria::from_toml(text)
     }
+}
+
+/// `n` as the TOML integer a criteria file would give for `key`: at most
+/// `i64::MAX`.
+fn file_integer<N: Copy + std::fmt::Display + TryInto<i64>>(key: &str, n: N) -> Result<i64> {
+    n.try_into().map_err(|_| {
+        invalid_key(
+            key,
+            format!(
+                "must be at most {}, the largest integer a criteria file holds, not {n}",
+                i64::MAX
+            ),
+        )
+    })
+}
+
+/// `ids` as a TOML array of strings.
+fn id_list<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> toml::Value {
+    toml::Value::Array(
+        ids.into_iter()
+            .map(|id| toml::Value::String(id.into()))
+            .collect(),
+    )
 }
 
 fn invalid_key(key: &str, message: String) -> Error {
@@ -467,11 +746,18 @@ impl Limits {
 impl Criteria {
     /// These criteria with the keys of the criteria file `bytes` applied.
     fn apply(&self, bytes: &[u8], limits: &Limits) -> Result<Self> {
+        self.apply_from(bytes, limits, Origin::File)
+    }
+
+    /// These criteria with the keys of `bytes` applied, which come from
+    /// `origin`.
+    fn apply_from(&self, bytes: &[u8], limits: &Limits, origin: Origin) -> Result<Self> {
         let (raw, text): (RawCriteria, _) = super::parse(Part::Criteria, bytes, limits)?;
         let mut out = self.clone();
         let file = File {
             text,
             given: RefCell::new(Vec::new()),
+            origin,
         };
         if let Some(Table(selection)) = raw.selection {
             file.selection(&mut out, selection)?;
@@ -530,9 +816,19 @@ impl Criteria {
     }
 }
 
+/// Where the keys being applied come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A criteria file: each value keeps its place, for messages.
+    File,
+    /// A setter, through a file of one key: its values have no place.
+    Code,
+}
+
 /// The criteria file being applied, for placing its errors.
 struct File<'t> {
     text: &'t str,
+    origin: Origin,
     /// Each number the file gave: its key, place and value, so that an
     /// error found once all are read can point at one.
     given: RefCell<Vec<(String, Range<usize>, f64)>>,
@@ -542,7 +838,7 @@ impl File<'_> {
     /// Applies the `[selection]` section.
     fn selection(&self, out: &mut Criteria, selection: RawSelection) -> Result<()> {
         if let Some(leaders) = selection.leaders {
-            out.constraints.leaders_at.at = Some(self.location(&leaders));
+            out.constraints.leaders_at.at = self.place(&leaders);
             out.leaders = usize::try_from(*leaders.get_ref())
                 .ok()
                 .filter(|&n| n >= 1)
@@ -787,11 +1083,17 @@ impl File<'_> {
         super::location(self.text, value.span().start)
     }
 
+    /// Where `value` is in the file, as a value keeps it: nowhere when a
+    /// setter gave it.
+    fn place<T>(&self, value: &Spanned<T>) -> Option<Location> {
+        (self.origin == Origin::File).then(|| self.location(value))
+    }
+
     /// `value` as it is given, with its place.
     fn given<T, U>(&self, value: &Spanned<T>, to: U) -> Given<U> {
         Given {
             value: to,
-            at: Some(self.location(value)),
+            at: self.place(value),
         }
     }
 
@@ -934,17 +1236,14 @@ impl File<'_> {
         groups
             .into_iter()
             .map(|group| {
-                let at = self.location(&group);
+                let at = self.place(&group);
                 let group = group.into_inner();
                 let tag = &group.tag;
                 check::text(tag.get_ref())
                     .map_err(|message| self.invalid("constraints.group.tag", tag, message))?;
                 let min = match &group.min {
                     Some(min) => self.count("constraints.group.min", min, 0)?,
-                    None => Given {
-                        value: 0,
-                        at: Some(at),
-                    },
+                    None => Given { value: 0, at },
                 };
                 let max = (group.max.as_ref())
                     .map(|max| self.count("constraints.group.max", max, 0))

@@ -7,9 +7,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::candidate::{
-    Candidate, Evidence, FirstUse, Portfolio, Texts, candidate_ref, check_months, check_texts,
+    Candidate, Evidence, FirstUse, Months, Portfolio, Texts, candidate_ref, check_months,
+    check_texts, evidence_fields,
 };
-use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+use crate::criterion::{
+    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+};
 use crate::error::{At, CandidateRef, Error, Location, Part, Result};
 use crate::limits::Limits;
 use crate::prescan;
@@ -246,35 +249,88 @@ struct RawPortfolio {
     candidate: Vec<Spanned<Table<RawCandidate>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
-pub(super) struct RawCandidate {
-    id: Spanned<String>,
-    name: Option<Spanned<String>>,
-    unit: Option<Spanned<String>>,
-    sponsor: Option<Spanned<String>>,
-    trainees: Option<Spanned<i64>>,
-    #[serde(default)]
-    tags: Vec<Spanned<String>>,
-    #[serde(default)]
-    agents: Vec<Spanned<String>>,
-    #[serde(default)]
-    champions: Vec<Spanned<String>>,
-    #[serde(default)]
-    local_initiative: bool,
-    #[serde(default)]
-    asked: bool,
-    start_month: Option<Spanned<i64>>,
-    duration_months: Spanned<f64>,
-    visibility: Visibility,
-    change: Change,
-    phase: Phase,
-    #[serde(default)]
-    remedial: bool,
-    bottom_line: BottomLine,
-    lead: Lead,
-    sponsor_level: SponsorLevel,
-    sponsor_motivation: Motivation,
+/// `RawCandidate` from [`evidence_fields!`]: the candidate's own keys, then
+/// the evidence's, each as [`FromRaw`] reads it, and the checked
+/// conversion of the evidence.
+macro_rules! raw_candidate {
+    ($(
+        #[doc = $doc:literal]
+        $(#[serde($($serde:tt)*)])?
+        $key:ident($input:ty) => $slot:ident: $ty:ty, $field:ident, $n:literal $criterion:ident;
+    )+) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, expecting = "a [[candidate]] table")]
+        pub(super) struct RawCandidate {
+            id: Spanned<String>,
+            name: Option<Spanned<String>>,
+            unit: Option<Spanned<String>>,
+            sponsor: Option<Spanned<String>>,
+            trainees: Option<Spanned<i64>>,
+            #[serde(default)]
+            tags: Vec<Spanned<String>>,
+            #[serde(default)]
+            agents: Vec<Spanned<String>>,
+            #[serde(default)]
+            champions: Vec<Spanned<String>>,
+            #[serde(default)]
+            local_initiative: bool,
+            #[serde(default)]
+            asked: bool,
+            start_month: Option<Spanned<i64>>,
+            $(
+                $(#[serde($($serde)*)])?
+                $key: <$ty as FromRaw>::Raw,
+            )+
+        }
+
+        impl RawCandidate {
+            /// The evidence, checked: the key, span and message of the
+            /// first field that is not allowed.
+            fn evidence(&self) -> Result<Evidence, (&'static str, Range<usize>, String)> {
+                Ok(Evidence {
+                    $(
+                        $slot: <$ty>::from_raw(&self.$key)
+                            .map_err(|(span, message)| (stringify!($key), span, message))?,
+                    )+
+                })
+            }
+        }
+    };
+}
+
+evidence_fields!(raw_candidate);
+
+/// An evidence field's type as the portfolio file gives it, before it is
+/// checked.
+trait FromRaw: Sized {
+    /// What serde reads.
+    type Raw;
+    /// The value, or where it is and why it is not allowed.
+    fn from_raw(raw: &Self::Raw) -> Result<Self, (Range<usize>, String)>;
+}
+
+impl FromRaw for Months {
+    type Raw = Spanned<f64>;
+
+    fn from_raw(raw: &Spanned<f64>) -> Result<Self, (Range<usize>, String)> {
+        check_months(*raw.get_ref()).map_err(|message| (raw.span(), message))
+    }
+}
+
+impl FromRaw for bool {
+    type Raw = bool;
+
+    fn from_raw(raw: &bool) -> Result<Self, (Range<usize>, String)> {
+        Ok(*raw)
+    }
+}
+
+impl<L: Level> FromRaw for L {
+    type Raw = L;
+
+    fn from_raw(raw: &L) -> Result<Self, (Range<usize>, String)> {
+        Ok(*raw)
+    }
 }
 
 impl RawCandidate {
@@ -313,9 +369,9 @@ impl RawCandidate {
                 })
             })
             .transpose()?;
-        let months = &self.duration_months;
-        let duration = check_months(*months.get_ref())
-            .map_err(|message| invalid("duration_months", months.span(), message))?;
+        let evidence = self
+            .evidence()
+            .map_err(|(key, span, message)| invalid(key, span, message))?;
         let start_month = match &self.start_month {
             None => 0,
             Some(month) => u32::try_from(*month.get_ref()).map_err(|_| {
@@ -358,17 +414,7 @@ impl RawCandidate {
             local_initiative: self.local_initiative,
             asked: self.asked,
             start_month,
-            evidence: Evidence {
-                duration,
-                visibility: self.visibility,
-                change: self.change,
-                phase: self.phase,
-                remedial: self.remedial,
-                bottom_line: self.bottom_line,
-                lead: self.lead,
-                sponsor_level: self.sponsor_level,
-                sponsor_motivation: self.sponsor_motivation,
-            },
+            evidence,
         })
     }
 }

@@ -300,12 +300,84 @@ fn each_setter_sets_its_key_as_the_criteria_file_does() {
             c().with_order([order]),
             "[robustness]\norder = [\"sponsorship >= visibility\"]",
         ),
+        (c().with_per_unit(1), "[constraints]\nper_unit = 1"),
+        (c().with_per_sponsor(2), "[constraints]\nper_sponsor = 2"),
+        (
+            c().with_training_capacity(40),
+            "[constraints]\ntraining_capacity = 40",
+        ),
+        (
+            c().with_must_lead(["crm-rollout", "erp-upgrade"]),
+            "[constraints]\nmust_lead = [\"crm-rollout\", \"erp-upgrade\"]",
+        ),
+        (
+            c().with_must_not_lead(["values-workshop"]),
+            "[constraints]\nmust_not_lead = [\"values-workshop\"]",
+        ),
+        (
+            c().with_exclusive([["a", "b"], ["b", "c"]]),
+            "[constraints]\nexclusive = [[\"a\", \"b\"], [\"b\", \"c\"]]",
+        ),
+        (
+            c().with_groups([("grass-roots", 1, Some(1)), ("pilot", 0, None)]),
+            "[[constraints.group]]\ntag = \"grass-roots\"\nmin = 1\nmax = 1\n\
+             [[constraints.group]]\ntag = \"pilot\"",
+        ),
+        (c().with_coach_load(1), "[waves]\ncoach_load = 1"),
+        (c().with_max_size(3), "[waves]\nmax_size = 3"),
+        (c().with_max_waves(2), "[waves]\nmax_waves = 2"),
     ];
     for (built, file) in good {
         let built = built.unwrap();
         assert_eq!(built, file.parse::<Criteria>().unwrap(), "{file}");
         assert_ne!(built, c(), "{file} changes nothing");
+        // What the setter made prints as a criteria file that reads back.
+        let printed = toml::to_string(&built).unwrap();
+        assert_eq!(printed.parse::<Criteria>().unwrap(), built, "{file}");
     }
+}
+
+#[test]
+fn constraints_set_in_code_read_back_and_can_be_cleared() {
+    let built = Criteria::default()
+        .with_leaders(4)
+        .and_then(|c| c.with_per_unit(1))
+        .and_then(|c| c.with_per_sponsor(1))
+        .and_then(|c| c.with_training_capacity(40))
+        .and_then(|c| c.with_must_lead(["values-workshop"]))
+        .and_then(|c| c.with_must_not_lead(["erp-upgrade"]))
+        .and_then(|c| c.with_exclusive([["field-service-app", "warehouse-scanning"]]))
+        .and_then(|c| c.with_groups([("grass-roots", 1, Some(1))]))
+        .unwrap();
+    let file = include_str!("../fixtures/valid/constrained.criteria.toml");
+    assert_eq!(built, file.parse::<Criteria>().unwrap());
+    let printed = toml::to_string(&built).unwrap();
+    assert_eq!(printed.parse::<Criteria>().unwrap(), built);
+    let json = serde_json::to_string(&built).unwrap();
+    assert_eq!(serde_json::from_str::<Criteria>(&json).unwrap(), built);
+    let cleared = built.without_constraints();
+    assert_eq!(cleared, Criteria::default().with_leaders(4).unwrap());
+    // A value set in code has no place: its errors name the key alone.
+    let portfolio: Portfolio = include_str!("../fixtures/valid/constrained.toml")
+        .parse()
+        .unwrap();
+    let error = Criteria::default()
+        .with_must_lead(["nobody"])
+        .unwrap()
+        .plan(&portfolio)
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("criteria, key constraints.must_lead: "),
+        "{error}"
+    );
+    // A later call replaces a list, as a later file does.
+    let twice = Criteria::default()
+        .with_must_lead(["a"])
+        .and_then(|c| c.with_must_lead(["b"]))
+        .unwrap();
+    assert_eq!(twice, Criteria::default().with_must_lead(["b"]).unwrap());
 }
 
 #[test]
@@ -322,7 +394,7 @@ fn each_setter_refuses_what_the_criteria_file_refuses() {
             .with_sampling(Sampling::Around)
             .unwrap()
     };
-    let bad = vec![
+    let bad: Vec<(Result<Criteria, spearhead::Error>, &str)> = vec![
         (c().with_min_score(1.5), "[selection]\nmin_score = 1.5"),
         (c().with_min(Criterion::Lead, f64::NAN), "[lead]\nmin = nan"),
         (
@@ -346,14 +418,7 @@ fn each_setter_refuses_what_the_criteria_file_refuses() {
              order = [\"sponsorship >= visibility\"]",
         ),
     ];
-    for (built, file) in bad {
-        let from_file = file.parse::<Criteria>().unwrap_err();
-        assert_eq!(
-            built.unwrap_err().to_string(),
-            without_place(&from_file),
-            "{file}"
-        );
-    }
+    refused_as_by_the_file(bad);
     assert_eq!(
         c().with_samples(u64::MAX).unwrap_err().to_string(),
         format!(
@@ -362,6 +427,94 @@ fn each_setter_refuses_what_the_criteria_file_refuses() {
         )
     );
     assert!(c().with_seed(u64::MAX).is_err());
+}
+
+/// Each setter's error is the one reading its file gives, without the
+/// file's line and column.
+fn refused_as_by_the_file(bad: Vec<(Result<Criteria, spearhead::Error>, &str)>) {
+    for (built, file) in bad {
+        let from_file = file.parse::<Criteria>().unwrap_err();
+        assert_eq!(
+            built.unwrap_err().to_string(),
+            without_place(&from_file),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn constraint_and_wave_setters_refuse_what_the_criteria_file_refuses() {
+    let c = Criteria::default;
+    let exclusive_65 = format!(
+        "[constraints]\nexclusive = [{}]",
+        (0..65)
+            .map(|i| format!("[\"a{i}\", \"b{i}\"]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let groups_65 = "[[constraints.group]]\ntag = \"t\"\n".repeat(65);
+    refused_as_by_the_file(vec![
+        (c().with_per_unit(0), "[constraints]\nper_unit = 0"),
+        (c().with_per_sponsor(0), "[constraints]\nper_sponsor = 0"),
+        (
+            c().with_must_lead([""]),
+            "[constraints]\nmust_lead = [\"\"]",
+        ),
+        (
+            c().with_must_not_lead(["a\u{202e}b"]),
+            "[constraints]\nmust_not_lead = [\"a\\u202eb\"]",
+        ),
+        (
+            c().with_exclusive([["a", "a"]]),
+            "[constraints]\nexclusive = [[\"a\", \"a\"]]",
+        ),
+        (
+            c().with_exclusive((0..65).map(|i| [format!("a{i}"), format!("b{i}")])),
+            &exclusive_65,
+        ),
+        (
+            c().with_groups([("", 0, None)]),
+            "[[constraints.group]]\ntag = \"\"",
+        ),
+        (
+            c().with_groups([("pilot", 2, Some(1))]),
+            "[[constraints.group]]\ntag = \"pilot\"\nmin = 2\nmax = 1",
+        ),
+        (c().with_groups((0..65).map(|_| ("t", 0, None))), &groups_65),
+        (c().with_coach_load(0), "[waves]\ncoach_load = 0"),
+        (c().with_max_size(0), "[waves]\nmax_size = 0"),
+        (c().with_max_waves(0), "[waves]\nmax_waves = 0"),
+    ]);
+    for (built, key) in [
+        (
+            c().with_training_capacity(u64::MAX),
+            "constraints.training_capacity",
+        ),
+        (c().with_max_size(usize::MAX), "waves.max_size"),
+        (c().with_max_waves(usize::MAX), "waves.max_waves"),
+    ] {
+        assert_eq!(
+            built.unwrap_err().to_string(),
+            format!(
+                "criteria, key {key}: must be at most {}, the largest integer a criteria \
+                 file holds, not {}",
+                i64::MAX,
+                u64::MAX
+            )
+        );
+    }
+    // A repeated id: the file says where the first was, a setter cannot.
+    let from_file = "constraints.must_lead = [\"a\", \"a\"]"
+        .parse::<Criteria>()
+        .unwrap_err();
+    assert_eq!(
+        from_file.to_string(),
+        "criteria:1:31, key constraints.must_lead: \"a\" is listed twice (first at 1:26)"
+    );
+    assert_eq!(
+        c().with_must_lead(["a", "a"]).unwrap_err().to_string(),
+        "criteria, key constraints.must_lead: \"a\" is listed twice"
+    );
 }
 
 #[test]
