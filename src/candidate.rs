@@ -116,6 +116,10 @@ fn is_zero(n: &u32) -> bool {
 /// fast path, falls back to the tree reader on a key it does not know,
 /// and builds `Evidence` by name, so the compiler points there too.
 ///
+/// Serde takes a key only as a string literal: the one field whose name
+/// is not its key spells the key twice, on neighbouring lines, and a test
+/// (`tests/it/api.rs`) checks that `Evidence` prints the [`Field`] names.
+///
 /// [`Value`]: crate::Value
 macro_rules! evidence_fields {
     ($then:ident) => {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{Named, Table};
@@ -1310,119 +1310,203 @@ impl File<'_> {
     }
 }
 
-type Number = Option<Spanned<f64>>;
-type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
+// The criteria file's shape, spelled once: read here (each value with its
+// span, every key optional, unknown keys refused) and printed by
+// `src/print.rs`, which fills every key from a `Criteria` and leaves out
+// only what the file may leave out (a criterion's `min`, the
+// `[constraints]` that are not set, `max_size` and `max_waves`). Serde
+// prints a `Spanned` as its value; a printed value has no span. Whole
+// numbers are `N`: read as TOML's (`i64`, with its span), printed as
+// `u64`, which holds every count the criteria do (a `Waves` made in code
+// may hold more than `i64::MAX`).
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a criteria file")]
-struct RawCriteria {
-    selection: Option<Table<RawSelection>>,
-    duration: Option<Table<RawDuration>>,
-    visibility: Option<Table<RawScale<Visibility>>>,
-    tangibility: Option<Table<RawScale<Change>>>,
-    phase: Option<Table<RawPhase>>,
-    bottom_line: Option<Table<RawScale<BottomLine>>>,
-    lead: Option<Table<RawScale<Lead>>>,
-    sponsorship: Option<Table<RawSponsorship>>,
-    robustness: Option<Table<RawRobustness>>,
-    constraints: Option<Table<RawConstraints>>,
-    waves: Option<Table<RawWaves>>,
+pub(crate) type Number = Option<Spanned<f64>>;
+pub(crate) type Scores<L> = Option<BTreeMap<L, Spanned<f64>>>;
+
+/// A struct of the criteria file's shape whose every key is optional:
+/// left out of the printed file when `None`, and visible to
+/// `src/print.rs`, which fills it.
+macro_rules! raw {
+    ($(#[$meta:meta])* struct $name:ident $(<$param:ident $(= $default:ty)?>)? {
+        $($(#[$field_meta:meta])* $field:ident: $ty:ty,)+
+    }) => {
+        $(#[$meta])*
+        pub(crate) struct $name $(<$param $(= $default)?>)? {
+            $(
+                $(#[$field_meta])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub(crate) $field: $ty,
+            )+
+        }
+    };
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [waves] table")]
-struct RawWaves {
-    coach_load: Option<Spanned<i64>>,
-    max_size: Option<Spanned<i64>>,
-    max_waves: Option<Spanned<i64>>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a criteria file")]
+    struct RawCriteria<N = Spanned<i64>> {
+        selection: Option<Table<RawSelection<N>>>,
+        duration: Option<Table<RawDuration>>,
+        visibility: Option<Table<RawScale<Visibility>>>,
+        tangibility: Option<Table<RawScale<Change>>>,
+        phase: Option<Table<RawPhase>>,
+        bottom_line: Option<Table<RawScale<BottomLine>>>,
+        lead: Option<Table<RawScale<Lead>>>,
+        sponsorship: Option<Table<RawSponsorship>>,
+        robustness: Option<Table<RawRobustness<N>>>,
+        constraints: Option<Table<RawConstraints<N>>>,
+        waves: Option<Table<RawWaves<N>>>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [selection] table")]
-struct RawSelection {
-    leaders: Option<Spanned<i64>>,
-    min_score: Number,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [waves] table")]
+    struct RawWaves<N = Spanned<i64>> {
+        coach_load: Option<N>,
+        max_size: Option<N>,
+        max_waves: Option<N>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [duration] table")]
-struct RawDuration {
-    weight: Number,
-    min: Number,
-    full: Option<Spanned<Vec<f64>>>,
-    zero: Option<Spanned<Vec<f64>>>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [selection] table")]
+    struct RawSelection<N = Spanned<i64>> {
+        leaders: Option<N>,
+        min_score: Number,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    bound = "L: Deserialize<'de> + Ord",
-    expecting = "a criterion table"
-)]
-struct RawScale<L> {
-    weight: Number,
-    min: Number,
-    scores: Scores<L>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [duration] table")]
+    struct RawDuration {
+        weight: Number,
+        min: Number,
+        full: Option<Spanned<Vec<f64>>>,
+        zero: Option<Spanned<Vec<f64>>>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [phase] table")]
-struct RawPhase {
-    weight: Number,
-    min: Number,
-    scores: Scores<Phase>,
-    remedial: Number,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(
+        deny_unknown_fields,
+        bound(deserialize = "L: Deserialize<'de> + Ord", serialize = "L: Level"),
+        expecting = "a criterion table"
+    )]
+    struct RawScale<L> {
+        weight: Number,
+        min: Number,
+        #[serde(serialize_with = "by_name")]
+        scores: Scores<L>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [sponsorship] table")]
-struct RawSponsorship {
-    weight: Number,
-    min: Number,
-    motivation: Scores<Motivation>,
-    level: Scores<SponsorLevel>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [phase] table")]
+    struct RawPhase {
+        weight: Number,
+        min: Number,
+        #[serde(serialize_with = "by_name")]
+        scores: Scores<Phase>,
+        remedial: Number,
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, expecting = "a [robustness] table")]
-struct RawRobustness {
-    samples: Option<Spanned<i64>>,
-    seed: Option<Spanned<i64>>,
-    weights: Option<Spanned<Sampling>>,
-    spread: Number,
-    order: Option<Spanned<Vec<Spanned<String>>>>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [sponsorship] table")]
+    struct RawSponsorship {
+        weight: Number,
+        min: Number,
+        #[serde(serialize_with = "by_name")]
+        motivation: Scores<Motivation>,
+        #[serde(serialize_with = "by_name")]
+        level: Scores<SponsorLevel>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [constraints] table")]
-struct RawConstraints {
-    per_unit: Option<Spanned<i64>>,
-    per_sponsor: Option<Spanned<i64>>,
-    training_capacity: Option<Spanned<i64>>,
-    must_lead: Option<Vec<Spanned<String>>>,
-    must_not_lead: Option<Vec<Spanned<String>>>,
-    exclusive: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
-    group: Option<Vec<Spanned<RawGroup>>>,
+raw! {
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [robustness] table")]
+    struct RawRobustness<N = Spanned<i64>> {
+        samples: Option<N>,
+        seed: Option<N>,
+        weights: Option<Spanned<Sampling>>,
+        spread: Number,
+        order: Option<Spanned<Vec<Spanned<String>>>>,
+    }
 }
 
-#[derive(Deserialize)]
+raw! {
+    /// `[constraints]`: the group tables print last, as a table array
+    /// follows the plain keys.
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields, expecting = "a [constraints] table")]
+    struct RawConstraints<N = Spanned<i64>> {
+        per_unit: Option<N>,
+        per_sponsor: Option<N>,
+        training_capacity: Option<N>,
+        must_lead: Option<Vec<Spanned<String>>>,
+        must_not_lead: Option<Vec<Spanned<String>>>,
+        exclusive: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
+        group: Option<Vec<Spanned<RawGroup<N>>>>,
+    }
+}
+
+impl<N> Default for RawRobustness<N> {
+    /// No key given.
+    fn default() -> Self {
+        RawRobustness {
+            samples: None,
+            seed: None,
+            weights: None,
+            spread: None,
+            order: None,
+        }
+    }
+}
+
+/// A `[[constraints.group]]` table: its `tag` is required.
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields, expecting = "a [[constraints.group]] table")]
-struct RawGroup {
-    tag: Spanned<String>,
-    min: Option<Spanned<i64>>,
-    max: Option<Spanned<i64>>,
+pub(crate) struct RawGroup<N = Spanned<i64>> {
+    pub(crate) tag: Spanned<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) min: Option<N>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) max: Option<N>,
+}
+
+/// Prints a level's scores by name, in the order of the names.
+#[allow(
+    clippy::ref_option,
+    reason = "serde's serialize_with passes a reference to the field"
+)]
+fn by_name<L: Level, S: serde::Serializer>(
+    scores: &Scores<L>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut named: Vec<(&str, f64)> = (scores.iter().flatten())
+        .map(|(level, score)| (level.name(), *score.get_ref()))
+        .collect();
+    named.sort_unstable_by_key(|&(name, _)| name);
+    serializer.collect_map(named)
 }
 
 macro_rules! named {
-    ($($raw:ty => $what:literal,)+) => {$(
-        impl Named for $raw {
+    ($($(@$n:ident)? $raw:ty => $what:literal,)+) => {$(
+        impl$(<$n>)? Named for $raw {
             const WHAT: &'static str = $what;
         }
     )+};
 }
 
 named! {
-    RawSelection => "a [selection] table",
+    @N RawSelection<N> => "a [selection] table",
     RawDuration => "a [duration] table",
     RawScale<Visibility> => "a [visibility] table",
     RawScale<Change> => "a [tangibility] table",
@@ -1430,7 +1514,7 @@ named! {
     RawScale<BottomLine> => "a [bottom_line] table",
     RawScale<Lead> => "a [lead] table",
     RawSponsorship => "a [sponsorship] table",
-    RawRobustness => "a [robustness] table",
-    RawConstraints => "a [constraints] table",
-    RawWaves => "a [waves] table",
+    @N RawRobustness<N> => "a [robustness] table",
+    @N RawConstraints<N> => "a [constraints] table",
+    @N RawWaves<N> => "a [waves] table",
 }

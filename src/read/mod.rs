@@ -4,7 +4,7 @@
 //! by walking the parsed document, into the key and candidate it falls in.
 //! Each type reads its own file: `portfolio.rs` and `criteria.rs`.
 
-mod criteria;
+pub(crate) mod criteria;
 mod csv;
 mod portfolio;
 mod stream;
@@ -183,6 +183,13 @@ pub(crate) struct Table<T>(pub(crate) T);
 pub(crate) trait Named {
     /// `a [duration] table`, say.
     const WHAT: &'static str;
+}
+
+impl<T: serde::Serialize> serde::Serialize for Table<T> {
+    /// As `T` prints.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 impl<'de, T: serde::Deserialize<'de> + Named> serde::Deserialize<'de> for Table<T> {

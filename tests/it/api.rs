@@ -518,6 +518,16 @@ fn constraint_and_wave_setters_refuse_what_the_criteria_file_refuses() {
 }
 
 #[test]
+fn evidence_prints_its_fields_by_their_names_in_order() {
+    use spearhead::Field;
+
+    let toml = toml::to_string(&ideal()).unwrap();
+    let in_order: Vec<&str> = toml.lines().filter_map(|l| l.split(" = ").next()).collect();
+    let names: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
+    assert_eq!(in_order, names);
+}
+
+#[test]
 fn the_evidence_builder_needs_every_field_but_remedial() {
     use spearhead::Evidence;
 
