@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bounds on the input a file may bring, so that hostile input costs little.
 ///
-/// [`Portfolio::from_toml`] and [`Criteria::from_toml`] use
+/// [`crate::Portfolio::from_toml`] and [`crate::Criteria::from_toml`] use
 /// [`Limits::default`]; a caller that reads larger files, or wants tighter
 /// bounds, reads through its own `Limits`:
 ///

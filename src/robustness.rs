@@ -101,7 +101,7 @@ pub(crate) fn parse_order(s: &str) -> Result<WeightOrder, String> {
     Ok(WeightOrder { heavier, lighter })
 }
 
-/// How [`Criteria::acceptability`] draws weights: the `[robustness]`
+/// How [`crate::Criteria::acceptability`] draws weights: the `[robustness]`
 /// section of the criteria file.
 ///
 /// Every value that exists is valid: `samples` in 1 to 10 000 000, `spread`

@@ -28,7 +28,7 @@ const MAX_RANKS: usize = 100;
 
 impl Criteria {
     /// How robust the choice of leaders is to the weights: draws
-    /// [`Robustness::samples`] weight vectors as the `[robustness]` section
+    /// [`crate::Robustness::samples`] weight vectors as the `[robustness]` section
     /// says, and counts for every candidate how often it leads, how often it
     /// ranks 1st, 2nd, and so on, and the mean weights under which it
     /// leads.
