@@ -1014,12 +1014,17 @@ impl Line {
         }
     }
 
+    /// The sign of the line at `t`.
+    pub(crate) fn sign_at(self, t: Point) -> Ordering {
+        // c + (num / den) d against 0 is c den against -num d. Lines and
+        // points are far inside i128 (the criteria's budget), so -num is.
+        cmp_signed_products(self.c, t.den, t.num.saturating_neg(), self.d)
+    }
+
     /// The sign of the line just past `t`: above it when `up`, below it
     /// otherwise. At a root the slope decides, the way the weight moves.
     pub(crate) fn sign_past(self, t: Point, up: bool) -> Ordering {
-        // c + (num / den) d against 0 is c den against -num d. Lines and
-        // points are far inside i128 (the criteria's budget), so -num is.
-        let at = cmp_signed_products(self.c, t.den, t.num.saturating_neg(), self.d);
+        let at = self.sign_at(t);
         if at != Ordering::Equal {
             return at;
         }

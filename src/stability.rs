@@ -32,6 +32,7 @@ use std::cmp::Ordering;
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, PerCriterion};
+use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::exact::{Line, Point, wide_add, wide_mul};
 use crate::select::{LeaderRule, Offer};
@@ -76,8 +77,10 @@ impl Criteria {
     /// other weights fixed, and which candidates enter and leave at each end.
     ///
     /// Exact, in closed form: totals are weighted sums, so every comparison
-    /// the plan makes is the sign of a line in the moving weight. Takes
-    /// `O(7 k N)` time for `k` leaders and `N` candidates. Under
+    /// the plan makes is the sign of a line in the moving weight. Each
+    /// candidate is compared with the lower envelope of the leaders' lines,
+    /// not with every leader: `O(N log N)` time for `N` candidates, however
+    /// many lead. Under
     /// `[constraints]` any two candidates that swap places may change the
     /// leaders: each end is the first of the `O(N^2)` weights where two
     /// totals cross (or one meets `min_score`) past which the rule chooses
@@ -114,13 +117,38 @@ impl Criteria {
     }
 }
 
+/// How a candidate that does not lead is compared with the leaders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    /// With the leaders' lower envelope: the few leaders it may first rank
+    /// above, found by binary search.
+    Envelope,
+    /// With every leader, `O(k N)`: kept to test the envelope against.
+    #[cfg_attr(not(test), allow(dead_code, reason = "the tests' oracle"))]
+    EveryPair,
+}
+
 /// The stability interval of each criterion's weight.
 fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
-    let leaders: Vec<&Candidate> = criteria
+    stability_by(criteria, portfolio, Method::Envelope)
+}
+
+/// [`stability`], comparing candidates with leaders by `method`.
+fn stability_by(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    method: Method,
+) -> Result<PerCriterion<Stability>> {
+    let leaders: Vec<Leader<'_>> = criteria
         .choose_leaders(portfolio)?
         .into_iter()
-        .map(|ranked| ranked.candidate)
+        .filter_map(|ranked| {
+            let candidate = ranked.candidate;
+            Some((candidate, portfolio.place_of(&candidate.id)?))
+        })
         .collect();
+    let mut leading: Vec<usize> = leaders.iter().map(|&(_, place)| place).collect();
+    leading.sort_unstable();
     let units = criteria.exact.units();
     let rule = LeaderRule::new(criteria, portfolio)?;
     // Candidates below a criterion's `min` never lead, whatever the
@@ -134,7 +162,7 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<
                 candidate,
                 place,
                 units: units.units(evidence),
-                leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
+                leads: leading.binary_search(&place).is_ok(),
                 fit,
             })
         })
@@ -144,10 +172,13 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<
         if rule.bound().is_some() {
             axis.constrained(&field, &leaders, &rule)
         } else {
-            axis.interval(&field, &leaders, &rule)
+            axis.interval(&field, &leaders, &rule, method)
         }
     }))
 }
+
+/// A leader and its place in id order.
+type Leader<'a> = (&'a Candidate, usize);
 
 /// A candidate that may lead, with its scores in units of `1 / L`.
 struct Entry<'a> {
@@ -251,6 +282,31 @@ impl Span {
     }
 }
 
+/// Calls `visit` with the index in `envelope`, the leaders' lower
+/// envelope, of each leader that a candidate with numerator `o` may first
+/// rank above going up from the configured weight `t0`, and going down: the
+/// nearest weight past which it ranks above some leader while eligible is
+/// one past which it ranks above one of these.
+///
+/// At `t0` the candidate ranks below every leader: it is eligible and did
+/// not lead, or its total is below `min_score` and so below every
+/// leader's. Its line less the envelope is convex, so going up it is above
+/// the envelope from where it crosses it on, and just past that weight it
+/// ranks above the envelope's line there. Where the candidate becomes
+/// eligible it scores `min_score`: if it is above the envelope there, a
+/// leader has fallen below `min_score` before, an end nearer than any this
+/// candidate makes. Going down likewise. A leader with the same line ranks
+/// below it only by id, and never does: the candidate would then be
+/// eligible wherever that leader is, and lead at `t0` in its place.
+fn rivals(envelope: &Envelope, o: Line, t0: Point, mut visit: impl FnMut(usize)) {
+    for up in [true, false] {
+        envelope
+            .crossing(o, t0, up)
+            .into_iter()
+            .for_each(&mut visit);
+    }
+}
+
 impl<'c> Axis<'c> {
     fn new(criteria: &'c Criteria, criterion: Criterion) -> Self {
         let exact = &criteria.exact;
@@ -315,7 +371,7 @@ impl<'c> Axis<'c> {
     fn constrained(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
     ) -> Stability {
         let t0 = self.t0;
@@ -364,11 +420,16 @@ impl<'c> Axis<'c> {
         }
     }
 
+    /// The interval without constraints: from the configured weight, the
+    /// nearest weight on each side past which a leader falls below
+    /// `min_score`, or an eligible candidate ranks above a leader (or, with
+    /// places left, one becomes eligible).
     fn interval(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
+        method: Method,
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
@@ -406,6 +467,8 @@ impl<'c> Axis<'c> {
                 (self.numerator(&leader.units), leader.place)
             })
             .collect();
+        let envelope = (full && method == Method::Envelope)
+            .then(|| Envelope::new((leading.iter().enumerate()).map(|(i, &(line, _))| (line, i))));
         for other in field.iter().filter(|e| !e.leads) {
             let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
                 continue;
@@ -415,7 +478,7 @@ impl<'c> Axis<'c> {
                 continue;
             }
             let numerator = self.numerator(&other.units);
-            for &(leader, place) in &leading {
+            let mut against = |&(leader, place): &(Line, usize)| {
                 // It ranks above the leader where its total is higher, and
                 // where they are equal if its id comes first.
                 let ahead = Line {
@@ -424,6 +487,14 @@ impl<'c> Axis<'c> {
                 };
                 let strict = other.place > place;
                 fail(Span::above(ahead, strict).map(|span| eligible.and(span)));
+            };
+            match &envelope {
+                Some(envelope) => rivals(envelope, numerator, t0, |i| {
+                    if let Some(leader) = leading.get(i) {
+                        against(leader);
+                    }
+                }),
+                None => leading.iter().for_each(against),
             }
         }
         let shift = |at: Point, up: bool| self.shift(field, leaders, rule, at, up);
@@ -452,7 +523,7 @@ impl<'c> Axis<'c> {
     fn shift(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
         at: Point,
         up: bool,
@@ -483,24 +554,125 @@ impl<'c> Axis<'c> {
         });
         // Only the eligible and the must-leads are in `past`: the others
         // cannot lead.
-        let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
+        let mut new: Vec<Leader<'_>> = Vec::with_capacity(rule.leaders());
         let offers = past.iter().map(|&(_, _, e, eligible)| {
             let offer = Offer {
                 place: e.place,
                 eligible,
             };
-            (e.candidate, offer)
+            ((e.candidate, e.place), offer)
         });
-        rule.choose(offers, |candidate| new.push(candidate));
-        let ids = |from: &[&Candidate], not_in: &[&Candidate]| {
+        rule.choose(offers, |leader| new.push(leader));
+        let ids = |from: &[Leader<'_>], not_in: &[Leader<'_>]| {
+            let mut places: Vec<usize> = not_in.iter().map(|&(_, place)| place).collect();
+            places.sort_unstable();
             from.iter()
-                .filter(|c| !not_in.iter().any(|n| std::ptr::eq(*n, **c)))
-                .map(|c| c.id.clone())
+                .filter(|(_, place)| places.binary_search(place).is_err())
+                .map(|(c, _)| c.id.clone())
                 .collect()
         };
         Shift {
             enter: ids(&new, leaders),
             leave: ids(leaders, &new),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::{Method, stability_by};
+    use crate::candidate::{Candidate, Evidence, Months, Portfolio};
+    use crate::criteria::Criteria;
+    use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+
+    /// Evidence from a few whole months and every level: few distinct
+    /// scores, so totals tie and lines coincide often.
+    fn evidence() -> impl Strategy<Value = Evidence> {
+        (
+            (
+                1_u8..=30,
+                select(Visibility::ALL),
+                select(Change::ALL),
+                select(Phase::ALL),
+                prop::bool::weighted(0.2),
+            ),
+            (
+                select(BottomLine::ALL),
+                select(Lead::ALL),
+                select(SponsorLevel::ALL),
+                select(Motivation::ALL),
+            ),
+        )
+            .prop_map(
+                |(
+                    (months, visibility, change, phase, remedial),
+                    (bottom_line, lead, sponsor_level, sponsor_motivation),
+                )| Evidence {
+                    duration: Months::new(f64::from(months)).unwrap(),
+                    visibility,
+                    change,
+                    phase,
+                    remedial,
+                    bottom_line,
+                    lead,
+                    sponsor_level,
+                    sponsor_motivation,
+                },
+            )
+    }
+
+    /// Criteria on scales of sixteenths, with small whole weights (some 0),
+    /// up to 12 leaders and a `min_score` that binds.
+    fn criteria() -> impl Strategy<Value = Criteria> {
+        (
+            prop::array::uniform7(0_u8..=6),
+            1_usize..=12,
+            select(&[0.0, 0.25, 0.5, 0.625][..]),
+        )
+            .prop_filter("weights not all 0", |(w, ..)| w.iter().any(|&w| w > 0))
+            .prop_map(|([d, v, t, p, b, l, s], leaders, min_score)| {
+                format!(
+                    "[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n\
+                     [duration]\nweight = {d}\nfull = [12, 18]\nzero = [8, 22]\n\
+                     [visibility]\nweight = {v}\n\
+                     [tangibility]\nweight = {t}\n\
+                     scores = {{ technology = 1.0, process = 0.75, cultural = 0.0 }}\n\
+                     [phase]\nweight = {p}\nremedial = 0.25\nmin = 0.25\n\
+                     [bottom_line]\nweight = {b}\n\
+                     scores = {{ direct = 1.0, indirect = 0.375, none = 0.0 }}\n\
+                     [lead]\nweight = {l}\n\
+                     [sponsorship]\nweight = {s}\nmin = 0.25\n"
+                )
+                .parse()
+                .unwrap()
+            })
+    }
+
+    /// Up to 60 candidates, ids in an order unlike the input's.
+    fn portfolio() -> impl Strategy<Value = Portfolio> {
+        prop::collection::vec(evidence(), 1..60).prop_map(|evidence| {
+            let candidates = (evidence.into_iter().enumerate())
+                .map(|(i, e)| Candidate::new(format!("c{:03}", (i * 37) % 101), e))
+                .collect();
+            Portfolio::new(candidates).unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn the_envelope_gives_what_every_pair_gives(
+            criteria in criteria(),
+            portfolio in portfolio(),
+        ) {
+            prop_assert_eq!(
+                stability_by(&criteria, &portfolio, Method::Envelope).unwrap(),
+                stability_by(&criteria, &portfolio, Method::EveryPair).unwrap()
+            );
         }
     }
 }
