@@ -1,5 +1,6 @@
 //! Weight stability (`Criteria::stability`) at 100,000 candidates and
-//! 10,000 leaders, next to choosing those leaders once (see BENCHMARKS.md).
+//! 10,000 leaders, next to choosing those leaders once, and under
+//! constraints at 1,000 to 100,000 candidates (see BENCHMARKS.md).
 
 // Benches may unwrap and index, as tests do.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -40,6 +41,23 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         });
     });
+    group.finish();
+    // Under `per_unit`, `per_sponsor` and a training capacity, 3 leaders:
+    // each end is tried at the weights where a leader crosses another
+    // candidate, `O(k N)` of them.
+    let mut group = c.benchmark_group("stability_constrained");
+    group.sample_size(10);
+    let under: Criteria = generate::CONSTRAINTS.parse().unwrap();
+    for n in [1_000, 10_000, 100_000] {
+        let constrained = generate::constrained_portfolio(n);
+        group.bench_function(format!("n={n}"), |b| {
+            b.iter(|| {
+                black_box(&under)
+                    .stability(black_box(&constrained))
+                    .unwrap()
+            });
+        });
+    }
     group.finish();
 }
 

@@ -80,11 +80,11 @@ impl Criteria {
     /// the plan makes is the sign of a line in the moving weight. Each
     /// candidate is compared with the lower envelope of the leaders' lines,
     /// not with every leader: `O(N log N)` time for `N` candidates, however
-    /// many lead. Under
-    /// `[constraints]` any two candidates that swap places may change the
-    /// leaders: each end is the first of the `O(N^2)` weights where two
-    /// totals cross (or one meets `min_score`) past which the rule chooses
-    /// other leaders, and each of those tried runs the rule once.
+    /// many lead. Under `[constraints]` a leader that swaps places with any
+    /// candidate that does not lead may change the leaders: each end is the
+    /// first of the `O(k N)` weights where such totals cross (or one meets
+    /// `min_score`) past which the rule chooses other leaders, and each of
+    /// those tried runs the rule once, `O(N log N)`.
     ///
     /// ```
     /// use spearhead::{Criteria, Criterion, Portfolio};
@@ -117,27 +117,31 @@ impl Criteria {
     }
 }
 
-/// How a candidate that does not lead is compared with the leaders.
+/// Which pairs of candidates stability compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    /// With the leaders' lower envelope: the few leaders it may first rank
-    /// above, found by binary search.
-    Envelope,
-    /// With every leader, `O(k N)`: kept to test the envelope against.
+enum Pairs {
+    /// Only those that can change the leaders: without constraints, each
+    /// candidate that does not lead with the leaders its line may first
+    /// rise above, found on their lower envelope; under constraints, each
+    /// leader with each candidate that does not lead.
+    Needed,
+    /// Every pair, the straightforward way: each candidate that does not
+    /// lead with every leader, and under constraints every two candidates.
+    /// Kept to test the other against.
     #[cfg_attr(not(test), allow(dead_code, reason = "the tests' oracle"))]
-    EveryPair,
+    Every,
 }
 
 /// The stability interval of each criterion's weight.
 fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
-    stability_by(criteria, portfolio, Method::Envelope)
+    stability_by(criteria, portfolio, Pairs::Needed)
 }
 
-/// [`stability`], comparing candidates with leaders by `method`.
+/// [`stability`], comparing the `pairs` of candidates.
 fn stability_by(
     criteria: &Criteria,
     portfolio: &Portfolio,
-    method: Method,
+    pairs: Pairs,
 ) -> Result<PerCriterion<Stability>> {
     let leaders: Vec<Leader<'_>> = criteria
         .choose_leaders(portfolio)?
@@ -170,9 +174,9 @@ fn stability_by(
     Ok(PerCriterion::from_fn(|criterion| {
         let axis = Axis::new(criteria, criterion);
         if rule.bound().is_some() {
-            axis.constrained(&field, &leaders, &rule)
+            axis.constrained(&field, &leaders, &rule, pairs)
         } else {
-            axis.interval(&field, &leaders, &rule, method)
+            axis.interval(&field, &leaders, &rule, pairs)
         }
     }))
 }
@@ -364,31 +368,57 @@ impl<'c> Axis<'c> {
     }
 
     /// The interval under constraints: from the configured weight, the
-    /// nearest weight on each side where two totals cross, or one meets
-    /// `min_score`, past which the rule chooses other leaders. Every such
-    /// weight is an exact fraction, and the leaders past it are found as
-    /// [`Axis::shift`] finds them, ties parted as in the plan.
+    /// nearest weight on each side where a leader's total crosses that of a
+    /// candidate that does not lead, or a total meets `min_score`, past
+    /// which the rule chooses other leaders. Every such weight is an exact
+    /// fraction, and the leaders past it are found as [`Axis::shift`] finds
+    /// them, ties parted as in the plan.
+    ///
+    /// Two leaders that swap places, or two others, leave the leaders as
+    /// they are: the rule prefers one set to another by the best-ranked
+    /// candidate of the two sets' difference, and whether that candidate
+    /// leads depends only on how leaders rank against the others. So only
+    /// the `k (N - k)` crossings of a leader with another, and the `N`
+    /// weights where a total meets `min_score`, can end the interval; with
+    /// [`Pairs::Every`] all `N^2 / 2` crossings are tried.
     fn constrained(
         &self,
         field: &[Entry<'_>],
         leaders: &[Leader<'_>],
         rule: &LeaderRule,
+        pairs: Pairs,
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
-        let lines: Vec<(Line, Line)> = field
+        let lines: Vec<(Line, bool)> = field
             .iter()
-            .map(|e| (self.numerator(&e.units), self.over_min(&e.units)))
+            .map(|e| (self.numerator(&e.units), e.leads))
             .collect();
-        let mut events: Vec<Point> = Vec::new();
-        for (i, (line, over)) in lines.iter().enumerate() {
-            events.extend(over.root());
-            for (other, _) in lines.iter().skip(i + 1) {
-                let apart = Line {
-                    c: line.c - other.c,
-                    d: line.d - other.d,
-                };
-                events.extend(apart.root());
+        let mut events: Vec<Point> = (field.iter())
+            .filter_map(|e| self.over_min(&e.units).root())
+            .collect();
+        let mut cross = |line: Line, other: Line| {
+            let apart = Line {
+                c: line.c - other.c,
+                d: line.d - other.d,
+            };
+            events.extend(apart.root());
+        };
+        match pairs {
+            Pairs::Needed => {
+                let (leading, others): (Vec<_>, Vec<_>) = lines.iter().partition(|(_, l)| *l);
+                for &(line, _) in &leading {
+                    for &(other, _) in &others {
+                        cross(line, other);
+                    }
+                }
+            }
+            Pairs::Every => {
+                for (i, &(line, _)) in lines.iter().enumerate() {
+                    for &(other, _) in lines.iter().skip(i + 1) {
+                        cross(line, other);
+                    }
+                }
             }
         }
         events.retain(|t| *t >= zero);
@@ -429,7 +459,7 @@ impl<'c> Axis<'c> {
         field: &[Entry<'_>],
         leaders: &[Leader<'_>],
         rule: &LeaderRule,
-        method: Method,
+        pairs: Pairs,
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
@@ -467,7 +497,7 @@ impl<'c> Axis<'c> {
                 (self.numerator(&leader.units), leader.place)
             })
             .collect();
-        let envelope = (full && method == Method::Envelope)
+        let envelope = (full && pairs == Pairs::Needed)
             .then(|| Envelope::new((leading.iter().enumerate()).map(|(i, &(line, _))| (line, i))));
         for other in field.iter().filter(|e| !e.leads) {
             let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
@@ -583,7 +613,7 @@ mod tests {
     use proptest::prelude::*;
     use proptest::sample::select;
 
-    use super::{Method, stability_by};
+    use super::{Pairs, stability_by};
     use crate::candidate::{Candidate, Evidence, Months, Portfolio};
     use crate::criteria::Criteria;
     use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
@@ -627,6 +657,11 @@ mod tests {
     /// Criteria on scales of sixteenths, with small whole weights (some 0),
     /// up to 12 leaders and a `min_score` that binds.
     fn criteria() -> impl Strategy<Value = Criteria> {
+        criteria_text().prop_map(|text| text.parse().unwrap())
+    }
+
+    /// [`criteria`] as the criteria file says them.
+    fn criteria_text() -> impl Strategy<Value = String> {
         (
             prop::array::uniform7(0_u8..=6),
             1_usize..=12,
@@ -646,19 +681,91 @@ mod tests {
                      [lead]\nweight = {l}\n\
                      [sponsorship]\nweight = {s}\nmin = 0.25\n"
                 )
-                .parse()
-                .unwrap()
             })
     }
 
-    /// Up to 60 candidates, ids in an order unlike the input's.
-    fn portfolio() -> impl Strategy<Value = Portfolio> {
-        prop::collection::vec(evidence(), 1..60).prop_map(|evidence| {
-            let candidates = (evidence.into_iter().enumerate())
+    /// A `[constraints]` section of every kind over `candidates`, given
+    /// units, sponsors, trainees and tags from few values so that the
+    /// constraints bind; they may not all hold.
+    fn constrained(candidates: Vec<Candidate>) -> impl Strategy<Value = (String, Portfolio)> {
+        let n = candidates.len();
+        let who = (
+            0_u8..4,
+            0_u8..4,
+            prop::option::weighted(0.8, 0_u64..=10),
+            prop::bool::weighted(0.3),
+        );
+        (
+            prop::collection::vec(who, n),
+            (
+                prop::option::weighted(0.5, 1_u8..=2),
+                prop::option::weighted(0.4, 1_u8..=2),
+                prop::option::weighted(0.5, 5_u64..=30),
+            ),
+            (
+                prop::option::weighted(0.2, 0..n),
+                prop::option::weighted(0.2, 0..n),
+                prop::option::weighted(0.3, (0..n, 0..n)),
+                prop::option::weighted(0.3, (0_u8..=1, 1_u8..=3)),
+            ),
+        )
+            .prop_map(
+                move |(who, (unit, sponsor, capacity), (must, banned, pair, group))| {
+                    let mut candidates = candidates.clone();
+                    for (c, (u, s, trainees, tagged)) in candidates.iter_mut().zip(who) {
+                        c.unit = (u < 3).then(|| format!("u{u}"));
+                        c.sponsor = (s < 3).then(|| format!("s{s}"));
+                        c.trainees = trainees;
+                        c.tags = if tagged {
+                            vec!["g".to_owned()]
+                        } else {
+                            Vec::new()
+                        };
+                    }
+                    let id = |i: usize| candidates[i].id.clone();
+                    let mut text = String::from("[constraints]\n");
+                    let mut line = |key: &str, value: String| {
+                        text.push_str(&format!("{key} = {value}\n"));
+                    };
+                    if let Some(n) = unit {
+                        line("per_unit", n.to_string());
+                    }
+                    if let Some(n) = sponsor {
+                        line("per_sponsor", n.to_string());
+                    }
+                    if let Some(n) = capacity {
+                        line("training_capacity", n.to_string());
+                    }
+                    if let Some(i) = must {
+                        line("must_lead", format!("[{:?}]", id(i)));
+                    }
+                    if let Some(i) = banned.filter(|&i| Some(i) != must) {
+                        line("must_not_lead", format!("[{:?}]", id(i)));
+                    }
+                    if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
+                        line("exclusive", format!("[[{:?}, {:?}]]", id(a), id(b)));
+                    }
+                    if let Some((min, max)) = group {
+                        text.push_str(&format!(
+                            "[[constraints.group]]\ntag = \"g\"\nmin = {min}\nmax = {max}\n"
+                        ));
+                    }
+                    (text, Portfolio::new(candidates).unwrap())
+                },
+            )
+    }
+
+    /// Up to `n` candidates, ids in an order unlike the input's.
+    fn candidates(n: usize) -> impl Strategy<Value = Vec<Candidate>> {
+        prop::collection::vec(evidence(), 1..n).prop_map(|evidence| {
+            (evidence.into_iter().enumerate())
                 .map(|(i, e)| Candidate::new(format!("c{:03}", (i * 37) % 101), e))
-                .collect();
-            Portfolio::new(candidates).unwrap()
+                .collect()
         })
+    }
+
+    fn portfolio() -> impl Strategy<Value = Portfolio> {
+        candidates(60).prop_map(|candidates| Portfolio::new(candidates).unwrap())
     }
 
     proptest! {
@@ -670,8 +777,20 @@ mod tests {
             portfolio in portfolio(),
         ) {
             prop_assert_eq!(
-                stability_by(&criteria, &portfolio, Method::Envelope).unwrap(),
-                stability_by(&criteria, &portfolio, Method::EveryPair).unwrap()
+                stability_by(&criteria, &portfolio, Pairs::Needed).unwrap(),
+                stability_by(&criteria, &portfolio, Pairs::Every).unwrap()
+            );
+        }
+
+        #[test]
+        fn under_constraints_the_needed_crossings_give_what_every_crossing_gives(
+            text in criteria_text(),
+            (constraints, portfolio) in candidates(24).prop_flat_map(constrained),
+        ) {
+            let criteria: Criteria = (text + &constraints).parse().unwrap();
+            prop_assert_eq!(
+                stability_by(&criteria, &portfolio, Pairs::Needed),
+                stability_by(&criteria, &portfolio, Pairs::Every)
             );
         }
     }
