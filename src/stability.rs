@@ -610,6 +610,8 @@ impl<'c> Axis<'c> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use proptest::prelude::*;
     use proptest::sample::select;
 
@@ -725,7 +727,7 @@ mod tests {
                     let id = |i: usize| candidates[i].id.clone();
                     let mut text = String::from("[constraints]\n");
                     let mut line = |key: &str, value: String| {
-                        text.push_str(&format!("{key} = {value}\n"));
+                        let _ = writeln!(text, "{key} = {value}");
                     };
                     if let Some(n) = unit {
                         line("per_unit", n.to_string());
@@ -746,9 +748,8 @@ mod tests {
                         line("exclusive", format!("[[{:?}, {:?}]]", id(a), id(b)));
                     }
                     if let Some((min, max)) = group {
-                        text.push_str(&format!(
-                            "[[constraints.group]]\ntag = \"g\"\nmin = {min}\nmax = {max}\n"
-                        ));
+                        let group = "[[constraints.group]]\ntag = \"g\"";
+                        let _ = writeln!(text, "{group}\nmin = {min}\nmax = {max}");
                     }
                     (text, Portfolio::new(candidates).unwrap())
                 },
