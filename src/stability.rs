@@ -27,7 +27,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
@@ -183,6 +184,11 @@ fn stability_by(
 
 /// A leader and its place in id order.
 type Leader<'a> = (&'a Candidate, usize);
+
+/// Where a candidate ranks just past a weight `num / den`, greater first:
+/// its total's numerator times `den` in 256 bits, its slope the way the
+/// weight moves, its place in id order reversed.
+type Past = ((u128, u128), i128, Reverse<usize>);
 
 /// A candidate that may lead, with its scores in units of `1 / L`.
 struct Entry<'a> {
@@ -377,10 +383,15 @@ impl<'c> Axis<'c> {
     /// Two leaders that swap places, or two others, leave the leaders as
     /// they are: the rule prefers one set to another by the best-ranked
     /// candidate of the two sets' difference, and whether that candidate
-    /// leads depends only on how leaders rank against the others. So only
-    /// the `k (N - k)` crossings of a leader with another, and the `N`
-    /// weights where a total meets `min_score`, can end the interval; with
-    /// [`Pairs::Every`] all `N^2 / 2` crossings are tried.
+    /// leads depends only on how leaders rank against the others. Nor does
+    /// a leader that passes another candidate, or a candidate that does not
+    /// lead and falls below `min_score`: the leaders only gain on every
+    /// other set. So only the weights where a candidate that does not lead
+    /// passes a leader (`k (N - k)` of them) or reaches `min_score`, or
+    /// where a leader falls below it, can end the interval, each tried the
+    /// way it may; with [`Pairs::Every`] all `N^2 / 2` crossings are tried
+    /// both ways. Trying one builds a heap of the candidates, `O(N)`, and
+    /// the rule reads from it only as many as it needs.
     fn constrained(
         &self,
         field: &[Entry<'_>],
@@ -390,48 +401,69 @@ impl<'c> Axis<'c> {
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
-        let lines: Vec<(Line, bool)> = field
-            .iter()
-            .map(|e| (self.numerator(&e.units), e.leads))
-            .collect();
-        let mut events: Vec<Point> = (field.iter())
-            .filter_map(|e| self.over_min(&e.units).root())
-            .collect();
-        let mut cross = |line: Line, other: Line| {
-            let apart = Line {
-                c: line.c - other.c,
-                d: line.d - other.d,
-            };
-            events.extend(apart.root());
-        };
-        match pairs {
-            Pairs::Needed => {
-                let (leading, others): (Vec<_>, Vec<_>) = lines.iter().partition(|(_, l)| *l);
-                for &(line, _) in &leading {
-                    for &(other, _) in &others {
-                        cross(line, other);
-                    }
+        // The weights to try going up, and going down: each where a line
+        // `g` crosses 0, `g > 0` being what may change the leaders, going
+        // up where `g` rises and down where it falls (both ways with
+        // `Pairs::Every`). A leader that another candidate falls behind, or
+        // a candidate that falls below `min_score` and does not lead,
+        // leaves the rule's preferred set as it is.
+        let mut up: Vec<Point> = vec![t0];
+        let mut down: Vec<Point> = vec![t0];
+        let every = pairs == Pairs::Every;
+        let mut event = |g: Line| {
+            if let Some(root) = g.root() {
+                if every || g.d > 0 {
+                    up.push(root);
+                }
+                if every || g.d < 0 {
+                    down.push(root);
                 }
             }
-            Pairs::Every => {
-                for (i, &(line, _)) in lines.iter().enumerate() {
-                    for &(other, _) in lines.iter().skip(i + 1) {
-                        cross(line, other);
-                    }
+        };
+        let apart = |a: Line, b: Line| Line {
+            c: a.c - b.c,
+            d: a.d - b.d,
+        };
+        let mut leading = Vec::new();
+        let mut others = Vec::new();
+        for e in field {
+            let over = self.over_min(&e.units);
+            if e.leads {
+                event(Line {
+                    c: -over.c,
+                    d: -over.d,
+                });
+                leading.push(self.numerator(&e.units));
+            } else {
+                event(over);
+                others.push(self.numerator(&e.units));
+            }
+        }
+        if every {
+            let lines: Vec<Line> = leading.iter().chain(&others).copied().collect();
+            for (i, &line) in lines.iter().enumerate() {
+                for &other in lines.iter().skip(i + 1) {
+                    event(apart(line, other));
+                }
+            }
+        } else {
+            for &leader in &leading {
+                for &other in &others {
+                    event(apart(other, leader));
                 }
             }
         }
-        events.retain(|t| *t >= zero);
-        events.push(t0);
-        events.sort_unstable();
-        events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        for events in [&mut up, &mut down] {
+            events.retain(|t| *t >= zero);
+            events.sort_unstable();
+            events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        }
         let changes = |at: Point, up: bool| {
             let shift = self.shift(field, leaders, rule, at, up);
             (!shift.enter.is_empty() || !shift.leave.is_empty()).then_some(shift)
         };
-        let above =
-            (events.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
-        let below = (events.iter().rev().filter(|&&t| t <= t0 && t > zero))
+        let above = (up.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
+        let below = (down.iter().rev().filter(|&&t| t <= t0 && t > zero))
             .find_map(|&t| Some((t, changes(t, false)?)));
         let shown = |at: Point| {
             if at.cmp(&t0).is_eq() {
@@ -561,9 +593,12 @@ impl<'c> Axis<'c> {
         // Each eligible candidate's numerator at `at`, times `at`'s
         // denominator, in 256 bits: `A den + num b`, all at least 0.
         let must = rule.must();
-        let mut past: Vec<((u128, u128), i128, &Entry<'_>, bool)> = field
-            .iter()
-            .filter_map(|e| {
+        // Best first: the total at `at`, then the slope the way the weight
+        // moves, then the id. A heap, built in linear time, hands them to
+        // the rule in that order, and the rule reads only as many as it
+        // needs to decide.
+        let mut past: BinaryHeap<(Past, usize, bool)> = (field.iter().enumerate())
+            .filter_map(|(i, e)| {
                 let eligible = e.fit && self.over_min(&e.units).sign_past(at, up) != Ordering::Less;
                 if !eligible && !must.contains(&e.place) {
                     return None;
@@ -574,23 +609,19 @@ impl<'c> Axis<'c> {
                     wide_mul(at.num.unsigned_abs(), line.d.unsigned_abs()),
                 );
                 let slope = if up { line.d } else { -line.d };
-                Some((value, slope, e, eligible))
+                Some(((value, slope, Reverse(e.place)), i, eligible))
             })
             .collect();
-        past.sort_unstable_by(|x, y| {
-            y.0.cmp(&x.0)
-                .then_with(|| y.1.cmp(&x.1))
-                .then_with(|| x.2.place.cmp(&y.2.place))
-        });
         // Only the eligible and the must-leads are in `past`: the others
         // cannot lead.
         let mut new: Vec<Leader<'_>> = Vec::with_capacity(rule.leaders());
-        let offers = past.iter().map(|&(_, _, e, eligible)| {
+        let offers = std::iter::from_fn(|| past.pop()).filter_map(|(_, i, eligible)| {
+            let e = field.get(i)?;
             let offer = Offer {
                 place: e.place,
                 eligible,
             };
-            ((e.candidate, e.place), offer)
+            Some(((e.candidate, e.place), offer))
         });
         rule.choose(offers, |leader| new.push(leader));
         let ids = |from: &[Leader<'_>], not_in: &[Leader<'_>]| {
