@@ -1194,6 +1194,17 @@ mod tests {
             for e in many() {
                 let n = exact.numerator(&e);
                 assert_eq!(u128::from(narrow.numerator(&e)), n, "{text}: {e:?}");
+                let n64 = narrow.numerator(&e);
+                for bar in [
+                    None,
+                    Some(0),
+                    Some(n64 / 2),
+                    Some(n64.saturating_sub(1)),
+                    Some(n64),
+                ] {
+                    let above = Some(n64).filter(|&n| bar.is_none_or(|bar| n > bar));
+                    assert_eq!(narrow.numerator_above(&e, bar), above, "{text}: {e:?}");
+                }
                 let total = criteria.assess(&e).total;
                 assert!((exact.total(n) - total).abs() < 1e-12, "{text}: {e:?}");
                 for &c in Criterion::ALL {
