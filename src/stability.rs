@@ -81,11 +81,13 @@ impl Criteria {
     /// the plan makes is the sign of a line in the moving weight. Each
     /// candidate is compared with the lower envelope of the leaders' lines,
     /// not with every leader: `O(N log N)` time for `N` candidates, however
-    /// many lead. Under `[constraints]` a leader that swaps places with any
-    /// candidate that does not lead may change the leaders: each end is the
-    /// first of the `O(k N)` weights where such totals cross (or one meets
+    /// many lead. Under `[constraints]` a candidate that does not lead and
+    /// passes any leader may change the leaders: each end is the first of
+    /// the `O(k N)` weights where such totals cross (or one meets
     /// `min_score`) past which the rule chooses other leaders, and each of
-    /// those tried runs the rule once, `O(N log N)`.
+    /// those tried costs `O(N)` and one run of the rule, which is an exact
+    /// search: how many are tried before one changes the leaders depends on
+    /// the portfolio, and can be most of them.
     ///
     /// ```
     /// use spearhead::{Criteria, Criterion, Portfolio};
