@@ -839,6 +839,20 @@ impl Exact {
     }
 }
 
+/// The whole number nearest `x`, for `x` in `[0, 2^51)`: `x.round()`
+/// without the call to libm's `round` that it compiles to on baseline
+/// x86-64, the most costly step of a candidate's `N`. There `x + 0.5` is
+/// exact (both are multiples of `x`'s last place, and the sum fits), and
+/// truncating it is flooring it.
+#[inline]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "below 2^51, as the callers' months inside the window are"
+)]
+fn nearest_whole(x: f64) -> i64 {
+    (x + 0.5) as i64
+}
+
 impl Narrow {
     /// `sum(W) * L`.
     pub(crate) fn top(&self) -> u64 {
@@ -854,7 +868,7 @@ impl Narrow {
     )]
     pub(crate) fn duration_units(&self, months: f64) -> u64 {
         if months > self.lo && months < self.hi {
-            let m = (months * self.scale).round() as i64;
+            let m = nearest_whole(months * self.scale);
             // min(rise, L, fall), each ramp only where it applies: a ramp
             // of length 0 is never inside the window.
             let rise = if months < self.a {
@@ -878,19 +892,39 @@ impl Narrow {
     /// A candidate's `N` given its duration units.
     #[inline]
     pub(crate) fn numerator_with(&self, e: &Evidence, duration: u64) -> u64 {
+        self.weight * duration + self.levels(e)
+    }
+
+    /// The part of a candidate's `N` that its levels give: all but the
+    /// duration's.
+    #[inline]
+    fn levels(&self, e: &Evidence) -> u64 {
         let get = |c: Criterion| {
             slot(c, e)
                 .and_then(|i| self.table.get(i))
                 .copied()
                 .unwrap_or(0)
         };
-        self.weight * duration
-            + get(Criterion::Visibility)
+        get(Criterion::Visibility)
             + get(Criterion::Tangibility)
             + get(Criterion::Phase)
             + get(Criterion::BottomLine)
             + get(Criterion::Lead)
             + get(Criterion::Sponsorship)
+    }
+
+    /// A candidate's `N` when it is above `bar`: its levels first, and the
+    /// duration's ramp only when full marks on duration would lift it
+    /// above.
+    #[inline]
+    #[allow(clippy::cast_sign_loss, reason = "L is positive")]
+    pub(crate) fn numerator_above(&self, e: &Evidence, bar: Option<u64>) -> Option<u64> {
+        let levels = self.levels(e);
+        if bar.is_some_and(|bar| levels + self.weight * self.full as u64 <= bar) {
+            return None;
+        }
+        let n = levels + self.weight * self.duration_units(e.duration.get());
+        bar.is_none_or(|bar| n > bar).then_some(n)
     }
 
     /// A candidate's `N`, as [`Exact::numerator`] gives it.
@@ -1014,12 +1048,17 @@ impl Line {
         }
     }
 
+    /// The sign of the line at `t`.
+    pub(crate) fn sign_at(self, t: Point) -> Ordering {
+        // c + (num / den) d against 0 is c den against -num d. Lines and
+        // points are far inside i128 (the criteria's budget), so -num is.
+        cmp_signed_products(self.c, t.den, t.num.saturating_neg(), self.d)
+    }
+
     /// The sign of the line just past `t`: above it when `up`, below it
     /// otherwise. At a root the slope decides, the way the weight moves.
     pub(crate) fn sign_past(self, t: Point, up: bool) -> Ordering {
-        // c + (num / den) d against 0 is c den against -num d. Lines and
-        // points are far inside i128 (the criteria's budget), so -num is.
-        let at = cmp_signed_products(self.c, t.den, t.num.saturating_neg(), self.d);
+        let at = self.sign_at(t);
         if at != Ordering::Equal {
             return at;
         }
@@ -1155,6 +1194,17 @@ mod tests {
             for e in many() {
                 let n = exact.numerator(&e);
                 assert_eq!(u128::from(narrow.numerator(&e)), n, "{text}: {e:?}");
+                let n64 = narrow.numerator(&e);
+                for bar in [
+                    None,
+                    Some(0),
+                    Some(n64 / 2),
+                    Some(n64.saturating_sub(1)),
+                    Some(n64),
+                ] {
+                    let above = Some(n64).filter(|&n| bar.is_none_or(|bar| n > bar));
+                    assert_eq!(narrow.numerator_above(&e, bar), above, "{text}: {e:?}");
+                }
                 let total = criteria.assess(&e).total;
                 assert!((exact.total(n) - total).abs() < 1e-12, "{text}: {e:?}");
                 for &c in Criterion::ALL {

@@ -126,6 +126,7 @@ mod constraints;
 mod counterfactual;
 mod criteria;
 mod criterion;
+mod envelope;
 mod error;
 mod exact;
 mod invisible;

@@ -197,19 +197,42 @@ impl Criteria {
     /// The places of the best `k` eligible candidates, best first: one
     /// pass, keeping a heap of `k`.
     fn best_eligible(&self, portfolio: &Portfolio, k: usize) -> Vec<usize> {
+        let evidence = portfolio.id_order().evidence();
+        // One loop for each width of `N`, each with its arithmetic inlined.
+        match self.exact.narrow() {
+            Some(narrow) => self.best_by(evidence, k, |e, bar| {
+                let bar = bar.map(|bar| u64::try_from(bar).unwrap_or(u64::MAX));
+                narrow.numerator_above(e, bar).map(u128::from)
+            }),
+            None => self.best_by(evidence, k, |e, bar| {
+                let n = self.exact.numerator(e);
+                bar.is_none_or(|bar| n > bar).then_some(n)
+            }),
+        }
+    }
+
+    /// [`Criteria::best_eligible`] of `evidence`, in id order, with
+    /// `above(e, bar)` a candidate's `N` when it is above `bar` (when there
+    /// is one).
+    #[inline]
+    fn best_by(
+        &self,
+        evidence: &[Evidence],
+        k: usize,
+        above: impl Fn(&Evidence, Option<u128>) -> Option<u128>,
+    ) -> Vec<usize> {
         let top = self.exact.top();
         // A max-heap of the best ranks so far: its top is the worst kept.
-        let mut kept: BinaryHeap<Rank> = BinaryHeap::with_capacity(k.min(portfolio.len()));
+        let mut kept: BinaryHeap<Rank> = BinaryHeap::with_capacity(k.min(evidence.len()));
         // Once `k` are kept, a numerator at or below the worst kept's cannot
         // join: below it the total is lower, and at it the place, later in
         // id order, is. Most candidates stop here: the worst kept only gets
         // better.
         let mut bar: Option<u128> = None;
-        for (place, evidence) in portfolio.id_order().evidence().iter().enumerate() {
-            let numerator = self.exact.numerator(evidence);
-            if bar.is_some_and(|bar| numerator <= bar) {
+        for (place, evidence) in evidence.iter().enumerate() {
+            let Some(numerator) = above(evidence, bar) else {
                 continue;
-            }
+            };
             if !(self.reaches_min_score(numerator) && self.meets_mins_of(evidence)) {
                 continue;
             }

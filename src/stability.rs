@@ -27,11 +27,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::Criteria;
 use crate::criterion::{Criterion, PerCriterion};
+use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::exact::{Line, Point, wide_add, wide_mul};
 use crate::select::{LeaderRule, Offer};
@@ -76,12 +78,16 @@ impl Criteria {
     /// other weights fixed, and which candidates enter and leave at each end.
     ///
     /// Exact, in closed form: totals are weighted sums, so every comparison
-    /// the plan makes is the sign of a line in the moving weight. Takes
-    /// `O(7 k N)` time for `k` leaders and `N` candidates. Under
-    /// `[constraints]` any two candidates that swap places may change the
-    /// leaders: each end is the first of the `O(N^2)` weights where two
-    /// totals cross (or one meets `min_score`) past which the rule chooses
-    /// other leaders, and each of those tried runs the rule once.
+    /// the plan makes is the sign of a line in the moving weight. Each
+    /// candidate is compared with the lower envelope of the leaders' lines,
+    /// not with every leader: `O(N log N)` time for `N` candidates, however
+    /// many lead. Under `[constraints]` a candidate that does not lead and
+    /// passes any leader may change the leaders: each end is the first of
+    /// the `O(k N)` weights where such totals cross (or one meets
+    /// `min_score`) past which the rule chooses other leaders, and each of
+    /// those tried costs `O(N)` and one run of the rule, which is an exact
+    /// search: how many are tried before one changes the leaders depends on
+    /// the portfolio, and can be most of them.
     ///
     /// ```
     /// use spearhead::{Criteria, Criterion, Portfolio};
@@ -114,13 +120,42 @@ impl Criteria {
     }
 }
 
+/// Which pairs of candidates stability compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pairs {
+    /// Only those that can change the leaders: without constraints, each
+    /// candidate that does not lead with the leaders its line may first
+    /// rise above, found on their lower envelope; under constraints, each
+    /// leader with each candidate that does not lead.
+    Needed,
+    /// Every pair, the straightforward way: each candidate that does not
+    /// lead with every leader, and under constraints every two candidates.
+    /// Kept to test the other against.
+    #[cfg_attr(not(test), allow(dead_code, reason = "the tests' oracle"))]
+    Every,
+}
+
 /// The stability interval of each criterion's weight.
 fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<Stability>> {
-    let leaders: Vec<&Candidate> = criteria
+    stability_by(criteria, portfolio, Pairs::Needed)
+}
+
+/// [`stability`], comparing the `pairs` of candidates.
+fn stability_by(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    pairs: Pairs,
+) -> Result<PerCriterion<Stability>> {
+    let leaders: Vec<Leader<'_>> = criteria
         .choose_leaders(portfolio)?
         .into_iter()
-        .map(|ranked| ranked.candidate)
+        .filter_map(|ranked| {
+            let candidate = ranked.candidate;
+            Some((candidate, portfolio.place_of(&candidate.id)?))
+        })
         .collect();
+    let mut leading: Vec<usize> = leaders.iter().map(|&(_, place)| place).collect();
+    leading.sort_unstable();
     let units = criteria.exact.units();
     let rule = LeaderRule::new(criteria, portfolio)?;
     // Candidates below a criterion's `min` never lead, whatever the
@@ -134,7 +169,7 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<
                 candidate,
                 place,
                 units: units.units(evidence),
-                leads: leaders.iter().any(|l| std::ptr::eq(*l, candidate)),
+                leads: leading.binary_search(&place).is_ok(),
                 fit,
             })
         })
@@ -142,12 +177,20 @@ fn stability(criteria: &Criteria, portfolio: &Portfolio) -> Result<PerCriterion<
     Ok(PerCriterion::from_fn(|criterion| {
         let axis = Axis::new(criteria, criterion);
         if rule.bound().is_some() {
-            axis.constrained(&field, &leaders, &rule)
+            axis.constrained(&field, &leaders, &rule, pairs)
         } else {
-            axis.interval(&field, &leaders, &rule)
+            axis.interval(&field, &leaders, &rule, pairs)
         }
     }))
 }
+
+/// A leader and its place in id order.
+type Leader<'a> = (&'a Candidate, usize);
+
+/// Where a candidate ranks just past a weight `num / den`, greater first:
+/// its total's numerator times `den` in 256 bits, its slope the way the
+/// weight moves, its place in id order reversed.
+type Past = ((u128, u128), i128, Reverse<usize>);
 
 /// A candidate that may lead, with its scores in units of `1 / L`.
 struct Entry<'a> {
@@ -251,6 +294,31 @@ impl Span {
     }
 }
 
+/// Calls `visit` with the index in `envelope`, the leaders' lower
+/// envelope, of each leader that a candidate with numerator `o` may first
+/// rank above going up from the configured weight `t0`, and going down: the
+/// nearest weight past which it ranks above some leader while eligible is
+/// one past which it ranks above one of these.
+///
+/// At `t0` the candidate ranks below every leader: it is eligible and did
+/// not lead, or its total is below `min_score` and so below every
+/// leader's. Its line less the envelope is convex, so going up it is above
+/// the envelope from where it crosses it on, and just past that weight it
+/// ranks above the envelope's line there. Where the candidate becomes
+/// eligible it scores `min_score`: if it is above the envelope there, a
+/// leader has fallen below `min_score` before, an end nearer than any this
+/// candidate makes. Going down likewise. A leader with the same line ranks
+/// below it only by id, and never does: the candidate would then be
+/// eligible wherever that leader is, and lead at `t0` in its place.
+fn rivals(envelope: &Envelope, o: Line, t0: Point, mut visit: impl FnMut(usize)) {
+    for up in [true, false] {
+        envelope
+            .crossing(o, t0, up)
+            .into_iter()
+            .for_each(&mut visit);
+    }
+}
+
 impl<'c> Axis<'c> {
     fn new(criteria: &'c Criteria, criterion: Criterion) -> Self {
         let exact = &criteria.exact;
@@ -308,44 +376,96 @@ impl<'c> Axis<'c> {
     }
 
     /// The interval under constraints: from the configured weight, the
-    /// nearest weight on each side where two totals cross, or one meets
-    /// `min_score`, past which the rule chooses other leaders. Every such
-    /// weight is an exact fraction, and the leaders past it are found as
-    /// [`Axis::shift`] finds them, ties parted as in the plan.
+    /// nearest weight on each side where a leader's total crosses that of a
+    /// candidate that does not lead, or a total meets `min_score`, past
+    /// which the rule chooses other leaders. Every such weight is an exact
+    /// fraction, and the leaders past it are found as [`Axis::shift`] finds
+    /// them, ties parted as in the plan.
+    ///
+    /// Two leaders that swap places, or two others, leave the leaders as
+    /// they are: the rule prefers one set to another by the best-ranked
+    /// candidate of the two sets' difference, and whether that candidate
+    /// leads depends only on how leaders rank against the others. Nor does
+    /// a leader that passes another candidate, or a candidate that does not
+    /// lead and falls below `min_score`: the leaders only gain on every
+    /// other set. So only the weights where a candidate that does not lead
+    /// passes a leader (`k (N - k)` of them) or reaches `min_score`, or
+    /// where a leader falls below it, can end the interval, each tried the
+    /// way it may; with [`Pairs::Every`] all `N^2 / 2` crossings are tried
+    /// both ways. Trying one builds a heap of the candidates, `O(N)`, and
+    /// the rule reads from it only as many as it needs.
     fn constrained(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
+        pairs: Pairs,
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
-        let lines: Vec<(Line, Line)> = field
-            .iter()
-            .map(|e| (self.numerator(&e.units), self.over_min(&e.units)))
-            .collect();
-        let mut events: Vec<Point> = Vec::new();
-        for (i, (line, over)) in lines.iter().enumerate() {
-            events.extend(over.root());
-            for (other, _) in lines.iter().skip(i + 1) {
-                let apart = Line {
-                    c: line.c - other.c,
-                    d: line.d - other.d,
-                };
-                events.extend(apart.root());
+        // The weights to try going up, and going down: each where a line
+        // `g` crosses 0, `g > 0` being what may change the leaders, going
+        // up where `g` rises and down where it falls (both ways with
+        // `Pairs::Every`). A leader that another candidate falls behind, or
+        // a candidate that falls below `min_score` and does not lead,
+        // leaves the rule's preferred set as it is.
+        let mut up: Vec<Point> = vec![t0];
+        let mut down: Vec<Point> = vec![t0];
+        let every = pairs == Pairs::Every;
+        let mut event = |g: Line| {
+            if let Some(root) = g.root() {
+                if every || g.d > 0 {
+                    up.push(root);
+                }
+                if every || g.d < 0 {
+                    down.push(root);
+                }
+            }
+        };
+        let apart = |a: Line, b: Line| Line {
+            c: a.c - b.c,
+            d: a.d - b.d,
+        };
+        let mut leading = Vec::new();
+        let mut others = Vec::new();
+        for e in field {
+            let over = self.over_min(&e.units);
+            if e.leads {
+                event(Line {
+                    c: -over.c,
+                    d: -over.d,
+                });
+                leading.push(self.numerator(&e.units));
+            } else {
+                event(over);
+                others.push(self.numerator(&e.units));
             }
         }
-        events.retain(|t| *t >= zero);
-        events.push(t0);
-        events.sort_unstable();
-        events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        if every {
+            let lines: Vec<Line> = leading.iter().chain(&others).copied().collect();
+            for (i, &line) in lines.iter().enumerate() {
+                for &other in lines.iter().skip(i + 1) {
+                    event(apart(line, other));
+                }
+            }
+        } else {
+            for &leader in &leading {
+                for &other in &others {
+                    event(apart(other, leader));
+                }
+            }
+        }
+        for events in [&mut up, &mut down] {
+            events.retain(|t| *t >= zero);
+            events.sort_unstable();
+            events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        }
         let changes = |at: Point, up: bool| {
             let shift = self.shift(field, leaders, rule, at, up);
             (!shift.enter.is_empty() || !shift.leave.is_empty()).then_some(shift)
         };
-        let above =
-            (events.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
-        let below = (events.iter().rev().filter(|&&t| t <= t0 && t > zero))
+        let above = (up.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
+        let below = (down.iter().rev().filter(|&&t| t <= t0 && t > zero))
             .find_map(|&t| Some((t, changes(t, false)?)));
         let shown = |at: Point| {
             if at.cmp(&t0).is_eq() {
@@ -364,11 +484,16 @@ impl<'c> Axis<'c> {
         }
     }
 
+    /// The interval without constraints: from the configured weight, the
+    /// nearest weight on each side past which a leader falls below
+    /// `min_score`, or an eligible candidate ranks above a leader (or, with
+    /// places left, one becomes eligible).
     fn interval(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
+        pairs: Pairs,
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
@@ -406,6 +531,8 @@ impl<'c> Axis<'c> {
                 (self.numerator(&leader.units), leader.place)
             })
             .collect();
+        let envelope = (full && pairs == Pairs::Needed)
+            .then(|| Envelope::new((leading.iter().enumerate()).map(|(i, &(line, _))| (line, i))));
         for other in field.iter().filter(|e| !e.leads) {
             let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
                 continue;
@@ -415,7 +542,7 @@ impl<'c> Axis<'c> {
                 continue;
             }
             let numerator = self.numerator(&other.units);
-            for &(leader, place) in &leading {
+            let mut against = |&(leader, place): &(Line, usize)| {
                 // It ranks above the leader where its total is higher, and
                 // where they are equal if its id comes first.
                 let ahead = Line {
@@ -424,6 +551,14 @@ impl<'c> Axis<'c> {
                 };
                 let strict = other.place > place;
                 fail(Span::above(ahead, strict).map(|span| eligible.and(span)));
+            };
+            match &envelope {
+                Some(envelope) => rivals(envelope, numerator, t0, |i| {
+                    if let Some(leader) = leading.get(i) {
+                        against(leader);
+                    }
+                }),
+                None => leading.iter().for_each(against),
             }
         }
         let shift = |at: Point, up: bool| self.shift(field, leaders, rule, at, up);
@@ -452,7 +587,7 @@ impl<'c> Axis<'c> {
     fn shift(
         &self,
         field: &[Entry<'_>],
-        leaders: &[&Candidate],
+        leaders: &[Leader<'_>],
         rule: &LeaderRule,
         at: Point,
         up: bool,
@@ -460,9 +595,12 @@ impl<'c> Axis<'c> {
         // Each eligible candidate's numerator at `at`, times `at`'s
         // denominator, in 256 bits: `A den + num b`, all at least 0.
         let must = rule.must();
-        let mut past: Vec<((u128, u128), i128, &Entry<'_>, bool)> = field
-            .iter()
-            .filter_map(|e| {
+        // Best first: the total at `at`, then the slope the way the weight
+        // moves, then the id. A heap, built in linear time, hands them to
+        // the rule in that order, and the rule reads only as many as it
+        // needs to decide.
+        let mut past: BinaryHeap<(Past, usize, bool)> = (field.iter().enumerate())
+            .filter_map(|(i, e)| {
                 let eligible = e.fit && self.over_min(&e.units).sign_past(at, up) != Ordering::Less;
                 if !eligible && !must.contains(&e.place) {
                     return None;
@@ -473,34 +611,221 @@ impl<'c> Axis<'c> {
                     wide_mul(at.num.unsigned_abs(), line.d.unsigned_abs()),
                 );
                 let slope = if up { line.d } else { -line.d };
-                Some((value, slope, e, eligible))
+                Some(((value, slope, Reverse(e.place)), i, eligible))
             })
             .collect();
-        past.sort_unstable_by(|x, y| {
-            y.0.cmp(&x.0)
-                .then_with(|| y.1.cmp(&x.1))
-                .then_with(|| x.2.place.cmp(&y.2.place))
-        });
         // Only the eligible and the must-leads are in `past`: the others
         // cannot lead.
-        let mut new: Vec<&Candidate> = Vec::with_capacity(rule.leaders());
-        let offers = past.iter().map(|&(_, _, e, eligible)| {
+        let mut new: Vec<Leader<'_>> = Vec::with_capacity(rule.leaders());
+        let offers = std::iter::from_fn(|| past.pop()).filter_map(|(_, i, eligible)| {
+            let e = field.get(i)?;
             let offer = Offer {
                 place: e.place,
                 eligible,
             };
-            (e.candidate, offer)
+            Some(((e.candidate, e.place), offer))
         });
-        rule.choose(offers, |candidate| new.push(candidate));
-        let ids = |from: &[&Candidate], not_in: &[&Candidate]| {
+        rule.choose(offers, |leader| new.push(leader));
+        let ids = |from: &[Leader<'_>], not_in: &[Leader<'_>]| {
+            let mut places: Vec<usize> = not_in.iter().map(|&(_, place)| place).collect();
+            places.sort_unstable();
             from.iter()
-                .filter(|c| !not_in.iter().any(|n| std::ptr::eq(*n, **c)))
-                .map(|c| c.id.clone())
+                .filter(|(_, place)| places.binary_search(place).is_err())
+                .map(|(c, _)| c.id.clone())
                 .collect()
         };
         Shift {
             enter: ids(&new, leaders),
             leave: ids(leaders, &new),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::{Pairs, stability_by};
+    use crate::candidate::{Candidate, Evidence, Months, Portfolio};
+    use crate::criteria::Criteria;
+    use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
+
+    /// Evidence from a few whole months and every level: few distinct
+    /// scores, so totals tie and lines coincide often.
+    fn evidence() -> impl Strategy<Value = Evidence> {
+        (
+            (
+                1_u8..=30,
+                select(Visibility::ALL),
+                select(Change::ALL),
+                select(Phase::ALL),
+                prop::bool::weighted(0.2),
+            ),
+            (
+                select(BottomLine::ALL),
+                select(Lead::ALL),
+                select(SponsorLevel::ALL),
+                select(Motivation::ALL),
+            ),
+        )
+            .prop_map(
+                |(
+                    (months, visibility, change, phase, remedial),
+                    (bottom_line, lead, sponsor_level, sponsor_motivation),
+                )| Evidence {
+                    duration: Months::new(f64::from(months)).unwrap(),
+                    visibility,
+                    change,
+                    phase,
+                    remedial,
+                    bottom_line,
+                    lead,
+                    sponsor_level,
+                    sponsor_motivation,
+                },
+            )
+    }
+
+    /// Criteria on scales of sixteenths, with small whole weights (some 0),
+    /// up to 12 leaders and a `min_score` that binds.
+    fn criteria() -> impl Strategy<Value = Criteria> {
+        criteria_text().prop_map(|text| text.parse().unwrap())
+    }
+
+    /// [`criteria`] as the criteria file says them.
+    fn criteria_text() -> impl Strategy<Value = String> {
+        (
+            prop::array::uniform7(0_u8..=6),
+            1_usize..=12,
+            select(&[0.0, 0.25, 0.5, 0.625][..]),
+        )
+            .prop_filter("weights not all 0", |(w, ..)| w.iter().any(|&w| w > 0))
+            .prop_map(|([d, v, t, p, b, l, s], leaders, min_score)| {
+                format!(
+                    "[selection]\nleaders = {leaders}\nmin_score = {min_score:?}\n\
+                     [duration]\nweight = {d}\nfull = [12, 18]\nzero = [8, 22]\n\
+                     [visibility]\nweight = {v}\n\
+                     [tangibility]\nweight = {t}\n\
+                     scores = {{ technology = 1.0, process = 0.75, cultural = 0.0 }}\n\
+                     [phase]\nweight = {p}\nremedial = 0.25\nmin = 0.25\n\
+                     [bottom_line]\nweight = {b}\n\
+                     scores = {{ direct = 1.0, indirect = 0.375, none = 0.0 }}\n\
+                     [lead]\nweight = {l}\n\
+                     [sponsorship]\nweight = {s}\nmin = 0.25\n"
+                )
+            })
+    }
+
+    /// A `[constraints]` section of every kind over `candidates`, given
+    /// units, sponsors, trainees and tags from few values so that the
+    /// constraints bind; they may not all hold.
+    fn constrained(candidates: Vec<Candidate>) -> impl Strategy<Value = (String, Portfolio)> {
+        let n = candidates.len();
+        let who = (
+            0_u8..4,
+            0_u8..4,
+            prop::option::weighted(0.8, 0_u64..=10),
+            prop::bool::weighted(0.3),
+        );
+        (
+            prop::collection::vec(who, n),
+            (
+                prop::option::weighted(0.5, 1_u8..=2),
+                prop::option::weighted(0.4, 1_u8..=2),
+                prop::option::weighted(0.5, 5_u64..=30),
+            ),
+            (
+                prop::option::weighted(0.2, 0..n),
+                prop::option::weighted(0.2, 0..n),
+                prop::option::weighted(0.3, (0..n, 0..n)),
+                prop::option::weighted(0.3, (0_u8..=1, 1_u8..=3)),
+            ),
+        )
+            .prop_map(
+                move |(who, (unit, sponsor, capacity), (must, banned, pair, group))| {
+                    let mut candidates = candidates.clone();
+                    for (c, (u, s, trainees, tagged)) in candidates.iter_mut().zip(who) {
+                        c.unit = (u < 3).then(|| format!("u{u}"));
+                        c.sponsor = (s < 3).then(|| format!("s{s}"));
+                        c.trainees = trainees;
+                        c.tags = if tagged {
+                            vec!["g".to_owned()]
+                        } else {
+                            Vec::new()
+                        };
+                    }
+                    let id = |i: usize| candidates[i].id.clone();
+                    let mut text = String::from("[constraints]\n");
+                    let mut line = |key: &str, value: String| {
+                        let _ = writeln!(text, "{key} = {value}");
+                    };
+                    if let Some(n) = unit {
+                        line("per_unit", n.to_string());
+                    }
+                    if let Some(n) = sponsor {
+                        line("per_sponsor", n.to_string());
+                    }
+                    if let Some(n) = capacity {
+                        line("training_capacity", n.to_string());
+                    }
+                    if let Some(i) = must {
+                        line("must_lead", format!("[{:?}]", id(i)));
+                    }
+                    if let Some(i) = banned.filter(|&i| Some(i) != must) {
+                        line("must_not_lead", format!("[{:?}]", id(i)));
+                    }
+                    if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
+                        line("exclusive", format!("[[{:?}, {:?}]]", id(a), id(b)));
+                    }
+                    if let Some((min, max)) = group {
+                        let group = "[[constraints.group]]\ntag = \"g\"";
+                        let _ = writeln!(text, "{group}\nmin = {min}\nmax = {max}");
+                    }
+                    (text, Portfolio::new(candidates).unwrap())
+                },
+            )
+    }
+
+    /// Up to `n` candidates, ids in an order unlike the input's.
+    fn candidates(n: usize) -> impl Strategy<Value = Vec<Candidate>> {
+        prop::collection::vec(evidence(), 1..n).prop_map(|evidence| {
+            (evidence.into_iter().enumerate())
+                .map(|(i, e)| Candidate::new(format!("c{:03}", (i * 37) % 101), e))
+                .collect()
+        })
+    }
+
+    fn portfolio() -> impl Strategy<Value = Portfolio> {
+        candidates(60).prop_map(|candidates| Portfolio::new(candidates).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn the_envelope_gives_what_every_pair_gives(
+            criteria in criteria(),
+            portfolio in portfolio(),
+        ) {
+            prop_assert_eq!(
+                stability_by(&criteria, &portfolio, Pairs::Needed).unwrap(),
+                stability_by(&criteria, &portfolio, Pairs::Every).unwrap()
+            );
+        }
+
+        #[test]
+        fn under_constraints_the_needed_crossings_give_what_every_crossing_gives(
+            text in criteria_text(),
+            (constraints, portfolio) in candidates(24).prop_flat_map(constrained),
+        ) {
+            let criteria: Criteria = (text + &constraints).parse().unwrap();
+            prop_assert_eq!(
+                stability_by(&criteria, &portfolio, Pairs::Needed),
+                stability_by(&criteria, &portfolio, Pairs::Every)
+            );
         }
     }
 }
