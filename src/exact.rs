@@ -841,16 +841,18 @@ impl Exact {
 
 /// The whole number nearest `x`, for `x` in `[0, 2^51)`: `x.round()`
 /// without the call to libm's `round` that it compiles to on baseline
-/// x86-64, the most costly step of a candidate's `N`. There `x + 0.5` is
-/// exact (both are multiples of `x`'s last place, and the sum fits), and
-/// truncating it is flooring it.
+/// x86-64, the most costly step of a candidate's `N`. From `0.5` up,
+/// `x + 0.5` never rounds past the next whole number (0.5 is a multiple of
+/// `x`'s last place, and a sum that moves up a binade is still below it),
+/// and truncating it is flooring it. Below `0.5` it can:
+/// `0.49999999999999994 + 0.5` is `1.0`; so there the answer is 0.
 #[inline]
 #[allow(
     clippy::cast_possible_truncation,
     reason = "below 2^51, as the callers' months inside the window are"
 )]
 fn nearest_whole(x: f64) -> i64 {
-    (x + 0.5) as i64
+    if x < 0.5 { 0 } else { (x + 0.5) as i64 }
 }
 
 impl Narrow {
@@ -1121,6 +1123,36 @@ mod tests {
         /// `places` decimals.
         fn exact(&self, places: u32) -> Result<Exact, TooPrecise> {
             Exact::new(&inputs(self), places)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nearest_whole_agrees_with_round(
+            x in proptest::prop_oneof![0.0f64..1.0, 0.0f64..2_251_799_813_685_248.0]
+        ) {
+            #[allow(clippy::cast_possible_truncation)]
+            let want = x.round() as i64;
+            proptest::prop_assert_eq!(nearest_whole(x), want);
+        }
+    }
+
+    #[test]
+    fn nearest_whole_is_round_below_2_pow_51() {
+        let below_half = 0.5 - f64::EPSILON / 4.0; // 0.49999999999999994
+        for x in [
+            0.0,
+            below_half,
+            0.5,
+            1.5 - f64::EPSILON,
+            1.5,
+            2.5,
+            4_503_599_627_370_495.5 / 2.0,
+            1e6 * 12.5,
+        ] {
+            #[allow(clippy::cast_possible_truncation)]
+            let want = x.round() as i64;
+            assert_eq!(nearest_whole(x), want, "{x}");
         }
     }
 
