@@ -540,11 +540,11 @@ impl Robustness {
     fn acceptability_table(&self) -> String {
         let a = &self.acceptability;
         let mut out = format!(
-            "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
-            a.samples, a.sampling, a.seed
+            "\nAcceptability: {} weight vectors drawn ({}, seed {}), ranks 1 to {} counted\n",
+            a.samples, a.sampling, a.seed, a.ranks
         );
         let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
-        let shown = a.leaders.min(a.candidates.len()).min(5);
+        let shown = a.leaders.min(a.ranks).min(5);
         let mut header = format!("  {}  leads ", Padded("id", width));
         for rank in 1..=shown {
             let _ = write!(header, " rank {rank:<2}");

@@ -11,7 +11,7 @@ use crate::criterion::{
     BottomLine, Change, Criterion, Lead, Level, Motivation, Phase, Sampling, SponsorLevel,
     Visibility,
 };
-use crate::robustness::WeightOrder;
+use crate::robustness::{Ranks, WeightOrder};
 
 #[derive(serde::Serialize)]
 struct File<'a> {
@@ -99,6 +99,7 @@ struct Waves {
 #[derive(serde::Serialize)]
 struct Robustness<'a> {
     samples: u64,
+    ranks: Ranks,
     seed: u64,
     weights: Sampling,
     spread: f64,
@@ -196,6 +197,7 @@ impl Serialize for Criteria {
             },
             robustness: Robustness {
                 samples: self.robustness.samples(),
+                ranks: self.robustness.ranks(),
                 seed: self.robustness.seed(),
                 weights: self.robustness.sampling(),
                 spread: self.robustness.spread(),

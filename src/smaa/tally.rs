@@ -168,7 +168,60 @@ struct Work {
     /// Where [`sort_keys`] puts the keys.
     sorted: Vec<u64>,
     counts: Vec<u32>,
+    /// The best `width` keys of a sample, and its best eligible ones, when
+    /// the run keeps only those.
+    ranked: Best,
+    eligible: Best,
 }
+
+/// Up to `k` packed ranks, the best of those offered, kept in order as
+/// they come: an offer at or past the worst kept, once `k` are, costs one
+/// comparison.
+struct Best {
+    keys: Vec<u64>,
+    k: usize,
+    /// Only keys below this are kept: the limit given, or once `k` are
+    /// kept, the worst of them.
+    bar: u64,
+    limit: u64,
+}
+
+impl Best {
+    fn new(k: usize) -> Self {
+        Best {
+            keys: Vec::with_capacity(k),
+            k,
+            bar: 0,
+            limit: 0,
+        }
+    }
+
+    /// Empties it, to keep only keys below `limit`.
+    fn reset(&mut self, limit: u64) {
+        self.keys.clear();
+        self.limit = limit;
+        self.bar = if self.k == 0 { 0 } else { limit };
+    }
+
+    /// Keeps `key` when it is among the best `k` so far; `key < bar`.
+    #[cold]
+    fn insert(&mut self, key: u64) {
+        if self.keys.len() >= self.k {
+            self.keys.pop();
+        }
+        let at = self.keys.partition_point(|&kept| kept < key);
+        self.keys.insert(at, key);
+        if self.keys.len() >= self.k
+            && let Some(&worst) = self.keys.last()
+        {
+            self.bar = worst.min(self.limit);
+        }
+    }
+}
+
+/// The most ranks and leaders a run keeps as the candidates go by; past
+/// it, or past a quarter of the candidates, it sorts them all.
+const MOST_KEPT: usize = 128;
 
 impl Table {
     /// The scores of every candidate of `portfolio` under `criteria`, in id
@@ -254,26 +307,24 @@ impl Table {
         weights.0.map(|w| (w * scale).round() as u64)
     }
 
-    /// Every candidate's `N` under `weights`, in one pass that vectorizes.
-    fn totals(&self, weights: &[u64; 7], totals: &mut [u64]) {
+    /// The `N` under `weights` of the candidates from `start` on, one in
+    /// each of `totals`: a pass a criterion, each of which vectorizes.
+    fn totals(&self, weights: &[u64; 7], start: usize, totals: &mut [u64]) {
+        let end = start + totals.len();
         match &self.units {
             Columns::Narrow(columns) => {
-                let w = weights.map(|w| u32::try_from(w).unwrap_or(u32::MAX));
-                let [w0, w1, w2, w3, w4, w5, w6] = w.map(u64::from);
-                let [c0, c1, c2, c3, c4, c5, c6] = columns;
-                let rows = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
-                for (total, ((((((u0, u1), u2), u3), u4), u5), u6)) in totals.iter_mut().zip(rows) {
-                    *total = w0 * u64::from(*u0)
-                        + w1 * u64::from(*u1)
-                        + w2 * u64::from(*u2)
-                        + w3 * u64::from(*u3)
-                        + w4 * u64::from(*u4)
-                        + w5 * u64::from(*u5)
-                        + w6 * u64::from(*u6);
+                // Whole weights are at most 2^31 (see `Table::new`).
+                let w = weights.map(|w| u64::from(u32::try_from(w).unwrap_or(u32::MAX)));
+                totals.fill(0);
+                for (column, w) in columns.iter().zip(w) {
+                    let column = column.get(start..end).unwrap_or_default();
+                    for (total, &u) in totals.iter_mut().zip(column) {
+                        *total += w * u64::from(u);
+                    }
                 }
             }
             Columns::Wide(columns) => {
-                for (place, total) in totals.iter_mut().enumerate() {
+                for (place, total) in (start..end).zip(totals.iter_mut()) {
                     *total = weights
                         .iter()
                         .zip(columns)
@@ -284,6 +335,17 @@ impl Table {
                 }
             }
         }
+    }
+
+    /// Whether a run counting `width` ranks keeps only the best few
+    /// candidates of each sample rather than sorting them all: when keys
+    /// pack, no constraint needs the whole ranking, and few are kept.
+    fn keeps_best(&self, width: usize) -> Option<usize> {
+        let n = self.fit.len();
+        let leaders = self.rule.best_eligible_suffice()?.min(n);
+        let kept = width.max(leaders);
+        (self.packing.is_some() && kept <= MOST_KEPT && kept.saturating_mul(4) <= n)
+            .then_some(leaders)
     }
 
     /// Draws the samples of `chunk` and counts them into `tally`, telling
@@ -301,6 +363,7 @@ impl Table {
         let first = chunk * CHUNK;
         let count = robustness.samples.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
+        let best = self.keeps_best(width).is_some();
         // Told every `every` samples, about every 64k totals.
         let every = (1 << 16) / self.fit.len().max(1) as u64 + 1;
         let mut pending = 0;
@@ -311,7 +374,6 @@ impl Table {
             }
             pending += 1;
             let weights = self.whole(&sampler.next(&mut rng));
-            self.totals(&weights, &mut work.totals);
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
             let top = sum * self.common;
             // The least N that reaches min_score under these weights: in
@@ -322,7 +384,12 @@ impl Table {
                 (Some(product), Ok(den)) => u128::from(product.div_ceil(den)),
                 _ => self.min_score.least_reaching(top).unwrap_or(u128::MAX),
             };
-            if let Some(packing) = self.packing {
+            if let (Some(packing), true) = (self.packing, best) {
+                let top = u64::try_from(top).unwrap_or(u64::MAX);
+                self.keep_best(packing, &weights, top, least, work);
+                self.count_best(packing, &weights, work, width, tally);
+            } else if let Some(packing) = self.packing {
+                self.totals(&weights, 0, &mut work.totals);
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 let (mut low, mut high) = (u64::MAX, 0);
                 for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
@@ -344,6 +411,7 @@ impl Table {
                 });
                 self.count(ranked, least, &weights, width, tally);
             } else {
+                self.totals(&weights, 0, &mut work.totals);
                 let mut keys: Vec<(u64, usize)> = work
                     .totals
                     .iter()
@@ -358,6 +426,88 @@ impl Table {
             }
         }
         watch.samples_done(pending)
+    }
+
+    /// The best `width` candidates of one sample into `work.ranked`, and
+    /// its best eligible ones into `work.eligible`, as packed ranks, best
+    /// first; `top` is a total of 1 and `least` the least `N` that reaches
+    /// `min_score`. Totals go a block at a time, so that they stay in the
+    /// cache between the passes that make them and the one that reads them.
+    fn keep_best(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        top: u64,
+        least: u128,
+        work: &mut Work,
+    ) {
+        const BLOCK: usize = 1024;
+        let bits = packing.bits();
+        // Eligible: `N >= least`, that is `top - N < top - least + 1`.
+        let limit = match u64::try_from(least) {
+            Ok(0) => u64::MAX,
+            Ok(least) if least <= top => (top - least + 1) << bits,
+            _ => 0,
+        };
+        work.ranked.reset(u64::MAX);
+        work.eligible.reset(limit);
+        let (ranked, eligible) = (&mut work.ranked, &mut work.eligible);
+        let n = self.fit.len();
+        let mut start = 0;
+        while start < n {
+            let len = BLOCK.min(n - start);
+            let Some(totals) = work.totals.get_mut(..len) else {
+                break;
+            };
+            self.totals(weights, start, totals);
+            let fit = self.fit.get(start..start + len).unwrap_or_default();
+            for ((place, &n), &fit) in (start..).zip(totals.iter()).zip(fit) {
+                let key = packing.key(u128::from(top.saturating_sub(n)), place);
+                if key < ranked.bar {
+                    ranked.insert(key);
+                }
+                if key < eligible.bar && fit {
+                    eligible.insert(key);
+                }
+            }
+            start += len;
+        }
+    }
+
+    /// Counts one sample from the best candidates [`Table::keep_best`]
+    /// kept: the first `width` ranks, and the leaders among the eligible.
+    fn count_best(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        work: &Work,
+        width: usize,
+        tally: &mut Tally,
+    ) {
+        for (r, &key) in work.ranked.keys.iter().enumerate() {
+            if let Some(count) = tally.ranks.get_mut(packing.place_of(key) * width + r) {
+                *count += 1;
+            }
+        }
+        // Without constraints the rule takes the best eligible: those kept.
+        let offers = work.eligible.keys.iter().map(|&key| {
+            let place = packing.place_of(key);
+            let offer = Offer {
+                place,
+                eligible: true,
+            };
+            (place, offer)
+        });
+        self.rule.choose(offers, |place| {
+            if let Some(leads) = tally.leads.get_mut(place) {
+                *leads += 1;
+            }
+            if let Some(sum) = tally.central.get_mut(place) {
+                for (s, &w) in sum.0.iter_mut().zip(weights) {
+                    *s += w;
+                }
+            }
+        });
     }
 
     /// Counts one sample: `ranked` is every candidate best first, as its
@@ -424,12 +574,17 @@ impl Table {
     ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
+        let leaders = self.keeps_best(width);
+        // Keeping the best, a run sorts nothing and totals a block at a time.
+        let all = if leaders.is_some() { 0 } else { n };
         let mut work = Work {
             totals: vec![0; n],
-            keys: vec![0; n],
-            sorted: vec![0; n],
+            keys: vec![0; all],
+            sorted: vec![0; all],
             // About two buckets a key, at most 2^16.
-            counts: vec![0; (2 * n).next_power_of_two().min(1 << 16) + 1],
+            counts: vec![0; (2 * all).next_power_of_two().min(1 << 16) + 1],
+            ranked: Best::new(if leaders.is_some() { width } else { 0 }),
+            eligible: Best::new(leaders.unwrap_or(0)),
         };
         let mut done = Vec::new();
         for chunk in chunks {
