@@ -174,50 +174,129 @@ struct Work {
     eligible: Best,
 }
 
-/// Up to `k` packed ranks, the best of those offered, kept in order as
-/// they come: an offer at or past the worst kept, once `k` are, costs one
-/// comparison.
+/// The best `k` packed ranks of a sample, found in one pass over its keys:
+/// a key below a bar is put aside, without a branch, and when too many
+/// are, the best `k` of them set a lower bar.
+///
+/// The bar starts at the worst of the best `k` of the sample before, when
+/// they are all below the limit this time: `k` candidates are at or
+/// below it, so the best `k` of this sample are too. Samples rank much
+/// alike, so few keys pass it. The best `k` come out the same whatever
+/// the bar starts at; only the work differs.
 struct Best {
-    keys: Vec<u64>,
     k: usize,
-    /// Only keys below this are kept: the limit given, or once `k` are
-    /// kept, the worst of them.
+    /// Keys below it are put aside.
     bar: u64,
+    /// No key at or past it is kept.
     limit: u64,
+    /// The keys put aside, unordered, in the first `len`; the best `k`
+    /// first once sorted.
+    aside: Vec<u64>,
+    len: usize,
+    /// The places of the best `k` of the last sample, when it had `k`.
+    hint: Vec<usize>,
 }
+
+/// How many keys [`Best`] reads between looks at how many it put aside.
+const STRIDE: usize = 64;
 
 impl Best {
     fn new(k: usize) -> Self {
         Best {
-            keys: Vec::with_capacity(k),
             k,
             bar: 0,
             limit: 0,
+            aside: vec![0; Self::room(k) + STRIDE],
+            len: 0,
+            hint: Vec::with_capacity(k),
         }
     }
 
-    /// Empties it, to keep only keys below `limit`.
-    fn reset(&mut self, limit: u64) {
-        self.keys.clear();
+    /// How many keys are put aside before the best `k` of them set a
+    /// lower bar.
+    fn room(k: usize) -> usize {
+        k.saturating_mul(2).max(k + 32)
+    }
+
+    /// Empties it, to keep only keys below `limit`, its bar set by the
+    /// keys this sample gives the places of the last one's best.
+    fn start(&mut self, limit: u64, key_of: impl Fn(usize) -> u64) {
+        self.len = 0;
         self.limit = limit;
         self.bar = if self.k == 0 { 0 } else { limit };
+        if self.hint.len() == self.k
+            && let Some(worst) = self.hint.iter().map(|&place| key_of(place)).max()
+            && worst < limit
+        {
+            self.bar = worst + 1;
+        }
     }
 
-    /// Keeps `key` when it is among the best `k` so far; `key < bar`.
-    #[cold]
-    fn insert(&mut self, key: u64) {
-        if self.keys.len() >= self.k {
-            self.keys.pop();
-        }
-        let at = self.keys.partition_point(|&kept| kept < key);
-        self.keys.insert(at, key);
-        if self.keys.len() >= self.k
-            && let Some(&worst) = self.keys.last()
-        {
-            self.bar = worst.min(self.limit);
+    /// Puts aside those of `keys` below the bar, only those `fit` says may
+    /// lead when it is given.
+    #[inline]
+    fn read(&mut self, keys: &[u64], fit: Option<&[bool]>) {
+        let mut fits = fit.map(|fit| fit.chunks(STRIDE));
+        for keys in keys.chunks(STRIDE) {
+            let (bar, mut len) = (self.bar, self.len);
+            // Every key is written just past those put aside; only one
+            // below the bar moves the end past it. `len` stays below
+            // `room + STRIDE`, the length of `aside`.
+            match fits.as_mut().and_then(Iterator::next) {
+                Some(fit) => {
+                    for (&key, &fit) in keys.iter().zip(fit) {
+                        if let Some(slot) = self.aside.get_mut(len) {
+                            *slot = key;
+                        }
+                        len += usize::from((key < bar) & fit);
+                    }
+                }
+                None => {
+                    for &key in keys {
+                        if let Some(slot) = self.aside.get_mut(len) {
+                            *slot = key;
+                        }
+                        len += usize::from(key < bar);
+                    }
+                }
+            }
+            self.len = len;
+            if len >= Self::room(self.k) {
+                self.shrink();
+            }
         }
     }
+
+    #[cold]
+    fn shrink(&mut self) {
+        let Some(last) = self.k.checked_sub(1) else {
+            return;
+        };
+        let Some(aside) = self.aside.get_mut(..self.len) else {
+            return;
+        };
+        let (_, &mut worst, _) = aside.select_nth_unstable(last);
+        self.len = self.k;
+        self.bar = worst;
+    }
+
+    /// The best `k`, best first, their places remembered for the next
+    /// sample.
+    fn finish(&mut self, packing: Packing) -> &[u64] {
+        let aside = self.aside.get_mut(..self.len).unwrap_or_default();
+        aside.sort_unstable();
+        let best = aside.get(..self.k).unwrap_or(aside);
+        self.hint.clear();
+        if best.len() == self.k {
+            self.hint
+                .extend(best.iter().map(|&key| packing.place_of(key)));
+        }
+        best
+    }
 }
+
+/// How many candidates are totalled at a time when a run keeps the best.
+const BLOCK: usize = 1024;
 
 /// The most ranks and leaders a run keeps as the candidates go by; past
 /// it, or past a quarter of the candidates, it sorts them all.
@@ -337,6 +416,14 @@ impl Table {
         }
     }
 
+    /// The `N` under `weights` of the candidate at `place`.
+    fn total(&self, weights: &[u64; 7], place: usize) -> u64 {
+        let mut total = [0];
+        self.totals(weights, place, &mut total);
+        let [total] = total;
+        total
+    }
+
     /// Whether a run counting `width` ranks keeps only the best few
     /// candidates of each sample rather than sorting them all: when keys
     /// pack, no constraint needs the whole ranking, and few are kept.
@@ -431,8 +518,8 @@ impl Table {
     /// The best `width` candidates of one sample into `work.ranked`, and
     /// its best eligible ones into `work.eligible`, as packed ranks, best
     /// first; `top` is a total of 1 and `least` the least `N` that reaches
-    /// `min_score`. Totals go a block at a time, so that they stay in the
-    /// cache between the passes that make them and the one that reads them.
+    /// `min_score`. Totals and keys go a block at a time, so that they stay
+    /// in the cache between the passes that make them and read them.
     fn keep_best(
         &self,
         packing: Packing,
@@ -441,7 +528,6 @@ impl Table {
         least: u128,
         work: &mut Work,
     ) {
-        const BLOCK: usize = 1024;
         let bits = packing.bits();
         // Eligible: `N >= least`, that is `top - N < top - least + 1`.
         let limit = match u64::try_from(least) {
@@ -449,27 +535,36 @@ impl Table {
             Ok(least) if least <= top => (top - least + 1) << bits,
             _ => 0,
         };
-        work.ranked.reset(u64::MAX);
-        work.eligible.reset(limit);
-        let (ranked, eligible) = (&mut work.ranked, &mut work.eligible);
         let n = self.fit.len();
         let mut start = 0;
         while start < n {
             let len = BLOCK.min(n - start);
-            let Some(totals) = work.totals.get_mut(..len) else {
+            let (Some(totals), Some(keys)) = (work.totals.get_mut(..len), work.keys.get_mut(..len))
+            else {
                 break;
             };
             self.totals(weights, start, totals);
-            let fit = self.fit.get(start..start + len).unwrap_or_default();
-            for ((place, &n), &fit) in (start..).zip(totals.iter()).zip(fit) {
-                let key = packing.key(u128::from(top.saturating_sub(n)), place);
-                if key < ranked.bar {
-                    ranked.insert(key);
-                }
-                if key < eligible.bar && fit {
-                    eligible.insert(key);
-                }
+            for ((key, &n), place) in keys.iter_mut().zip(totals.iter()).zip(start..) {
+                *key = packing.key(u128::from(top.saturating_sub(n)), place);
             }
+            if start == 0 {
+                // The keys of the last sample's best: at hand in the first
+                // block, or totalled one by one.
+                let keys = &*keys;
+                let key_of = |place: usize| {
+                    keys.get(place).copied().unwrap_or_else(|| {
+                        packing.key(
+                            u128::from(top.saturating_sub(self.total(weights, place))),
+                            place,
+                        )
+                    })
+                };
+                work.ranked.start(u64::MAX, key_of);
+                work.eligible.start(limit, key_of);
+            }
+            let fit = self.fit.get(start..start + len).unwrap_or_default();
+            work.ranked.read(keys, None);
+            work.eligible.read(keys, Some(fit));
             start += len;
         }
     }
@@ -480,17 +575,17 @@ impl Table {
         &self,
         packing: Packing,
         weights: &[u64; 7],
-        work: &Work,
+        work: &mut Work,
         width: usize,
         tally: &mut Tally,
     ) {
-        for (r, &key) in work.ranked.keys.iter().enumerate() {
+        for (r, &key) in work.ranked.finish(packing).iter().enumerate() {
             if let Some(count) = tally.ranks.get_mut(packing.place_of(key) * width + r) {
                 *count += 1;
             }
         }
         // Without constraints the rule takes the best eligible: those kept.
-        let offers = work.eligible.keys.iter().map(|&key| {
+        let offers = work.eligible.finish(packing).iter().map(|&key| {
             let place = packing.place_of(key);
             let offer = Offer {
                 place,
@@ -576,10 +671,14 @@ impl Table {
         let mut tally = Tally::new(n, width);
         let leaders = self.keeps_best(width);
         // Keeping the best, a run sorts nothing and totals a block at a time.
-        let all = if leaders.is_some() { 0 } else { n };
+        let (all, block) = if leaders.is_some() {
+            (0, n.min(BLOCK))
+        } else {
+            (n, n)
+        };
         let mut work = Work {
-            totals: vec![0; n],
-            keys: vec![0; all],
+            totals: vec![0; block],
+            keys: vec![0; block],
             sorted: vec![0; all],
             // About two buckets a key, at most 2^16.
             counts: vec![0; (2 * all).next_power_of_two().min(1 << 16) + 1],
