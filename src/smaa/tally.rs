@@ -172,6 +172,8 @@ struct Work {
     /// the run keeps only those.
     ranked: Best,
     eligible: Best,
+    /// For [`bar_of`].
+    buckets: [u32; 256],
 }
 
 /// The best `k` packed ranks of a sample, found in one pass over its keys:
@@ -197,6 +199,38 @@ struct Best {
     hint: Vec<usize>,
 }
 
+/// A bar that at least `k` of `keys` are below, and few more: the keys
+/// counted in buckets over their range, the bar at the end of the bucket
+/// where the count reaches `k`. `u64::MAX` when there are no more than `k`.
+fn bar_of(keys: &[u64], k: usize, counts: &mut [u32; 256]) -> u64 {
+    if keys.len() <= k {
+        return u64::MAX;
+    }
+    let (low, high) = (keys.iter()).fold((u64::MAX, 0), |(low, high), &key| {
+        (low.min(key), high.max(key))
+    });
+    let shift = (u64::BITS - (high - low).leading_zeros()).saturating_sub(8);
+    counts.fill(0);
+    for &key in keys {
+        #[allow(clippy::cast_possible_truncation, reason = "below 256")]
+        let bucket = ((key - low) >> shift) as usize & 255;
+        if let Some(count) = counts.get_mut(bucket) {
+            *count += 1;
+        }
+    }
+    let mut seen = 0;
+    for (end, &count) in (1u128..).zip(counts.iter()) {
+        seen += count as usize;
+        if seen >= k {
+            return u64::try_from(u128::from(low) + (end << shift)).unwrap_or(u64::MAX);
+        }
+    }
+    u64::MAX
+}
+
+/// How many keys put aside [`Best::finish`] orders by counting.
+const FEW: usize = 32;
+
 /// How many keys [`Best`] reads between looks at how many it put aside.
 const STRIDE: usize = 64;
 
@@ -206,7 +240,8 @@ impl Best {
             k,
             bar: 0,
             limit: 0,
-            aside: vec![0; Self::room(k) + STRIDE],
+            // Room for `finish` to order a few past those put aside.
+            aside: vec![0; Self::room(k) + STRIDE + FEW],
             len: 0,
             hint: Vec::with_capacity(k),
         }
@@ -230,6 +265,14 @@ impl Best {
         {
             self.bar = worst + 1;
         }
+    }
+
+    /// Empties it, to keep keys below `bar`, which at least `k` keys of
+    /// the sample are.
+    fn start_below(&mut self, bar: u64) {
+        self.len = 0;
+        self.limit = u64::MAX;
+        self.bar = bar;
     }
 
     /// Puts aside those of `keys` below the bar, only those `fit` says may
@@ -283,9 +326,25 @@ impl Best {
     /// The best `k`, best first, their places remembered for the next
     /// sample.
     fn finish(&mut self, packing: Packing) -> &[u64] {
-        let aside = self.aside.get_mut(..self.len).unwrap_or_default();
-        aside.sort_unstable();
-        let best = aside.get(..self.k).unwrap_or(aside);
+        let len = self.len.min(self.aside.len());
+        let (aside, out) = self.aside.split_at_mut(len);
+        let best = if len <= FEW && out.len() >= len {
+            // Each key goes where the number of keys below it says: no
+            // branch to mispredict, as a sort of a few has.
+            for &key in aside.iter() {
+                let below = aside
+                    .iter()
+                    .map(|&other| usize::from(other < key))
+                    .sum::<usize>();
+                if let Some(slot) = out.get_mut(below) {
+                    *slot = key;
+                }
+            }
+            out.get(..len.min(self.k)).unwrap_or_default()
+        } else {
+            aside.sort_unstable();
+            aside.get(..self.k).unwrap_or(aside)
+        };
         self.hint.clear();
         if best.len() == self.k {
             self.hint
@@ -559,7 +618,12 @@ impl Table {
                         )
                     })
                 };
-                work.ranked.start(u64::MAX, key_of);
+                if n <= BLOCK {
+                    work.ranked
+                        .start_below(bar_of(keys, work.ranked.k, &mut work.buckets));
+                } else {
+                    work.ranked.start(u64::MAX, key_of);
+                }
                 work.eligible.start(limit, key_of);
             }
             let fit = self.fit.get(start..start + len).unwrap_or_default();
@@ -684,6 +748,7 @@ impl Table {
             counts: vec![0; (2 * all).next_power_of_two().min(1 << 16) + 1],
             ranked: Best::new(if leaders.is_some() { width } else { 0 }),
             eligible: Best::new(leaders.unwrap_or(0)),
+            buckets: [0; 256],
         };
         let mut done = Vec::new();
         for chunk in chunks {
