@@ -25,8 +25,9 @@ pub(super) trait Watch {
     fn samples_done(&mut self, samples: u64) -> ControlFlow<()>;
 }
 
-/// Samples per chunk; each chunk has its own random stream.
-pub(super) const CHUNK: u64 = 4096;
+/// Samples per chunk; each chunk has its own random stream. Small, so
+/// that a thousand samples keep two threads busy to the end.
+pub(super) const CHUNK: u64 = 64;
 
 /// Sorts `keys` ascending, through `out` (as long) and `counts` (one more
 /// than a power of two): a pass that buckets the keys by the bits above the

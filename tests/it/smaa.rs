@@ -49,7 +49,7 @@ const MODES: [&str; 5] = [
 fn the_same_seed_gives_the_same_result_on_one_or_two_threads() {
     let portfolio = generate::portfolio(60);
     for mode in MODES {
-        // More than one chunk of 4096, and not a whole number of them.
+        // Many chunks of 64, and not a whole number of them.
         let criteria = criteria(&format!("samples = 9000\nseed = 7\n{mode}"));
         let one = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
         let two = json(&criteria.acceptability(&portfolio, threads(2)).unwrap());
@@ -663,7 +663,7 @@ fn watched(
 
 #[test]
 fn a_watched_run_gives_what_an_unwatched_one_does_however_it_is_cut() {
-    // Three chunks of 4096 and a few samples: threads claim them in any order.
+    // Chunks of 64 and a few samples: threads claim them in any order.
     let criteria = criteria("samples = 12300\nseed = 5");
     let portfolio = generate::portfolio(300);
     let plain = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
