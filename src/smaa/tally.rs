@@ -454,11 +454,22 @@ impl Table {
             Columns::Narrow(columns) => {
                 // Whole weights are at most 2^31 (see `Table::new`).
                 let w = weights.map(|w| u64::from(u32::try_from(w).unwrap_or(u32::MAX)));
-                totals.fill(0);
-                for (column, w) in columns.iter().zip(w) {
-                    let column = column.get(start..end).unwrap_or_default();
-                    for (total, &u) in totals.iter_mut().zip(column) {
-                        *total += w * u64::from(u);
+                let [c0, c1, c2, c3, c4, c5, c6] = columns
+                    .each_ref()
+                    .map(|c| c.get(start..end).unwrap_or_default());
+                let [w0, w1, w2, w3, w4, w5, w6] = w;
+                // Two criteria a pass: fewer passes over the totals, each
+                // of which vectorizes.
+                for (total, &u) in totals.iter_mut().zip(c6) {
+                    *total = w6 * u64::from(u);
+                }
+                for ((a, b), (wa, wb)) in
+                    [(c0, c1), (c2, c3), (c4, c5)]
+                        .into_iter()
+                        .zip([(w0, w1), (w2, w3), (w4, w5)])
+                {
+                    for ((total, &ua), &ub) in totals.iter_mut().zip(a).zip(b) {
+                        *total += wa * u64::from(ua) + wb * u64::from(ub);
                     }
                 }
             }
@@ -580,6 +591,7 @@ impl Table {
     /// first; `top` is a total of 1 and `least` the least `N` that reaches
     /// `min_score`. Totals and keys go a block at a time, so that they stay
     /// in the cache between the passes that make them and read them.
+    #[inline(never)]
     fn keep_best(
         &self,
         packing: Packing,
@@ -636,6 +648,7 @@ impl Table {
 
     /// Counts one sample from the best candidates [`Table::keep_best`]
     /// kept: the first `width` ranks, and the leaders among the eligible.
+    #[inline(never)]
     fn count_best(
         &self,
         packing: Packing,
