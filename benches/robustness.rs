@@ -81,10 +81,10 @@ fn n100(c: &mut Criterion) {
     group.finish();
 }
 
-/// 100,000 candidates: a few hundred samples, with the shipped `ranks` and
+/// 100,000 candidates: a thousand samples, with the shipped `ranks` and
 /// with all.
 fn n100k(c: &mut Criterion) {
-    const SAMPLES: u64 = 200;
+    const SAMPLES: u64 = 1_000;
     let portfolio = generate::portfolio(100_000);
     let mut group = c.benchmark_group("smaa/n=100000");
     group.throughput(Throughput::Elements(SAMPLES));
