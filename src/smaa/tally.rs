@@ -118,6 +118,8 @@ pub(super) struct Table {
     /// How keys pack: `None` when they do not fit 64 bits.
     packing: Option<Packing>,
     rule: LeaderRule,
+    /// The vector instructions the processor has.
+    arch: pulp::Arch,
 }
 
 /// The scores as 32-bit columns when `L` fits, for totals that vectorize;
@@ -355,6 +357,49 @@ impl Best {
     }
 }
 
+/// The totals of [`Table::totals`] from 32-bit scores, compiled for each
+/// kind of vectors `pulp` picks among: two criteria a pass, fewer passes
+/// over the totals, each of which vectorizes.
+struct NarrowTotals<'a> {
+    w: [u64; 7],
+    columns: [&'a [u32]; 7],
+    totals: &'a mut [u64],
+}
+
+impl pulp::WithSimd for NarrowTotals<'_> {
+    type Output = ();
+
+    // Inlined into the function `pulp` compiles for the vectors, or it
+    // is compiled once for the oldest.
+    #[allow(
+        clippy::inline_always,
+        reason = "the target features reach it only inlined"
+    )]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        narrow_totals(self.w, self.columns, self.totals);
+    }
+}
+
+#[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+#[inline(always)]
+fn narrow_totals(w: [u64; 7], columns: [&[u32]; 7], totals: &mut [u64]) {
+    let [c0, c1, c2, c3, c4, c5, c6] = columns;
+    let [w0, w1, w2, w3, w4, w5, w6] = w;
+    for (total, &u) in totals.iter_mut().zip(c6) {
+        *total = w6 * u64::from(u);
+    }
+    for ((a, b), (wa, wb)) in
+        [(c0, c1), (c2, c3), (c4, c5)]
+            .into_iter()
+            .zip([(w0, w1), (w2, w3), (w4, w5)])
+    {
+        for ((total, &ua), &ub) in totals.iter_mut().zip(a).zip(b) {
+            *total += wa * u64::from(ua) + wb * u64::from(ub);
+        }
+    }
+}
+
 /// How many candidates are totalled at a time when a run keeps the best.
 const BLOCK: usize = 1024;
 
@@ -418,6 +463,7 @@ impl Table {
             scale: u64::try_from(scale).unwrap_or(u64::MAX),
             packing: Packing::new(top, n),
             rule: LeaderRule::new(criteria, portfolio)?,
+            arch: pulp::Arch::new(),
         })
     }
 
@@ -454,24 +500,11 @@ impl Table {
             Columns::Narrow(columns) => {
                 // Whole weights are at most 2^31 (see `Table::new`).
                 let w = weights.map(|w| u64::from(u32::try_from(w).unwrap_or(u32::MAX)));
-                let [c0, c1, c2, c3, c4, c5, c6] = columns
+                let columns = columns
                     .each_ref()
                     .map(|c| c.get(start..end).unwrap_or_default());
-                let [w0, w1, w2, w3, w4, w5, w6] = w;
-                // Two criteria a pass: fewer passes over the totals, each
-                // of which vectorizes.
-                for (total, &u) in totals.iter_mut().zip(c6) {
-                    *total = w6 * u64::from(u);
-                }
-                for ((a, b), (wa, wb)) in
-                    [(c0, c1), (c2, c3), (c4, c5)]
-                        .into_iter()
-                        .zip([(w0, w1), (w2, w3), (w4, w5)])
-                {
-                    for ((total, &ua), &ub) in totals.iter_mut().zip(a).zip(b) {
-                        *total += wa * u64::from(ua) + wb * u64::from(ub);
-                    }
-                }
+                // Compiled for the widest vectors the processor has.
+                self.arch.dispatch(NarrowTotals { w, columns, totals });
             }
             Columns::Wide(columns) => {
                 for (place, total) in (start..end).zip(totals.iter_mut()) {
