@@ -205,6 +205,8 @@ struct Best {
 /// A bar that at least `k` of `keys` are below, and few more: the keys
 /// counted in buckets over their range, the bar at the end of the bucket
 /// where the count reaches `k`. `u64::MAX` when there are no more than `k`.
+#[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+#[inline(always)]
 fn bar_of(keys: &[u64], k: usize, counts: &mut [u32; 256]) -> u64 {
     if keys.len() <= k {
         return u64::MAX;
@@ -278,37 +280,32 @@ impl Best {
         self.bar = bar;
     }
 
-    /// Puts aside those of `keys` below the bar, only those `fit` says may
-    /// lead when it is given.
-    #[inline]
-    fn read(&mut self, keys: &[u64], fit: Option<&[bool]>) {
-        let mut fits = fit.map(|fit| fit.chunks(STRIDE));
-        for keys in keys.chunks(STRIDE) {
-            let (bar, mut len) = (self.bar, self.len);
+    /// Puts aside those of `keys` below the bar of `ranked`, and those
+    /// that `fit` says may lead below the bar of `eligible`.
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn read(ranked: &mut Best, eligible: &mut Best, keys: &[u64], fit: &[bool]) {
+        for (keys, fit) in keys.chunks(STRIDE).zip(fit.chunks(STRIDE)) {
+            let (ranked_bar, mut ranked_len) = (ranked.bar, ranked.len);
+            let (eligible_bar, mut eligible_len) = (eligible.bar, eligible.len);
             // Every key is written just past those put aside; only one
-            // below the bar moves the end past it. `len` stays below
+            // below the bar moves the end past it. Each `len` stays below
             // `room + STRIDE`, the length of `aside`.
-            match fits.as_mut().and_then(Iterator::next) {
-                Some(fit) => {
-                    for (&key, &fit) in keys.iter().zip(fit) {
-                        if let Some(slot) = self.aside.get_mut(len) {
-                            *slot = key;
-                        }
-                        len += usize::from((key < bar) & fit);
-                    }
+            for (&key, &fit) in keys.iter().zip(fit) {
+                if let Some(slot) = ranked.aside.get_mut(ranked_len) {
+                    *slot = key;
                 }
-                None => {
-                    for &key in keys {
-                        if let Some(slot) = self.aside.get_mut(len) {
-                            *slot = key;
-                        }
-                        len += usize::from(key < bar);
-                    }
+                ranked_len += usize::from(key < ranked_bar);
+                if let Some(slot) = eligible.aside.get_mut(eligible_len) {
+                    *slot = key;
                 }
+                eligible_len += usize::from((key < eligible_bar) & fit);
             }
-            self.len = len;
-            if len >= Self::room(self.k) {
-                self.shrink();
+            for (best, len) in [(&mut *ranked, ranked_len), (&mut *eligible, eligible_len)] {
+                best.len = len;
+                if len >= Self::room(best.k) {
+                    best.shrink();
+                }
             }
         }
     }
@@ -354,6 +351,35 @@ impl Best {
                 .extend(best.iter().map(|&key| packing.place_of(key)));
         }
         best
+    }
+}
+
+/// The arguments of [`Table::keep_best`], for `pulp` to compile it for
+/// each kind of vectors.
+struct KeepBest<'a> {
+    table: &'a Table,
+    packing: Packing,
+    weights: &'a [u64; 7],
+    top: u64,
+    least: u128,
+    work: &'a mut Work,
+}
+
+impl pulp::WithSimd for KeepBest<'_> {
+    type Output = ();
+
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let KeepBest {
+            table,
+            packing,
+            weights,
+            top,
+            least,
+            work,
+        } = self;
+        table.keep_best_with(packing, weights, top, least, work);
     }
 }
 
@@ -633,6 +659,27 @@ impl Table {
         least: u128,
         work: &mut Work,
     ) {
+        self.arch.dispatch(KeepBest {
+            table: self,
+            packing,
+            weights,
+            top,
+            least,
+            work,
+        });
+    }
+
+    /// [`Table::keep_best`], compiled for the vectors `pulp` picks.
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn keep_best_with(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        top: u64,
+        least: u128,
+        work: &mut Work,
+    ) {
         let bits = packing.bits();
         // Eligible: `N >= least`, that is `top - N < top - least + 1`.
         let limit = match u64::try_from(least) {
@@ -673,8 +720,7 @@ impl Table {
                 work.eligible.start(limit, key_of);
             }
             let fit = self.fit.get(start..start + len).unwrap_or_default();
-            work.ranked.read(keys, None);
-            work.eligible.read(keys, Some(fit));
+            Best::read(&mut work.ranked, &mut work.eligible, keys, fit);
             start += len;
         }
     }
