@@ -183,11 +183,12 @@ struct Work {
 /// a key below a bar is put aside, without a branch, and when too many
 /// are, the best `k` of them set a lower bar.
 ///
-/// The bar starts at the worst of the best `k` of the sample before, when
-/// they are all below the limit this time: `k` candidates are at or
-/// below it, so the best `k` of this sample are too. Samples rank much
-/// alike, so few keys pass it. The best `k` come out the same whatever
-/// the bar starts at; only the work differs.
+/// When every key of the sample is at hand (up to [`BLOCK`] candidates),
+/// the bar comes from them counted in buckets ([`bar_of`]). Otherwise it
+/// starts at the worst of the best `k` of the sample before, when they are
+/// all below the limit this time: `k` candidates are at or below it, so
+/// the best `k` of this sample are too. The best `k` come out the same
+/// whatever the bar starts at; only the work differs.
 struct Best {
     k: usize,
     /// Keys below it are put aside.
