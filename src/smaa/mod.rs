@@ -27,7 +27,7 @@ impl Criteria {
     /// How robust the choice of leaders is to the weights: draws
     /// [`Robustness::samples`] weight vectors as the `[robustness]` section
     /// says, and counts for every candidate how often it leads, how often it
-    /// ranks 1st, 2nd, and so on up to [`Robustness::ranks`] (the first 10
+    /// ranks 1st, 2nd, and so on up to [`Robustness::ranks`](crate::Robustness::ranks) (the first 10
     /// in the shipped criteria), and the mean weights under which it leads.
     /// The leads and the weights are counted exactly whatever `ranks` says:
     /// fewer ranks only cost less.
