@@ -156,7 +156,7 @@ pub use crate::limits::Limits;
 pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::report::{Chart, Report};
-pub use crate::robustness::{Robustness, WeightOrder};
+pub use crate::robustness::{Ranks, Robustness, WeightOrder};
 pub use crate::score::{Assessment, Line};
 pub use crate::smaa::{Acceptability, Acceptance, Progress};
 pub use crate::stability::{Shift, Stability};

@@ -12,9 +12,10 @@ use crate::criteria::Criteria;
 use crate::criterion::{Criterion, Level};
 use crate::read::Table;
 use crate::read::criteria::{
-    RawConstraints, RawCriteria, RawDuration, RawGroup, RawPhase, RawRobustness, RawScale,
-    RawSelection, RawSponsorship, RawWaves,
+    RawConstraints, RawCriteria, RawDuration, RawGroup, RawPhase, RawRanks, RawRobustness,
+    RawScale, RawSelection, RawSponsorship, RawWaves,
 };
+use crate::robustness::Ranks;
 
 /// Where a printed value is: nowhere, as it was not read.
 const NOWHERE: Range<usize> = 0..0;
@@ -132,6 +133,10 @@ impl Serialize for Criteria {
             })),
             robustness: Some(Table(RawRobustness {
                 samples: Some(robustness.samples()),
+                ranks: Some(unread(match robustness.ranks() {
+                    Ranks::First(k) => RawRanks::Number(i64::try_from(k).unwrap_or(i64::MAX)),
+                    Ranks::All => RawRanks::Word("all".to_owned()),
+                })),
                 seed: Some(robustness.seed()),
                 weights: Some(unread(robustness.sampling())),
                 spread: Some(unread(robustness.spread())),

@@ -14,6 +14,103 @@ use crate::error::{At, Error, Part, Result, quote};
 /// The most weight vectors one analysis may draw.
 pub(crate) const MAX_SAMPLES: u64 = 10_000_000;
 
+/// The most ranks [`Criteria::acceptability`] counts one by one.
+///
+/// [`Criteria::acceptability`]: crate::Criteria::acceptability
+pub(crate) const MAX_RANKS: usize = 100;
+
+/// How many leading ranks [`Criteria::acceptability`] counts one by one for
+/// each candidate: `robustness.ranks` in the criteria file, a whole number
+/// from 1 to 100 or `"all"`.
+///
+/// The shipped criteria count the first 10: how often each candidate
+/// ranks 1st, 2nd, ... 10th, enough for a person choosing a few leaders to
+/// see who is sure and who nearly makes it; the samples below are counted
+/// together as [`Acceptance::lower`]. Counting fewer ranks is faster: each
+/// sample then looks for its best few candidates rather than sorting
+/// them all. Whether a candidate leads, and the weights under which it
+/// does, are counted exactly whatever `ranks` says.
+///
+/// [`Criteria::acceptability`]: crate::Criteria::acceptability
+/// [`Acceptance::lower`]: crate::Acceptance::lower
+///
+/// ```
+/// use spearhead::{Criteria, Ranks};
+///
+/// let criteria = Criteria::default();
+/// assert_eq!(criteria.robustness().ranks(), Ranks::First(10));
+/// let all = criteria.with_ranks(Ranks::All)?;
+/// assert_eq!(all.robustness().ranks(), Ranks::All);
+/// assert_eq!(Ranks::All.to_string(), "all");
+/// assert!(Criteria::default().with_ranks(Ranks::First(0)).is_err());
+/// # Ok::<(), spearhead::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+pub enum Ranks {
+    /// The first this many ranks, 1 to 100: `ranks = 10` in the file.
+    First(usize),
+    /// Every rank, or the first 100 of a larger portfolio: `ranks = "all"`
+    /// in the file.
+    All,
+}
+
+impl Ranks {
+    /// How many ranks are counted for `n` candidates: at most `n` and 100.
+    pub(crate) fn width(self, n: usize) -> usize {
+        match self {
+            Ranks::First(k) => k.min(n).min(MAX_RANKS),
+            Ranks::All => n.min(MAX_RANKS),
+        }
+    }
+}
+
+impl fmt::Display for Ranks {
+    /// As the criteria file says it: `10`, or `all`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ranks::First(k) => write!(f, "{k}"),
+            Ranks::All => f.write_str("all"),
+        }
+    }
+}
+
+impl Serialize for Ranks {
+    /// As the criteria file says it: the number `10`, or the string
+    /// `"all"`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Ranks::First(k) => serializer.serialize_u64(u64::try_from(*k).unwrap_or(u64::MAX)),
+            Ranks::All => serializer.serialize_str("all"),
+        }
+    }
+}
+
+/// Reads `robustness.ranks`, given as `value`; the error says what is
+/// wrong with it.
+pub(crate) fn parse_ranks(value: RanksValue<'_>) -> Result<Ranks, String> {
+    match value {
+        RanksValue::Number(n) => usize::try_from(n)
+            .ok()
+            .filter(|k| (1..=MAX_RANKS).contains(k))
+            .map(Ranks::First)
+            .ok_or_else(|| not_ranks(n)),
+        RanksValue::Word("all") => Ok(Ranks::All),
+        RanksValue::Word(word) => Err(not_ranks(quote(word))),
+    }
+}
+
+/// Why `shown` is no `robustness.ranks`.
+pub(crate) fn not_ranks(shown: impl fmt::Display) -> String {
+    format!("must be a whole number from 1 to {MAX_RANKS} or \"all\", not {shown}")
+}
+
+/// `robustness.ranks` as the file gives it.
+#[derive(Clone, Copy)]
+pub(crate) enum RanksValue<'a> {
+    Number(i64),
+    Word(&'a str),
+}
+
 /// An ordinal constraint on sampled weights: `heavier >= lighter`.
 ///
 /// Written `"sponsorship >= visibility"` (or `"visibility <= sponsorship"`)
@@ -105,8 +202,8 @@ pub(crate) fn parse_order(s: &str) -> Result<WeightOrder, String> {
 /// section of the criteria file.
 ///
 /// Every value that exists is valid: `samples` in 1 to 10 000 000, `spread`
-/// in `[0, 1]`, and with `Sampling::Around`, an order the spread can obey
-/// in at least 1 draw in 1000.
+/// in `[0, 1]`, `ranks` 1 to 100 or all, and with `Sampling::Around`, an
+/// order the spread can obey in at least 1 draw in 1000.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Robustness {
     pub(crate) samples: u64,
@@ -114,6 +211,7 @@ pub struct Robustness {
     pub(crate) sampling: Sampling,
     pub(crate) spread: f64,
     pub(crate) order: Vec<WeightOrder>,
+    pub(crate) ranks: Ranks,
 }
 
 impl Robustness {
@@ -124,6 +222,7 @@ impl Robustness {
         sampling: Sampling::Simplex,
         spread: 0.0,
         order: Vec::new(),
+        ranks: Ranks::All,
     };
 
     /// How many weight vectors are drawn.
@@ -155,5 +254,11 @@ impl Robustness {
     #[must_use]
     pub fn order(&self) -> &[WeightOrder] {
         &self.order
+    }
+
+    /// How many leading ranks each candidate's rank distribution counts.
+    #[must_use]
+    pub fn ranks(&self) -> Ranks {
+        self.ranks
     }
 }

@@ -21,7 +21,9 @@ use crate::criterion::{
 use crate::error::{At, Error, Location, Part, Result};
 use crate::exact::{Decimal, Exact, Inputs, MAX_MONTH_PLACES, TooPrecise};
 use crate::limits::Limits;
-use crate::robustness::{MAX_SAMPLES, WeightOrder, parse_order};
+use crate::robustness::{
+    MAX_SAMPLES, Ranks, RanksValue, WeightOrder, not_ranks, parse_order, parse_ranks,
+};
 use crate::smaa::sampling::Sampler;
 
 static SHIPPED: LazyLock<Criteria> = LazyLock::new(|| {
@@ -294,6 +296,23 @@ impl Criteria {
     /// the draws could no longer obey `[robustness]`'s order.
     pub fn with_spread(self, spread: f64) -> Result<Self> {
         self.with_key(&["robustness", "spread"], spread.into())
+    }
+
+    /// These criteria counting `ranks` leading ranks for each candidate in
+    /// [`Criteria::acceptability`] (`robustness.ranks`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when `ranks` is [`Ranks::First`] of a number
+    /// outside 1 to 100.
+    pub fn with_ranks(self, ranks: Ranks) -> Result<Self> {
+        let value = match ranks {
+            Ranks::First(k) => i64::try_from(k)
+                .map_err(|_| invalid_key("robustness.ranks", not_ranks(k)))?
+                .into(),
+            Ranks::All => "all".into(),
+        };
+        self.with_key(&["robustness", "ranks"], value)
     }
 
     /// These criteria with `order`, the constraints every drawn weight
@@ -1047,6 +1066,14 @@ impl File<'_> {
         if let Some(sampling) = &raw.weights {
             r.sampling = *sampling.get_ref();
         }
+        if let Some(ranks) = &raw.ranks {
+            let value = match ranks.get_ref() {
+                RawRanks::Number(n) => RanksValue::Number(*n),
+                RawRanks::Word(word) => RanksValue::Word(word),
+            };
+            r.ranks = parse_ranks(value)
+                .map_err(|message| self.invalid("robustness.ranks", ranks, message))?;
+        }
         self.set(
             &mut r.spread,
             "robustness.spread",
@@ -1434,6 +1461,7 @@ raw! {
     #[serde(deny_unknown_fields, expecting = "a [robustness] table")]
     struct RawRobustness<N = Spanned<i64>> {
         samples: Option<N>,
+        ranks: Option<Spanned<RawRanks>>,
         seed: Option<N>,
         weights: Option<Spanned<Sampling>>,
         spread: Number,
@@ -1462,11 +1490,50 @@ impl<N> Default for RawRobustness<N> {
     fn default() -> Self {
         RawRobustness {
             samples: None,
+            ranks: None,
             seed: None,
             weights: None,
             spread: None,
             order: None,
         }
+    }
+}
+
+/// `robustness.ranks`: a number, or a word (`"all"`), as the file gives it
+/// and as it prints.
+pub(crate) enum RawRanks {
+    Number(i64),
+    Word(String),
+}
+
+impl Serialize for RawRanks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawRanks::Number(n) => serializer.serialize_i64(*n),
+            RawRanks::Word(word) => serializer.serialize_str(word),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRanks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawRanks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number of ranks or \"all\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawRanks, E> {
+                Ok(RawRanks::Number(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RawRanks, E> {
+                Ok(RawRanks::Number(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<RawRanks, E> {
+                Ok(RawRanks::Word(word.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 

@@ -162,11 +162,11 @@ fn stability_table<'s>(stability: impl Iterator<Item = &'s Stability>) -> String
 /// How often each candidate leads and ranks where, over the samples.
 fn acceptability_table(a: &Acceptability) -> String {
     let mut out = format!(
-        "\nAcceptability: {} weight vectors drawn ({}, seed {})\n",
-        a.samples, a.sampling, a.seed
+        "\nAcceptability: {} weight vectors drawn ({}, seed {}), ranks 1 to {} counted\n",
+        a.samples, a.sampling, a.seed, a.ranks
     );
     let width = id_width(a.candidates.iter().map(|c| c.id.as_str()));
-    let shown = a.leaders.min(a.candidates.len()).min(RANK_COLUMNS);
+    let shown = a.leaders.min(a.ranks).min(RANK_COLUMNS);
     let mut header = format!("  {}  leads ", Padded("id", width));
     for rank in 1..=shown {
         let _ = write!(header, " rank {rank:<2}");

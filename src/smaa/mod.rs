@@ -23,15 +23,14 @@ pub use self::results::{Acceptability, Acceptance};
 use self::sampling::Sampler;
 use self::tally::{Table, Tally};
 
-/// How many ranks a candidate's rank distribution counts one by one.
-const MAX_RANKS: usize = 100;
-
 impl Criteria {
     /// How robust the choice of leaders is to the weights: draws
     /// [`crate::Robustness::samples`] weight vectors as the `[robustness]` section
     /// says, and counts for every candidate how often it leads, how often it
-    /// ranks 1st, 2nd, and so on, and the mean weights under which it
-    /// leads.
+    /// ranks 1st, 2nd, and so on up to [`Robustness::ranks`](crate::Robustness::ranks) (the first 10
+    /// in the shipped criteria), and the mean weights under which it leads.
+    /// The leads and the weights are counted exactly whatever `ranks` says:
+    /// fewer ranks only cost less.
     ///
     /// Each sample's weights become whole numbers (about 2^31 in all, in
     /// the ratios of the configured weights when the draw is them), and the
@@ -110,12 +109,12 @@ impl Criteria {
         let tally = run(self, portfolio, threads, |_| ControlFlow::Continue(()))?;
         // Never stopped, so never `None`.
         let (tally, scale) =
-            tally.unwrap_or_else(|| (Tally::new(portfolio.len(), width(portfolio)), 1));
+            tally.unwrap_or_else(|| (Tally::new(portfolio.len(), width(self, portfolio)), 1));
         Ok(results::report(
             self,
             portfolio,
             &tally,
-            width(portfolio),
+            width(self, portfolio),
             scale,
         ))
     }
@@ -169,15 +168,15 @@ impl Criteria {
             self,
             portfolio,
             &tally,
-            width(portfolio),
+            width(self, portfolio),
             scale,
         )))
     }
 }
 
 /// How many ranks each candidate's distribution counts one by one.
-fn width(portfolio: &Portfolio) -> usize {
-    portfolio.len().min(MAX_RANKS)
+fn width(criteria: &Criteria, portfolio: &Portfolio) -> usize {
+    criteria.robustness.ranks.width(portfolio.len())
 }
 
 /// The samples of `portfolio` under `criteria`, on `threads` threads,
@@ -200,7 +199,7 @@ fn run(
         &table,
         &sampler,
         robustness,
-        width(portfolio),
+        width(criteria, portfolio),
         threads.get(),
         progress,
     );

@@ -122,13 +122,19 @@ pub(super) fn run_threads(
     };
     let mut tally = Tally::new(table.len(), width);
     let mut done = Vec::new();
+    // Woken by each thread as it ends, so as not to wait out `WAITING`.
+    let waiting = std::thread::current();
     let flow = std::thread::scope(|scope| {
         let handles: Vec<ScopedJoinHandle<'_, _>> = (1..threads)
             .filter_map(|_| {
                 let shared = &shared;
+                let waiting = waiting.clone();
                 let work = move || {
                     let mut watch = shared;
-                    table.run_claimed(sampler, robustness, width, &shared.next, &mut watch)
+                    let counted =
+                        table.run_claimed(sampler, robustness, width, &shared.next, &mut watch);
+                    waiting.unpark();
+                    counted
                 };
                 // A thread that cannot start leaves its chunks to the others.
                 std::thread::Builder::new().spawn_scoped(scope, work).ok()
@@ -139,7 +145,7 @@ pub(super) fn run_threads(
         tally.add(&part);
         done.extend(mine);
         while flow.is_continue() && handles.iter().any(|h| !h.is_finished()) {
-            std::thread::sleep(WAITING);
+            std::thread::park_timeout(WAITING);
             flow = caller.report();
         }
         for handle in handles {

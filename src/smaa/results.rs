@@ -21,6 +21,10 @@ pub struct Acceptability {
     /// The most candidates that lead in one sample: the configured
     /// [`Criteria::leaders`], even when it exceeds the portfolio.
     pub leaders: usize,
+    /// How many leading ranks each candidate's [`Acceptance::ranks`]
+    /// counts: the configured [`Robustness::ranks`](crate::Robustness::ranks),
+    /// at most the number of candidates and 100.
+    pub ranks: usize,
     /// Every candidate, in the order of [`Criteria::rank`] under the
     /// configured weights.
     pub candidates: Vec<Acceptance>,
@@ -39,13 +43,13 @@ pub struct Acceptance {
     /// `[0, 1]`.
     pub lead_share: f64,
     /// `ranks[r]` is in how many samples it ranks `r + 1`-th, for the first
-    /// `min(candidates, 100)` ranks. Ranks count every candidate by total,
+    /// [`Acceptability::ranks`] ranks. Ranks count every candidate by total,
     /// eligible or not, as [`Criteria::rank`] does; only an eligible one
     /// leads. So a candidate below a criterion's `min` may rank 2nd in many
     /// samples and lead in none.
     pub ranks: Vec<u64>,
-    /// In how many samples it ranks below the ranks counted in `ranks`
-    /// (0 for a portfolio of up to 100 candidates).
+    /// In how many samples it ranks below the ranks counted in `ranks` (0
+    /// when they are every rank).
     pub lower: u64,
     /// The mean weight vector of the samples in which it leads (each weight
     /// to about 1e-9); `None` when it never leads.
@@ -96,6 +100,7 @@ pub(super) fn report(
         seed: robustness.seed,
         sampling: robustness.sampling,
         leaders: criteria.leaders,
+        ranks: width,
         candidates,
     }
 }

@@ -25,8 +25,9 @@ pub(super) trait Watch {
     fn samples_done(&mut self, samples: u64) -> ControlFlow<()>;
 }
 
-/// Samples per chunk; each chunk has its own random stream.
-pub(super) const CHUNK: u64 = 4096;
+/// Samples per chunk; each chunk has its own random stream. Small, so
+/// that a thousand samples keep two threads busy to the end.
+pub(super) const CHUNK: u64 = 64;
 
 /// Sorts `keys` ascending, through `out` (as long) and `counts` (one more
 /// than a power of two): a pass that buckets the keys by the bits above the
@@ -117,6 +118,8 @@ pub(super) struct Table {
     /// How keys pack: `None` when they do not fit 64 bits.
     packing: Option<Packing>,
     rule: LeaderRule,
+    /// The vector instructions the processor has.
+    arch: pulp::Arch,
 }
 
 /// The scores as 32-bit columns when `L` fits, for totals that vectorize;
@@ -168,7 +171,268 @@ struct Work {
     /// Where [`sort_keys`] puts the keys.
     sorted: Vec<u64>,
     counts: Vec<u32>,
+    /// The best `width` keys of a sample, and its best eligible ones, when
+    /// the run keeps only those.
+    ranked: Best,
+    eligible: Best,
+    /// For [`bar_of`].
+    buckets: [u32; 256],
 }
+
+/// The best `k` packed ranks of a sample, found in one pass over its keys:
+/// a key below a bar is put aside, without a branch, and when too many
+/// are, the best `k` of them set a lower bar.
+///
+/// When every key of the sample is at hand (up to [`BLOCK`] candidates),
+/// the bar comes from them counted in buckets ([`bar_of`]). Otherwise it
+/// starts at the worst of the best `k` of the sample before, when they are
+/// all below the limit this time: `k` candidates are at or below it, so
+/// the best `k` of this sample are too. The best `k` come out the same
+/// whatever the bar starts at; only the work differs.
+struct Best {
+    k: usize,
+    /// Keys below it are put aside.
+    bar: u64,
+    /// No key at or past it is kept.
+    limit: u64,
+    /// The keys put aside, unordered, in the first `len`; the best `k`
+    /// first once sorted.
+    aside: Vec<u64>,
+    len: usize,
+    /// The places of the best `k` of the last sample, when it had `k`.
+    hint: Vec<usize>,
+}
+
+/// A bar that at least `k` of `keys` are below, and few more: the keys
+/// counted in buckets over their range, the bar at the end of the bucket
+/// where the count reaches `k`. `u64::MAX` when there are no more than `k`.
+#[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+#[inline(always)]
+fn bar_of(keys: &[u64], k: usize, counts: &mut [u32; 256]) -> u64 {
+    if keys.len() <= k {
+        return u64::MAX;
+    }
+    let (low, high) = (keys.iter()).fold((u64::MAX, 0), |(low, high), &key| {
+        (low.min(key), high.max(key))
+    });
+    let shift = (u64::BITS - (high - low).leading_zeros()).saturating_sub(8);
+    counts.fill(0);
+    for &key in keys {
+        #[allow(clippy::cast_possible_truncation, reason = "below 256")]
+        let bucket = ((key - low) >> shift) as usize & 255;
+        if let Some(count) = counts.get_mut(bucket) {
+            *count += 1;
+        }
+    }
+    let mut seen = 0;
+    for (end, &count) in (1u128..).zip(counts.iter()) {
+        seen += count as usize;
+        if seen >= k {
+            return u64::try_from(u128::from(low) + (end << shift)).unwrap_or(u64::MAX);
+        }
+    }
+    u64::MAX
+}
+
+/// How many keys put aside [`Best::finish`] orders by counting.
+const FEW: usize = 32;
+
+/// How many keys [`Best`] reads between looks at how many it put aside.
+const STRIDE: usize = 64;
+
+impl Best {
+    fn new(k: usize) -> Self {
+        Best {
+            k,
+            bar: 0,
+            limit: 0,
+            // Room for `finish` to order a few past those put aside.
+            aside: vec![0; Self::room(k) + STRIDE + FEW],
+            len: 0,
+            hint: Vec::with_capacity(k),
+        }
+    }
+
+    /// How many keys are put aside before the best `k` of them set a
+    /// lower bar.
+    fn room(k: usize) -> usize {
+        k.saturating_mul(2).max(k + 32)
+    }
+
+    /// Empties it, to keep only keys below `limit`, its bar set by the
+    /// keys this sample gives the places of the last one's best.
+    fn start(&mut self, limit: u64, key_of: impl Fn(usize) -> u64) {
+        self.len = 0;
+        self.limit = limit;
+        self.bar = if self.k == 0 { 0 } else { limit };
+        if self.hint.len() == self.k
+            && let Some(worst) = self.hint.iter().map(|&place| key_of(place)).max()
+            && worst < limit
+        {
+            self.bar = worst + 1;
+        }
+    }
+
+    /// Empties it, to keep keys below `bar`, which at least `k` keys of
+    /// the sample are.
+    fn start_below(&mut self, bar: u64) {
+        self.len = 0;
+        self.limit = u64::MAX;
+        self.bar = bar;
+    }
+
+    /// Puts aside those of `keys` below the bar of `ranked`, and those
+    /// that `fit` says may lead below the bar of `eligible`.
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn read(ranked: &mut Best, eligible: &mut Best, keys: &[u64], fit: &[bool]) {
+        for (keys, fit) in keys.chunks(STRIDE).zip(fit.chunks(STRIDE)) {
+            let (ranked_bar, mut ranked_len) = (ranked.bar, ranked.len);
+            let (eligible_bar, mut eligible_len) = (eligible.bar, eligible.len);
+            // Every key is written just past those put aside; only one
+            // below the bar moves the end past it. Each `len` stays below
+            // `room + STRIDE`, the length of `aside`.
+            for (&key, &fit) in keys.iter().zip(fit) {
+                if let Some(slot) = ranked.aside.get_mut(ranked_len) {
+                    *slot = key;
+                }
+                ranked_len += usize::from(key < ranked_bar);
+                if let Some(slot) = eligible.aside.get_mut(eligible_len) {
+                    *slot = key;
+                }
+                eligible_len += usize::from((key < eligible_bar) & fit);
+            }
+            for (best, len) in [(&mut *ranked, ranked_len), (&mut *eligible, eligible_len)] {
+                best.len = len;
+                if len >= Self::room(best.k) {
+                    best.shrink();
+                }
+            }
+        }
+    }
+
+    #[cold]
+    fn shrink(&mut self) {
+        let Some(last) = self.k.checked_sub(1) else {
+            return;
+        };
+        let Some(aside) = self.aside.get_mut(..self.len) else {
+            return;
+        };
+        let (_, &mut worst, _) = aside.select_nth_unstable(last);
+        self.len = self.k;
+        self.bar = worst;
+    }
+
+    /// The best `k`, best first, their places remembered for the next
+    /// sample.
+    fn finish(&mut self, packing: Packing) -> &[u64] {
+        let len = self.len.min(self.aside.len());
+        let (aside, out) = self.aside.split_at_mut(len);
+        let best = if len <= FEW && out.len() >= len {
+            // Each key goes where the number of keys below it says: no
+            // branch to mispredict, as a sort of a few has.
+            for &key in aside.iter() {
+                let below = aside
+                    .iter()
+                    .map(|&other| usize::from(other < key))
+                    .sum::<usize>();
+                if let Some(slot) = out.get_mut(below) {
+                    *slot = key;
+                }
+            }
+            out.get(..len.min(self.k)).unwrap_or_default()
+        } else {
+            aside.sort_unstable();
+            aside.get(..self.k).unwrap_or(aside)
+        };
+        self.hint.clear();
+        if best.len() == self.k {
+            self.hint
+                .extend(best.iter().map(|&key| packing.place_of(key)));
+        }
+        best
+    }
+}
+
+/// The arguments of [`Table::keep_best`], for `pulp` to compile it for
+/// each kind of vectors.
+struct KeepBest<'a> {
+    table: &'a Table,
+    packing: Packing,
+    weights: &'a [u64; 7],
+    top: u64,
+    least: u128,
+    work: &'a mut Work,
+}
+
+impl pulp::WithSimd for KeepBest<'_> {
+    type Output = ();
+
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let KeepBest {
+            table,
+            packing,
+            weights,
+            top,
+            least,
+            work,
+        } = self;
+        table.keep_best_with(packing, weights, top, least, work);
+    }
+}
+
+/// The totals of [`Table::totals`] from 32-bit scores, compiled for each
+/// kind of vectors `pulp` picks among: two criteria a pass, fewer passes
+/// over the totals, each of which vectorizes.
+struct NarrowTotals<'a> {
+    w: [u64; 7],
+    columns: [&'a [u32]; 7],
+    totals: &'a mut [u64],
+}
+
+impl pulp::WithSimd for NarrowTotals<'_> {
+    type Output = ();
+
+    // Inlined into the function `pulp` compiles for the vectors, or it
+    // is compiled once for the oldest.
+    #[allow(
+        clippy::inline_always,
+        reason = "the target features reach it only inlined"
+    )]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        narrow_totals(self.w, self.columns, self.totals);
+    }
+}
+
+#[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+#[inline(always)]
+fn narrow_totals(w: [u64; 7], columns: [&[u32]; 7], totals: &mut [u64]) {
+    let [c0, c1, c2, c3, c4, c5, c6] = columns;
+    let [w0, w1, w2, w3, w4, w5, w6] = w;
+    for (total, &u) in totals.iter_mut().zip(c6) {
+        *total = w6 * u64::from(u);
+    }
+    for ((a, b), (wa, wb)) in
+        [(c0, c1), (c2, c3), (c4, c5)]
+            .into_iter()
+            .zip([(w0, w1), (w2, w3), (w4, w5)])
+    {
+        for ((total, &ua), &ub) in totals.iter_mut().zip(a).zip(b) {
+            *total += wa * u64::from(ua) + wb * u64::from(ub);
+        }
+    }
+}
+
+/// How many candidates are totalled at a time when a run keeps the best.
+const BLOCK: usize = 1024;
+
+/// The most ranks and leaders a run keeps as the candidates go by; past
+/// it, or past a quarter of the candidates, it sorts them all.
+const MOST_KEPT: usize = 128;
 
 impl Table {
     /// The scores of every candidate of `portfolio` under `criteria`, in id
@@ -226,6 +490,7 @@ impl Table {
             scale: u64::try_from(scale).unwrap_or(u64::MAX),
             packing: Packing::new(top, n),
             rule: LeaderRule::new(criteria, portfolio)?,
+            arch: pulp::Arch::new(),
         })
     }
 
@@ -254,26 +519,22 @@ impl Table {
         weights.0.map(|w| (w * scale).round() as u64)
     }
 
-    /// Every candidate's `N` under `weights`, in one pass that vectorizes.
-    fn totals(&self, weights: &[u64; 7], totals: &mut [u64]) {
+    /// The `N` under `weights` of the candidates from `start` on, one in
+    /// each of `totals`: a pass a criterion, each of which vectorizes.
+    fn totals(&self, weights: &[u64; 7], start: usize, totals: &mut [u64]) {
+        let end = start + totals.len();
         match &self.units {
             Columns::Narrow(columns) => {
-                let w = weights.map(|w| u32::try_from(w).unwrap_or(u32::MAX));
-                let [w0, w1, w2, w3, w4, w5, w6] = w.map(u64::from);
-                let [c0, c1, c2, c3, c4, c5, c6] = columns;
-                let rows = c0.iter().zip(c1).zip(c2).zip(c3).zip(c4).zip(c5).zip(c6);
-                for (total, ((((((u0, u1), u2), u3), u4), u5), u6)) in totals.iter_mut().zip(rows) {
-                    *total = w0 * u64::from(*u0)
-                        + w1 * u64::from(*u1)
-                        + w2 * u64::from(*u2)
-                        + w3 * u64::from(*u3)
-                        + w4 * u64::from(*u4)
-                        + w5 * u64::from(*u5)
-                        + w6 * u64::from(*u6);
-                }
+                // Whole weights are at most 2^31 (see `Table::new`).
+                let w = weights.map(|w| u64::from(u32::try_from(w).unwrap_or(u32::MAX)));
+                let columns = columns
+                    .each_ref()
+                    .map(|c| c.get(start..end).unwrap_or_default());
+                // Compiled for the widest vectors the processor has.
+                self.arch.dispatch(NarrowTotals { w, columns, totals });
             }
             Columns::Wide(columns) => {
-                for (place, total) in totals.iter_mut().enumerate() {
+                for (place, total) in (start..end).zip(totals.iter_mut()) {
                     *total = weights
                         .iter()
                         .zip(columns)
@@ -284,6 +545,25 @@ impl Table {
                 }
             }
         }
+    }
+
+    /// The `N` under `weights` of the candidate at `place`.
+    fn total(&self, weights: &[u64; 7], place: usize) -> u64 {
+        let mut total = [0];
+        self.totals(weights, place, &mut total);
+        let [total] = total;
+        total
+    }
+
+    /// Whether a run counting `width` ranks keeps only the best few
+    /// candidates of each sample rather than sorting them all: when keys
+    /// pack, no constraint needs the whole ranking, and few are kept.
+    fn keeps_best(&self, width: usize) -> Option<usize> {
+        let n = self.fit.len();
+        let leaders = self.rule.best_eligible_suffice()?.min(n);
+        let kept = width.max(leaders);
+        (self.packing.is_some() && kept <= MOST_KEPT && kept.saturating_mul(4) <= n)
+            .then_some(leaders)
     }
 
     /// Draws the samples of `chunk` and counts them into `tally`, telling
@@ -301,6 +581,7 @@ impl Table {
         let first = chunk * CHUNK;
         let count = robustness.samples.saturating_sub(first).min(CHUNK);
         let width = tally.ranks.len() / self.fit.len().max(1);
+        let best = self.keeps_best(width).is_some();
         // Told every `every` samples, about every 64k totals.
         let every = (1 << 16) / self.fit.len().max(1) as u64 + 1;
         let mut pending = 0;
@@ -311,7 +592,6 @@ impl Table {
             }
             pending += 1;
             let weights = self.whole(&sampler.next(&mut rng));
-            self.totals(&weights, &mut work.totals);
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
             let top = sum * self.common;
             // The least N that reaches min_score under these weights: in
@@ -322,7 +602,12 @@ impl Table {
                 (Some(product), Ok(den)) => u128::from(product.div_ceil(den)),
                 _ => self.min_score.least_reaching(top).unwrap_or(u128::MAX),
             };
-            if let Some(packing) = self.packing {
+            if let (Some(packing), true) = (self.packing, best) {
+                let top = u64::try_from(top).unwrap_or(u64::MAX);
+                self.keep_best(packing, &weights, top, least, work);
+                self.count_best(packing, &weights, work, width, tally);
+            } else if let Some(packing) = self.packing {
+                self.totals(&weights, 0, &mut work.totals);
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 let (mut low, mut high) = (u64::MAX, 0);
                 for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
@@ -344,6 +629,7 @@ impl Table {
                 });
                 self.count(ranked, least, &weights, width, tally);
             } else {
+                self.totals(&weights, 0, &mut work.totals);
                 let mut keys: Vec<(u64, usize)> = work
                     .totals
                     .iter()
@@ -358,6 +644,123 @@ impl Table {
             }
         }
         watch.samples_done(pending)
+    }
+
+    /// The best `width` candidates of one sample into `work.ranked`, and
+    /// its best eligible ones into `work.eligible`, as packed ranks, best
+    /// first; `top` is a total of 1 and `least` the least `N` that reaches
+    /// `min_score`. Totals and keys go a block at a time, so that they stay
+    /// in the cache between the passes that make them and read them.
+    #[inline(never)]
+    fn keep_best(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        top: u64,
+        least: u128,
+        work: &mut Work,
+    ) {
+        self.arch.dispatch(KeepBest {
+            table: self,
+            packing,
+            weights,
+            top,
+            least,
+            work,
+        });
+    }
+
+    /// [`Table::keep_best`], compiled for the vectors `pulp` picks.
+    #[allow(clippy::inline_always, reason = "as NarrowTotals::with_simd")]
+    #[inline(always)]
+    fn keep_best_with(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        top: u64,
+        least: u128,
+        work: &mut Work,
+    ) {
+        let bits = packing.bits();
+        // Eligible: `N >= least`, that is `top - N < top - least + 1`.
+        let limit = match u64::try_from(least) {
+            Ok(0) => u64::MAX,
+            Ok(least) if least <= top => (top - least + 1) << bits,
+            _ => 0,
+        };
+        let n = self.fit.len();
+        let mut start = 0;
+        while start < n {
+            let len = BLOCK.min(n - start);
+            let (Some(totals), Some(keys)) = (work.totals.get_mut(..len), work.keys.get_mut(..len))
+            else {
+                break;
+            };
+            self.totals(weights, start, totals);
+            for ((key, &n), place) in keys.iter_mut().zip(totals.iter()).zip(start..) {
+                *key = packing.key(u128::from(top.saturating_sub(n)), place);
+            }
+            if start == 0 {
+                // The keys of the last sample's best: at hand in the first
+                // block, or totalled one by one.
+                let keys = &*keys;
+                let key_of = |place: usize| {
+                    keys.get(place).copied().unwrap_or_else(|| {
+                        packing.key(
+                            u128::from(top.saturating_sub(self.total(weights, place))),
+                            place,
+                        )
+                    })
+                };
+                if n <= BLOCK {
+                    work.ranked
+                        .start_below(bar_of(keys, work.ranked.k, &mut work.buckets));
+                } else {
+                    work.ranked.start(u64::MAX, key_of);
+                }
+                work.eligible.start(limit, key_of);
+            }
+            let fit = self.fit.get(start..start + len).unwrap_or_default();
+            Best::read(&mut work.ranked, &mut work.eligible, keys, fit);
+            start += len;
+        }
+    }
+
+    /// Counts one sample from the best candidates [`Table::keep_best`]
+    /// kept: the first `width` ranks, and the leaders among the eligible.
+    #[inline(never)]
+    fn count_best(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        work: &mut Work,
+        width: usize,
+        tally: &mut Tally,
+    ) {
+        for (r, &key) in work.ranked.finish(packing).iter().enumerate() {
+            if let Some(count) = tally.ranks.get_mut(packing.place_of(key) * width + r) {
+                *count += 1;
+            }
+        }
+        // Without constraints the rule takes the best eligible: those kept.
+        let offers = work.eligible.finish(packing).iter().map(|&key| {
+            let place = packing.place_of(key);
+            let offer = Offer {
+                place,
+                eligible: true,
+            };
+            (place, offer)
+        });
+        self.rule.choose(offers, |place| {
+            if let Some(leads) = tally.leads.get_mut(place) {
+                *leads += 1;
+            }
+            if let Some(sum) = tally.central.get_mut(place) {
+                for (s, &w) in sum.0.iter_mut().zip(weights) {
+                    *s += w;
+                }
+            }
+        });
     }
 
     /// Counts one sample: `ranked` is every candidate best first, as its
@@ -424,12 +827,22 @@ impl Table {
     ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
+        let leaders = self.keeps_best(width);
+        // Keeping the best, a run sorts nothing and totals a block at a time.
+        let (all, block) = if leaders.is_some() {
+            (0, n.min(BLOCK))
+        } else {
+            (n, n)
+        };
         let mut work = Work {
-            totals: vec![0; n],
-            keys: vec![0; n],
-            sorted: vec![0; n],
+            totals: vec![0; block],
+            keys: vec![0; block],
+            sorted: vec![0; all],
             // About two buckets a key, at most 2^16.
-            counts: vec![0; (2 * n).next_power_of_two().min(1 << 16) + 1],
+            counts: vec![0; (2 * all).next_power_of_two().min(1 << 16) + 1],
+            ranked: Best::new(if leaders.is_some() { width } else { 0 }),
+            eligible: Best::new(leaders.unwrap_or(0)),
+            buckets: [0; 256],
         };
         let mut done = Vec::new();
         for chunk in chunks {

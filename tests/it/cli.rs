@@ -406,7 +406,9 @@ fn robustness_comes_as_a_table_and_as_json() {
         "{table}"
     );
     assert!(
-        table.contains("Acceptability: 10000 weight vectors drawn (simplex, seed 0)\n"),
+        table.contains(
+            "Acceptability: 10000 weight vectors drawn (simplex, seed 0), ranks 1 to 8 counted\n"
+        ),
         "{table}"
     );
     assert!(

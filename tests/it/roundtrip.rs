@@ -1,7 +1,7 @@
 //! What the API builds is something a file could say: it prints, and the
 //! print reads back the same.
 
-use spearhead::{Criteria, Criterion, Error, Portfolio};
+use spearhead::{Criteria, Criterion, Error, Portfolio, Ranks};
 
 use crate::alloc::generate;
 
@@ -66,4 +66,15 @@ fn a_built_portfolio_prints_and_reads_back() {
     let portfolio = generate::portfolio(50);
     let printed = toml::to_string(&portfolio).unwrap();
     assert_eq!(Portfolio::from_toml(&printed).unwrap(), portfolio);
+}
+
+#[test]
+fn ranks_print_as_the_file_says_them() {
+    let shipped = reads_back(&Criteria::default());
+    assert!(shipped.contains("\nranks = 10\n"), "{shipped}");
+    let all = Criteria::default().with_ranks(Ranks::All).unwrap();
+    assert!(reads_back(&all).contains("\nranks = \"all\"\n"));
+    let three = all.with_ranks(Ranks::First(3)).unwrap();
+    assert!(reads_back(&three).contains("\nranks = 3\n"));
+    assert_eq!(three.robustness().ranks(), Ranks::First(3));
 }

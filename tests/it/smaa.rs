@@ -8,7 +8,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use spearhead::{
-    Acceptability, Candidate, Criteria, Criterion, Evidence, Portfolio, Sampling, WeightOrder,
+    Acceptability, Candidate, Criteria, Criterion, Evidence, Portfolio, Ranks, Sampling,
+    WeightOrder,
 };
 
 use crate::alloc::generate;
@@ -48,7 +49,7 @@ const MODES: [&str; 5] = [
 fn the_same_seed_gives_the_same_result_on_one_or_two_threads() {
     let portfolio = generate::portfolio(60);
     for mode in MODES {
-        // More than one chunk of 4096, and not a whole number of them.
+        // Many chunks of 64, and not a whole number of them.
         let criteria = criteria(&format!("samples = 9000\nseed = 7\n{mode}"));
         let one = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
         let two = json(&criteria.acceptability(&portfolio, threads(2)).unwrap());
@@ -100,10 +101,12 @@ fn counts_add_up() {
     let portfolio = generate::portfolio(50);
     for leaders in [1, 3, 50, 80] {
         for mode in MODES {
-            let criteria = open_criteria(leaders, &format!("samples = 3000\n{mode}"));
+            let criteria =
+                open_criteria(leaders, &format!("samples = 3000\nranks = \"all\"\n{mode}"));
             let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
             assert_eq!(result.samples, 3000);
             assert_eq!(result.leaders, leaders);
+            assert_eq!(result.ranks, 50);
             assert_eq!(result.candidates.len(), 50);
             // With no minimums, every sample has min(leaders, N) leaders.
             let leads: u64 = result.candidates.iter().map(|c| c.leads).sum();
@@ -156,15 +159,42 @@ fn minimums_apply_in_every_sample() {
 #[test]
 fn more_than_100_candidates_count_the_first_100_ranks() {
     let portfolio = generate::portfolio(130);
-    let result = open_criteria(3, "samples = 500")
+    let result = open_criteria(3, "samples = 500\nranks = \"all\"")
         .acceptability(&portfolio, threads(2))
         .unwrap();
+    assert_eq!(result.ranks, 100);
     for c in &result.candidates {
         assert_eq!(c.ranks.len(), 100);
         assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 500);
     }
     let lower: u64 = result.candidates.iter().map(|c| c.lower).sum();
     assert_eq!(lower, 30 * 500);
+}
+
+#[test]
+fn the_shipped_criteria_count_the_first_10_ranks() {
+    let portfolio = generate::portfolio(60);
+    let result = open_criteria(3, "samples = 700")
+        .acceptability(&portfolio, threads(2))
+        .unwrap();
+    assert_eq!(result.ranks, 10);
+    for c in &result.candidates {
+        assert_eq!(c.ranks.len(), 10);
+        assert_eq!(c.ranks.iter().sum::<u64>() + c.lower, 700);
+    }
+    // Each of the 10 ranks goes to one candidate in every sample.
+    for r in 0..10 {
+        let column: u64 = result.candidates.iter().map(|c| c.ranks[r]).sum();
+        assert_eq!(column, 700);
+    }
+    let lower: u64 = result.candidates.iter().map(|c| c.lower).sum();
+    assert_eq!(lower, 50 * 700);
+    // A portfolio smaller than `ranks` counts every rank.
+    let small = open_criteria(3, "samples = 100")
+        .acceptability(&generate::portfolio(4), threads(1))
+        .unwrap();
+    assert_eq!(small.ranks, 4);
+    assert!(small.candidates.iter().all(|c| c.lower == 0));
 }
 
 #[test]
@@ -407,14 +437,20 @@ proptest! {
         around in any::<bool>(),
         spread in 0.0f64..=1.0,
         orders in prop::collection::vec((select(Criterion::ALL), select(Criterion::ALL)), 0..4),
+        ranks in prop::option::of(1usize..=100),
     ) {
         let list: Vec<String> = orders
             .iter()
             .filter(|(a, b)| a != b)
             .map(|(a, b)| format!("\"{a} >= {b}\""))
             .collect();
+        let ranks = ranks.map_or(Ranks::All, Ranks::First);
+        let written = match ranks {
+            Ranks::First(k) => k.to_string(),
+            Ranks::All => "\"all\"".to_owned(),
+        };
         let text = format!(
-            "[robustness]\nsamples = {samples}\nseed = {seed}\nweights = \"{}\"\nspread = {spread:?}\norder = [{}]",
+            "[robustness]\nsamples = {samples}\nseed = {seed}\nweights = \"{}\"\nspread = {spread:?}\norder = [{}]\nranks = {written}",
             if around { "around" } else { "simplex" },
             list.join(", "),
         );
@@ -428,8 +464,13 @@ proptest! {
             criteria.robustness().sampling(),
             if around { Sampling::Around } else { Sampling::Simplex }
         );
+        prop_assert_eq!(criteria.robustness().ranks(), ranks);
         let printed = toml::to_string(&criteria).unwrap();
-        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria);
+        let line = format!("\nranks = {written}\n");
+        prop_assert!(printed.contains(&line), "{}", printed);
+        prop_assert_eq!(Criteria::from_toml(&printed).unwrap(), criteria.clone());
+        // The setter says what the file says.
+        prop_assert_eq!(Criteria::default().with_ranks(ranks).unwrap().robustness().ranks(), ranks);
     }
 }
 
@@ -441,6 +482,25 @@ fn the_shipped_robustness() {
         (r.samples(), r.seed(), r.sampling(), r.spread(), r.order()),
         (10_000, 0, Sampling::Simplex, 0.2, &[][..])
     );
+    assert_eq!(r.ranks(), Ranks::First(10));
+}
+
+#[test]
+fn ranks_out_of_range_are_refused_by_the_setter() {
+    for k in [0, 101, usize::MAX] {
+        assert_eq!(
+            Criteria::default()
+                .with_ranks(Ranks::First(k))
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "criteria, key robustness.ranks: must be a whole number from 1 to 100 or \"all\", \
+                 not {k}"
+            )
+        );
+    }
+    let criteria = Criteria::default().with_ranks(Ranks::First(100)).unwrap();
+    assert_eq!(criteria.robustness().ranks(), Ranks::First(100));
 }
 
 #[test]
@@ -603,7 +663,7 @@ fn watched(
 
 #[test]
 fn a_watched_run_gives_what_an_unwatched_one_does_however_it_is_cut() {
-    // Three chunks of 4096 and a few samples: threads claim them in any order.
+    // Chunks of 64 and a few samples: threads claim them in any order.
     let criteria = criteria("samples = 12300\nseed = 5");
     let portfolio = generate::portfolio(300);
     let plain = json(&criteria.acceptability(&portfolio, threads(1)).unwrap());
@@ -636,5 +696,49 @@ fn a_run_stopped_gives_nothing_and_hears_no_more() {
             last.fraction() >= 0.001 && last.fraction() < 0.01,
             "{last:?}"
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Counting the first `k` ranks counts what counting them all does in
+    /// its first `k` columns, and the leads and central weights are the
+    /// same: only the ranks below are counted together.
+    #[test]
+    fn counting_the_first_ranks_counts_the_first_columns_of_all(
+        n in 1usize..160,
+        k in prop_oneof![1usize..=12, 1usize..=100],
+        leaders in 1usize..8,
+        seed in 0u64..1000,
+        mode in select(&MODES[..]),
+        shipped_mins in any::<bool>(),
+        threads_k in 1usize..=2,
+    ) {
+        let robustness = format!("samples = 300\nseed = {seed}\n{mode}");
+        let base = if shipped_mins {
+            format!("[selection]\nleaders = {leaders}\n[robustness]\n{robustness}")
+                .parse::<Criteria>()
+                .unwrap()
+        } else {
+            open_criteria(leaders, &robustness)
+        };
+        let portfolio = generate::portfolio(n);
+        let all = base.clone().with_ranks(Ranks::All).unwrap();
+        let all = all.acceptability(&portfolio, threads(1)).unwrap();
+        let first = base.with_ranks(Ranks::First(k)).unwrap();
+        let first = first.acceptability(&portfolio, threads(threads_k)).unwrap();
+        let width = k.min(n);
+        prop_assert_eq!(all.ranks, n.min(100));
+        prop_assert_eq!(first.ranks, width);
+        prop_assert_eq!(all.candidates.len(), first.candidates.len());
+        for (a, f) in all.candidates.iter().zip(&first.candidates) {
+            prop_assert_eq!(&a.id, &f.id);
+            prop_assert_eq!(&a.ranks[..width], &f.ranks[..]);
+            prop_assert_eq!(f.lower, 300 - f.ranks.iter().sum::<u64>());
+            prop_assert_eq!(a.leads, f.leads, "{}", a.id);
+            prop_assert_eq!(a.lead_share, f.lead_share);
+            prop_assert_eq!(a.central_weights, f.central_weights);
+        }
     }
 }
