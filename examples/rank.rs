@@ -23,7 +23,7 @@
 //! program quietly.
 
 use std::fmt::{self, Write as _};
-use std::io::{Read, Write as _};
+use std::io::{IsTerminal as _, Read, Write as _};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -61,6 +61,10 @@ options:
   --svg DIR          write the charts into DIR: contributions.svg and
                      roadmap.svg, and with --robustness acceptability.svg
                      and stability.svg
+  --max-bytes N      refuse an input file of more than N bytes
+                     (default {max_bytes})
+  --max-candidates N refuse a portfolio of more than N candidates
+                     (default {max_candidates})
   -h, --help         print this help
 
 Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr
@@ -78,7 +82,10 @@ fn help() -> String {
         }
         _ => names.join(", "),
     };
+    let limits = Limits::default();
     HELP.replace("{formats}", &formats)
+        .replace("{max_bytes}", &limits.max_bytes.to_string())
+        .replace("{max_candidates}", &limits.max_candidates.to_string())
 }
 
 /// How the results are printed.
@@ -165,12 +172,12 @@ impl Source {
     }
 
     /// The bytes of the `part`, reading no more than one byte past the
-    /// size limit: the library refuses a larger input before parsing, so
-    /// the rest is never needed. A file the file system gives a size is
-    /// refused by it before any is read, and the message gives the size.
-    fn read(&self, part: Part) -> Result<Vec<u8>, String> {
-        let limits = Limits::default();
-        let limit = limits.max_bytes as u64 + 1;
+    /// size limit of `limits`: the library refuses a larger input before
+    /// parsing, so the rest is never needed. A file the file system gives a
+    /// size is refused by it before any is read, and the message gives the
+    /// size.
+    fn read(&self, part: Part, limits: &Limits) -> Result<Vec<u8>, String> {
+        let limit = (limits.max_bytes as u64).saturating_add(1);
         let cannot = |e: std::io::Error| format!("{self}: error: cannot read: {e}");
         let mut bytes = Vec::new();
         match self {
@@ -217,6 +224,7 @@ struct Args {
     format: Format,
     robustness: bool,
     svg: Option<PathBuf>,
+    limits: Limits,
 }
 
 /// What went wrong, and how the program ends.
@@ -247,6 +255,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut robustness = None;
     let mut svg = None;
     let mut input = None;
+    let mut max_bytes = None;
+    let mut max_candidates = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
@@ -272,6 +282,14 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                 let dir = parser.value().map_err(usage)?;
                 once(&mut svg, PathBuf::from(dir), "--svg")?;
             }
+            Long("max-bytes") => {
+                let n = parser.value().map_err(usage)?.parse().map_err(usage)?;
+                once(&mut max_bytes, n, "--max-bytes")?;
+            }
+            Long("max-candidates") => {
+                let n = parser.value().map_err(usage)?.parse().map_err(usage)?;
+                once(&mut max_candidates, n, "--max-candidates")?;
+            }
             Value(file) => once(&mut portfolio, Source::new(file), "PORTFOLIO")?,
             _ => return Err(usage(arg.unexpected())),
         }
@@ -288,6 +306,9 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         format: format.unwrap_or(Format::Table),
         robustness: robustness.is_some(),
         svg,
+        limits: Limits::default()
+            .with_max_bytes(max_bytes.unwrap_or(Limits::default().max_bytes))
+            .with_max_candidates(max_candidates.unwrap_or(Limits::default().max_candidates)),
     }))
 }
 
@@ -369,7 +390,10 @@ fn run(args: &Args) -> Result<String, Failure> {
     let sample_criteria = Source::File("examples/criteria.toml".into());
     let (criteria, criteria_source) = match &args.criteria {
         Some(source) => (
-            Criteria::from_slice(&source.read(Part::Criteria).map_err(Failure::Input)?)
+            (args.limits)
+                .read_criteria(
+                    &(source.read(Part::Criteria, &args.limits)).map_err(Failure::Input)?,
+                )
                 .map_err(|e| Failure::Input(located(source, &e)))?,
             source,
         ),
@@ -384,17 +408,19 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        let bytes = source.read(Part::Portfolio).map_err(Failure::Input)?;
+        let bytes = (source.read(Part::Portfolio, &args.limits)).map_err(Failure::Input)?;
         let csv = matches!(source, Source::File(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
         let read = match args.input {
-            Some(Input::Csv) => Limits::default().read_portfolio_csv(&bytes),
-            None if csv => Limits::default().read_portfolio_csv(&bytes),
-            Some(Input::Toml) | None => Portfolio::from_slice(&bytes),
+            Some(Input::Csv) => args.limits.read_portfolio_csv(&bytes),
+            None if csv => args.limits.read_portfolio_csv(&bytes),
+            Some(Input::Toml) | None => args.limits.read_portfolio(&bytes),
         };
         read.map_err(|e| Failure::Input(located(source, &e)))?
     } else {
         let sample = Source::File("examples/portfolio.toml".into());
-        Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?
+        (args.limits)
+            .read_portfolio(SAMPLE.as_bytes())
+            .map_err(|e| Failure::Input(located(&sample, &e)))?
     };
     let plan = criteria.plan(&portfolio).map_err(bound)?;
     let robustness = if args.robustness {
@@ -425,8 +451,14 @@ fn run(args: &Args) -> Result<String, Failure> {
                 roadmap,
                 robustness,
             };
-            serde_json::to_string_pretty(&output)
-                .map(|json| json + "\n")
+            // Indented for a person at a terminal; compact for a program
+            // reading a pipe or a file, a third of the size.
+            let json = if std::io::stdout().is_terminal() {
+                serde_json::to_string_pretty(&output)
+            } else {
+                serde_json::to_string(&output)
+            };
+            json.map(|json| json + "\n")
                 .map_err(|e| Failure::Input(format!("error: cannot print JSON: {e}")))
         }
         Format::Table => {
@@ -477,7 +509,7 @@ fn write_charts(dir: &std::path::Path, report: &Report<'_>) -> Result<(), Failur
 #[derive(serde::Serialize)]
 struct Output<'a> {
     #[serde(flatten)]
-    plan: &'a Plan,
+    plan: &'a Plan<'a>,
     roadmap: Roadmap,
     #[serde(skip_serializing_if = "Option::is_none")]
     robustness: Option<Robustness>,
@@ -623,11 +655,11 @@ impl fmt::Display for Padded<'_> {
 /// The name, then the unit and sponsor when the portfolio gives them:
 /// "CRM rollout (Sales; sponsor D. Okafor)".
 fn who(p: &Placement) -> String {
-    let about: Vec<String> = (p.unit.iter().cloned())
+    let about: Vec<String> = (p.unit.iter().map(ToString::to_string))
         .chain(p.sponsor.iter().map(|sponsor| format!("sponsor {sponsor}")))
         .collect();
     if about.is_empty() {
-        p.name.clone()
+        p.name.to_string()
     } else {
         format!("{} ({})", p.name, about.join("; "))
     }
@@ -636,7 +668,7 @@ fn who(p: &Placement) -> String {
 /// The plan as a readable table, the leaders' breakdowns, and the pull.
 fn table(criteria: &Criteria, portfolio: &Portfolio, plan: &Plan) -> String {
     let mut out = String::new();
-    let width = id_width(plan.ranking.iter().map(|p| p.id.as_str()));
+    let width = id_width(plan.ranking.iter().map(|p| p.id.as_ref()));
     let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
     for p in &plan.ranking {
         let _ = writeln!(

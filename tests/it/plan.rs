@@ -34,7 +34,7 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
     let plan = Criteria::default().plan(&portfolio).unwrap();
     // developing and strong tie at 6.8 / 7: the id decides.
     assert_eq!(plan.leaders, ["perfect", "developing", "strong"]);
-    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     assert_eq!(
         ids,
         [
@@ -135,7 +135,7 @@ fn ties_are_broken_by_id_whatever_the_input_order() {
     let b = portfolio([("c", ideal()), ("a", ideal()), ("b", ideal())]);
     let criteria = Criteria::default();
     let plan = criteria.plan(&a).unwrap();
-    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(
         serde_json::to_string(&plan).unwrap(),
