@@ -131,6 +131,11 @@ fn benches(c: &mut Criterion) {
         group.bench_function("plan", |b| {
             b.iter(|| black_box(&criteria).plan(black_box(&portfolio)).unwrap());
         });
+        // The plan as compact JSON, as the rank example prints it to a pipe.
+        let plan = criteria.plan(&portfolio).unwrap();
+        group.bench_function("plan_json", |b| {
+            b.iter(|| serde_json::to_vec(black_box(&plan)).unwrap());
+        });
         group.finish();
     }
 }
