@@ -92,9 +92,10 @@ fn planning_allocates_nothing_for_a_candidate_without_reasons() {
         })
         .to_vec();
     // The ranking's keys and places, the placements, the offers, the
-    // leaders and their ids: a few at any size (a few more where the
-    // ranks no longer pack into 64 bits), never one a candidate.
-    assert!(counts.iter().all(|&count| count <= 20), "{counts:?}");
+    // leaders and their ids: a few at any size (14, 18 and 21 today, where
+    // the ranks stop packing into 64 bits and the rule's vectors grow),
+    // never one a candidate.
+    assert!(counts.iter().all(|&count| count <= 32), "{counts:?}");
 }
 
 #[test]
