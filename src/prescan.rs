@@ -227,9 +227,16 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                     counts.tokens += 1;
                     line_start = true;
                     previous = Class::Single;
+                } else {
+                    i = skip(bytes, i, |c| c != b'\n');
                 }
             }
             State::String { quote, multiline } => {
+                if b != quote && b != b'\\' && b != b'\n' {
+                    // Nothing in a string counts but its end.
+                    i = skip(bytes, i, |c| c != quote && c != b'\\' && c != b'\n');
+                    continue;
+                }
                 let (next, end) = in_string(bytes, i, b, quote, multiline);
                 i = next;
                 match end {
@@ -245,12 +252,7 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                 }
             }
             State::Code => {
-                let class = match b {
-                    b' ' | b'\t' => Class::Space,
-                    b'#' | b'"' | b'\'' | b'\n' | b'\r' | b'.' | b'=' | b',' | b'[' | b']'
-                    | b'{' | b'}' => Class::Single,
-                    _ => Class::Word,
-                };
+                let class = class_of(b);
                 if class == Class::Single || class != previous {
                     counts.tokens += 1;
                 }
@@ -298,11 +300,35 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                 } else if class != Class::Space {
                     line_start = false;
                 }
+                if class != Class::Single {
+                    // The rest of a run of spaces or of a word changes
+                    // nothing.
+                    i = skip(bytes, i, |c| class_of(c) == class);
+                }
             }
         }
     }
     section.end(&mut counts, bytes.len());
     counts
+}
+
+/// What a byte of code is.
+#[inline]
+fn class_of(b: u8) -> Class {
+    match b {
+        b' ' | b'\t' => Class::Space,
+        b'#' | b'"' | b'\'' | b'\n' | b'\r' | b'.' | b'=' | b',' | b'[' | b']' | b'{' | b'}' => {
+            Class::Single
+        }
+        _ => Class::Word,
+    }
+}
+
+/// Where the run of bytes from `i` that are all `plain` ends.
+#[inline]
+fn skip(bytes: &[u8], i: usize, plain: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(i..).unwrap_or_default();
+    i + rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len())
 }
 
 /// Counts the header whose `[` is the byte before `i`, and returns where
