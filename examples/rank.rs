@@ -188,6 +188,9 @@ impl Source {
                 limits
                     .check_size(part, size)
                     .map_err(|e| located(self, &e))?;
+                // Room for the whole file at once, and the byte that tells
+                // it grew: no doubling and copying of a 231 MB vector.
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
                 file.take(limit).read_to_end(&mut bytes)
             }
         }
@@ -233,6 +236,8 @@ enum Failure {
     Usage(String),
     /// The input is bad: one line, exit 2.
     Input(String),
+    /// Writing the output failed.
+    Write(std::io::Error),
 }
 
 /// Sets `slot` once: a flag given twice is an error, not a silent override.
@@ -385,7 +390,10 @@ fn acceptability(
     }
 }
 
-fn run(args: &Args) -> Result<String, Failure> {
+/// Runs what `args` ask for: JSON is written to `stdout` as it is made
+/// (the plan of a million candidates is hundreds of megabytes), any other
+/// format returned whole.
+fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure> {
     // The sample portfolio comes with its sample constraints.
     let sample_criteria = Source::File("examples/criteria.toml".into());
     let (criteria, criteria_source) = match &args.criteria {
@@ -454,12 +462,18 @@ fn run(args: &Args) -> Result<String, Failure> {
             // Indented for a person at a terminal; compact for a program
             // reading a pipe or a file, a third of the size.
             let json = if std::io::stdout().is_terminal() {
-                serde_json::to_string_pretty(&output)
+                serde_json::to_writer_pretty(&mut *stdout, &output)
             } else {
-                serde_json::to_string(&output)
+                serde_json::to_writer(&mut *stdout, &output)
             };
-            json.map(|json| json + "\n")
-                .map_err(|e| Failure::Input(format!("error: cannot print JSON: {e}")))
+            json.map_err(|e| {
+                if e.is_io() {
+                    Failure::Write(e.into())
+                } else {
+                    Failure::Input(format!("error: cannot print JSON: {e}"))
+                }
+            })?;
+            Ok("\n".to_owned())
         }
         Format::Table => {
             let mut out = table(&criteria, &portfolio, &plan);
@@ -751,13 +765,19 @@ fn roadmap_table(roadmap: &Roadmap) -> String {
 }
 
 fn main() -> ExitCode {
+    // Through one lock and a buffer, and a reader that stops reading
+    // (`rank | head -2`) is not an error: what it wanted, it has.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let out = match parse_args() {
         Ok(None) => Ok(help()),
-        Ok(Some(args)) => run(&args),
+        Ok(Some(args)) => run(&args, &mut stdout),
         Err(failure) => Err(failure),
     };
-    let out = match out {
-        Ok(out) => out,
+    let written = match out {
+        Ok(out) => stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush()),
+        Err(Failure::Write(e)) => Err(e),
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}\n{USAGE}\nrun with --help for more");
             return ExitCode::from(2);
@@ -767,13 +787,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Through one lock, and a reader that stops reading (`rank | head -2`)
-    // is not an error: what it wanted, it has.
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -283,7 +283,7 @@ fn a_flag_given_twice_is_an_error_not_an_override() {
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
     // Far more output than a pipe buffers, so `head` closes the pipe while
-    // rank still writes.
+    // rank still writes: the table, and the JSON written as it is made.
     let first = SAMPLE.split("[[candidate]]").nth(1).unwrap();
     let mut portfolio = String::new();
     for i in 0..3000 {
@@ -292,31 +292,38 @@ fn a_closed_pipe_ends_the_program_quietly() {
     }
     assert_eq!(Portfolio::from_toml(&portfolio).unwrap().len(), 3000);
 
-    let mut rank = rank()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = rank.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(portfolio.as_bytes()));
-    let head = Command::new("head")
-        .arg("-n2")
-        .stdin(rank.stdout.take().unwrap())
-        .output()
-        .unwrap();
-    writer.join().unwrap().unwrap();
-    let mut stderr = String::new();
-    rank.stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = rank.wait().unwrap();
-    assert_eq!(text(head.stdout).lines().count(), 2);
-    assert_eq!(stderr, "");
-    assert_eq!(status.code(), Some(0));
+    for (format, bytes) in [("table", None), ("json", Some(100))] {
+        let mut rank = rank()
+            .args(["--format", format, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = rank.stdin.take().unwrap();
+        let input = portfolio.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let count = bytes.map_or_else(|| "-n2".to_owned(), |n| format!("-c{n}"));
+        let head = Command::new("head")
+            .arg(count)
+            .stdin(rank.stdout.take().unwrap())
+            .output()
+            .unwrap();
+        writer.join().unwrap().unwrap();
+        let mut stderr = String::new();
+        rank.stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = rank.wait().unwrap();
+        match bytes {
+            Some(n) => assert_eq!(head.stdout.len(), n),
+            None => assert_eq!(text(head.stdout).lines().count(), 2),
+        }
+        assert_eq!(stderr, "", "{format}");
+        assert_eq!(status.code(), Some(0), "{format}");
+    }
 }
 
 #[test]
