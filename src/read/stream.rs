@@ -21,7 +21,6 @@
 //! 0, a duplicate id) are given here, the same message at the same place.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
 use toml_parser::lexer::TokenKind;
@@ -433,20 +432,17 @@ impl<'t> Builder<'t> {
 /// The error for the first id in `candidates` used again, as the full parse
 /// gives it; `spans` are where their ids are.
 fn first_duplicate(text: &str, candidates: &[Candidate], spans: &[Span]) -> Option<Error> {
-    let mut first_use: HashMap<&str, Span> = HashMap::with_capacity(candidates.len());
-    for (candidate, &span) in candidates.iter().zip(spans) {
-        if let Some(first) = first_use.insert(&candidate.id, span) {
-            return Some(Error::DuplicateId {
-                at: At {
-                    candidate: Some(CandidateRef::Id(candidate.id.clone())),
-                    key: Some("id".to_owned()),
-                    ..at(text, span)
-                },
-                first: Some(super::location(text, first.start())),
-            });
-        }
-    }
-    None
+    let (again, first) =
+        crate::candidate::first_duplicate(candidates.iter().map(|c| c.id.as_str()))?;
+    let (candidate, &span, &first) = (candidates.get(again)?, spans.get(again)?, spans.get(first)?);
+    Some(Error::DuplicateId {
+        at: At {
+            candidate: Some(CandidateRef::Id(candidate.id.clone())),
+            key: Some("id".to_owned()),
+            ..at(text, span)
+        },
+        first: Some(super::location(text, first.start())),
+    })
 }
 
 /// The place of `span` in `text`, as [`super::locate`] gives it for a value
