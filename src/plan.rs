@@ -523,6 +523,38 @@ impl Criteria {
         reasons
     }
 
+    /// [`Criteria::shortfalls`] from the `evidence` itself, whose total's
+    /// numerator is `numerator`: its whole-number scores are read from the
+    /// evidence, not recovered from the `f64` scores of its `assessment`.
+    fn shortfalls_of(
+        &self,
+        evidence: &Evidence,
+        numerator: u128,
+        assessment: &Assessment,
+    ) -> Vec<Reason> {
+        let units = self.exact.units();
+        let mut reasons = Vec::new();
+        if !self.reaches_min_score(numerator) {
+            reasons.push(Reason::BelowMinScore {
+                score: assessment.total,
+                min: self.min_score,
+            });
+        }
+        for (criterion, score) in assessment.scores.iter() {
+            if let Some(min) = self.min_of(criterion)
+                && !units.reaches_min(criterion, units.unit(criterion, evidence))
+            {
+                reasons.push(Reason::BelowMin {
+                    criterion,
+                    score,
+                    min,
+                });
+            }
+        }
+        debug_assert_eq!(reasons, self.shortfalls(assessment));
+        reasons
+    }
+
     /// Ranks `portfolio` and plans the deployment: the leaders push, as the
     /// rule says (the top [`leaders`](Criteria::leaders) eligible
     /// candidates, or under `[constraints]` the best set that can lead
@@ -576,12 +608,12 @@ impl Criteria {
                 let assessment = self.assess(&evidence);
                 // Most candidates meet every minimum: the shortfalls are
                 // looked for only in the others.
-                let eligible = self.reaches_min_score(self.exact.numerator(&evidence))
-                    && self.meets_mins_of(&evidence);
+                let numerator = self.exact.numerator(&evidence);
+                let eligible = self.reaches_min_score(numerator) && self.meets_mins_of(&evidence);
                 let reasons = if eligible {
                     Vec::new()
                 } else {
-                    self.shortfalls(&assessment)
+                    self.shortfalls_of(&evidence, numerator, &assessment)
                 };
                 ranking.push(Placement {
                     rank: ranking.len() + 1,
