@@ -551,7 +551,6 @@ impl Criteria {
                 });
             }
         }
-        debug_assert_eq!(reasons, self.shortfalls(assessment));
         reasons
     }
 

@@ -303,3 +303,30 @@ fn a_candidate_tied_with_the_last_leader_is_told_so() {
             "text": "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"})
     );
 }
+
+#[test]
+fn a_follower_below_a_minimum_gives_the_shortfalls_of_its_assessment() {
+    let portfolio = crate::alloc::generate::portfolio(3_000);
+    for text in [
+        "",
+        "[selection]\nmin_score = 0.7\n[duration]\nmin = 0.5\n[lead]\nmin = 0.6\n",
+        "[selection]\nmin_score = 0.9166666668\n[visibility]\nmin = 1\n",
+    ] {
+        let criteria: Criteria = text.parse().unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        let ineligible = plan.ranking.iter().filter(|p| !p.eligible);
+        let mut seen = 0;
+        for placement in ineligible {
+            let candidate = portfolio.get(&placement.id).unwrap();
+            let assessment = criteria.assess(&candidate.evidence);
+            assert_eq!(
+                placement.reasons,
+                criteria.shortfalls(&assessment),
+                "{}",
+                placement.id
+            );
+            seen += 1;
+        }
+        assert!(seen > 100, "{text}: {seen}");
+    }
+}
