@@ -569,7 +569,7 @@ impl Criteria {
     ///
     /// // Eligible, but the three places went to higher totals.
     /// let fourth = &plan.ranking[3];
-    /// assert_eq!((fourth.id.as_str(), fourth.role), ("field-service-app", Role::Pull));
+    /// assert_eq!((fourth.id.as_ref(), fourth.role), ("field-service-app", Role::Pull));
     /// assert_eq!(fourth.reasons, [Reason::Outranked { leaders: 3 }]);
     /// assert_eq!(fourth.unit.as_deref(), Some("Service"));
     ///
