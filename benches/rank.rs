@@ -131,6 +131,17 @@ fn benches(c: &mut Criterion) {
         group.bench_function("plan", |b| {
             b.iter(|| black_box(&criteria).plan(black_box(&portfolio)).unwrap());
         });
+        // The plan as compact JSON, as the rank example writes it to a
+        // pipe: through a buffer, here one kept between runs, so that the
+        // formatting is timed and not the growth of a fresh vector.
+        let plan = criteria.plan(&portfolio).unwrap();
+        let mut json = Vec::new();
+        group.bench_function("plan_json", |b| {
+            b.iter(|| {
+                json.clear();
+                serde_json::to_writer(&mut json, black_box(&plan)).unwrap();
+            });
+        });
         group.finish();
     }
 }

@@ -23,7 +23,7 @@
 //! program quietly.
 
 use std::fmt;
-use std::io::{Read, Write as _};
+use std::io::{IsTerminal as _, Read, Write as _};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -61,6 +61,10 @@ options:
   --svg DIR          write the charts into DIR: contributions.svg and
                      roadmap.svg, and with --robustness acceptability.svg
                      and stability.svg
+  --max-bytes N      refuse an input file of more than N bytes
+                     (default {max_bytes})
+  --max-candidates N refuse a portfolio of more than N candidates
+                     (default {max_candidates})
   -h, --help         print this help
 
 Bad input exits with code 2 and `FILE:LINE:COL: error: ...` on stderr
@@ -78,7 +82,10 @@ fn help() -> String {
         }
         _ => names.join(", "),
     };
+    let limits = Limits::default();
     HELP.replace("{formats}", &formats)
+        .replace("{max_bytes}", &limits.max_bytes.to_string())
+        .replace("{max_candidates}", &limits.max_candidates.to_string())
 }
 
 /// How the results are printed.
@@ -165,12 +172,12 @@ impl Source {
     }
 
     /// The bytes of the `part`, reading no more than one byte past the
-    /// size limit: the library refuses a larger input before parsing, so
-    /// the rest is never needed. A file the file system gives a size is
-    /// refused by it before any is read, and the message gives the size.
-    fn read(&self, part: Part) -> Result<Vec<u8>, String> {
-        let limits = Limits::default();
-        let limit = limits.max_bytes as u64 + 1;
+    /// size limit of `limits`: the library refuses a larger input before
+    /// parsing, so the rest is never needed. A file the file system gives a
+    /// size is refused by it before any is read, and the message gives the
+    /// size.
+    fn read(&self, part: Part, limits: &Limits) -> Result<Vec<u8>, String> {
+        let limit = (limits.max_bytes as u64).saturating_add(1);
         let cannot = |e: std::io::Error| format!("{self}: error: cannot read: {e}");
         let mut bytes = Vec::new();
         match self {
@@ -181,6 +188,9 @@ impl Source {
                 limits
                     .check_size(part, size)
                     .map_err(|e| located(self, &e))?;
+                // Room for the whole file at once, and the byte that tells
+                // it grew: no doubling and copying of a 231 MB vector.
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
                 file.take(limit).read_to_end(&mut bytes)
             }
         }
@@ -217,6 +227,7 @@ struct Args {
     format: Format,
     robustness: bool,
     svg: Option<PathBuf>,
+    limits: Limits,
 }
 
 /// What went wrong, and how the program ends.
@@ -225,6 +236,8 @@ enum Failure {
     Usage(String),
     /// The input is bad: one line, exit 2.
     Input(String),
+    /// Writing the output failed.
+    Write(std::io::Error),
 }
 
 /// Sets `slot` once: a flag given twice is an error, not a silent override.
@@ -247,6 +260,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut robustness = None;
     let mut svg = None;
     let mut input = None;
+    let mut max_bytes = None;
+    let mut max_candidates = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
@@ -272,6 +287,14 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                 let dir = parser.value().map_err(usage)?;
                 once(&mut svg, PathBuf::from(dir), "--svg")?;
             }
+            Long("max-bytes") => {
+                let n = parser.value().map_err(usage)?.parse().map_err(usage)?;
+                once(&mut max_bytes, n, "--max-bytes")?;
+            }
+            Long("max-candidates") => {
+                let n = parser.value().map_err(usage)?.parse().map_err(usage)?;
+                once(&mut max_candidates, n, "--max-candidates")?;
+            }
             Value(file) => once(&mut portfolio, Source::new(file), "PORTFOLIO")?,
             _ => return Err(usage(arg.unexpected())),
         }
@@ -288,6 +311,9 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         format: format.unwrap_or(Format::Table),
         robustness: robustness.is_some(),
         svg,
+        limits: Limits::default()
+            .with_max_bytes(max_bytes.unwrap_or(Limits::default().max_bytes))
+            .with_max_candidates(max_candidates.unwrap_or(Limits::default().max_candidates)),
     }))
 }
 
@@ -393,12 +419,18 @@ fn acceptability(
     }
 }
 
-fn run(args: &Args) -> Result<String, Failure> {
+/// Runs what `args` ask for: JSON is written to `stdout` as it is made
+/// (the plan of a million candidates is hundreds of megabytes), any other
+/// format returned whole.
+fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure> {
     // The sample portfolio comes with its sample constraints.
     let sample_criteria = Source::File("examples/criteria.toml".into());
     let (criteria, criteria_source) = match &args.criteria {
         Some(source) => (
-            Criteria::from_slice(&source.read(Part::Criteria).map_err(Failure::Input)?)
+            (args.limits)
+                .read_criteria(
+                    &(source.read(Part::Criteria, &args.limits)).map_err(Failure::Input)?,
+                )
                 .map_err(|e| Failure::Input(located(source, &e)))?,
             source,
         ),
@@ -413,17 +445,19 @@ fn run(args: &Args) -> Result<String, Failure> {
     // the criteria file's.
     let bound = |e: Error| Failure::Input(located(criteria_source, &e));
     let portfolio = if let Some(source) = &args.portfolio {
-        let bytes = source.read(Part::Portfolio).map_err(Failure::Input)?;
+        let bytes = (source.read(Part::Portfolio, &args.limits)).map_err(Failure::Input)?;
         let csv = matches!(source, Source::File(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
         let read = match args.input {
-            Some(Input::Csv) => Limits::default().read_portfolio_csv(&bytes),
-            None if csv => Limits::default().read_portfolio_csv(&bytes),
-            Some(Input::Toml) | None => Portfolio::from_slice(&bytes),
+            Some(Input::Csv) => args.limits.read_portfolio_csv(&bytes),
+            None if csv => args.limits.read_portfolio_csv(&bytes),
+            Some(Input::Toml) | None => args.limits.read_portfolio(&bytes),
         };
         read.map_err(|e| Failure::Input(located(source, &e)))?
     } else {
         let sample = Source::File("examples/portfolio.toml".into());
-        Portfolio::from_toml(SAMPLE).map_err(|e| Failure::Input(located(&sample, &e)))?
+        (args.limits)
+            .read_portfolio(SAMPLE.as_bytes())
+            .map_err(|e| Failure::Input(located(&sample, &e)))?
     };
     let plan = criteria.plan(&portfolio).map_err(bound)?;
     let robustness = if args.robustness {
@@ -454,9 +488,21 @@ fn run(args: &Args) -> Result<String, Failure> {
                 roadmap,
                 robustness,
             };
-            serde_json::to_string_pretty(&output)
-                .map(|json| json + "\n")
-                .map_err(|e| Failure::Input(format!("error: cannot print JSON: {e}")))
+            // Indented for a person at a terminal; compact for a program
+            // reading a pipe or a file, a third of the size.
+            let json = if std::io::stdout().is_terminal() {
+                serde_json::to_writer_pretty(&mut *stdout, &output)
+            } else {
+                serde_json::to_writer(&mut *stdout, &output)
+            };
+            json.map_err(|e| {
+                if e.is_io() {
+                    Failure::Write(e.into())
+                } else {
+                    Failure::Input(format!("error: cannot print JSON: {e}"))
+                }
+            })?;
+            Ok("\n".to_owned())
         }
         Format::Table => Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.table()),
     }
@@ -499,7 +545,7 @@ fn write_charts(dir: &std::path::Path, report: &Report<'_>) -> Result<(), Failur
 #[derive(serde::Serialize)]
 struct Output<'a> {
     #[serde(flatten)]
-    plan: &'a Plan,
+    plan: &'a Plan<'a>,
     roadmap: Roadmap,
     #[serde(skip_serializing_if = "Option::is_none")]
     robustness: Option<Robustness>,
@@ -514,13 +560,19 @@ struct Robustness {
 }
 
 fn main() -> ExitCode {
+    // Through one lock and a buffer, and a reader that stops reading
+    // (`rank | head -2`) is not an error: what it wanted, it has.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let out = match parse_args() {
         Ok(None) => Ok(help()),
-        Ok(Some(args)) => run(&args),
+        Ok(Some(args)) => run(&args, &mut stdout),
         Err(failure) => Err(failure),
     };
-    let out = match out {
-        Ok(out) => out,
+    let written = match out {
+        Ok(out) => stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush()),
+        Err(Failure::Write(e)) => Err(e),
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}\n{USAGE}\nrun with --help for more");
             return ExitCode::from(2);
@@ -530,13 +582,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Through one lock, and a reader that stops reading (`rank | head -2`)
-    // is not an error: what it wanted, it has.
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

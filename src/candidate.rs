@@ -576,22 +576,49 @@ pub(crate) fn check_texts<P>(texts: Texts<'_, P>) -> Result<(), (&'static str, P
 }
 
 /// The ids taken so far on the way into a portfolio, each with where it
-/// was first used (`P`).
-pub(crate) struct FirstUse<P>(HashMap<String, P>);
+/// was first used (`P`); or none kept, when the caller looks for a repeated
+/// id once all are read ([`first_duplicate`]).
+pub(crate) struct FirstUse<P>(Option<HashMap<String, P>>);
 
 impl<P: Clone> FirstUse<P> {
     pub(crate) fn with_capacity(n: usize) -> Self {
-        FirstUse(HashMap::with_capacity(n))
+        FirstUse(Some(HashMap::with_capacity(n)))
+    }
+
+    /// Takes no id: the caller checks them with [`first_duplicate`].
+    pub(crate) fn afterwards() -> Self {
+        FirstUse(None)
     }
 
     /// Takes `id`, used at `at`; where it was first used when it is taken.
     pub(crate) fn claim(&mut self, id: &str, at: P) -> Result<(), P> {
-        if let Some(first) = self.0.get(id) {
+        let Some(taken) = &mut self.0 else {
+            return Ok(());
+        };
+        if let Some(first) = taken.get(id) {
             return Err(first.clone());
         }
-        self.0.insert(id.to_owned(), at);
+        taken.insert(id.to_owned(), at);
         Ok(())
     }
+}
+
+/// The first of `ids` that repeats an earlier one, in their order: its
+/// index, and the index of the id's first use.
+///
+/// By sorting, not hashing: a million ids take a sort of a million
+/// pointers, where a map of them hashed each with `SipHash` and copied it.
+pub(crate) fn first_duplicate<'a>(ids: impl Iterator<Item = &'a str>) -> Option<(usize, usize)> {
+    let mut order: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
+    order.sort_unstable();
+    // Equal ids sit together in order of use: the first pair of a run is
+    // its first use and its first repeat.
+    (order.windows(2))
+        .filter_map(|pair| match pair {
+            [(a, first), (b, again)] if a == b => Some((*again, *first)),
+            _ => None,
+        })
+        .min()
 }
 
 /// The small id of `name` among `names`, a new one when it is new.
@@ -698,5 +725,40 @@ impl fmt::Debug for IdOrder {
     /// Nothing the candidates do not already show.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IdOrder").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::first_duplicate;
+
+    /// The definition: the first id seen before, and where it was.
+    fn by_map(ids: &[&str]) -> Option<(usize, usize)> {
+        let mut seen = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(&first) = seen.get(id) {
+                return Some((i, first));
+            }
+            seen.insert(*id, i);
+        }
+        None
+    }
+
+    #[test]
+    fn the_first_repeat_is_found_by_sorting_as_by_a_map() {
+        let cases: [&[&str]; 7] = [
+            &[],
+            &["a"],
+            &["a", "b", "c"],
+            &["a", "b", "a"],
+            &["b", "a", "a", "b"],
+            &["c", "a", "b", "c", "a", "b", "a"],
+            &["x", "y", "z", "y", "x", "z"],
+        ];
+        for ids in cases {
+            assert_eq!(first_duplicate(ids.iter().copied()), by_map(ids), "{ids:?}");
+        }
     }
 }

@@ -1,18 +1,19 @@
 //! Push and pull: who leads, and why each of the others follows.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::candidate::{Candidate, Portfolio};
+use crate::candidate::{Candidate, Evidence, Portfolio};
 use crate::constrain::{Hold, WhyNot};
 use crate::criteria::Criteria;
 use crate::criterion::Criterion;
 use crate::criterion::Scores;
 use crate::error::{Error, Result};
-use crate::rank::Ranked;
+use crate::rank::BATCH;
 use crate::score::Assessment;
 use crate::select::{LeaderRule, Offer};
 
@@ -356,27 +357,42 @@ impl Serialize for Reason {
                 out.serialize_entry("below", below)?;
             }
         }
-        out.serialize_entry("text", &self.to_string())?;
+        out.serialize_entry("text", &InWords(self))?;
         out.end()
     }
 }
 
+/// A reason in words, written straight into the output as `Display` gives
+/// it: no string is made for it.
+struct InWords<'a>(&'a Reason);
+
+impl Serialize for InWords<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
 /// One candidate's place in the plan.
+///
+/// Its texts borrow from the portfolio it was planned from, so a plan of a
+/// million candidates copies no id; [`Placement::into_owned`] (or
+/// [`Plan::into_owned`]) makes one that outlives the portfolio, as reading
+/// one back from JSON does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Placement {
+pub struct Placement<'a> {
     /// 1 for the best.
     pub rank: usize,
     /// The candidate's id.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// The candidate's name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The candidate's business unit, when the portfolio gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Cow<'a, str>>,
     /// The candidate's sponsor, when the portfolio gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sponsor: Option<String>,
+    pub sponsor: Option<Cow<'a, str>>,
     /// Its total: the weighted mean of its scores, in `[0, 1]`.
     pub total: f64,
     /// Whether it leads or follows.
@@ -402,14 +418,77 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+impl Placement<'_> {
+    /// This placement with texts of its own, no longer borrowed from the
+    /// portfolio.
+    #[must_use]
+    pub fn into_owned(self) -> Placement<'static> {
+        Placement {
+            rank: self.rank,
+            id: owned(self.id),
+            name: owned(self.name),
+            unit: self.unit.map(owned),
+            sponsor: self.sponsor.map(owned),
+            total: self.total,
+            role: self.role,
+            eligible: self.eligible,
+            scores: self.scores,
+            reasons: self.reasons,
+            decided: self.decided,
+        }
+    }
+}
+
+/// `text`, owned.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
 /// Which few lead the push, and how the rest follow.
+///
+/// Its ids and names borrow from the portfolio it was planned from: see
+/// [`Plan::into_owned`] for one that outlives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Plan {
+pub struct Plan<'a> {
     /// The ids of the leaders, best first.
-    pub leaders: Vec<String>,
+    pub leaders: Vec<Cow<'a, str>>,
     /// Every candidate, best first.
-    pub ranking: Vec<Placement>,
+    pub ranking: Vec<Placement<'a>>,
+}
+
+impl Plan<'_> {
+    /// This plan with texts of its own, no longer borrowed from the
+    /// portfolio: to keep it, or send it, once the portfolio is gone.
+    #[must_use]
+    pub fn into_owned(self) -> Plan<'static> {
+        Plan {
+            leaders: self.leaders.into_iter().map(owned).collect(),
+            ranking: (self.ranking.into_iter())
+                .map(Placement::into_owned)
+                .collect(),
+        }
+    }
+}
+
+/// A candidate's texts, as its placement borrows them.
+#[derive(Clone, Copy)]
+struct Texts<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: Option<&'a str>,
+    sponsor: Option<&'a str>,
+}
+
+impl<'a> Texts<'a> {
+    fn of(candidate: &'a Candidate) -> Self {
+        Texts {
+            id: &candidate.id,
+            name: &candidate.name,
+            unit: candidate.unit.as_deref(),
+            sponsor: candidate.sponsor.as_deref(),
+        }
+    }
 }
 
 impl Criteria {
@@ -444,6 +523,37 @@ impl Criteria {
         reasons
     }
 
+    /// [`Criteria::shortfalls`] from the `evidence` itself, whose total's
+    /// numerator is `numerator`: its whole-number scores are read from the
+    /// evidence, not recovered from the `f64` scores of its `assessment`.
+    fn shortfalls_of(
+        &self,
+        evidence: &Evidence,
+        numerator: u128,
+        assessment: &Assessment,
+    ) -> Vec<Reason> {
+        let units = self.exact.units();
+        let mut reasons = Vec::new();
+        if !self.reaches_min_score(numerator) {
+            reasons.push(Reason::BelowMinScore {
+                score: assessment.total,
+                min: self.min_score,
+            });
+        }
+        for (criterion, score) in assessment.scores.iter() {
+            if let Some(min) = self.min_of(criterion)
+                && !units.reaches_min(criterion, units.unit(criterion, evidence))
+            {
+                reasons.push(Reason::BelowMin {
+                    criterion,
+                    score,
+                    min,
+                });
+            }
+        }
+        reasons
+    }
+
     /// Ranks `portfolio` and plans the deployment: the leaders push, as the
     /// rule says (the top [`leaders`](Criteria::leaders) eligible
     /// candidates, or under `[constraints]` the best set that can lead
@@ -459,7 +569,7 @@ impl Criteria {
     ///
     /// // Eligible, but the three places went to higher totals.
     /// let fourth = &plan.ranking[3];
-    /// assert_eq!((fourth.id.as_str(), fourth.role), ("field-service-app", Role::Pull));
+    /// assert_eq!((fourth.id.as_ref(), fourth.role), ("field-service-app", Role::Pull));
     /// assert_eq!(fourth.reasons, [Reason::Outranked { leaders: 3 }]);
     /// assert_eq!(fourth.unit.as_deref(), Some("Service"));
     ///
@@ -475,89 +585,123 @@ impl Criteria {
     /// [`Error::Invalid`] when a constraint names a candidate the portfolio
     /// does not hold; [`Error::Conflict`] when the constraints cannot all
     /// hold, naming a minimal set of them.
-    pub fn plan(&self, portfolio: &Portfolio) -> Result<Plan> {
-        let places = self.rank_places(portfolio);
-        let mut ranking: Vec<(Offer, Placement, &Candidate)> = Vec::with_capacity(places.len());
-        for &place in &places {
-            let Some(Ranked {
-                candidate,
-                assessment,
-            }) = self.ranked_at(portfolio, place)
-            else {
-                continue;
-            };
-            let reasons = self.shortfalls(&assessment);
-            let eligible = reasons.is_empty();
-            let placement = Placement {
-                rank: ranking.len() + 1,
-                id: candidate.id.clone(),
-                name: candidate.name.clone(),
-                unit: candidate.unit.clone(),
-                sponsor: candidate.sponsor.clone(),
-                total: assessment.total,
-                role: Role::Pull,
-                eligible,
-                scores: assessment.scores,
-                reasons,
-                decided: false,
-            };
-            ranking.push((Offer { place, eligible }, placement, candidate));
-        }
+    pub fn plan<'a>(&self, portfolio: &'a Portfolio) -> Result<Plan<'a>> {
         let rule = LeaderRule::new(self, portfolio)?;
-        let offers: Vec<Offer> = ranking.iter().map(|(offer, ..)| *offer).collect();
+        let places = self.rank_places(portfolio);
+        let mut ranking: Vec<Placement<'a>> = Vec::with_capacity(places.len());
+        let mut offers: Vec<Offer> = Vec::with_capacity(places.len());
+        // The places are in no useful order: taking a batch of candidates'
+        // texts out first, in a loop that does nothing else, keeps many
+        // memory reads in flight, as `rank` does; the placements are then
+        // made from them.
+        let order = portfolio.id_order();
+        let mut batch: Vec<(usize, Texts<'a>, Evidence)> = Vec::with_capacity(BATCH);
+        for chunk in places.chunks(BATCH) {
+            batch.clear();
+            batch.extend(chunk.iter().filter_map(|&place| {
+                let (index, evidence) = order.get(place)?;
+                let candidate = portfolio.candidates().get(index)?;
+                Some((place, Texts::of(candidate), evidence))
+            }));
+            for &(place, texts, evidence) in &batch {
+                let assessment = self.assess(&evidence);
+                // Most candidates meet every minimum: the shortfalls are
+                // looked for only in the others.
+                let numerator = self.exact.numerator(&evidence);
+                let eligible = self.reaches_min_score(numerator) && self.meets_mins_of(&evidence);
+                let reasons = if eligible {
+                    Vec::new()
+                } else {
+                    self.shortfalls_of(&evidence, numerator, &assessment)
+                };
+                ranking.push(Placement {
+                    rank: ranking.len() + 1,
+                    id: Cow::Borrowed(texts.id),
+                    name: Cow::Borrowed(texts.name),
+                    unit: texts.unit.map(Cow::Borrowed),
+                    sponsor: texts.sponsor.map(Cow::Borrowed),
+                    total: assessment.total,
+                    role: Role::Pull,
+                    eligible,
+                    scores: assessment.scores,
+                    reasons,
+                    decided: false,
+                });
+                offers.push(Offer { place, eligible });
+            }
+        }
         let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
         rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
             .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
-        let mut why: Vec<Vec<Reason>> = vec![Vec::new(); ranking.len()];
-        for (i, whys) in rule.why_not(&offers, &leaders) {
-            let candidate = ranking.get(i).map(|(_, _, c)| *c);
-            if let Some(slot) = why.get_mut(i) {
-                *slot = (whys.into_iter())
+        // The constraints' reasons, for the few they stop: made while the
+        // ranking is read, then put in place.
+        let constrained: Vec<(usize, Vec<Reason>)> = (rule.why_not(&offers, &leaders).into_iter())
+            .map(|(i, whys)| {
+                let candidate = (offers.get(i))
+                    .and_then(|offer| portfolio.at_place(offer.place))
+                    .map(|(_, candidate)| candidate);
+                let reasons = (whys.into_iter())
                     .filter_map(|w| self.reason(w, candidate, &ranking))
                     .collect();
-            }
-        }
-        let last = (leaders.last())
-            .and_then(|&i| ranking.get(i))
-            .map(|(_, p, _)| (p.id.clone(), p.total, self.numerator_of(&p.scores)));
-        let ids = (leaders.iter())
-            .filter_map(|&i| ranking.get(i).map(|(_, p, _)| p.id.clone()))
-            .collect();
-        let must = rule.must();
-        let ranking = (ranking.into_iter().zip(why).enumerate())
-            .map(|(i, ((offer, mut placement, _), constrained))| {
-                if leaders.binary_search(&i).is_ok() {
-                    placement.role = Role::Lead;
-                    placement.decided = must.contains(&offer.place);
-                } else if placement.eligible {
-                    if constrained.is_empty() {
-                        let numerator = self.numerator_of(&placement.scores);
-                        placement
-                            .reasons
-                            .push(self.outranked(last.as_ref(), numerator));
-                    } else {
-                        placement.reasons = constrained;
-                    }
-                }
-                placement
+                (i, reasons)
             })
             .collect();
+        let last = (leaders.last())
+            .and_then(|&i| Some((ranking.get(i)?, offers.get(i)?)))
+            .and_then(|(p, offer)| {
+                let (_, evidence) = order.get(offer.place)?;
+                Some((p.id.clone(), p.total, self.exact.numerator(&evidence)))
+            });
+        let ids = (leaders.iter())
+            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
+            .collect();
+        let must = rule.must();
+        for &i in &leaders {
+            if let (Some(placement), Some(offer)) = (ranking.get_mut(i), offers.get(i)) {
+                placement.role = Role::Lead;
+                placement.decided = must.contains(&offer.place);
+            }
+        }
+        let mut constrained = constrained.into_iter().peekable();
+        for ((i, placement), offer) in ranking.iter_mut().enumerate().zip(&offers) {
+            if placement.role == Role::Lead || !placement.eligible {
+                continue;
+            }
+            if let Some((_, reasons)) = constrained.next_if(|(at, _)| *at == i)
+                && !reasons.is_empty()
+            {
+                placement.reasons = reasons;
+                continue;
+            }
+            let reason = self.outranked(last.as_ref(), placement.total, || {
+                (order.get(offer.place)).map(|(_, evidence)| self.exact.numerator(&evidence))
+            });
+            placement.reasons.push(reason);
+        }
         Ok(Plan {
             leaders: ids,
             ranking,
         })
     }
 
-    /// Why an eligible candidate whose total's numerator is `numerator`
-    /// does not lead when nothing
+    /// Why an eligible candidate with `total` does not lead when nothing
     /// but the leader places stops it: outranked, or tied with the `last`
-    /// leader and behind it by id.
-    fn outranked(&self, last: Option<&(String, f64, u128)>, numerator: u128) -> Reason {
+    /// leader (its id, total and the total's numerator) and behind it by
+    /// id. Its own numerator is asked for only when the totals are equal:
+    /// equal numerators give equal totals.
+    fn outranked(
+        &self,
+        last: Option<&(Cow<'_, str>, f64, u128)>,
+        total: f64,
+        numerator: impl FnOnce() -> Option<u128>,
+    ) -> Reason {
         match last {
-            Some((leader, at, n)) if *n == numerator => Reason::Tied {
-                leader: leader.clone(),
-                total: *at,
-            },
+            Some((leader, at, n)) if at.to_bits() == total.to_bits() && numerator() == Some(*n) => {
+                Reason::Tied {
+                    leader: leader.to_string(),
+                    total: *at,
+                }
+            }
             _ => Reason::Outranked {
                 leaders: self.leaders,
             },
@@ -570,12 +714,12 @@ impl Criteria {
         &self,
         why: WhyNot,
         candidate: Option<&Candidate>,
-        ranking: &[(Offer, Placement, &Candidate)],
+        ranking: &[Placement<'_>],
     ) -> Option<Reason> {
         let holder = |i: usize| {
-            let (_, p, _) = ranking.get(i)?;
+            let p = ranking.get(i)?;
             Some(Holder {
-                id: p.id.clone(),
+                id: p.id.to_string(),
                 rank: p.rank,
             })
         };

@@ -59,6 +59,10 @@ pub(crate) struct Counts {
     pub(crate) candidates: usize,
     /// Where the line of each `[[candidate]]` header starts.
     pub(crate) starts: Vec<usize>,
+    /// The most memory parsing one section would take: the text before the
+    /// first `[[candidate]]` header, or one header's section (see
+    /// [`sections`]), each as a document of its own.
+    pub(crate) largest_section: u64,
 }
 
 impl Counts {
@@ -150,12 +154,7 @@ pub(crate) fn sections(text: &str, limits: &Limits) -> Result<Vec<Range<usize>>>
         let kept = BYTES_PER_CANDIDATE_KEPT
             .saturating_mul(counts.candidates as u64)
             .saturating_add(BYTES_PER_ELEMENT_KEPT.saturating_mul(counts.elements));
-        let largest = ranges
-            .iter()
-            .map(|range| scan(text.as_bytes().get(range.clone()).unwrap_or_default(), 0).memory())
-            .max()
-            .unwrap_or_default();
-        in_sections = largest.saturating_add(kept);
+        in_sections = counts.largest_section.saturating_add(kept);
         if in_sections <= limit {
             return Ok(ranges);
         }
@@ -213,6 +212,11 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
     // Only spaces since the last line break.
     let mut line_start = true;
     let mut previous = Class::Single;
+    // The counts where the current section started.
+    let mut section = Section {
+        tables: counts.tables,
+        ..Section::default()
+    };
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         i += 1;
@@ -223,9 +227,16 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                     counts.tokens += 1;
                     line_start = true;
                     previous = Class::Single;
+                } else {
+                    i = skip(bytes, i, |c| c != b'\n');
                 }
             }
             State::String { quote, multiline } => {
+                if b != quote && b != b'\\' && b != b'\n' {
+                    // Nothing in a string counts but its end.
+                    i = skip(bytes, i, |c| c != quote && c != b'\\' && c != b'\n');
+                    continue;
+                }
                 let (next, end) = in_string(bytes, i, b, quote, multiline);
                 i = next;
                 match end {
@@ -241,12 +252,7 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                 }
             }
             State::Code => {
-                let class = match b {
-                    b' ' | b'\t' => Class::Space,
-                    b'#' | b'"' | b'\'' | b'\n' | b'\r' | b'.' | b'=' | b',' | b'[' | b']'
-                    | b'{' | b'}' => Class::Single,
-                    _ => Class::Word,
-                };
+                let class = class_of(b);
                 if class == Class::Single || class != previous {
                     counts.tokens += 1;
                 }
@@ -267,20 +273,7 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                         // A header, `[table]` or `[[array]]`: its brackets
                         // do not nest.
                         fresh = true;
-                        if bytes.get(i) == Some(&b'[') {
-                            // An element of an array of tables.
-                            counts.elements += 1;
-                            i += 1;
-                            if is_candidate_header(bytes.get(i..).unwrap_or_default()) {
-                                counts.candidates += 1;
-                                if counts.starts.len() < keep {
-                                    counts.starts.push(line_start_before(bytes, i - 2));
-                                }
-                            }
-                        } else {
-                            // A key of its parent.
-                            counts.keys += 1;
-                        }
+                        i = header(bytes, i, keep, &mut counts, &mut section);
                     }
                     b'{' => {
                         fresh = true;
@@ -307,11 +300,109 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
                 } else if class != Class::Space {
                     line_start = false;
                 }
+                if class != Class::Single {
+                    // The rest of a run of spaces or of a word changes
+                    // nothing.
+                    i = skip(bytes, i, |c| class_of(c) == class);
+                }
             }
         }
     }
+    section.end(&mut counts, bytes.len());
     counts
 }
+
+/// What a byte of code is.
+#[inline]
+fn class_of(b: u8) -> Class {
+    match b {
+        b' ' | b'\t' => Class::Space,
+        b'#' | b'"' | b'\'' | b'\n' | b'\r' | b'.' | b'=' | b',' | b'[' | b']' | b'{' | b'}' => {
+            Class::Single
+        }
+        _ => Class::Word,
+    }
+}
+
+/// Where the run of bytes from `i` that are all `plain` ends.
+#[inline]
+fn skip(bytes: &[u8], i: usize, plain: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(i..).unwrap_or_default();
+    i + rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len())
+}
+
+/// Counts the header whose `[` is the byte before `i`, and returns where
+/// to read on.
+fn header(
+    bytes: &[u8],
+    i: usize,
+    keep: usize,
+    counts: &mut Counts,
+    section: &mut Section,
+) -> usize {
+    if bytes.get(i) != Some(&b'[') {
+        // A key of its parent.
+        counts.keys += 1;
+        return i;
+    }
+    // An element of an array of tables.
+    counts.elements += 1;
+    let i = i + 1;
+    if is_candidate_header(bytes.get(i..).unwrap_or_default()) {
+        counts.candidates += 1;
+        let start = line_start_before(bytes, i - 2);
+        if counts.starts.len() < keep {
+            counts.starts.push(start);
+        }
+        section.end(counts, start);
+    }
+    i
+}
+
+/// Where a section of the text starts, and the counts before it: the
+/// section's own counts are the difference at its end, so one pass gives
+/// the memory of every section as well as the whole.
+#[derive(Default)]
+struct Section {
+    start: usize,
+    tokens: u64,
+    tables: u64,
+    keys: u64,
+    elements: u64,
+}
+
+impl Section {
+    /// Ends the section at byte `end`, where the next starts: keeps the
+    /// largest memory so far in `counts`.
+    ///
+    /// The bytes of the next header's line read so far (its indent and
+    /// `[[`) are counted in this section rather than the next: a few tokens
+    /// and an element, which [`SECTION_SLACK`] gives back to each section.
+    fn end(&mut self, counts: &mut Counts, end: usize) {
+        let (tokens, tables, keys, elements) = SECTION_SLACK;
+        let own = Counts {
+            len: end.saturating_sub(self.start),
+            tokens: counts.tokens - self.tokens + tokens,
+            // Its own root, which the whole text counts once.
+            tables: counts.tables - self.tables + tables,
+            keys: counts.keys - self.keys + keys,
+            elements: counts.elements - self.elements + elements,
+            ..Counts::default()
+        };
+        counts.largest_section = counts.largest_section.max(own.memory());
+        *self = Section {
+            start: end,
+            tokens: counts.tokens,
+            tables: counts.tables,
+            keys: counts.keys,
+            elements: counts.elements,
+        };
+    }
+}
+
+/// What a section's counts may miss, as [`Section::end`] takes them:
+/// tokens, tables (its root), keys and elements.
+const SECTION_SLACK: (u64, u64, u64, u64) = (4, 1, 0, 1);
 
 /// Reads byte `b` of a string, the byte before `i`: where to read on, and
 /// whether the string ends (`Some(true)` at a line break that ends it
@@ -398,6 +489,35 @@ mod tests {
             counts("x = \'\'\'\n, \' \'\' ]\n\'\'\'\'\'\ny = 1"),
             [1, 2, 0]
         );
+    }
+
+    #[test]
+    fn one_pass_counts_each_section_at_least_as_its_own_scan_does() {
+        let texts = [
+            "title = 'x'\n[[candidate]]\nid = \"a\"\ntags = [1, 2, 3]\n\n  [[ candidate ]]\n\
+             id = 'b'\nx = {a = 1}\n[[candidate]]\n",
+            "[[candidate]]\n[[candidate]]\n[[candidate]]",
+            "x = [1, 2]\n\t[['candidate']] # c\nid.a.b = 1\n[[candidate]]\nk = \"\"\"\n\"\"\"\n",
+            "",
+            "a = 1",
+        ];
+        for text in texts {
+            let counts = scan(text.as_bytes(), usize::MAX);
+            let ends = counts.starts.iter().copied().chain([text.len()]);
+            let separate = std::iter::once(0)
+                .chain(counts.starts.iter().copied())
+                .zip(ends)
+                .map(|(start, end)| scan(&text.as_bytes()[start..end], 0).memory())
+                .max()
+                .unwrap();
+            assert!(
+                counts.largest_section >= separate,
+                "{text:?}: {} < {separate}",
+                counts.largest_section
+            );
+            // And not by much: a few tokens and an element.
+            assert!(counts.largest_section <= separate + 2000, "{text:?}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct Ranked<'a> {
 }
 
 /// How many candidates [`Criteria::rank`] fetches before it scores them.
-const BATCH: usize = 64;
+pub(crate) const BATCH: usize = 64;
 
 impl Criteria {
     /// Every candidate of `portfolio`, best first: total descending, exactly

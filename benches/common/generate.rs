@@ -133,6 +133,35 @@ pub fn portfolio_toml(n: usize) -> String {
     text
 }
 
+/// The same candidates as [`portfolio_toml`], as a CSV table: a header row
+/// of the keys, a row each, as `benches/peers/bench.py --write-csv` writes
+/// them.
+pub fn portfolio_csv(n: usize) -> String {
+    let mut text = String::from(
+        "id,duration_months,visibility,change,phase,remedial,bottom_line,lead,\
+         sponsor_level,sponsor_motivation\n",
+    );
+    for candidate in candidates(n) {
+        let e = candidate.evidence;
+        writeln!(
+            text,
+            "{},{},{},{},{},{},{},{},{},{}",
+            candidate.id,
+            e.duration,
+            e.visibility,
+            e.change,
+            e.phase,
+            e.remedial,
+            e.bottom_line,
+            e.lead,
+            e.sponsor_level,
+            e.sponsor_motivation,
+        )
+        .unwrap();
+    }
+    text
+}
+
 /// The reference values of `benches/peers/README.md`: both sides must draw
 /// the same candidates.
 #[cfg(test)]

@@ -21,11 +21,14 @@
 #
 #   spearhead-toml-json   rank --json FILE.toml        / python-csv-json
 #   spearhead-toml-table  rank FILE.toml               / python-csv-none
-#   spearhead-csv-table   rank FILE.csv (once the example reads CSV) / python-csv-none
+#   spearhead-csv-table   rank FILE.csv                / python-csv-none
 #   python-csv-json       e2e.py FILE.csv              (read_csv, score, rank, top-k, JSON)
 #   python-csv-none       e2e.py FILE.csv --output none (the same without output)
 #
 # Before timing, the leaders of spearhead's JSON and the script's must agree.
+# The load average (/proc/loadavg) before and after each size's runs is
+# printed under the table: on a shared machine, figures count only beside
+# it and as ratios within the one run.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,7 +59,9 @@ limits() {
 }
 
 results="$out_dir/e2e-results.txt"
+loads="$out_dir/e2e-loads.txt"
 : >"$results"
+: >"$loads"
 for n in $sizes; do
     toml="$out_dir/e2e-$n.toml"
     csv="$out_dir/e2e-$n.csv"
@@ -89,6 +94,7 @@ for n in $sizes; do
     fi
     echo "# N=$n: both choose $ours" >&2
 
+    echo "N=$n before: $(cat /proc/loadavg)" >>"$loads"
     for ((run = 1; run <= repeats; run++)); do
         for name in "${!commands[@]}"; do
             # shellcheck disable=SC2086
@@ -96,6 +102,7 @@ for n in $sizes; do
                 ${commands[$name]} >/dev/null
         done
     done
+    echo "N=$n after: $(cat /proc/loadavg)" >>"$loads"
     unset commands
 done
 
@@ -125,3 +132,6 @@ for (name, n), times in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])
         ratio = f"{wall / theirs:.2f}x {answers[name]}"
     print(f"| {name} | {n:,} | {wall:.3f} | {rss:,.0f} | {ratio} | {len(times)} |")
 EOF
+echo
+echo "Load average (1, 5, 15 minutes; runnable/all; last pid):"
+sed 's/^/    /' "$loads"

@@ -18,7 +18,7 @@ use serde::de::value::{BorrowedStrDeserializer, UsizeDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Unexpected, Visitor};
 
 use super::portfolio::{RawCandidate, Spans};
-use crate::candidate::{Candidate, FirstUse, Portfolio};
+use crate::candidate::{Candidate, FirstUse, Portfolio, first_duplicate};
 use crate::error::{At, CandidateRef, Cell as Place, Error, Location, Part, Result, clip_quotes};
 use crate::limits::Limits;
 
@@ -140,8 +140,33 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
         columns: headers.len().max(1),
         headers: &headers,
     };
-    let mut first_use = FirstUse::with_capacity(0);
     let mut candidates: Vec<Candidate> = Vec::new();
+    let read = rows(&mut reader, &spans, max_candidates, &mut candidates);
+    // A repeated id among the candidates read comes before any error in a
+    // later row, as it would had each id been looked up as it was read.
+    if let Some(repeated) = repeated(&candidates, &spans) {
+        return Err(repeated);
+    }
+    read?;
+    if candidates.is_empty() {
+        return Err(Error::Csv {
+            at: cell(1, None),
+            message: "no candidates: add a row per candidate under the header row".to_owned(),
+        });
+    }
+    Ok(Portfolio::indexed(candidates))
+}
+
+/// Reads the rows of `reader` into `candidates`, each checked but for its
+/// id being new, which [`repeated`] checks for all at once.
+fn rows(
+    reader: &mut ::csv::Reader<&[u8]>,
+    spans: &Cells<'_>,
+    max_candidates: usize,
+    candidates: &mut Vec<Candidate>,
+) -> Result<()> {
+    let headers = spans.headers;
+    let mut first_use = FirstUse::afterwards();
     let mut record = ::csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
         let i = candidates.len();
@@ -151,7 +176,7 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
                 limit: max_candidates,
             });
         }
-        let mut row = Row::new(&headers, record.iter(), i * spans.columns);
+        let mut row = Row::new(headers, record.iter(), i * spans.columns);
         let raw = RawCandidate::deserialize(&mut row).map_err(|e| {
             let id = headers
                 .iter()
@@ -178,15 +203,29 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
                 message: clip_quotes(&e.message),
             }
         })?;
-        candidates.push(raw.check(i, &spans, &mut first_use)?);
+        candidates.push(raw.check(i, spans, &mut first_use)?);
     }
-    if candidates.is_empty() {
-        return Err(Error::Csv {
-            at: cell(1, None),
-            message: "no candidates: add a row per candidate under the header row".to_owned(),
-        });
-    }
-    Ok(Portfolio::indexed(candidates))
+    Ok(())
+}
+
+/// The error for the first of `candidates` whose id an earlier one has,
+/// placed in its `id` cell and naming the cell of the first.
+fn repeated(candidates: &[Candidate], spans: &Cells<'_>) -> Option<Error> {
+    let (again, first) = first_duplicate(candidates.iter().map(|c| c.id.as_str()))?;
+    let column = spans.headers.iter().position(|h| *h == "id")?;
+    let cell = |row: usize| {
+        let start = row * spans.columns + column;
+        start..start + 1
+    };
+    let candidate = candidates.get(again)?;
+    Some(Error::DuplicateId {
+        at: At {
+            candidate: Some(CandidateRef::Id(candidate.id.clone())),
+            key: Some("id".to_owned()),
+            ..spans.at(cell(again))
+        },
+        first: Some(spans.first_use(cell(first))),
+    })
 }
 
 /// The names of `T`'s fields, as its `Deserialize` gives them to

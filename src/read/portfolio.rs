@@ -52,7 +52,14 @@ impl Portfolio {
     pub(crate) fn read_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let text = super::text(Part::Portfolio, bytes, limits)?;
         let sections = prescan::sections(text, limits)?;
-        match super::stream::portfolio(text, limits.max_candidates) {
+        // Sections counted with the memory each candidate keeps: room for
+        // them all at once, with no vector doubling past them.
+        let expected = if sections.len() > 1 {
+            sections.len() - 1
+        } else {
+            0
+        };
+        match super::stream::portfolio(text, limits.max_candidates, expected) {
             super::stream::Outcome::Read(portfolio) => portfolio,
             super::stream::Outcome::Fallback => Portfolio::read_sections(text, &sections, limits),
         }

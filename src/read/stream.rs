@@ -21,7 +21,6 @@
 //! 0, a duplicate id) are given here, the same message at the same place.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
 use toml_parser::lexer::TokenKind;
@@ -49,19 +48,21 @@ pub(crate) enum Outcome {
 /// About how many tokens are parsed at a time: a few hundred candidates.
 const CHUNK: usize = 1 << 14;
 
-/// Reads the portfolio in `text`, which holds at most `max_candidates`.
-pub(crate) fn portfolio(text: &str, max_candidates: usize) -> Outcome {
-    read(text, max_candidates, CHUNK)
+/// Reads the portfolio in `text`, which holds at most `max_candidates`,
+/// with room made for `expected` candidates at the start: as many as the
+/// pre-scan counted headers, when it has counted the memory they keep.
+pub(crate) fn portfolio(text: &str, max_candidates: usize, expected: usize) -> Outcome {
+    read(text, max_candidates, expected, CHUNK)
 }
 
 /// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
-fn read(text: &str, max_candidates: usize, chunk: usize) -> Outcome {
+fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Outcome {
     // The most tokens a chunk may hold while it waits for a line break
     // outside brackets; past it the text has an array or inline table
     // spanning many lines, which is not the portfolio's plain shape.
     let max_chunk = 4 * chunk;
     let source = Source::new(text);
-    let mut builder = Builder::new(source, max_candidates);
+    let mut builder = Builder::new(source, max_candidates, expected.min(max_candidates));
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(max_chunk + 1);
     loop {
@@ -201,14 +202,14 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(source: Source<'t>, max_candidates: usize) -> Self {
+    fn new(source: Source<'t>, max_candidates: usize, expected: usize) -> Self {
         Builder {
             source,
             max_candidates,
             state: State::Start,
             fields: None,
-            candidates: Vec::new(),
-            id_spans: Vec::new(),
+            candidates: Vec::with_capacity(expected),
+            id_spans: Vec::with_capacity(expected),
             count: 0,
             invalid: None,
             fallback: false,
@@ -431,20 +432,17 @@ impl<'t> Builder<'t> {
 /// The error for the first id in `candidates` used again, as the full parse
 /// gives it; `spans` are where their ids are.
 fn first_duplicate(text: &str, candidates: &[Candidate], spans: &[Span]) -> Option<Error> {
-    let mut first_use: HashMap<&str, Span> = HashMap::with_capacity(candidates.len());
-    for (candidate, &span) in candidates.iter().zip(spans) {
-        if let Some(first) = first_use.insert(&candidate.id, span) {
-            return Some(Error::DuplicateId {
-                at: At {
-                    candidate: Some(CandidateRef::Id(candidate.id.clone())),
-                    key: Some("id".to_owned()),
-                    ..at(text, span)
-                },
-                first: Some(super::location(text, first.start())),
-            });
-        }
-    }
-    None
+    let (again, first) =
+        crate::candidate::first_duplicate(candidates.iter().map(|c| c.id.as_str()))?;
+    let (candidate, &span, &first) = (candidates.get(again)?, spans.get(again)?, spans.get(first)?);
+    Some(Error::DuplicateId {
+        at: At {
+            candidate: Some(CandidateRef::Id(candidate.id.clone())),
+            key: Some("id".to_owned()),
+            ..at(text, span)
+        },
+        first: Some(super::location(text, first.start())),
+    })
 }
 
 /// The place of `span` in `text`, as [`super::locate`] gives it for a value
@@ -639,8 +637,9 @@ mod tests {
     /// Both readers' answers for `bytes`, and whether the events gave the
     /// first without the tree.
     fn both(bytes: &[u8], limits: &Limits) -> (Result<Portfolio>, Result<Portfolio>, bool) {
-        let streamed = std::str::from_utf8(bytes)
-            .is_ok_and(|text| matches!(portfolio(text, limits.max_candidates), Outcome::Read(_)));
+        let streamed = std::str::from_utf8(bytes).is_ok_and(|text| {
+            matches!(portfolio(text, limits.max_candidates, 0), Outcome::Read(_))
+        });
         (
             Portfolio::read_with(bytes, limits),
             Portfolio::read_tree(bytes, limits),
@@ -703,10 +702,10 @@ mod tests {
             max_candidates: 1,
             ..Limits::default()
         };
-        assert!(matches!(portfolio(&two, 1), Outcome::Fallback));
+        assert!(matches!(portfolio(&two, 1, 0), Outcome::Fallback));
         let (events, tree, _) = both(two.as_bytes(), &limits);
         assert_eq!(events, tree);
-        assert!(matches!(portfolio(text, 1), Outcome::Read(Ok(_))));
+        assert!(matches!(portfolio(text, 1, 0), Outcome::Read(Ok(_))));
     }
 
     /// A line of a portfolio file: mostly plain, some of every shape the
@@ -842,7 +841,7 @@ mod tests {
             let (events, tree, _) = both(text.as_bytes(), &Limits::default());
             prop_assert_eq!(&events, &tree, "{}", text);
             // Parsed a few lines at a time, the events give the same.
-            if let Outcome::Read(small) = read(&text, usize::MAX, chunk) {
+            if let Outcome::Read(small) = read(&text, usize::MAX, 0, chunk) {
                 prop_assert_eq!(small, tree, "{}", text);
             }
         }

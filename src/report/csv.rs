@@ -30,13 +30,13 @@ pub(super) fn neutral(text: &str) -> String {
 }
 
 fn row(report: &Report<'_>, placement: &Placement) -> Vec<String> {
-    let optional = |text: Option<&String>| text.map_or_else(String::new, |t| neutral(t));
+    let optional = |text: Option<&str>| text.map_or_else(String::new, neutral);
     let mut cells = vec![
         placement.rank.to_string(),
         neutral(&placement.id),
         neutral(&placement.name),
-        optional(placement.unit.as_ref()),
-        optional(placement.sponsor.as_ref()),
+        optional(placement.unit.as_deref()),
+        optional(placement.sponsor.as_deref()),
         placement.role.to_string(),
         placement.total.to_string(),
     ];

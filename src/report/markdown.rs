@@ -127,7 +127,7 @@ fn leaders(out: &mut String, report: &Report<'_>) {
                 .all(|r| matches!(r, Reason::Outranked { .. } | Reason::Tied { .. }))
     });
     for leader in &leaders {
-        let optional = |text: Option<&String>| text.map_or_else(String::new, |t| escape(t));
+        let optional = |text: Option<&str>| text.map_or_else(String::new, escape);
         let (margin, over) = margin(report, rival, leader);
         let _ = writeln!(
             out,
@@ -135,8 +135,8 @@ fn leaders(out: &mut String, report: &Report<'_>) {
             leader.rank,
             escape(&leader.id),
             escape(&leader.name),
-            optional(leader.unit.as_ref()),
-            optional(leader.sponsor.as_ref()),
+            optional(leader.unit.as_deref()),
+            optional(leader.sponsor.as_deref()),
             leader.total,
         );
     }

@@ -46,7 +46,7 @@ const NEXT: usize = 20;
 pub struct Report<'a> {
     criteria: &'a Criteria,
     portfolio: &'a Portfolio,
-    plan: Plan,
+    plan: Plan<'a>,
     stability: Option<&'a PerCriterion<Stability>>,
     acceptability: Option<&'a Acceptability>,
     counterfactuals: Option<&'a [Counterfactual]>,
@@ -117,7 +117,7 @@ impl<'a> Report<'a> {
 
     /// The plan the report shows.
     #[must_use]
-    pub fn plan(&self) -> &Plan {
+    pub fn plan(&self) -> &Plan<'a> {
         &self.plan
     }
 
@@ -236,7 +236,7 @@ impl<'a> Report<'a> {
     }
 
     /// The leaders and the next [`NEXT`] followers, in rank order.
-    fn shown(&self) -> impl Iterator<Item = &Placement> {
+    fn shown(&self) -> impl Iterator<Item = &Placement<'a>> {
         let mut followers = 0;
         self.plan.ranking.iter().filter(move |p| match p.role {
             Role::Lead => true,

@@ -271,7 +271,7 @@ pub(super) fn acceptability(report: &Report<'_>, acceptability: &Acceptability) 
         .plan
         .ranking
         .iter()
-        .map(|p| (p.id.as_str(), p))
+        .map(|p| (p.id.as_ref(), p))
         .collect();
     let mut rows: Vec<(&Acceptance, &Placement)> = acceptability
         .candidates

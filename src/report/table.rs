@@ -44,7 +44,7 @@ pub(super) fn report(report: &Report<'_>) -> String {
 fn plan(report: &Report<'_>) -> String {
     let ranking = &report.plan.ranking;
     let mut out = String::new();
-    let width = id_width(ranking.iter().map(|p| p.id.as_str()));
+    let width = id_width(ranking.iter().map(|p| p.id.as_ref()));
     let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
     for p in ranking {
         let _ = writeln!(
@@ -239,7 +239,7 @@ impl fmt::Display for Padded<'_> {
 
 /// The name, then the unit and sponsor when the portfolio gives them:
 /// "CRM rollout (Sales; sponsor D. Okafor)".
-struct Who<'p>(&'p Placement);
+struct Who<'p>(&'p Placement<'p>);
 
 impl fmt::Display for Who<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

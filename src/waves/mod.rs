@@ -270,7 +270,7 @@ impl Criteria {
             .map(|c| (c.id.as_str(), c))
             .collect();
         let ranked: Vec<&Candidate> = (plan.ranking.iter())
-            .filter_map(|p| by_id.get(p.id.as_str()).copied())
+            .filter_map(|p| by_id.get(p.id.as_ref()).copied())
             .collect();
         let people = Names::new(ranked.iter().flat_map(|c| {
             (c.sponsor.iter())

@@ -70,3 +70,42 @@ fn reading_a_portfolio_takes_less_heap_than_twice_the_file() {
         measured.count_total
     );
 }
+
+#[test]
+fn planning_allocates_nothing_for_a_candidate_without_reasons() {
+    // No minimums and a leader place for everyone: every candidate leads,
+    // and none has a reason not to.
+    let counts: Vec<u64> = [1_000, 10_000, 100_000]
+        .map(|n| {
+            let criteria: Criteria = format!(
+                "[selection]\nleaders = {n}\nmin_score = 0\n[tangibility]\nmin = 0\n\
+                 [phase]\nmin = 0\n[sponsorship]\nmin = 0\n"
+            )
+            .parse()
+            .unwrap();
+            let portfolio = generate::portfolio(n);
+            allocations(|| {
+                let plan = black_box(criteria.plan(&portfolio).unwrap());
+                assert_eq!(plan.leaders.len(), n);
+                assert!(plan.ranking.iter().all(|p| p.reasons.is_empty()));
+            })
+        })
+        .to_vec();
+    // The ranking's keys and places, the placements, the offers, the
+    // leaders and their ids: a few at any size (14, 18 and 21 today, where
+    // the ranks stop packing into 64 bits and the rule's vectors grow),
+    // never one a candidate.
+    assert!(counts.iter().all(|&count| count <= 32), "{counts:?}");
+}
+
+#[test]
+fn planning_allocates_once_for_a_follower() {
+    // One leader; every other candidate follows with reasons: one vector
+    // of them each, and nothing else per candidate.
+    let criteria: Criteria = "[selection]\nleaders = 1\n".parse().unwrap();
+    let [small, large] = [10_000, 20_000].map(|n| {
+        let portfolio = generate::portfolio(n);
+        allocations(|| drop(black_box(criteria.plan(&portfolio).unwrap())))
+    });
+    assert!(large - small <= 10_000 + 20, "{small} {large}");
+}

@@ -153,6 +153,31 @@ fn json_is_the_plan_and_roadmap_the_library_gives() {
 }
 
 #[test]
+fn json_is_indented_at_a_terminal_and_compact_into_a_pipe() {
+    let piped = text(rank().arg("--json").output().unwrap().stdout);
+    assert_eq!(piped.lines().count(), 1);
+    assert!(piped.starts_with("{\"leaders\":[\""), "{piped}");
+    // util-linux's `script` runs the program at a terminal of its own.
+    let program = rank().get_program().to_owned();
+    let out = Command::new("script")
+        .args(["--quiet", "--return", "--command"])
+        .arg(format!("{} --json", program.to_str().unwrap()))
+        .arg("/dev/null")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(out.stderr));
+    // The terminal writes each line break as \r\n.
+    let shown = text(out.stdout).replace("\r\n", "\n");
+    assert!(shown.starts_with("{\n  \"leaders\": [\n"), "{shown}");
+    let json: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(
+        json,
+        serde_json::from_str::<serde_json::Value>(&piped).unwrap()
+    );
+}
+
+#[test]
 fn a_dash_reads_the_portfolio_from_stdin() {
     let edited = SAMPLE.replacen(
         "sponsor_motivation = \"moderate\"",
@@ -236,6 +261,14 @@ fn a_flag_given_twice_is_an_error_not_an_override() {
         ),
         (&["--svg", "a", "--svg", "b"], "--svg given twice"),
         (
+            &["--max-bytes", "1", "--max-bytes=2"],
+            "--max-bytes given twice",
+        ),
+        (
+            &["--max-candidates=1", "--max-candidates", "1"],
+            "--max-candidates given twice",
+        ),
+        (
             &["--input", "xls"],
             "unknown input \"xls\", expected one of toml, csv",
         ),
@@ -250,7 +283,7 @@ fn a_flag_given_twice_is_an_error_not_an_override() {
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
     // Far more output than a pipe buffers, so `head` closes the pipe while
-    // rank still writes.
+    // rank still writes: the table, and the JSON written as it is made.
     let first = SAMPLE.split("[[candidate]]").nth(1).unwrap();
     let mut portfolio = String::new();
     for i in 0..3000 {
@@ -259,31 +292,38 @@ fn a_closed_pipe_ends_the_program_quietly() {
     }
     assert_eq!(Portfolio::from_toml(&portfolio).unwrap().len(), 3000);
 
-    let mut rank = rank()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = rank.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(portfolio.as_bytes()));
-    let head = Command::new("head")
-        .arg("-n2")
-        .stdin(rank.stdout.take().unwrap())
-        .output()
-        .unwrap();
-    writer.join().unwrap().unwrap();
-    let mut stderr = String::new();
-    rank.stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = rank.wait().unwrap();
-    assert_eq!(text(head.stdout).lines().count(), 2);
-    assert_eq!(stderr, "");
-    assert_eq!(status.code(), Some(0));
+    for (format, bytes) in [("table", None), ("json", Some(100))] {
+        let mut rank = rank()
+            .args(["--format", format, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = rank.stdin.take().unwrap();
+        let input = portfolio.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let count = bytes.map_or_else(|| "-n2".to_owned(), |n| format!("-c{n}"));
+        let head = Command::new("head")
+            .arg(count)
+            .stdin(rank.stdout.take().unwrap())
+            .output()
+            .unwrap();
+        writer.join().unwrap().unwrap();
+        let mut stderr = String::new();
+        rank.stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = rank.wait().unwrap();
+        match bytes {
+            Some(n) => assert_eq!(head.stdout.len(), n),
+            None => assert_eq!(text(head.stdout).lines().count(), 2),
+        }
+        assert_eq!(stderr, "", "{format}");
+        assert_eq!(status.code(), Some(0), "{format}");
+    }
 }
 
 #[test]
@@ -444,8 +484,10 @@ fn robustness_comes_as_a_table_and_as_json() {
         json["robustness"]["counterfactuals"],
         serde_json::to_value(criteria.counterfactuals(&sample).unwrap()).unwrap()
     );
-    // The plan's keys come first, in their usual order.
-    assert!(text.starts_with("{\n  \"leaders\": ["), "{text}");
+    // The plan's keys come first, in their usual order; on one line, as
+    // stdout is a pipe here.
+    assert!(text.starts_with("{\"leaders\":["), "{text}");
+    assert_eq!(text.lines().count(), 1);
     assert!(text.find("\"ranking\"").unwrap() < text.find("\"robustness\"").unwrap());
 }
 
@@ -550,25 +592,94 @@ fn a_csv_portfolio_is_read_by_its_extension_or_with_input_csv() {
 #[test]
 fn a_file_too_large_is_refused_with_its_size() {
     let dir = scratch("too-large");
-    // Sparse: 50 MiB that cost no disk.
+    // Sparse: 300 MiB that cost no disk.
     let huge = dir.join("huge.toml");
     std::fs::File::create(&huge)
         .unwrap()
-        .set_len(50 << 20)
+        .set_len(300 << 20)
         .unwrap();
     let out = rank().arg(&huge).output().unwrap();
     assert_fails(
         &out,
         &format!(
-            "{}: error: 52428800 bytes is more than the limit of 33554432 bytes\n",
+            "{}: error: 314572800 bytes is more than the limit of 268435456 bytes\n",
             huge.display()
         ),
     );
     // Read from stdin, only the bytes up to the limit are known.
-    let out = with_stdin(rank().arg("-"), &" ".repeat((32 << 20) + 10));
+    let out = with_stdin(rank().args(["--max-bytes", "1000", "-"]), &" ".repeat(1010));
+    assert_fails(&out, "<stdin>: error: more than the limit of 1000 bytes\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_limits_are_flags() {
+    let sample = repo("examples/portfolio.toml");
+    let out = rank()
+        .args(["--max-candidates", "3"])
+        .arg(&sample)
+        .output()
+        .unwrap();
     assert_fails(
         &out,
-        "<stdin>: error: more than the limit of 33554432 bytes\n",
+        &format!(
+            "{}: error: 8 candidates is more than the limit of 3\n",
+            sample.display()
+        ),
     );
-    std::fs::remove_dir_all(&dir).unwrap();
+    let out = rank()
+        .args(["--max-bytes=100"])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let size = std::fs::metadata(&sample).unwrap().len();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: {size} bytes is more than the limit of 100 bytes\n",
+            sample.display()
+        ),
+    );
+    // A CSV table and the criteria file are held to them too.
+    let table = repo("examples/portfolio.csv");
+    let out = rank()
+        .args(["--max-candidates", "7"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: 8 candidates is more than the limit of 7\n",
+            table.display()
+        ),
+    );
+    let criteria = repo("examples/criteria.toml");
+    let out = rank()
+        .args(["--max-bytes", "10", "--criteria"])
+        .arg(&criteria)
+        .output()
+        .unwrap();
+    let size = std::fs::metadata(&criteria).unwrap().len();
+    assert_fails(
+        &out,
+        &format!(
+            "{}: error: {size} bytes is more than the limit of 10 bytes\n",
+            criteria.display()
+        ),
+    );
+    let out = rank()
+        .args(["--max-candidates", "8", "--max-bytes", "100000"])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(out.stderr));
+    for args in [["--max-bytes", "many"], ["--max-candidates", "-1"]] {
+        let out = rank().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(out.stderr).starts_with("error: "));
+    }
+    let help = text(rank().arg("--help").output().unwrap().stdout);
+    assert!(help.contains("--max-bytes N      refuse an input file of more than N bytes\n                     (default 268435456)"), "{help}");
+    assert!(help.contains("--max-candidates N refuse a portfolio of more than N candidates\n                     (default 1000000)"), "{help}");
 }

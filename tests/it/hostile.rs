@@ -55,7 +55,7 @@ fn check_roadmap(
         .chain(roadmap.unreached.iter().map(|u| u.id.as_str()))
         .collect();
     ids.sort_unstable();
-    let mut all: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let mut all: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     all.sort_unstable();
     prop_assert_eq!(ids, all);
     let mut wave_0: Vec<&str> = (roadmap.projects.iter())
@@ -63,7 +63,7 @@ fn check_roadmap(
         .map(|s| s.id.as_str())
         .collect();
     wave_0.sort_unstable();
-    let mut leaders: Vec<&str> = plan.leaders.iter().map(String::as_str).collect();
+    let mut leaders: Vec<&str> = plan.leaders.iter().map(AsRef::as_ref).collect();
     leaders.sort_unstable();
     prop_assert_eq!(wave_0, leaders);
     for stage in &roadmap.projects {
@@ -106,7 +106,10 @@ fn check_robustness(
     let counterfactuals = criteria.counterfactuals(portfolio).unwrap();
     prop_assert_eq!(counterfactuals.len(), plan.ranking.len());
     for (c, p) in counterfactuals.iter().zip(&plan.ranking) {
-        prop_assert_eq!((&c.id, c.role, c.rank), (&p.id, p.role, p.rank));
+        prop_assert_eq!(
+            (c.id.as_str(), c.role, c.rank),
+            (p.id.as_ref(), p.role, p.rank)
+        );
     }
     Ok(())
 }

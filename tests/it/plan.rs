@@ -34,7 +34,7 @@ fn the_top_eligible_candidates_lead_and_the_rest_pull_with_reasons() {
     let plan = Criteria::default().plan(&portfolio).unwrap();
     // developing and strong tie at 6.8 / 7: the id decides.
     assert_eq!(plan.leaders, ["perfect", "developing", "strong"]);
-    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     assert_eq!(
         ids,
         [
@@ -135,7 +135,7 @@ fn ties_are_broken_by_id_whatever_the_input_order() {
     let b = portfolio([("c", ideal()), ("a", ideal()), ("b", ideal())]);
     let criteria = Criteria::default();
     let plan = criteria.plan(&a).unwrap();
-    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<_> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(
         serde_json::to_string(&plan).unwrap(),
@@ -302,4 +302,31 @@ fn a_candidate_tied_with_the_last_leader_is_told_so() {
         serde_json::json!({"kind": "tied", "leader": "b", "total": 1.0,
             "text": "eligible and tied with the last leader, b, at total 1.000; ties go to the lower id"})
     );
+}
+
+#[test]
+fn a_follower_below_a_minimum_gives_the_shortfalls_of_its_assessment() {
+    let portfolio = crate::alloc::generate::portfolio(3_000);
+    for text in [
+        "",
+        "[selection]\nmin_score = 0.7\n[duration]\nmin = 0.5\n[lead]\nmin = 0.6\n",
+        "[selection]\nmin_score = 0.9166666668\n[visibility]\nmin = 1\n",
+    ] {
+        let criteria: Criteria = text.parse().unwrap();
+        let plan = criteria.plan(&portfolio).unwrap();
+        let ineligible = plan.ranking.iter().filter(|p| !p.eligible);
+        let mut seen = 0;
+        for placement in ineligible {
+            let candidate = portfolio.get(&placement.id).unwrap();
+            let assessment = criteria.assess(&candidate.evidence);
+            assert_eq!(
+                placement.reasons,
+                criteria.shortfalls(&assessment),
+                "{}",
+                placement.id
+            );
+            seen += 1;
+        }
+        assert!(seen > 100, "{text}: {seen}");
+    }
 }

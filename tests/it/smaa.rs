@@ -213,7 +213,7 @@ fn with_no_spread_every_sample_chooses_the_plans_leaders() {
     let others: u64 = result.candidates.iter().map(|c| c.leads).sum::<u64>() - 500 * 3;
     assert_eq!(others, 0);
     // The candidates come in the order of the ranking.
-    let ranking: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_str()).collect();
+    let ranking: Vec<&str> = plan.ranking.iter().map(|p| p.id.as_ref()).collect();
     let listed: Vec<&str> = result.candidates.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(listed, ranking);
     for (c, placement) in result.candidates.iter().zip(&plan.ranking) {
@@ -623,7 +623,7 @@ proptest! {
         let plan = criteria.plan(&portfolio).unwrap();
         let result = criteria.acceptability(&portfolio, threads(2)).unwrap();
         for c in &result.candidates {
-            let leads = plan.leaders.contains(&c.id);
+            let leads = plan.leaders.iter().any(|l| *l == c.id);
             prop_assert_eq!(c.leads, if leads { 40 } else { 0 }, "{}", c.id);
         }
     }

@@ -20,6 +20,7 @@ fn leaders(criteria: &Criteria, portfolio: &Portfolio) -> BTreeSet<String> {
         .unwrap()
         .leaders
         .into_iter()
+        .map(String::from)
         .collect()
 }
 
