@@ -459,7 +459,8 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
             .read_portfolio(SAMPLE.as_bytes())
             .map_err(|e| Failure::Input(located(&sample, &e)))?
     };
-    let plan = criteria.plan(&portfolio).map_err(bound)?;
+    // One plan, which the report holds and the roadmap and JSON read.
+    let base = Report::new(&criteria, &portfolio).map_err(bound)?;
     let robustness = if args.robustness {
         let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
         Some(Robustness {
@@ -470,23 +471,20 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
     } else {
         None
     };
-    let roadmap = criteria.roadmap_of(&portfolio, &plan);
+    let roadmap = criteria.roadmap_of(&portfolio, base.plan());
+    let report = with_analyses(base, robustness.as_ref(), &roadmap);
     if let Some(dir) = &args.svg {
-        write_charts(
-            dir,
-            &report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?,
-        )?;
+        write_charts(dir, &report)?;
     }
     match args.format {
-        Format::Markdown => {
-            Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.markdown())
-        }
-        Format::Csv => Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.csv()),
+        Format::Markdown => Ok(report.markdown()),
+        Format::Csv => Ok(report.csv()),
+        Format::Table => Ok(report.table()),
         Format::Json => {
             let output = Output {
-                plan: &plan,
-                roadmap,
-                robustness,
+                plan: report.plan(),
+                roadmap: &roadmap,
+                robustness: robustness.as_ref(),
             };
             // Indented for a person at a terminal; compact for a program
             // reading a pipe or a file, a third of the size.
@@ -504,29 +502,23 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
             })?;
             Ok("\n".to_owned())
         }
-        Format::Table => Ok(report(&criteria, &portfolio, robustness.as_ref(), &roadmap)?.table()),
     }
 }
 
-/// The report of `portfolio`, with its roadmap and the robustness analyses
-/// when computed.
-fn report<'a>(
-    criteria: &'a Criteria,
-    portfolio: &'a Portfolio,
+/// `report` with the roadmap, and the robustness analyses when computed.
+fn with_analyses<'a>(
+    report: Report<'a>,
     robustness: Option<&'a Robustness>,
     roadmap: &'a Roadmap,
-) -> Result<Report<'a>, Failure> {
-    // The plan was made already: the criteria hold for this portfolio.
-    let report = Report::new(criteria, portfolio)
-        .map_err(|e| Failure::Input(format!("error: {e}")))?
-        .with_roadmap(roadmap);
-    Ok(match robustness {
+) -> Report<'a> {
+    let report = report.with_roadmap(roadmap);
+    match robustness {
         Some(r) => report
             .with_stability(&r.stability)
             .with_acceptability(&r.acceptability)
             .with_counterfactuals(&r.counterfactuals),
         None => report,
-    })
+    }
 }
 
 /// Writes each chart of `report` into `dir`, made if need be.
@@ -546,9 +538,9 @@ fn write_charts(dir: &std::path::Path, report: &Report<'_>) -> Result<(), Failur
 struct Output<'a> {
     #[serde(flatten)]
     plan: &'a Plan<'a>,
-    roadmap: Roadmap,
+    roadmap: &'a Roadmap,
     #[serde(skip_serializing_if = "Option::is_none")]
-    robustness: Option<Robustness>,
+    robustness: Option<&'a Robustness>,
 }
 
 /// How sure the choice of leaders is.

@@ -2,8 +2,35 @@
 //! weights, and the ids and texts of candidates. Each check returns the
 //! message; the caller knows the place.
 
-use crate::exact::{MAX_MONTH_PLACES, month_places};
 use crate::invisible;
+
+/// The most decimal places a candidate's months may have: a millionth of a
+/// month is under three seconds.
+pub(crate) const MAX_MONTH_PLACES: u32 = 6;
+
+/// The decimal places of the shortest decimal that reads back as `months`,
+/// when it has at most [`MAX_MONTH_PLACES`]: no formatting, for the
+/// portfolio's door.
+#[allow(
+    clippy::float_cmp,
+    reason = "a whole number divided once reads back exactly or not at all"
+)]
+pub(crate) fn month_places(months: f64) -> Option<u32> {
+    // From 2^52 up every f64 is a whole number.
+    if months >= 4_503_599_627_370_496.0 {
+        return Some(0);
+    }
+    let mut scale = 1.0;
+    for places in 0..=MAX_MONTH_PLACES {
+        let scaled = (months * scale).round();
+        // Below 2^53 every whole number is exact; dividing rounds once.
+        if scaled < 9_007_199_254_740_992.0 && scaled / scale == months {
+            return Some(places);
+        }
+        scale *= 10.0;
+    }
+    None
+}
 
 /// Rejects NaN and infinities.
 pub(crate) fn number(x: f64) -> Result<(), String> {

@@ -77,11 +77,8 @@
 use std::cmp::Ordering;
 
 use crate::candidate::Evidence;
+use crate::check::MAX_MONTH_PLACES;
 use crate::criterion::Criterion;
-
-/// The most decimal places a candidate's months may have: a millionth of a
-/// month is under three seconds.
-pub(crate) const MAX_MONTH_PLACES: u32 = 6;
 
 /// The longest a duration window may reach, in months: times
 /// `10^MAX_MONTH_PLACES` it stays below 2^53.
@@ -131,26 +128,6 @@ impl Decimal {
         let shift = u32::try_from(shift).ok()?;
         u128::from(self.digits).checked_mul(10u128.checked_pow(shift)?)
     }
-}
-
-/// The decimal places of the shortest decimal that reads back as `months`,
-/// when it has at most [`MAX_MONTH_PLACES`]: no formatting, for the
-/// portfolio's door.
-pub(crate) fn month_places(months: f64) -> Option<u32> {
-    // From 2^52 up every f64 is a whole number.
-    if months >= 4_503_599_627_370_496.0 {
-        return Some(0);
-    }
-    let mut scale = 1.0;
-    for places in 0..=MAX_MONTH_PLACES {
-        let scaled = (months * scale).round();
-        // Below 2^53 every whole number is exact; dividing rounds once.
-        if scaled < 9_007_199_254_740_992.0 && scaled / scale == months {
-            return Some(places);
-        }
-        scale *= 10.0;
-    }
-    None
 }
 
 /// Why criteria cannot be made exact: the arithmetic would overflow.
@@ -1075,6 +1052,7 @@ mod tests {
 
     use super::*;
     use crate::candidate::Months;
+    use crate::check::month_places;
     use crate::criteria::Criteria;
     use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::{Named, Table};
 use crate::check;
+use crate::check::MAX_MONTH_PLACES;
 use crate::constraints::{Constraints, Given, MAX_PAIRS, TagGroup};
 use crate::criteria::{Criteria, SHIPPED_CRITERIA, weight_sum};
 use crate::criterion::{
@@ -19,7 +20,7 @@ use crate::criterion::{
     Visibility,
 };
 use crate::error::{At, Error, Location, Part, Result};
-use crate::exact::{Decimal, Exact, Inputs, MAX_MONTH_PLACES, TooPrecise};
+use crate::exact::{Decimal, Exact, Inputs, TooPrecise};
 use crate::limits::Limits;
 use crate::robustness::{
     MAX_SAMPLES, Ranks, RanksValue, WeightOrder, not_ranks, parse_order, parse_ranks,

@@ -12,10 +12,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
+use crate::check::{MAX_MONTH_PLACES, month_places};
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
 use crate::error::Result;
-use crate::exact::{MAX_MONTH_PLACES, Ratio, month_places};
+use crate::exact::Ratio;
 use crate::robustness::Robustness;
 use crate::select::{LeaderRule, Offer, Packing};
 
