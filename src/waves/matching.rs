@@ -2,8 +2,8 @@
 //! by the greedy algorithm on a transversal matroid with an augmenting-path
 //! check (see the module docs).
 
+use super::Unit;
 use super::net::{NONE, Net};
-use super::simulate::Unit;
 
 /// The working memory of a wave, kept from one wave to the next so a month
 /// allocates nothing. Arrays are per person (per unit for `next`) and are

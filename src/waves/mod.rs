@@ -76,7 +76,7 @@ mod net;
 mod roadmap;
 mod simulate;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU32;
 
 use serde::{Deserialize, Serialize};
@@ -385,5 +385,25 @@ impl<'a> Names<'a> {
             .ok()
             .and_then(|i| self.names.get(i).copied())
             .unwrap_or_default()
+    }
+}
+
+/// A unit as the simulation knows it, and the matching reads its free
+/// people: here, above both, so that neither imports the other.
+#[derive(Debug, Clone, Default)]
+struct Unit {
+    /// Trained people who worked in the unit and have a free slot.
+    free_people: Vec<usize>,
+    /// Their free slots in all.
+    free_slots: u64,
+    /// Its followers not started whose start month has come.
+    waiting: BTreeSet<usize>,
+    /// The month (stamp) it was last marked to look at.
+    dirty: usize,
+}
+
+impl Unit {
+    fn free_people(&self) -> &[usize] {
+        &self.free_people
     }
 }

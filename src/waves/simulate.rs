@@ -2,12 +2,12 @@
 //! free, followers' start months come, and each month with something new
 //! starts a wave.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroUsize;
 
 use super::matching::{Scratch, choose};
 use super::net::{NONE, Net};
-use super::{Coach, KeyRole, Left, Link, Project, Schedule, Step};
+use super::{Coach, KeyRole, Left, Link, Project, Schedule, Step, Unit};
 use crate::criteria::Waves as Settings;
 
 /// A person as the simulation knows them.
@@ -49,25 +49,6 @@ struct Membership {
     since: u64,
     /// Their position in the unit's free people, or [`NONE`].
     slot: usize,
-}
-
-/// A unit as the simulation knows it.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Unit {
-    /// Trained people who worked in the unit and have a free slot.
-    free_people: Vec<usize>,
-    /// Their free slots in all.
-    free_slots: u64,
-    /// Its followers not started whose start month has come.
-    waiting: BTreeSet<usize>,
-    /// The month (stamp) it was last marked to look at.
-    dirty: usize,
-}
-
-impl Unit {
-    pub(super) fn free_people(&self) -> &[usize] {
-        &self.free_people
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
