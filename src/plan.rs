@@ -587,6 +587,26 @@ impl Criteria {
     /// hold, naming a minimal set of them.
     pub fn plan<'a>(&self, portfolio: &'a Portfolio) -> Result<Plan<'a>> {
         let rule = LeaderRule::new(self, portfolio)?;
+        let (mut ranking, offers) = self.placements(portfolio);
+        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
+        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
+            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
+        let constrained = self.constrained(&rule, portfolio, &offers, &leaders, &ranking);
+        let last = self.last_leader(portfolio, &leaders, &ranking, &offers);
+        let ids = (leaders.iter())
+            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
+            .collect();
+        mark_leaders(&mut ranking, &offers, &leaders, rule.must());
+        self.explain_pulls(portfolio, &mut ranking, &offers, constrained, last.as_ref());
+        Ok(Plan {
+            leaders: ids,
+            ranking,
+        })
+    }
+
+    /// Every candidate's placement, best first, all pulling for now, with
+    /// its [`Offer`] to the leader rule.
+    fn placements<'a>(&self, portfolio: &'a Portfolio) -> (Vec<Placement<'a>>, Vec<Offer>) {
         let places = self.rank_places(portfolio);
         let mut ranking: Vec<Placement<'a>> = Vec::with_capacity(places.len());
         let mut offers: Vec<Offer> = Vec::with_capacity(places.len());
@@ -630,40 +650,62 @@ impl Criteria {
                 offers.push(Offer { place, eligible });
             }
         }
-        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
-        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
-            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
-        // The constraints' reasons, for the few they stop: made while the
-        // ranking is read, then put in place.
-        let constrained: Vec<(usize, Vec<Reason>)> = (rule.why_not(&offers, &leaders).into_iter())
+        (ranking, offers)
+    }
+
+    /// The constraints' reasons, in the plan's words, for the few
+    /// candidates they stop: by position in `ranking`, best first.
+    fn constrained(
+        &self,
+        rule: &LeaderRule,
+        portfolio: &Portfolio,
+        offers: &[Offer],
+        leaders: &[usize],
+        ranking: &[Placement<'_>],
+    ) -> Vec<(usize, Vec<Reason>)> {
+        (rule.why_not(offers, leaders).into_iter())
             .map(|(i, whys)| {
                 let candidate = (offers.get(i))
                     .and_then(|offer| portfolio.at_place(offer.place))
                     .map(|(_, candidate)| candidate);
                 let reasons = (whys.into_iter())
-                    .filter_map(|w| self.reason(w, candidate, &ranking))
+                    .filter_map(|w| self.reason(w, candidate, ranking))
                     .collect();
                 (i, reasons)
             })
-            .collect();
-        let last = (leaders.last())
+            .collect()
+    }
+
+    /// The last leader's id, total and the total's numerator, if any leads.
+    fn last_leader<'a>(
+        &self,
+        portfolio: &Portfolio,
+        leaders: &[usize],
+        ranking: &[Placement<'a>],
+        offers: &[Offer],
+    ) -> Option<(Cow<'a, str>, f64, u128)> {
+        (leaders.last())
             .and_then(|&i| Some((ranking.get(i)?, offers.get(i)?)))
             .and_then(|(p, offer)| {
-                let (_, evidence) = order.get(offer.place)?;
+                let (_, evidence) = portfolio.id_order().get(offer.place)?;
                 Some((p.id.clone(), p.total, self.exact.numerator(&evidence)))
-            });
-        let ids = (leaders.iter())
-            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
-            .collect();
-        let must = rule.must();
-        for &i in &leaders {
-            if let (Some(placement), Some(offer)) = (ranking.get_mut(i), offers.get(i)) {
-                placement.role = Role::Lead;
-                placement.decided = must.contains(&offer.place);
-            }
-        }
+            })
+    }
+
+    /// Gives every eligible candidate that pulls its reason not to lead:
+    /// the constraints' reasons where they stop it (`constrained`, by
+    /// position), else outranked by or tied with the `last` leader.
+    fn explain_pulls(
+        &self,
+        portfolio: &Portfolio,
+        ranking: &mut [Placement<'_>],
+        offers: &[Offer],
+        constrained: Vec<(usize, Vec<Reason>)>,
+        last: Option<&(Cow<'_, str>, f64, u128)>,
+    ) {
+        let order = portfolio.id_order();
         let mut constrained = constrained.into_iter().peekable();
-        for ((i, placement), offer) in ranking.iter_mut().enumerate().zip(&offers) {
+        for ((i, placement), offer) in ranking.iter_mut().enumerate().zip(offers) {
             if placement.role == Role::Lead || !placement.eligible {
                 continue;
             }
@@ -673,15 +715,11 @@ impl Criteria {
                 placement.reasons = reasons;
                 continue;
             }
-            let reason = self.outranked(last.as_ref(), placement.total, || {
+            let reason = self.outranked(last, placement.total, || {
                 (order.get(offer.place)).map(|(_, evidence)| self.exact.numerator(&evidence))
             });
             placement.reasons.push(reason);
         }
-        Ok(Plan {
-            leaders: ids,
-            ranking,
-        })
     }
 
     /// Why an eligible candidate with `total` does not lead when nothing
@@ -776,5 +814,21 @@ impl Criteria {
                     .collect(),
             },
         })
+    }
+}
+
+/// Marks the `leaders` (positions in `ranking`) as leading, and as decided
+/// where the constraints say they `must` lead.
+fn mark_leaders(
+    ranking: &mut [Placement<'_>],
+    offers: &[Offer],
+    leaders: &[usize],
+    must: &[usize],
+) {
+    for &i in leaders {
+        if let (Some(placement), Some(offer)) = (ranking.get_mut(i), offers.get(i)) {
+            placement.role = Role::Lead;
+            placement.decided = must.contains(&offer.place);
+        }
     }
 }
