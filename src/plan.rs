@@ -205,6 +205,8 @@ fn holders(f: &mut fmt::Formatter<'_>, holders: &[Holder]) -> fmt::Result {
 }
 
 impl fmt::Display for Reason {
+    // Long because: one arm per kind of reason, each its one message; split,
+    // the messages would no longer read side by side.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::BelowMinScore { score, min } => {
@@ -287,6 +289,8 @@ impl Serialize for Reason {
     /// `{"kind": "below_min", "criterion": "phase", "score": 0.25, "min":
     /// 0.5, "text": "phase 0.250 is below its min of 0.5"}`: the kind, its
     /// fields, and the reason in words as `Display` gives it.
+    // Long because: one arm per kind of reason, each its kind and fields one
+    // to one, as `fmt` above words them.
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_map(None)?;
         match self {
@@ -754,18 +758,9 @@ impl Criteria {
         candidate: Option<&Candidate>,
         ranking: &[Placement<'_>],
     ) -> Option<Reason> {
-        let holder = |i: usize| {
-            let p = ranking.get(i)?;
-            Some(Holder {
-                id: p.id.to_string(),
-                rank: p.rank,
-            })
-        };
+        let holder = |i: usize| holder(ranking, i);
         let all = |positions: Vec<usize>| positions.into_iter().filter_map(holder).collect();
-        let tag = |g: u32| {
-            let group = self.constraints.groups.get(g as usize)?;
-            Some(group.tag.value.clone())
-        };
+        let tag = |g: u32| self.tag_of(g);
         Some(match why {
             WhyNot::MustNotLead { .. } => Reason::NotToLead,
             WhyNot::Excluded { with, .. } => Reason::Exclusive {
@@ -802,19 +797,40 @@ impl Criteria {
             WhyNot::Full { leaders, below } if below.is_empty() => Reason::Outranked { leaders },
             WhyNot::Full { leaders, below } => Reason::Taken {
                 leaders,
-                below: (below.into_iter())
-                    .filter_map(|(p, hold)| {
-                        let Holder { id, rank } = holder(p)?;
-                        let tag = match hold {
-                            Hold::ByDecision => None,
-                            Hold::ForGroup(g) => Some(tag(g)?),
-                        };
-                        Some(Keeper { id, rank, tag })
-                    })
-                    .collect(),
+                below: self.keepers(below, ranking),
             },
         })
     }
+
+    /// The leaders ranked below a candidate (positions in `ranking`), each
+    /// with why it holds its place.
+    fn keepers(&self, below: Vec<(usize, Hold)>, ranking: &[Placement<'_>]) -> Vec<Keeper> {
+        (below.into_iter())
+            .filter_map(|(p, hold)| {
+                let Holder { id, rank } = holder(ranking, p)?;
+                let tag = match hold {
+                    Hold::ByDecision => None,
+                    Hold::ForGroup(g) => Some(self.tag_of(g)?),
+                };
+                Some(Keeper { id, rank, tag })
+            })
+            .collect()
+    }
+
+    /// The tag of the constraints' group `g`.
+    fn tag_of(&self, g: u32) -> Option<String> {
+        let group = self.constraints.groups.get(g as usize)?;
+        Some(group.tag.value.clone())
+    }
+}
+
+/// The candidate at position `i` of `ranking`, as a holder of a place.
+fn holder(ranking: &[Placement<'_>], i: usize) -> Option<Holder> {
+    let p = ranking.get(i)?;
+    Some(Holder {
+        id: p.id.to_string(),
+        rank: p.rank,
+    })
 }
 
 /// Marks the `leaders` (positions in `ranking`) as leading, and as decided
