@@ -539,31 +539,14 @@ impl Judge<'_, '_> {
 /// Every candidate of `portfolio` in ranking order, with the smallest edit
 /// that flips its role.
 fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Counterfactual>> {
-    let ranking: Vec<(Ranked<'_>, Offer)> = (criteria.rank_places(portfolio).into_iter())
-        .filter_map(|place| {
-            let ranked = criteria.ranked_at(portfolio, place)?;
-            let eligible = criteria.is_eligible(&ranked.assessment);
-            Some((ranked, Offer { place, eligible }))
-        })
-        .collect();
+    let ranking = ranking(criteria, portfolio);
     let top = criteria.exact.top();
     let rank_of = |(ranked, offer): &(Ranked<'_>, Offer)| {
         let numerator = criteria.exact.numerator(&ranked.candidate.evidence);
         Rank::new(top, numerator, offer.place)
     };
-    let mut roles = vec![Role::Pull; ranking.len()];
     let rule = LeaderRule::new(criteria, portfolio)?;
-    let offers = ranking
-        .iter()
-        .enumerate()
-        .map(|(i, (_, offer))| (i, *offer));
-    let leaders = rule
-        .choose(offers, |i| {
-            if let Some(role) = roles.get_mut(i) {
-                *role = Role::Lead;
-            }
-        })
-        .ok_or_else(|| rule.conflict(criteria, ranking.iter().map(|(_, offer)| *offer)))?;
+    let (roles, leaders) = roles(criteria, &rule, &ranking)?;
     // The last leader, and the first eligible candidate that does not lead.
     let worst_leader = ranking
         .iter()
@@ -605,6 +588,44 @@ fn counterfactuals(criteria: &Criteria, portfolio: &Portfolio) -> Result<Vec<Cou
             }
         })
         .collect())
+}
+
+/// Every candidate of `portfolio` in ranking order, with its [`Offer`] to
+/// the leader rule.
+fn ranking<'a>(criteria: &Criteria, portfolio: &'a Portfolio) -> Vec<(Ranked<'a>, Offer)> {
+    (criteria.rank_places(portfolio).into_iter())
+        .filter_map(|place| {
+            let ranked = criteria.ranked_at(portfolio, place)?;
+            let eligible = criteria.is_eligible(&ranked.assessment);
+            Some((ranked, Offer { place, eligible }))
+        })
+        .collect()
+}
+
+/// Each candidate's role in `ranking` as the `rule` chooses, and how many
+/// lead.
+///
+/// # Errors
+///
+/// [`Error::Conflict`](crate::Error) when the constraints cannot all hold.
+fn roles(
+    criteria: &Criteria,
+    rule: &LeaderRule,
+    ranking: &[(Ranked<'_>, Offer)],
+) -> Result<(Vec<Role>, usize)> {
+    let mut roles = vec![Role::Pull; ranking.len()];
+    let offers = ranking
+        .iter()
+        .enumerate()
+        .map(|(i, (_, offer))| (i, *offer));
+    let leaders = rule
+        .choose(offers, |i| {
+            if let Some(role) = roles.get_mut(i) {
+                *role = Role::Lead;
+            }
+        })
+        .ok_or_else(|| rule.conflict(criteria, ranking.iter().map(|(_, offer)| *offer)))?;
+    Ok((roles, leaders))
 }
 
 /// How the `i`-th of `ranking` is judged under constraints: where it may

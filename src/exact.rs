@@ -379,24 +379,30 @@ fn rescaled<const K: usize>(
     Some(out)
 }
 
-impl Units {
-    /// The units of `inputs`, for months with up to `places` decimals.
-    ///
-    /// # Errors
-    ///
-    /// [`TooPrecise`] when the common denominator or a `min` does not fit
-    /// the arithmetic.
-    pub(crate) fn new(inputs: &Inputs<'_>, places: u32) -> Result<Units, TooPrecise> {
+/// Each level scale of the criteria at its own power of ten: the scaled
+/// levels and their denominator, per criterion.
+struct Scaled {
+    visibility: ([u128; 3], u128),
+    tangibility: ([u128; 3], u128),
+    /// The five phases, then `remedial`.
+    phase: ([u128; 6], u128),
+    bottom_line: ([u128; 3], u128),
+    lead: ([u128; 3], u128),
+    /// Level by motivation, over the product of their denominators.
+    sponsorship: ([u128; 12], u128),
+}
+
+impl Scaled {
+    /// Each level scale of `inputs` at its own power of ten.
+    fn of(inputs: &Inputs<'_>) -> Result<Scaled, TooPrecise> {
         use Criterion as C;
         let too = TooPrecise::Criterion;
-        // Each scale at its own power of ten.
-        let (visibility, d_vis) = common_scale(*inputs.visibility).ok_or(too(C::Visibility))?;
-        let (tangibility, d_tan) = common_scale(*inputs.tangibility).ok_or(too(C::Tangibility))?;
-        let (bottom_line, d_bot) = common_scale(*inputs.bottom_line).ok_or(too(C::BottomLine))?;
-        let (lead, d_lead) = common_scale(*inputs.lead).ok_or(too(C::Lead))?;
+        let visibility = common_scale(*inputs.visibility).ok_or(too(C::Visibility))?;
+        let tangibility = common_scale(*inputs.tangibility).ok_or(too(C::Tangibility))?;
+        let bottom_line = common_scale(*inputs.bottom_line).ok_or(too(C::BottomLine))?;
+        let lead = common_scale(*inputs.lead).ok_or(too(C::Lead))?;
         let [p0, p1, p2, p3, p4] = *inputs.phase;
-        let (phase, d_phase) =
-            common_scale([p0, p1, p2, p3, p4, inputs.remedial]).ok_or(too(C::Phase))?;
+        let phase = common_scale([p0, p1, p2, p3, p4, inputs.remedial]).ok_or(too(C::Phase))?;
         let (motivation, d_motivation) =
             common_scale(*inputs.motivation).ok_or(too(C::Sponsorship))?;
         let (level, d_level) = common_scale(*inputs.level).ok_or(too(C::Sponsorship))?;
@@ -411,77 +417,152 @@ impl Units {
                 }
             }
         }
-        // Duration: windows and months at one power of ten.
-        let [lo, hi] = inputs.zero;
-        let [a, b] = inputs.full;
-        // Months inside the zero window, times 10^places, must be whole
-        // numbers that f64 holds exactly.
-        let window_fits = [lo, a, b, hi].iter().all(|&x| {
-            x <= MAX_WINDOW_MONTHS && Decimal::of(x).is_some_and(|d| d.places() <= MAX_MONTH_PLACES)
-        });
-        let ([lo_s, a_s, b_s, hi_s], scale) = at_places([lo, a, b, hi], places)
-            .filter(|_| window_fits && places <= MAX_MONTH_PLACES)
-            .ok_or(too(C::Duration))?;
-        let (left, right) = (a_s - lo_s, hi_s - b_s);
-        let d_dur = lcm(left, right).ok_or(too(C::Duration))?.max(1);
-        let denominators = [d_dur, d_vis, d_tan, d_phase, d_bot, d_lead, d_sp];
-        let common = denominators
-            .iter()
-            .zip(C::ALL)
-            .try_fold(1, |l, (&d, &c)| lcm(l, d).ok_or(too(c)))?;
-        // Every score, recovered from its f64 as `round(score * L)`, must
-        // come back exact: `L` below 2^51.
-        if common >= 1 << 51 {
-            let finest = denominators
-                .iter()
-                .zip(C::ALL)
-                .max_by_key(|&(&d, _)| d)
-                .map_or(C::Duration, |(_, &c)| c);
-            return Err(too(finest));
-        }
-        let per = |length: u128| common.checked_div(length).unwrap_or(0);
-        let mut mins = [None; 7];
-        for ((slot, min), &c) in mins.iter_mut().zip(inputs.mins).zip(C::ALL) {
-            if let Some(min) = min {
-                let ratio = Ratio::of(*min).ok_or(TooPrecise::Min(c))?;
-                *slot = Some(ratio.least_reaching(common).ok_or(TooPrecise::Min(c))?);
-            }
-        }
-        #[allow(clippy::cast_precision_loss, reason = "a power of ten up to 10^6")]
-        let scale = scale as f64;
+        Ok(Scaled {
+            visibility,
+            tangibility,
+            phase,
+            bottom_line,
+            lead,
+            sponsorship: (sponsorship, d_sp),
+        })
+    }
+
+    /// The denominators in [`Criterion::ALL`] order, with `duration`'s.
+    fn denominators(&self, duration: u128) -> [u128; 7] {
+        [
+            duration,
+            self.visibility.1,
+            self.tangibility.1,
+            self.phase.1,
+            self.bottom_line.1,
+            self.lead.1,
+            self.sponsorship.1,
+        ]
+    }
+
+    /// Every level's units over `common`, in [`slot`] order.
+    fn levels(&self, common: u128) -> Result<[u128; LEVELS], TooPrecise> {
+        use Criterion as C;
+        let too = TooPrecise::Criterion;
+        let over = |(scores, d): ([u128; 3], u128), c| rescaled(scores, d, common).ok_or(too(c));
+        let (phase, d_phase) = self.phase;
         let phase = rescaled(phase, d_phase, common).ok_or(too(C::Phase))?;
         let [p0, p1, p2, p3, p4, remedial] = phase;
         let phase = [p0, p1, p2, p3, p4].map(|p| [p, p.min(remedial)]);
+        let (sponsorship, d_sp) = self.sponsorship;
         let parts: [&[u128]; 6] = [
-            &rescaled(visibility, d_vis, common).ok_or(too(C::Visibility))?,
-            &rescaled(tangibility, d_tan, common).ok_or(too(C::Tangibility))?,
+            &over(self.visibility, C::Visibility)?,
+            &over(self.tangibility, C::Tangibility)?,
             &phase.concat(),
-            &rescaled(bottom_line, d_bot, common).ok_or(too(C::BottomLine))?,
-            &rescaled(lead, d_lead, common).ok_or(too(C::Lead))?,
+            &over(self.bottom_line, C::BottomLine)?,
+            &over(self.lead, C::Lead)?,
             &rescaled(sponsorship, d_sp, common).ok_or(too(C::Sponsorship))?,
         ];
         let mut levels = [0; LEVELS];
         for (slot, &u) in levels.iter_mut().zip(parts.iter().flat_map(|p| p.iter())) {
             *slot = u;
         }
+        Ok(levels)
+    }
+}
+
+/// The duration windows `[lo, a, b, hi]` at `10^places`, that power of
+/// ten, and the denominator both ramps need.
+fn scaled_windows(inputs: &Inputs<'_>, places: u32) -> Result<([u128; 4], u128, u128), TooPrecise> {
+    let too = TooPrecise::Criterion(Criterion::Duration);
+    let [lo, hi] = inputs.zero;
+    let [a, b] = inputs.full;
+    // Months inside the zero window, times 10^places, must be whole
+    // numbers that f64 holds exactly.
+    let window_fits = [lo, a, b, hi].iter().all(|&x| {
+        x <= MAX_WINDOW_MONTHS && Decimal::of(x).is_some_and(|d| d.places() <= MAX_MONTH_PLACES)
+    });
+    let (scaled, scale) = at_places([lo, a, b, hi], places)
+        .filter(|_| window_fits && places <= MAX_MONTH_PLACES)
+        .ok_or(too)?;
+    let [lo_s, a_s, b_s, hi_s] = scaled;
+    let d_dur = lcm(a_s - lo_s, hi_s - b_s).ok_or(too)?.max(1);
+    Ok((scaled, scale, d_dur))
+}
+
+/// The duration ramp over `common`, from the windows [`scaled_windows`]
+/// gave at `scale`.
+fn ramp(inputs: &Inputs<'_>, scaled: [u128; 4], scale: u128, common: u128) -> Ramp {
+    let [lo, hi] = inputs.zero;
+    let [a, b] = inputs.full;
+    let [lo_s, a_s, b_s, hi_s] = scaled;
+    let per = |length: u128| common.checked_div(length).unwrap_or(0);
+    #[allow(clippy::cast_precision_loss, reason = "a power of ten up to 10^6")]
+    let scale = scale as f64;
+    Ramp {
+        scale,
+        lo,
+        a,
+        b,
+        hi,
+        lo_scaled: lo_s,
+        hi_scaled: hi_s,
+        rise: per(a_s - lo_s),
+        fall: per(hi_s - b_s),
+        full: common,
+    }
+}
+
+/// `L`, the least common multiple of `denominators` (in
+/// [`Criterion::ALL`] order), so long as it stays below 2^51.
+fn common_denominator(denominators: [u128; 7]) -> Result<u128, TooPrecise> {
+    use Criterion as C;
+    let too = TooPrecise::Criterion;
+    let common = denominators
+        .iter()
+        .zip(C::ALL)
+        .try_fold(1, |l, (&d, &c)| lcm(l, d).ok_or(too(c)))?;
+    // Every score, recovered from its f64 as `round(score * L)`, must
+    // come back exact: `L` below 2^51.
+    if common >= 1 << 51 {
+        let finest = denominators
+            .iter()
+            .zip(C::ALL)
+            .max_by_key(|&(&d, _)| d)
+            .map_or(C::Duration, |(_, &c)| c);
+        return Err(too(finest));
+    }
+    Ok(common)
+}
+
+/// Each criterion's `min` in units of `1 / common`: the least `U` that
+/// reaches it.
+fn unit_mins(mins: &[Option<f64>; 7], common: u128) -> Result<[Option<u128>; 7], TooPrecise> {
+    let mut out = [None; 7];
+    for ((slot, min), &c) in out.iter_mut().zip(mins).zip(Criterion::ALL) {
+        if let Some(min) = min {
+            let ratio = Ratio::of(*min).ok_or(TooPrecise::Min(c))?;
+            *slot = Some(ratio.least_reaching(common).ok_or(TooPrecise::Min(c))?);
+        }
+    }
+    Ok(out)
+}
+
+impl Units {
+    /// The units of `inputs`, for months with up to `places` decimals.
+    ///
+    /// # Errors
+    ///
+    /// [`TooPrecise`] when the common denominator or a `min` does not fit
+    /// the arithmetic.
+    pub(crate) fn new(inputs: &Inputs<'_>, places: u32) -> Result<Units, TooPrecise> {
+        let scaled = Scaled::of(inputs)?;
+        let (windows, scale, d_dur) = scaled_windows(inputs, places)?;
+        let common = common_denominator(scaled.denominators(d_dur))?;
+        let mins = unit_mins(inputs.mins, common)?;
+        let levels = scaled.levels(common)?;
         #[allow(clippy::cast_precision_loss, reason = "U and L are below 2^51")]
         let shown = levels.map(|u| u as f64 / common as f64);
         Ok(Units {
             common,
             levels,
             shown,
-            duration: Ramp {
-                scale,
-                lo,
-                a,
-                b,
-                hi,
-                lo_scaled: lo_s,
-                hi_scaled: hi_s,
-                rise: per(left),
-                fall: per(right),
-                full: common,
-            },
+            duration: ramp(inputs, windows, scale, common),
             mins,
         })
     }

@@ -205,6 +205,8 @@ fn holders(f: &mut fmt::Formatter<'_>, holders: &[Holder]) -> fmt::Result {
 }
 
 impl fmt::Display for Reason {
+    // Long because: one arm per kind of reason, each its one message; split,
+    // the messages would no longer read side by side.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::BelowMinScore { score, min } => {
@@ -287,6 +289,8 @@ impl Serialize for Reason {
     /// `{"kind": "below_min", "criterion": "phase", "score": 0.25, "min":
     /// 0.5, "text": "phase 0.250 is below its min of 0.5"}`: the kind, its
     /// fields, and the reason in words as `Display` gives it.
+    // Long because: one arm per kind of reason, each its kind and fields one
+    // to one, as `fmt` above words them.
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_map(None)?;
         match self {
@@ -587,6 +591,26 @@ impl Criteria {
     /// hold, naming a minimal set of them.
     pub fn plan<'a>(&self, portfolio: &'a Portfolio) -> Result<Plan<'a>> {
         let rule = LeaderRule::new(self, portfolio)?;
+        let (mut ranking, offers) = self.placements(portfolio);
+        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
+        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
+            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
+        let constrained = self.constrained(&rule, portfolio, &offers, &leaders, &ranking);
+        let last = self.last_leader(portfolio, &leaders, &ranking, &offers);
+        let ids = (leaders.iter())
+            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
+            .collect();
+        mark_leaders(&mut ranking, &offers, &leaders, rule.must());
+        self.explain_pulls(portfolio, &mut ranking, &offers, constrained, last.as_ref());
+        Ok(Plan {
+            leaders: ids,
+            ranking,
+        })
+    }
+
+    /// Every candidate's placement, best first, all pulling for now, with
+    /// its [`Offer`] to the leader rule.
+    fn placements<'a>(&self, portfolio: &'a Portfolio) -> (Vec<Placement<'a>>, Vec<Offer>) {
         let places = self.rank_places(portfolio);
         let mut ranking: Vec<Placement<'a>> = Vec::with_capacity(places.len());
         let mut offers: Vec<Offer> = Vec::with_capacity(places.len());
@@ -630,40 +654,62 @@ impl Criteria {
                 offers.push(Offer { place, eligible });
             }
         }
-        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
-        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
-            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
-        // The constraints' reasons, for the few they stop: made while the
-        // ranking is read, then put in place.
-        let constrained: Vec<(usize, Vec<Reason>)> = (rule.why_not(&offers, &leaders).into_iter())
+        (ranking, offers)
+    }
+
+    /// The constraints' reasons, in the plan's words, for the few
+    /// candidates they stop: by position in `ranking`, best first.
+    fn constrained(
+        &self,
+        rule: &LeaderRule,
+        portfolio: &Portfolio,
+        offers: &[Offer],
+        leaders: &[usize],
+        ranking: &[Placement<'_>],
+    ) -> Vec<(usize, Vec<Reason>)> {
+        (rule.why_not(offers, leaders).into_iter())
             .map(|(i, whys)| {
                 let candidate = (offers.get(i))
                     .and_then(|offer| portfolio.at_place(offer.place))
                     .map(|(_, candidate)| candidate);
                 let reasons = (whys.into_iter())
-                    .filter_map(|w| self.reason(w, candidate, &ranking))
+                    .filter_map(|w| self.reason(w, candidate, ranking))
                     .collect();
                 (i, reasons)
             })
-            .collect();
-        let last = (leaders.last())
+            .collect()
+    }
+
+    /// The last leader's id, total and the total's numerator, if any leads.
+    fn last_leader<'a>(
+        &self,
+        portfolio: &Portfolio,
+        leaders: &[usize],
+        ranking: &[Placement<'a>],
+        offers: &[Offer],
+    ) -> Option<(Cow<'a, str>, f64, u128)> {
+        (leaders.last())
             .and_then(|&i| Some((ranking.get(i)?, offers.get(i)?)))
             .and_then(|(p, offer)| {
-                let (_, evidence) = order.get(offer.place)?;
+                let (_, evidence) = portfolio.id_order().get(offer.place)?;
                 Some((p.id.clone(), p.total, self.exact.numerator(&evidence)))
-            });
-        let ids = (leaders.iter())
-            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
-            .collect();
-        let must = rule.must();
-        for &i in &leaders {
-            if let (Some(placement), Some(offer)) = (ranking.get_mut(i), offers.get(i)) {
-                placement.role = Role::Lead;
-                placement.decided = must.contains(&offer.place);
-            }
-        }
+            })
+    }
+
+    /// Gives every eligible candidate that pulls its reason not to lead:
+    /// the constraints' reasons where they stop it (`constrained`, by
+    /// position), else outranked by or tied with the `last` leader.
+    fn explain_pulls(
+        &self,
+        portfolio: &Portfolio,
+        ranking: &mut [Placement<'_>],
+        offers: &[Offer],
+        constrained: Vec<(usize, Vec<Reason>)>,
+        last: Option<&(Cow<'_, str>, f64, u128)>,
+    ) {
+        let order = portfolio.id_order();
         let mut constrained = constrained.into_iter().peekable();
-        for ((i, placement), offer) in ranking.iter_mut().enumerate().zip(&offers) {
+        for ((i, placement), offer) in ranking.iter_mut().enumerate().zip(offers) {
             if placement.role == Role::Lead || !placement.eligible {
                 continue;
             }
@@ -673,15 +719,11 @@ impl Criteria {
                 placement.reasons = reasons;
                 continue;
             }
-            let reason = self.outranked(last.as_ref(), placement.total, || {
+            let reason = self.outranked(last, placement.total, || {
                 (order.get(offer.place)).map(|(_, evidence)| self.exact.numerator(&evidence))
             });
             placement.reasons.push(reason);
         }
-        Ok(Plan {
-            leaders: ids,
-            ranking,
-        })
     }
 
     /// Why an eligible candidate with `total` does not lead when nothing
@@ -716,18 +758,9 @@ impl Criteria {
         candidate: Option<&Candidate>,
         ranking: &[Placement<'_>],
     ) -> Option<Reason> {
-        let holder = |i: usize| {
-            let p = ranking.get(i)?;
-            Some(Holder {
-                id: p.id.to_string(),
-                rank: p.rank,
-            })
-        };
+        let holder = |i: usize| holder(ranking, i);
         let all = |positions: Vec<usize>| positions.into_iter().filter_map(holder).collect();
-        let tag = |g: u32| {
-            let group = self.constraints.groups.get(g as usize)?;
-            Some(group.tag.value.clone())
-        };
+        let tag = |g: u32| self.tag_of(g);
         Some(match why {
             WhyNot::MustNotLead { .. } => Reason::NotToLead,
             WhyNot::Excluded { with, .. } => Reason::Exclusive {
@@ -764,17 +797,54 @@ impl Criteria {
             WhyNot::Full { leaders, below } if below.is_empty() => Reason::Outranked { leaders },
             WhyNot::Full { leaders, below } => Reason::Taken {
                 leaders,
-                below: (below.into_iter())
-                    .filter_map(|(p, hold)| {
-                        let Holder { id, rank } = holder(p)?;
-                        let tag = match hold {
-                            Hold::ByDecision => None,
-                            Hold::ForGroup(g) => Some(tag(g)?),
-                        };
-                        Some(Keeper { id, rank, tag })
-                    })
-                    .collect(),
+                below: self.keepers(below, ranking),
             },
         })
+    }
+
+    /// The leaders ranked below a candidate (positions in `ranking`), each
+    /// with why it holds its place.
+    fn keepers(&self, below: Vec<(usize, Hold)>, ranking: &[Placement<'_>]) -> Vec<Keeper> {
+        (below.into_iter())
+            .filter_map(|(p, hold)| {
+                let Holder { id, rank } = holder(ranking, p)?;
+                let tag = match hold {
+                    Hold::ByDecision => None,
+                    Hold::ForGroup(g) => Some(self.tag_of(g)?),
+                };
+                Some(Keeper { id, rank, tag })
+            })
+            .collect()
+    }
+
+    /// The tag of the constraints' group `g`.
+    fn tag_of(&self, g: u32) -> Option<String> {
+        let group = self.constraints.groups.get(g as usize)?;
+        Some(group.tag.value.clone())
+    }
+}
+
+/// The candidate at position `i` of `ranking`, as a holder of a place.
+fn holder(ranking: &[Placement<'_>], i: usize) -> Option<Holder> {
+    let p = ranking.get(i)?;
+    Some(Holder {
+        id: p.id.to_string(),
+        rank: p.rank,
+    })
+}
+
+/// Marks the `leaders` (positions in `ranking`) as leading, and as decided
+/// where the constraints say they `must` lead.
+fn mark_leaders(
+    ranking: &mut [Placement<'_>],
+    offers: &[Offer],
+    leaders: &[usize],
+    must: &[usize],
+) {
+    for &i in leaders {
+        if let (Some(placement), Some(offer)) = (ranking.get_mut(i), offers.get(i)) {
+            placement.role = Role::Lead;
+            placement.decided = must.contains(&offer.place);
+        }
     }
 }

@@ -316,9 +316,6 @@ fn describe(criteria: &Criteria, settings: &Constraints, item: Item) -> Constrai
         key: Some(key.to_owned()),
         ..At::part(Part::Criteria)
     };
-    let list = |given: Option<&Given<String>>, key| {
-        given.map_or_else(|| at(key, None), |given| at(key, given.at))
-    };
     let (at, value) = match item {
         Item::Leaders => (
             at("selection.leaders", settings.leaders_at.at),
@@ -335,16 +332,16 @@ fn describe(criteria: &Criteria, settings: &Constraints, item: Item) -> Constrai
             "constraints.training_capacity",
             &at,
         ),
-        Item::MustLead(i) => {
-            let given = settings.must_lead.get(i as usize);
-            let value = given.map(|g| quote(&g.value)).unwrap_or_default();
-            (list(given, "constraints.must_lead"), value)
-        }
-        Item::MustNotLead(i) => {
-            let given = settings.must_not_lead.get(i as usize);
-            let value = given.map(|g| quote(&g.value)).unwrap_or_default();
-            (list(given, "constraints.must_not_lead"), value)
-        }
+        Item::MustLead(i) => named(
+            settings.must_lead.get(i as usize),
+            "constraints.must_lead",
+            &at,
+        ),
+        Item::MustNotLead(i) => named(
+            settings.must_not_lead.get(i as usize),
+            "constraints.must_not_lead",
+            &at,
+        ),
         Item::Exclusive(p) => {
             let given = settings.exclusive.get(p as usize);
             let value = given
@@ -372,6 +369,18 @@ fn describe(criteria: &Criteria, settings: &Constraints, item: Item) -> Constrai
         }
     };
     Constraint { at, value }
+}
+
+/// A named candidate's place and its id, quoted.
+fn named(
+    given: Option<&Given<String>>,
+    key: &str,
+    at: &dyn Fn(&str, Option<Location>) -> At,
+) -> (At, String) {
+    (
+        at(key, given.and_then(|g| g.at)),
+        given.map(|g| quote(&g.value)).unwrap_or_default(),
+    )
 }
 
 /// A number's place and value.

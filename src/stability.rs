@@ -318,6 +318,42 @@ fn rivals(envelope: &Envelope, o: Line, t0: Point, mut visit: impl FnMut(usize))
             .for_each(&mut visit);
     }
 }
+/// The ends of an interval around `t0` found so far: `low` at least 0,
+/// `high` unbounded until a failure above `t0` is seen.
+struct Ends {
+    t0: Point,
+    low: Point,
+    high: Option<Point>,
+}
+
+impl Ends {
+    /// Narrows the ends to leave out `span`, the weights where the leaders
+    /// would not be the plan's.
+    fn fail(&mut self, span: Option<Span>) {
+        let t0 = self.t0;
+        // Only weights of 0 or more, and more than one of them.
+        let Some(span) = span.map(|s| {
+            s.and(Span {
+                low: Some((Point::whole(0), true)),
+                high: None,
+            })
+        }) else {
+            return;
+        };
+        if !span.is_wide() {
+            return;
+        }
+        match (span.low, span.high) {
+            (_, Some((end, _))) if end <= t0 => self.low = self.low.max(end),
+            (Some((start, _)), _) if start >= t0 => {
+                self.high = Some(self.high.map_or(start, |h| h.min(start)));
+            }
+            // Around `t0`: the plan at `t0` says otherwise, so this
+            // cannot be; keep the nearer end.
+            _ => {}
+        }
+    }
+}
 
 impl<'c> Axis<'c> {
     fn new(criteria: &'c Criteria, criterion: Criterion) -> Self {
@@ -403,63 +439,7 @@ impl<'c> Axis<'c> {
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
-        // The weights to try going up, and going down: each where a line
-        // `g` crosses 0, `g > 0` being what may change the leaders, going
-        // up where `g` rises and down where it falls (both ways with
-        // `Pairs::Every`). A leader that another candidate falls behind, or
-        // a candidate that falls below `min_score` and does not lead,
-        // leaves the rule's preferred set as it is.
-        let mut up: Vec<Point> = vec![t0];
-        let mut down: Vec<Point> = vec![t0];
-        let every = pairs == Pairs::Every;
-        let mut event = |g: Line| {
-            if let Some(root) = g.root() {
-                if every || g.d > 0 {
-                    up.push(root);
-                }
-                if every || g.d < 0 {
-                    down.push(root);
-                }
-            }
-        };
-        let apart = |a: Line, b: Line| Line {
-            c: a.c - b.c,
-            d: a.d - b.d,
-        };
-        let mut leading = Vec::new();
-        let mut others = Vec::new();
-        for e in field {
-            let over = self.over_min(&e.units);
-            if e.leads {
-                event(Line {
-                    c: -over.c,
-                    d: -over.d,
-                });
-                leading.push(self.numerator(&e.units));
-            } else {
-                event(over);
-                others.push(self.numerator(&e.units));
-            }
-        }
-        if every {
-            let lines: Vec<Line> = leading.iter().chain(&others).copied().collect();
-            for (i, &line) in lines.iter().enumerate() {
-                for &other in lines.iter().skip(i + 1) {
-                    event(apart(line, other));
-                }
-            }
-        } else {
-            for &leader in &leading {
-                for &other in &others {
-                    event(apart(other, leader));
-                }
-            }
-        }
-        for events in [&mut up, &mut down] {
-            events.retain(|t| *t >= zero);
-            events.sort_unstable();
-            events.dedup_by(|a, b| a.cmp(&b).is_eq());
-        }
+        let (up, down) = self.events(field, pairs);
         let changes = |at: Point, up: bool| {
             let shift = self.shift(field, leaders, rule, at, up);
             (!shift.enter.is_empty() || !shift.leave.is_empty()).then_some(shift)
@@ -484,6 +464,77 @@ impl<'c> Axis<'c> {
         }
     }
 
+    /// The weights to try going up, and going down, each sorted, distinct,
+    /// at least 0 and with `t0`: each where a line `g` crosses 0, `g > 0`
+    /// being what may change the leaders, going up where `g` rises and
+    /// down where it falls (both ways with `Pairs::Every`). A leader that
+    /// another candidate falls behind, or a candidate that falls below
+    /// `min_score` and does not lead, leaves the rule's preferred set as
+    /// it is.
+    fn events(&self, field: &[Entry<'_>], pairs: Pairs) -> (Vec<Point>, Vec<Point>) {
+        let mut up: Vec<Point> = vec![self.t0];
+        let mut down: Vec<Point> = vec![self.t0];
+        let every = pairs == Pairs::Every;
+        let mut event = |g: Line| {
+            if let Some(root) = g.root() {
+                if every || g.d > 0 {
+                    up.push(root);
+                }
+                if every || g.d < 0 {
+                    down.push(root);
+                }
+            }
+        };
+        let apart = |a: Line, b: Line| Line {
+            c: a.c - b.c,
+            d: a.d - b.d,
+        };
+        let (leading, others) = self.lines(field, &mut event);
+        if every {
+            let lines: Vec<Line> = leading.iter().chain(&others).copied().collect();
+            for (i, &line) in lines.iter().enumerate() {
+                for &other in lines.iter().skip(i + 1) {
+                    event(apart(line, other));
+                }
+            }
+        } else {
+            for &leader in &leading {
+                for &other in &others {
+                    event(apart(other, leader));
+                }
+            }
+        }
+        let zero = Point::whole(0);
+        for events in [&mut up, &mut down] {
+            events.retain(|t| *t >= zero);
+            events.sort_unstable();
+            events.dedup_by(|a, b| a.cmp(&b).is_eq());
+        }
+        (up, down)
+    }
+
+    /// The total lines of the leaders and of the others, in `field`'s
+    /// order, each candidate's line over `min_score` given to `event`
+    /// (a leader's turned over: it matters where it falls).
+    fn lines(&self, field: &[Entry<'_>], mut event: impl FnMut(Line)) -> (Vec<Line>, Vec<Line>) {
+        let mut leading = Vec::new();
+        let mut others = Vec::new();
+        for e in field {
+            let over = self.over_min(&e.units);
+            if e.leads {
+                event(Line {
+                    c: -over.c,
+                    d: -over.d,
+                });
+                leading.push(self.numerator(&e.units));
+            } else {
+                event(over);
+                others.push(self.numerator(&e.units));
+            }
+        }
+        (leading, others)
+    }
+
     /// The interval without constraints: from the configured weight, the
     /// nearest weight on each side past which a leader falls below
     /// `min_score`, or an eligible candidate ranks above a leader (or, with
@@ -497,70 +548,7 @@ impl<'c> Axis<'c> {
     ) -> Stability {
         let t0 = self.t0;
         let zero = Point::whole(0);
-        let mut low = zero;
-        let mut high: Option<Point> = None;
-        let mut fail = |span: Option<Span>| {
-            // Only weights of 0 or more, and more than one of them.
-            let Some(span) = span.map(|s| {
-                s.and(Span {
-                    low: Some((zero, true)),
-                    high: None,
-                })
-            }) else {
-                return;
-            };
-            if !span.is_wide() {
-                return;
-            }
-            match (span.low, span.high) {
-                (_, Some((end, _))) if end <= t0 => low = low.max(end),
-                (Some((start, _)), _) if start >= t0 => {
-                    high = Some(high.map_or(start, |h| h.min(start)));
-                }
-                // Around `t0`: the plan at `t0` says otherwise, so this
-                // cannot be; keep the nearer end.
-                _ => {}
-            }
-        };
-        let full = leaders.len() >= self.leaders;
-        let leading: Vec<(Line, usize)> = field
-            .iter()
-            .filter(|e| e.leads)
-            .map(|leader| {
-                fail(Span::below(self.over_min(&leader.units)));
-                (self.numerator(&leader.units), leader.place)
-            })
-            .collect();
-        let envelope = (full && pairs == Pairs::Needed)
-            .then(|| Envelope::new((leading.iter().enumerate()).map(|(i, &(line, _))| (line, i))));
-        for other in field.iter().filter(|e| !e.leads) {
-            let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
-                continue;
-            };
-            if !full {
-                fail(Some(eligible));
-                continue;
-            }
-            let numerator = self.numerator(&other.units);
-            let mut against = |&(leader, place): &(Line, usize)| {
-                // It ranks above the leader where its total is higher, and
-                // where they are equal if its id comes first.
-                let ahead = Line {
-                    c: numerator.c - leader.c,
-                    d: numerator.d - leader.d,
-                };
-                let strict = other.place > place;
-                fail(Span::above(ahead, strict).map(|span| eligible.and(span)));
-            };
-            match &envelope {
-                Some(envelope) => rivals(envelope, numerator, t0, |i| {
-                    if let Some(leader) = leading.get(i) {
-                        against(leader);
-                    }
-                }),
-                None => leading.iter().for_each(against),
-            }
-        }
+        let Ends { low, high, .. } = self.ends(field, leaders, pairs);
         let shift = |at: Point, up: bool| self.shift(field, leaders, rule, at, up);
         let shown = |at: Point| {
             if at == t0 {
@@ -577,6 +565,56 @@ impl<'c> Axis<'c> {
             below: (low > zero).then(|| shift(low, false)),
             above: high.map(|high| shift(high, true)),
         }
+    }
+
+    /// The ends of the interval without constraints: the nearest weights
+    /// around `t0` past which the leaders change.
+    fn ends(&self, field: &[Entry<'_>], leaders: &[Leader<'_>], pairs: Pairs) -> Ends {
+        let mut ends = Ends {
+            t0: self.t0,
+            low: Point::whole(0),
+            high: None,
+        };
+        let full = leaders.len() >= self.leaders;
+        let leading: Vec<(Line, usize)> = field
+            .iter()
+            .filter(|e| e.leads)
+            .map(|leader| {
+                ends.fail(Span::below(self.over_min(&leader.units)));
+                (self.numerator(&leader.units), leader.place)
+            })
+            .collect();
+        let envelope = (full && pairs == Pairs::Needed)
+            .then(|| Envelope::new((leading.iter().enumerate()).map(|(i, &(line, _))| (line, i))));
+        for other in field.iter().filter(|e| !e.leads) {
+            let Some(eligible) = Span::above(self.over_min(&other.units), false) else {
+                continue;
+            };
+            if !full {
+                ends.fail(Some(eligible));
+                continue;
+            }
+            let numerator = self.numerator(&other.units);
+            let mut against = |&(leader, place): &(Line, usize)| {
+                // It ranks above the leader where its total is higher, and
+                // where they are equal if its id comes first.
+                let ahead = Line {
+                    c: numerator.c - leader.c,
+                    d: numerator.d - leader.d,
+                };
+                let strict = other.place > place;
+                ends.fail(Span::above(ahead, strict).map(|span| eligible.and(span)));
+            };
+            match &envelope {
+                Some(envelope) => rivals(envelope, numerator, self.t0, |i| {
+                    if let Some(leader) = leading.get(i) {
+                        against(leader);
+                    }
+                }),
+                None => leading.iter().for_each(against),
+            }
+        }
+        ends
     }
 
     /// How the leaders differ from `leaders` just past the weight `at`,
