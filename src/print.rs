@@ -15,7 +15,7 @@ use crate::read::criteria::{
     RawConstraints, RawCriteria, RawDuration, RawGroup, RawPhase, RawRanks, RawRobustness,
     RawScale, RawSelection, RawSponsorship, RawWaves,
 };
-use crate::robustness::Ranks;
+use crate::robustness::{Ranks, Robustness};
 
 /// Where a printed value is: nowhere, as it was not read.
 const NOWHERE: Range<usize> = 0..0;
@@ -88,13 +88,31 @@ fn scale<L>(
     })
 }
 
+/// The `[robustness]` table of `r`, every key given.
+fn robustness(r: &Robustness) -> Table<RawRobustness<u64>> {
+    Table(RawRobustness {
+        samples: Some(r.samples()),
+        ranks: Some(unread(match r.ranks() {
+            Ranks::First(k) => RawRanks::Number(i64::try_from(k).unwrap_or(i64::MAX)),
+            Ranks::All => RawRanks::Word("all".to_owned()),
+        })),
+        seed: Some(r.seed()),
+        weights: Some(unread(r.sampling())),
+        spread: Some(unread(r.spread())),
+        order: Some(unread(
+            (r.order().iter())
+                .map(|order| unread(order.to_string()))
+                .collect(),
+        )),
+    })
+}
+
 impl Serialize for Criteria {
     /// Every key of the criteria file, so that the printed file read back
     /// gives these criteria again.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let weight = |criterion| Some(unread(self.weight(criterion)));
         let min = |criterion| self.min_of(criterion).map(unread);
-        let robustness = &self.robustness;
         let waves = &self.waves;
         RawCriteria::<u64> {
             selection: Some(Table(RawSelection {
@@ -131,21 +149,7 @@ impl Serialize for Criteria {
                 motivation: Some(scores(&self.motivation)),
                 level: Some(scores(&self.level)),
             })),
-            robustness: Some(Table(RawRobustness {
-                samples: Some(robustness.samples()),
-                ranks: Some(unread(match robustness.ranks() {
-                    Ranks::First(k) => RawRanks::Number(i64::try_from(k).unwrap_or(i64::MAX)),
-                    Ranks::All => RawRanks::Word("all".to_owned()),
-                })),
-                seed: Some(robustness.seed()),
-                weights: Some(unread(robustness.sampling())),
-                spread: Some(unread(robustness.spread())),
-                order: Some(unread(
-                    (robustness.order().iter())
-                        .map(|order| unread(order.to_string()))
-                        .collect(),
-                )),
-            })),
+            robustness: Some(robustness(&self.robustness)),
             constraints: constraints(&self.constraints),
             waves: Some(Table(RawWaves {
                 coach_load: Some(u64::from(waves.coach_load().get())),

@@ -23,7 +23,7 @@ use crate::error::{At, Error, Location, Part, Result};
 use crate::exact::{Decimal, Exact, Inputs, TooPrecise};
 use crate::limits::Limits;
 use crate::robustness::{
-    MAX_SAMPLES, Ranks, RanksValue, WeightOrder, not_ranks, parse_order, parse_ranks,
+    MAX_SAMPLES, Ranks, RanksValue, Robustness, WeightOrder, not_ranks, parse_order, parse_ranks,
 };
 use crate::smaa::sampling::Sampler;
 
@@ -798,28 +798,10 @@ impl Criteria {
         scale!(bottom_line, Criterion::BottomLine);
         scale!(lead, Criterion::Lead);
         if let Some(Table(phase)) = raw.phase {
-            file.common(&mut out, Criterion::Phase, phase.weight, phase.min)?;
-            file.scores(&mut out.phase, "phase", phase.scores)?;
-            file.set(
-                &mut out.remedial,
-                "phase.remedial",
-                phase.remedial,
-                check::unit,
-            )?;
+            file.phase(&mut out, phase)?;
         }
         if let Some(Table(sponsorship)) = raw.sponsorship {
-            file.common(
-                &mut out,
-                Criterion::Sponsorship,
-                sponsorship.weight,
-                sponsorship.min,
-            )?;
-            file.levels(
-                &mut out.motivation,
-                "sponsorship.motivation",
-                sponsorship.motivation,
-            )?;
-            file.levels(&mut out.level, "sponsorship.level", sponsorship.level)?;
+            file.sponsorship(&mut out, sponsorship)?;
         }
         out.weight_sum = weight_sum(&out.weights).ok_or_else(all_zero)?;
         out.exact = out
@@ -855,6 +837,34 @@ struct File<'t> {
 }
 
 impl File<'_> {
+    /// Applies the `[phase]` section: its weight, min, scores and remedial score.
+    fn phase(&self, out: &mut Criteria, phase: RawPhase) -> Result<()> {
+        self.common(out, Criterion::Phase, phase.weight, phase.min)?;
+        self.scores(&mut out.phase, "phase", phase.scores)?;
+        self.set(
+            &mut out.remedial,
+            "phase.remedial",
+            phase.remedial,
+            check::unit,
+        )
+    }
+
+    /// Applies the `[sponsorship]` section: its weight, min and both levels' scores.
+    fn sponsorship(&self, out: &mut Criteria, sponsorship: RawSponsorship) -> Result<()> {
+        self.common(
+            out,
+            Criterion::Sponsorship,
+            sponsorship.weight,
+            sponsorship.min,
+        )?;
+        self.levels(
+            &mut out.motivation,
+            "sponsorship.motivation",
+            sponsorship.motivation,
+        )?;
+        self.levels(&mut out.level, "sponsorship.level", sponsorship.level)
+    }
+
     /// Applies the `[selection]` section.
     fn selection(&self, out: &mut Criteria, selection: RawSelection) -> Result<()> {
         if let Some(leaders) = selection.leaders {
@@ -1041,6 +1051,35 @@ impl File<'_> {
     fn robustness(&self, out: &mut Criteria, raw: Option<RawRobustness>) -> Result<()> {
         let raw = raw.unwrap_or_default();
         let r = &mut out.robustness;
+        self.samples_and_seed(r, &raw)?;
+        if let Some(sampling) = &raw.weights {
+            r.sampling = *sampling.get_ref();
+        }
+        if let Some(ranks) = &raw.ranks {
+            let value = match ranks.get_ref() {
+                RawRanks::Number(n) => RanksValue::Number(*n),
+                RawRanks::Word(word) => RanksValue::Word(word),
+            };
+            r.ranks = parse_ranks(value)
+                .map_err(|message| self.invalid("robustness.ranks", ranks, message))?;
+        }
+        self.set(
+            &mut r.spread,
+            "robustness.spread",
+            raw.spread.clone(),
+            check::unit,
+        )?;
+        if let Some(order) = &raw.order {
+            r.order = self.order(order)?;
+        }
+        out.check_sampler().map_err(|message| {
+            let (key, span) = order_key(&raw);
+            self.invalid_at(key, span, message)
+        })
+    }
+
+    /// Applies `robustness.samples` and `robustness.seed`, when given, to `r`.
+    fn samples_and_seed(&self, r: &mut Robustness, raw: &RawRobustness) -> Result<()> {
         if let Some(samples) = &raw.samples {
             let n = *samples.get_ref();
             r.samples = u64::try_from(n)
@@ -1064,46 +1103,19 @@ impl File<'_> {
                 )
             })?;
         }
-        if let Some(sampling) = &raw.weights {
-            r.sampling = *sampling.get_ref();
-        }
-        if let Some(ranks) = &raw.ranks {
-            let value = match ranks.get_ref() {
-                RawRanks::Number(n) => RanksValue::Number(*n),
-                RawRanks::Word(word) => RanksValue::Word(word),
-            };
-            r.ranks = parse_ranks(value)
-                .map_err(|message| self.invalid("robustness.ranks", ranks, message))?;
-        }
-        self.set(
-            &mut r.spread,
-            "robustness.spread",
-            raw.spread.clone(),
-            check::unit,
-        )?;
-        if let Some(order) = &raw.order {
-            r.order = order
-                .get_ref()
-                .iter()
-                .map(|text| {
-                    parse_order(text.get_ref())
-                        .map_err(|message| self.invalid("robustness.order", text, message))
-                })
-                .collect::<Result<Vec<WeightOrder>>>()?;
-        }
-        out.check_sampler().map_err(|message| {
-            // Point at the key this file gave that bears on the order.
-            let (key, span) = if let Some(order) = &raw.order {
-                ("robustness.order", Some(order.span()))
-            } else if let Some(spread) = &raw.spread {
-                ("robustness.spread", Some(spread.span()))
-            } else if let Some(weights) = &raw.weights {
-                ("robustness.weights", Some(weights.span()))
-            } else {
-                ("robustness.order", None)
-            };
-            self.invalid_at(key, span, message)
-        })
+        Ok(())
+    }
+
+    /// The weight orders of `robustness.order`, each parsed.
+    fn order(&self, order: &Spanned<Vec<Spanned<String>>>) -> Result<Vec<WeightOrder>> {
+        order
+            .get_ref()
+            .iter()
+            .map(|text| {
+                parse_order(text.get_ref())
+                    .map_err(|message| self.invalid("robustness.order", text, message))
+            })
+            .collect()
     }
 
     /// Where `value` is in the file.
@@ -1454,6 +1466,20 @@ raw! {
         motivation: Scores<Motivation>,
         #[serde(serialize_with = "by_name")]
         level: Scores<SponsorLevel>,
+    }
+}
+
+/// The key of a `[robustness]` section that bears on the weight order, for an
+/// impossible order: its order, else its spread, else its weights.
+fn order_key(raw: &RawRobustness) -> (&'static str, Option<Range<usize>>) {
+    if let Some(order) = &raw.order {
+        ("robustness.order", Some(order.span()))
+    } else if let Some(spread) = &raw.spread {
+        ("robustness.spread", Some(spread.span()))
+    } else if let Some(weights) = &raw.weights {
+        ("robustness.weights", Some(weights.span()))
+    } else {
+        ("robustness.order", None)
     }
 }
 

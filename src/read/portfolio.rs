@@ -340,6 +340,9 @@ impl<L: Level> FromRaw for L {
     }
 }
 
+/// A key's error: the key, the span of its value and the message.
+type KeyError = (&'static str, Range<usize>, String);
+
 impl RawCandidate {
     /// The `i`-th candidate of a file whose spans are `spans`, checked as
     /// [`Portfolio::new`] checks it, its id taken in `first_use`.
@@ -350,7 +353,7 @@ impl RawCandidate {
         first_use: &mut FirstUse<Range<usize>>,
     ) -> Result<Candidate> {
         let who = candidate_ref(self.id.get_ref(), i);
-        let invalid = |key: &'static str, span: Range<usize>, message| Error::Invalid {
+        let invalid = |(key, span, message): KeyError| Error::Invalid {
             at: At {
                 candidate: Some(who.clone()),
                 key: Some(key.to_owned()),
@@ -358,53 +361,13 @@ impl RawCandidate {
             },
             message,
         };
-        let texts = Texts {
-            id: (self.id.get_ref().as_str(), self.id.span()),
-            name: self.name.as_ref().map(spanned),
-            unit: self.unit.as_ref().map(spanned),
-            sponsor: self.sponsor.as_ref().map(spanned),
-            tags: self.tags.iter().map(spanned).collect(),
-            agents: self.agents.iter().map(spanned).collect(),
-            champions: self.champions.iter().map(spanned).collect(),
-        };
-        check_texts(texts).map_err(|(key, span, message)| invalid(key, span, message))?;
-        let trainees = (self.trainees.as_ref())
-            .map(|n| {
-                u64::try_from(*n.get_ref()).map_err(|_| {
-                    let message = format!("must be at least 0, not {}", n.get_ref());
-                    invalid("trainees", n.span(), message)
-                })
-            })
-            .transpose()?;
-        let evidence = self
-            .evidence()
-            .map_err(|(key, span, message)| invalid(key, span, message))?;
-        let start_month = match &self.start_month {
-            None => 0,
-            Some(month) => u32::try_from(*month.get_ref()).map_err(|_| {
-                invalid(
-                    "start_month",
-                    month.span(),
-                    format!(
-                        "must be a month from 0 to {}, not {}",
-                        u32::MAX,
-                        month.get_ref()
-                    ),
-                )
-            })?,
-        };
+        check_texts(self.texts()).map_err(invalid)?;
+        let trainees = self.trainees().map_err(invalid)?;
+        let evidence = self.evidence().map_err(invalid)?;
+        let start_month = self.start_month().map_err(invalid)?;
         let id_span = self.id.span();
         let id = self.id.into_inner();
-        first_use
-            .claim(&id, spans.absolute(id_span.clone()))
-            .map_err(|first| Error::DuplicateId {
-                at: At {
-                    candidate: Some(CandidateRef::Id(id.clone())),
-                    key: Some("id".to_owned()),
-                    ..spans.at(id_span)
-                },
-                first: Some(spans.first_use(first)),
-            })?;
+        claim_id(&id, id_span, spans, first_use)?;
         Ok(Candidate {
             name: self.name.map_or_else(|| id.clone(), Spanned::into_inner),
             id,
@@ -424,6 +387,69 @@ impl RawCandidate {
             evidence,
         })
     }
+
+    /// The texts of the candidate with their spans, for [`check_texts`].
+    fn texts(&self) -> Texts<'_, Range<usize>> {
+        Texts {
+            id: (self.id.get_ref().as_str(), self.id.span()),
+            name: self.name.as_ref().map(spanned),
+            unit: self.unit.as_ref().map(spanned),
+            sponsor: self.sponsor.as_ref().map(spanned),
+            tags: self.tags.iter().map(spanned).collect(),
+            agents: self.agents.iter().map(spanned).collect(),
+            champions: self.champions.iter().map(spanned).collect(),
+        }
+    }
+
+    /// The number of trainees, if given, checked to be at least 0.
+    fn trainees(&self) -> Result<Option<u64>, KeyError> {
+        (self.trainees.as_ref())
+            .map(|n| {
+                u64::try_from(*n.get_ref()).map_err(|_| {
+                    let message = format!("must be at least 0, not {}", n.get_ref());
+                    ("trainees", n.span(), message)
+                })
+            })
+            .transpose()
+    }
+
+    /// The start month, 0 when not given, checked to fit a `u32`.
+    fn start_month(&self) -> Result<u32, KeyError> {
+        match &self.start_month {
+            None => Ok(0),
+            Some(month) => u32::try_from(*month.get_ref()).map_err(|_| {
+                (
+                    "start_month",
+                    month.span(),
+                    format!(
+                        "must be a month from 0 to {}, not {}",
+                        u32::MAX,
+                        month.get_ref()
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// Takes `id`, spanning `id_span`, in `first_use`: an error when an earlier
+/// candidate has it.
+fn claim_id(
+    id: &str,
+    id_span: Range<usize>,
+    spans: &impl Spans,
+    first_use: &mut FirstUse<Range<usize>>,
+) -> Result<()> {
+    first_use
+        .claim(id, spans.absolute(id_span.clone()))
+        .map_err(|first| Error::DuplicateId {
+            at: At {
+                candidate: Some(CandidateRef::Id(id.to_owned())),
+                key: Some("id".to_owned()),
+                ..spans.at(id_span)
+            },
+            first: Some(spans.first_use(first)),
+        })
 }
 
 /// A text of the file with its span.

@@ -95,6 +95,7 @@ fn margin(report: &Report<'_>, rival: Option<&Placement>, leader: &Placement) ->
     }
 }
 
+/// The leaders section: their table, then each leader's breakdown.
 fn leaders(out: &mut String, report: &Report<'_>) {
     let plan = &report.plan;
     let _ = writeln!(out, "## Leaders: the push\n");
@@ -106,16 +107,25 @@ fn leaders(out: &mut String, report: &Report<'_>) {
         );
         return;
     }
-    let _ = writeln!(
-        out,
-        "| rank | id | name | unit | sponsor | total | margin |"
-    );
-    let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
     let leaders: Vec<&Placement> = plan
         .ranking
         .iter()
         .filter(|p| p.role == Role::Lead)
         .collect();
+    leaders_table(out, report, &leaders);
+    for leader in &leaders {
+        leader_breakdown(out, report, leader);
+    }
+}
+
+/// The table of the leaders, each with its margin over the rival.
+fn leaders_table(out: &mut String, report: &Report<'_>, leaders: &[&Placement]) {
+    let plan = &report.plan;
+    let _ = writeln!(
+        out,
+        "| rank | id | name | unit | sponsor | total | margin |"
+    );
+    let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
     // The best follower held back only by the number of leader places:
     // the one a leader's place would go to. A follower held back by a
     // constraint (a unit's cap, the training capacity, ...) is not a rival.
@@ -126,7 +136,7 @@ fn leaders(out: &mut String, report: &Report<'_>) {
                 .iter()
                 .all(|r| matches!(r, Reason::Outranked { .. } | Reason::Tied { .. }))
     });
-    for leader in &leaders {
+    for leader in leaders {
         let optional = |text: Option<&str>| text.map_or_else(String::new, escape);
         let (margin, over) = margin(report, rival, leader);
         let _ = writeln!(
@@ -141,37 +151,39 @@ fn leaders(out: &mut String, report: &Report<'_>) {
         );
     }
     out.push('\n');
-    for leader in &leaders {
-        let Some(candidate) = report.candidate(&leader.id) else {
-            continue;
-        };
+}
+
+/// A leader's subsection: each criterion's weight, score, contribution and why.
+fn leader_breakdown(out: &mut String, report: &Report<'_>, leader: &Placement) {
+    let Some(candidate) = report.candidate(&leader.id) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "### {}. {} ({})\n",
+        leader.rank,
+        escape(&leader.name),
+        escape(&leader.id)
+    );
+    let _ = writeln!(out, "| criterion | weight | score | contribution | why |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---|");
+    let parts = report.contributions(leader);
+    for (line, part) in report
+        .criteria
+        .breakdown(&candidate.evidence)
+        .iter()
+        .zip(parts)
+    {
         let _ = writeln!(
             out,
-            "### {}. {} ({})\n",
-            leader.rank,
-            escape(&leader.name),
-            escape(&leader.id)
+            "| {} | {} | {:.3} | {part:.3} | {} |",
+            escape(line.criterion.as_str()),
+            line.weight,
+            line.score,
+            escape(&line.explanation)
         );
-        let _ = writeln!(out, "| criterion | weight | score | contribution | why |");
-        let _ = writeln!(out, "|---|---:|---:|---:|---|");
-        let parts = report.contributions(leader);
-        for (line, part) in report
-            .criteria
-            .breakdown(&candidate.evidence)
-            .iter()
-            .zip(parts)
-        {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {:.3} | {part:.3} | {} |",
-                escape(line.criterion.as_str()),
-                line.weight,
-                line.score,
-                escape(&line.explanation)
-            );
-        }
-        out.push('\n');
     }
+    out.push('\n');
 }
 
 fn why_not(out: &mut String, report: &Report<'_>) {

@@ -14,7 +14,7 @@ use crate::criterion::{Criterion, PerCriterion};
 use crate::plan::{Placement, Role};
 use crate::smaa::{Acceptability, Acceptance};
 use crate::stability::Stability;
-use crate::waves::Roadmap;
+use crate::waves::{Roadmap, Stage};
 
 use super::Report;
 use super::xml::{Svg, Value, truncate};
@@ -203,7 +203,15 @@ pub(super) fn contributions(report: &Report<'_>) -> String {
         "total (weighted mean of the scores)",
     );
     // Under the rows, so that the bars and their numbers stay on top.
-    let min = report.criteria.min_score;
+    min_score_line(&mut svg, report.criteria.min_score, shown.len());
+    for (i, placement) in shown.iter().enumerate() {
+        contribution_row(&mut svg, report, i, placement);
+    }
+    svg.finish()
+}
+
+/// The dashed line at `min` across `rows` rows, when `min` is above 0.
+fn min_score_line(svg: &mut Svg, min: f64, rows: usize) {
     if min > 0.0 {
         let x = x_of(min);
         svg.empty(
@@ -212,78 +220,63 @@ pub(super) fn contributions(report: &Report<'_>) -> String {
                 ("x1", x.into()),
                 ("y1", TOP.into()),
                 ("x2", x.into()),
-                ("y2", row_top(shown.len()).into()),
+                ("y2", row_top(rows).into()),
                 ("stroke", INK.into()),
                 ("stroke-dasharray", "4 3".into()),
             ],
         );
     }
-    for (i, placement) in shown.iter().enumerate() {
-        let top = row_top(i) + (ROW - BAR) / 2.0;
-        svg.open("g", &[]);
-        tooltip(
-            &mut svg,
-            &format!(
-                "{} ({}): total {:.3}, {}",
-                placement.name, placement.id, placement.total, placement.role
-            ),
-        );
-        row_label(&mut svg, i, placement);
-        let mut start = 0.0;
-        for ((part, colour), criterion) in report
-            .contributions(placement)
-            .into_iter()
-            .zip(PALETTE)
-            .zip(Criterion::ALL)
-        {
-            let (x0, x1) = (x_of(start), x_of(start + part));
-            start += part;
-            if x1 - x0 < 0.05 {
-                continue;
-            }
-            svg.open(
-                "rect",
-                &[
-                    ("x", x0.into()),
-                    ("y", top.into()),
-                    ("width", (x1 - x0).into()),
-                    ("height", BAR.into()),
-                    ("fill", colour.into()),
-                ],
-            );
-            svg.element("title", &[], &format!("{criterion}: {part:.3}"));
-            svg.close();
+}
+
+/// Row `i` of the contributions: `placement`'s stacked parts and its total.
+fn contribution_row(svg: &mut Svg, report: &Report<'_>, i: usize, placement: &Placement) {
+    let top = row_top(i) + (ROW - BAR) / 2.0;
+    svg.open("g", &[]);
+    tooltip(
+        svg,
+        &format!(
+            "{} ({}): total {:.3}, {}",
+            placement.name, placement.id, placement.total, placement.role
+        ),
+    );
+    row_label(svg, i, placement);
+    let mut start = 0.0;
+    for ((part, colour), criterion) in report
+        .contributions(placement)
+        .into_iter()
+        .zip(PALETTE)
+        .zip(Criterion::ALL)
+    {
+        let (x0, x1) = (x_of(start), x_of(start + part));
+        start += part;
+        if x1 - x0 < 0.05 {
+            continue;
         }
-        value(
-            &mut svg,
-            x_of(placement.total) + 6.0,
-            i,
-            &format!("{:.3}", placement.total),
+        svg.open(
+            "rect",
+            &[
+                ("x", x0.into()),
+                ("y", top.into()),
+                ("width", (x1 - x0).into()),
+                ("height", BAR.into()),
+                ("fill", colour.into()),
+            ],
         );
+        svg.element("title", &[], &format!("{criterion}: {part:.3}"));
         svg.close();
     }
-    svg.finish()
+    value(
+        svg,
+        x_of(placement.total) + 6.0,
+        i,
+        &format!("{:.3}", placement.total),
+    );
+    svg.close();
 }
 
 /// Bars of the share of samples in which each candidate leads.
 pub(super) fn acceptability(report: &Report<'_>, acceptability: &Acceptability) -> String {
-    let placements: HashMap<&str, &Placement> = report
-        .plan
-        .ranking
-        .iter()
-        .map(|p| (p.id.as_ref(), p))
-        .collect();
-    let mut rows: Vec<(&Acceptance, &Placement)> = acceptability
-        .candidates
-        .iter()
-        .filter_map(|a| placements.get(a.id.as_str()).map(|p| (a, *p)))
-        .collect();
-    rows.sort_by(|(a, p), (b, q)| {
-        b.lead_share
-            .total_cmp(&a.lead_share)
-            .then(p.rank.cmp(&q.rank))
-    });
-    rows.truncate(report.criteria.leaders + super::NEXT);
+    let rows = acceptance_rows(report, acceptability);
     let mut svg = page("How often each candidate leads", rows.len());
     let colour = PALETTE.get(4).copied().unwrap_or(INK);
     legend(&mut svg, 50.0, &[(colour, "leads")]);
@@ -307,35 +300,80 @@ pub(super) fn acceptability(report: &Report<'_>, acceptability: &Acceptability) 
         "share of samples in which it leads",
     );
     for (i, (acceptance, placement)) in rows.iter().enumerate() {
-        svg.open("g", &[]);
-        tooltip(
+        acceptance_row(
             &mut svg,
-            &format!(
-                "{} ({}): leads in {} of {} samples",
-                placement.name, placement.id, acceptance.leads, acceptability.samples
-            ),
-        );
-        row_label(&mut svg, i, placement);
-        let width = x_of(acceptance.lead_share) - PLOT_LEFT;
-        svg.empty(
-            "rect",
-            &[
-                ("x", PLOT_LEFT.into()),
-                ("y", (row_top(i) + (ROW - BAR) / 2.0).into()),
-                ("width", width.into()),
-                ("height", BAR.into()),
-                ("fill", colour.into()),
-            ],
-        );
-        value(
-            &mut svg,
-            x_of(acceptance.lead_share) + 6.0,
             i,
-            &format!("{:.1}%", acceptance.lead_share * 100.0),
+            acceptance,
+            placement,
+            acceptability.samples,
+            colour,
         );
-        svg.close();
     }
     svg.finish()
+}
+
+/// The candidates shown in the acceptability chart with their placements:
+/// the most often leading first, then by rank; the leaders and the next at most.
+fn acceptance_rows<'a>(
+    report: &'a Report<'_>,
+    acceptability: &'a Acceptability,
+) -> Vec<(&'a Acceptance, &'a Placement<'a>)> {
+    let placements: HashMap<&str, &Placement> = report
+        .plan
+        .ranking
+        .iter()
+        .map(|p| (p.id.as_ref(), p))
+        .collect();
+    let mut rows: Vec<(&Acceptance, &Placement)> = acceptability
+        .candidates
+        .iter()
+        .filter_map(|a| placements.get(a.id.as_str()).map(|p| (a, *p)))
+        .collect();
+    rows.sort_by(|(a, p), (b, q)| {
+        b.lead_share
+            .total_cmp(&a.lead_share)
+            .then(p.rank.cmp(&q.rank))
+    });
+    rows.truncate(report.criteria.leaders + super::NEXT);
+    rows
+}
+
+/// Row `i` of the acceptability chart: the share of `samples` in which it leads.
+fn acceptance_row(
+    svg: &mut Svg,
+    i: usize,
+    acceptance: &Acceptance,
+    placement: &Placement,
+    samples: u64,
+    colour: &'static str,
+) {
+    svg.open("g", &[]);
+    tooltip(
+        svg,
+        &format!(
+            "{} ({}): leads in {} of {samples} samples",
+            placement.name, placement.id, acceptance.leads
+        ),
+    );
+    row_label(svg, i, placement);
+    let width = x_of(acceptance.lead_share) - PLOT_LEFT;
+    svg.empty(
+        "rect",
+        &[
+            ("x", PLOT_LEFT.into()),
+            ("y", (row_top(i) + (ROW - BAR) / 2.0).into()),
+            ("width", width.into()),
+            ("height", BAR.into()),
+            ("fill", colour.into()),
+        ],
+    );
+    value(
+        svg,
+        x_of(acceptance.lead_share) + 6.0,
+        i,
+        &format!("{:.1}%", acceptance.lead_share * 100.0),
+    );
+    svg.close();
 }
 
 /// The least of 1, 2, 2.5 and 5 times a power of ten at least `x`.
@@ -438,21 +476,38 @@ fn interval(svg: &mut Svg, i: usize, s: &Stability, scale: f64) {
         ],
     );
     if open {
-        let points = format!(
-            "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-            x1,
-            top - 3.0,
-            x1 + 10.0,
-            top + BAR / 2.0,
-            x1,
-            top + BAR + 3.0
-        );
-        svg.empty(
-            "polygon",
-            &[("points", Value::Text(&points)), ("fill", sky.into())],
-        );
+        open_arrow(svg, x1, top, sky);
     }
-    let x = x_of(s.weight / scale);
+    weight_mark(svg, x_of(s.weight / scale), top);
+    svg.text(
+        PLOT_RIGHT + 16.0,
+        row_top(i) + 15.0,
+        "start",
+        &[],
+        &format!("{:.2} – {high}", s.low),
+    );
+    svg.close();
+}
+
+/// The arrow at `x` of a bar from `top`: its interval has no end on the axis.
+fn open_arrow(svg: &mut Svg, x: f64, top: f64, colour: &'static str) {
+    let points = format!(
+        "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+        x,
+        top - 3.0,
+        x + 10.0,
+        top + BAR / 2.0,
+        x,
+        top + BAR + 3.0
+    );
+    svg.empty(
+        "polygon",
+        &[("points", Value::Text(&points)), ("fill", colour.into())],
+    );
+}
+
+/// The mark of the current weight at `x` across a bar from `top`.
+fn weight_mark(svg: &mut Svg, x: f64, top: f64) {
     svg.empty(
         "line",
         &[
@@ -464,14 +519,6 @@ fn interval(svg: &mut Svg, i: usize, s: &Stability, scale: f64) {
             ("stroke-width", 2.0.into()),
         ],
     );
-    svg.text(
-        PLOT_RIGHT + 16.0,
-        row_top(i) + 15.0,
-        "start",
-        &[],
-        &format!("{:.2} – {high}", s.low),
-    );
-    svg.close();
 }
 
 /// The roadmap as a Gantt chart: a bar per reached project from its start
@@ -484,14 +531,7 @@ pub(super) fn roadmap(roadmap: &Roadmap) -> String {
     let step = round_up(last as f64 / 4.0).max(1.0);
     let scale = 4.0 * step;
     let mut svg = page("How the rest follow: the waves", rows.len());
-    let waves = roadmap.pull_waves.min(PALETTE.len() - 1);
-    let names: Vec<String> = (0..=waves)
-        .map(|w| match w {
-            0 => "leaders".to_owned(),
-            w if w == PALETTE.len() - 1 && roadmap.pull_waves > w => format!("waves {w}+"),
-            w => format!("wave {w}"),
-        })
-        .collect();
+    let names = wave_names(roadmap.pull_waves);
     let items: Vec<(&str, &str)> = PALETTE
         .iter()
         .zip(&names)
@@ -514,49 +554,67 @@ pub(super) fn roadmap(roadmap: &Roadmap) -> String {
         .collect();
     axis(&mut svg, &ticks, rows.len(), "month");
     for (i, stage) in rows.iter().enumerate() {
-        let colour = PALETTE
-            .get(stage.wave.min(PALETTE.len() - 1))
-            .copied()
-            .unwrap_or(INK);
-        svg.open("g", &[]);
-        let coach = stage
-            .coach
-            .as_ref()
-            .map_or_else(|| "leads".to_owned(), ToString::to_string);
-        tooltip(
-            &mut svg,
-            &format!(
-                "{} ({}): wave {}, months {}-{}, {coach}",
-                stage.name, stage.id, stage.wave, stage.start, stage.end
-            ),
-        );
-        let label = truncate(&format!("{}. {}", stage.wave, stage.name), LABEL);
-        svg.text(
-            20.0,
-            row_top(i) + 15.0,
-            "start",
-            &[
-                (
-                    "font-weight",
-                    if stage.wave == 0 { "bold" } else { "normal" }.into(),
-                ),
-                ("clip-path", "url(#labels)".into()),
-            ],
-            &label,
-        );
-        let x0 = x_of(stage.start as f64 / scale);
-        let x1 = x_of(stage.end as f64 / scale);
-        svg.empty(
-            "rect",
-            &[
-                ("x", x0.into()),
-                ("y", (row_top(i) + (ROW - BAR) / 2.0).into()),
-                ("width", (x1 - x0).max(1.0).into()),
-                ("height", BAR.into()),
-                ("fill", colour.into()),
-            ],
-        );
-        svg.close();
+        stage_row(&mut svg, i, stage, scale);
     }
     svg.finish()
+}
+
+/// The legend's names of the waves up to `pull_waves`, the last colour
+/// standing for every wave from it on.
+fn wave_names(pull_waves: usize) -> Vec<String> {
+    let waves = pull_waves.min(PALETTE.len() - 1);
+    (0..=waves)
+        .map(|w| match w {
+            0 => "leaders".to_owned(),
+            w if w == PALETTE.len() - 1 && pull_waves > w => format!("waves {w}+"),
+            w => format!("wave {w}"),
+        })
+        .collect()
+}
+
+/// Row `i` of the roadmap: `stage`'s bar from its start month to its end.
+fn stage_row(svg: &mut Svg, i: usize, stage: &Stage, scale: f64) {
+    let colour = PALETTE
+        .get(stage.wave.min(PALETTE.len() - 1))
+        .copied()
+        .unwrap_or(INK);
+    svg.open("g", &[]);
+    let coach = stage
+        .coach
+        .as_ref()
+        .map_or_else(|| "leads".to_owned(), ToString::to_string);
+    tooltip(
+        svg,
+        &format!(
+            "{} ({}): wave {}, months {}-{}, {coach}",
+            stage.name, stage.id, stage.wave, stage.start, stage.end
+        ),
+    );
+    let label = truncate(&format!("{}. {}", stage.wave, stage.name), LABEL);
+    svg.text(
+        20.0,
+        row_top(i) + 15.0,
+        "start",
+        &[
+            (
+                "font-weight",
+                if stage.wave == 0 { "bold" } else { "normal" }.into(),
+            ),
+            ("clip-path", "url(#labels)".into()),
+        ],
+        &label,
+    );
+    let x0 = x_of(stage.start as f64 / scale);
+    let x1 = x_of(stage.end as f64 / scale);
+    svg.empty(
+        "rect",
+        &[
+            ("x", x0.into()),
+            ("y", (row_top(i) + (ROW - BAR) / 2.0).into()),
+            ("width", (x1 - x0).max(1.0).into()),
+            ("height", BAR.into()),
+            ("fill", colour.into()),
+        ],
+    );
+    svg.close();
 }
