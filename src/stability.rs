@@ -782,49 +782,69 @@ mod tests {
                 prop::option::weighted(0.3, (0_u8..=1, 1_u8..=3)),
             ),
         )
-            .prop_map(
-                move |(who, (unit, sponsor, capacity), (must, banned, pair, group))| {
-                    let mut candidates = candidates.clone();
-                    for (c, (u, s, trainees, tagged)) in candidates.iter_mut().zip(who) {
-                        c.unit = (u < 3).then(|| format!("u{u}"));
-                        c.sponsor = (s < 3).then(|| format!("s{s}"));
-                        c.trainees = trainees;
-                        c.tags = if tagged {
-                            vec!["g".to_owned()]
-                        } else {
-                            Vec::new()
-                        };
-                    }
-                    let id = |i: usize| candidates[i].id.clone();
-                    let mut text = String::from("[constraints]\n");
-                    let mut line = |key: &str, value: String| {
-                        let _ = writeln!(text, "{key} = {value}");
+            .prop_map(move |(who, caps, decisions)| {
+                let mut candidates = candidates.clone();
+                for (c, (u, s, trainees, tagged)) in candidates.iter_mut().zip(who) {
+                    c.unit = (u < 3).then(|| format!("u{u}"));
+                    c.sponsor = (s < 3).then(|| format!("s{s}"));
+                    c.trainees = trainees;
+                    c.tags = if tagged {
+                        vec!["g".to_owned()]
+                    } else {
+                        Vec::new()
                     };
-                    if let Some(n) = unit {
-                        line("per_unit", n.to_string());
-                    }
-                    if let Some(n) = sponsor {
-                        line("per_sponsor", n.to_string());
-                    }
-                    if let Some(n) = capacity {
-                        line("training_capacity", n.to_string());
-                    }
-                    if let Some(i) = must {
-                        line("must_lead", format!("[{:?}]", id(i)));
-                    }
-                    if let Some(i) = banned.filter(|&i| Some(i) != must) {
-                        line("must_not_lead", format!("[{:?}]", id(i)));
-                    }
-                    if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
-                        line("exclusive", format!("[[{:?}, {:?}]]", id(a), id(b)));
-                    }
-                    if let Some((min, max)) = group {
-                        let group = "[[constraints.group]]\ntag = \"g\"";
-                        let _ = writeln!(text, "{group}\nmin = {min}\nmax = {max}");
-                    }
-                    (text, Portfolio::new(candidates).unwrap())
-                },
-            )
+                }
+                let text = section(&candidates, caps, decisions);
+                (text, Portfolio::new(candidates).unwrap())
+            })
+    }
+
+    /// Must lead, must not lead, an exclusive pair and group `g`'s min and
+    /// max, by index into the candidates, as a strategy draws them.
+    type Decisions = (
+        Option<usize>,
+        Option<usize>,
+        Option<(usize, usize)>,
+        Option<(u8, u8)>,
+    );
+
+    /// The `[constraints]` section with the given caps (per unit, per
+    /// sponsor, training capacity) and decisions (must lead, must not
+    /// lead, an exclusive pair, group `g`'s min and max), by index into
+    /// `candidates`.
+    fn section(
+        candidates: &[Candidate],
+        (unit, sponsor, capacity): (Option<u8>, Option<u8>, Option<u64>),
+        (must, banned, pair, group): Decisions,
+    ) -> String {
+        let id = |i: usize| candidates[i].id.clone();
+        let mut text = String::from("[constraints]\n");
+        let mut line = |key: &str, value: String| {
+            let _ = writeln!(text, "{key} = {value}");
+        };
+        if let Some(n) = unit {
+            line("per_unit", n.to_string());
+        }
+        if let Some(n) = sponsor {
+            line("per_sponsor", n.to_string());
+        }
+        if let Some(n) = capacity {
+            line("training_capacity", n.to_string());
+        }
+        if let Some(i) = must {
+            line("must_lead", format!("[{:?}]", id(i)));
+        }
+        if let Some(i) = banned.filter(|&i| Some(i) != must) {
+            line("must_not_lead", format!("[{:?}]", id(i)));
+        }
+        if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
+            line("exclusive", format!("[[{:?}, {:?}]]", id(a), id(b)));
+        }
+        if let Some((min, max)) = group {
+            let group = "[[constraints.group]]\ntag = \"g\"";
+            let _ = writeln!(text, "{group}\nmin = {min}\nmax = {max}");
+        }
+        text
     }
 
     /// Up to `n` candidates, ids in an order unlike the input's.
