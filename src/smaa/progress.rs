@@ -10,7 +10,7 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread::ScopedJoinHandle;
+use std::thread::{Scope, ScopedJoinHandle, Thread};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -125,21 +125,14 @@ pub(super) fn run_threads(
     // Woken by each thread as it ends, so as not to wait out `WAITING`.
     let waiting = std::thread::current();
     let flow = std::thread::scope(|scope| {
-        let handles: Vec<ScopedJoinHandle<'_, _>> = (1..threads)
-            .filter_map(|_| {
-                let shared = &shared;
-                let waiting = waiting.clone();
-                let work = move || {
-                    let mut watch = shared;
-                    let counted =
-                        table.run_claimed(sampler, robustness, width, &shared.next, &mut watch);
-                    waiting.unpark();
-                    counted
-                };
-                // A thread that cannot start leaves its chunks to the others.
-                std::thread::Builder::new().spawn_scoped(scope, work).ok()
-            })
-            .collect();
+        let job = Job {
+            table,
+            sampler,
+            robustness,
+            width,
+            shared: &shared,
+        };
+        let handles = spawn_helpers(scope, threads - 1, job, &waiting);
         let (part, mine, mut flow) =
             table.run_claimed(sampler, robustness, width, &shared.next, &mut caller);
         tally.add(&part);
@@ -148,13 +141,7 @@ pub(super) fn run_threads(
             std::thread::park_timeout(WAITING);
             flow = caller.report();
         }
-        for handle in handles {
-            // A thread that failed leaves its chunks undone: run below.
-            if let Ok((part, theirs, _)) = handle.join() {
-                tally.add(&part);
-                done.extend(theirs);
-            }
-        }
+        join_helpers(handles, &mut tally, &mut done);
         flow
     });
     if flow.is_break() || shared.stop.load(Ordering::Relaxed) {
@@ -173,4 +160,61 @@ pub(super) fn run_threads(
         samples: robustness.samples,
     });
     Some(tally)
+}
+
+/// What each thread of [`run_threads`] counts, and the state they share.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    table: &'a Table,
+    sampler: &'a Sampler,
+    robustness: &'a Robustness,
+    width: usize,
+    shared: &'a Shared,
+}
+
+/// A thread's tally, the chunks it counted, and whether it was told to stop.
+type Counted = (Tally, Vec<u64>, ControlFlow<()>);
+
+/// Starts `count` threads in `scope`, each claiming chunks of `job` until
+/// none is left, then waking `waiting`.
+fn spawn_helpers<'scope, 'env>(
+    scope: &'scope Scope<'scope, 'env>,
+    count: u64,
+    job: Job<'env>,
+    waiting: &Thread,
+) -> Vec<ScopedJoinHandle<'scope, Counted>> {
+    (0..count)
+        .filter_map(|_| {
+            let waiting = waiting.clone();
+            let work = move || {
+                let mut watch = job.shared;
+                let counted = job.table.run_claimed(
+                    job.sampler,
+                    job.robustness,
+                    job.width,
+                    &job.shared.next,
+                    &mut watch,
+                );
+                waiting.unpark();
+                counted
+            };
+            // A thread that cannot start leaves its chunks to the others.
+            std::thread::Builder::new().spawn_scoped(scope, work).ok()
+        })
+        .collect()
+}
+
+/// Adds each thread's tally to `tally` and its chunks to `done`.
+fn join_helpers(
+    handles: Vec<ScopedJoinHandle<'_, Counted>>,
+    tally: &mut Tally,
+    done: &mut Vec<u64>,
+) {
+    for handle in handles {
+        // A thread that failed leaves its chunks undone: run below.
+        if let Ok((part, theirs, _)) = handle.join() {
+            tally.add(&part);
+            done.extend(theirs);
+        }
+    }
 }
