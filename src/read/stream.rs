@@ -28,7 +28,7 @@ use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Source, Span};
 
 use crate::candidate::{
-    Candidate, Evidence, Portfolio, Texts, candidate_ref, check_months, check_texts,
+    Candidate, Evidence, Months, Portfolio, Texts, candidate_ref, check_months, check_texts,
 };
 use crate::criterion::{
     BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
@@ -270,27 +270,10 @@ impl<'t> Builder<'t> {
             (Key::Name, ScalarKind::String) => set(&mut fields.name, (decoded, span)),
             (Key::Unit, ScalarKind::String) => set(&mut fields.unit, (decoded, span)),
             (Key::Sponsor, ScalarKind::String) => set(&mut fields.sponsor, (decoded, span)),
-            (Key::DurationMonths, ScalarKind::Integer(radix)) => {
-                // As toml gives an integer to serde, and serde makes it an f64.
-                #[allow(clippy::cast_precision_loss, reason = "as serde converts")]
-                let months = if let Ok(n) = i64::from_str_radix(&decoded, radix.value()) {
-                    n as f64
-                } else if let Ok(n) = u64::from_str_radix(&decoded, radix.value()) {
-                    n as f64
-                } else {
-                    return false;
-                };
-                set(&mut fields.duration, (months, span))
-            }
+            (Key::DurationMonths, ScalarKind::Integer(radix)) => integer_months(&decoded, radix)
+                .is_some_and(|m| set(&mut fields.duration, (m, span))),
             (Key::DurationMonths, ScalarKind::Float) => {
-                // As toml reads a float: an infinity must be spelled `inf`.
-                let Ok(months) = decoded.parse::<f64>() else {
-                    return false;
-                };
-                if months.is_infinite() && !decoded.contains("inf") {
-                    return false;
-                }
-                set(&mut fields.duration, (months, span))
+                float_months(&decoded).is_some_and(|m| set(&mut fields.duration, (m, span)))
             }
             (Key::Remedial, ScalarKind::Boolean(b)) => set(&mut fields.remedial, b),
             (Key::Visibility, ScalarKind::String) => level(&mut fields.visibility, &decoded),
@@ -346,61 +329,55 @@ impl<'t> Builder<'t> {
             // parse would give first.
             return true;
         }
-        // The checks in the order the full parse makes them.
+        let named = [&fields.name, &fields.unit, &fields.sponsor];
+        let checked = self.check(index, (&id, id_span), named, (duration, duration_span));
+        match checked {
+            Ok(duration) => {
+                let evidence = Evidence {
+                    duration,
+                    visibility,
+                    change,
+                    phase,
+                    remedial: fields.remedial.unwrap_or(false),
+                    bottom_line,
+                    lead,
+                    sponsor_level,
+                    sponsor_motivation,
+                };
+                let named = [fields.name, fields.unit, fields.sponsor];
+                self.candidates.push(streamed(id, named, evidence));
+                self.id_spans.push(id_span);
+            }
+            Err(error) => self.invalid = Some(error),
+        }
+        true
+    }
+
+    /// The checks of the `index`-th candidate's texts and months, in the
+    /// order the full parse makes them: its months when they pass.
+    fn check(
+        &self,
+        index: usize,
+        (id, id_span): (&str, Span),
+        named: [&Option<Text<'_>>; 3],
+        (duration, duration_span): (f64, Span),
+    ) -> Result<Months> {
         let text = self.source.input();
-        let id_ref = &id;
         let invalid = |key: &'static str, span: Span| {
             move |message| Error::Invalid {
                 at: At {
-                    candidate: Some(candidate_ref(id_ref, index)),
+                    candidate: Some(candidate_ref(id, index)),
                     key: Some(key.to_owned()),
                     ..at(text, span)
                 },
                 message,
             }
         };
-        let checked = check_texts(texts_of(
-            (&id, id_span),
-            [&fields.name, &fields.unit, &fields.sponsor],
-        ))
-        .map_err(|(key, span, message)| invalid(key, span)(message))
-        .and_then(|()| check_months(duration).map_err(invalid("duration_months", duration_span)));
-        match checked {
-            Ok(duration) => {
-                let id = id.into_owned();
-                self.candidates.push(Candidate {
-                    name: fields
-                        .name
-                        .map_or_else(|| id.clone(), |(name, _)| name.into_owned()),
-                    id,
-                    unit: fields.unit.map(|(unit, _)| unit.into_owned()),
-                    sponsor: fields.sponsor.map(|(sponsor, _)| sponsor.into_owned()),
-                    // The keys of the pull (trainees, tags, agents, ...) are
-                    // read from the tree: a file that gives one falls back.
-                    trainees: None,
-                    tags: Vec::new(),
-                    agents: Vec::new(),
-                    champions: Vec::new(),
-                    local_initiative: false,
-                    asked: false,
-                    start_month: 0,
-                    evidence: Evidence {
-                        duration,
-                        visibility,
-                        change,
-                        phase,
-                        remedial: fields.remedial.unwrap_or(false),
-                        bottom_line,
-                        lead,
-                        sponsor_level,
-                        sponsor_motivation,
-                    },
-                });
-                self.id_spans.push(id_span);
-            }
-            Err(error) => self.invalid = Some(error),
-        }
-        true
+        check_texts(texts_of((id, id_span), named))
+            .map_err(|(key, span, message)| invalid(key, span)(message))
+            .and_then(|()| {
+                check_months(duration).map_err(invalid("duration_months", duration_span))
+            })
     }
 
     /// The portfolio, once every event has been received.
@@ -475,6 +452,53 @@ fn plain(raw: &str, encoding: Option<Encoding>) -> Option<(ScalarKind, Cow<'_, s
         }
         _ => None,
     }
+}
+
+/// The candidate read from the events: its texts and its evidence, none of
+/// the keys of the pull.
+fn streamed(id: Cow<'_, str>, named: [Option<Text<'_>>; 3], evidence: Evidence) -> Candidate {
+    let [name, unit, sponsor] = named.map(|given| given.map(|(text, _)| text.into_owned()));
+    let id = id.into_owned();
+    Candidate {
+        name: name.unwrap_or_else(|| id.clone()),
+        id,
+        unit,
+        sponsor,
+        // The keys of the pull (trainees, tags, agents, ...) are
+        // read from the tree: a file that gives one falls back.
+        trainees: None,
+        tags: Vec::new(),
+        agents: Vec::new(),
+        champions: Vec::new(),
+        local_initiative: false,
+        asked: false,
+        start_month: 0,
+        evidence,
+    }
+}
+
+/// An integer number of months as serde gets it from toml: an `f64`.
+#[inline]
+fn integer_months(decoded: &str, radix: IntegerRadix) -> Option<f64> {
+    // As toml gives an integer to serde, and serde makes it an f64.
+    #[allow(clippy::cast_precision_loss, reason = "as serde converts")]
+    if let Ok(n) = i64::from_str_radix(decoded, radix.value()) {
+        Some(n as f64)
+    } else if let Ok(n) = u64::from_str_radix(decoded, radix.value()) {
+        Some(n as f64)
+    } else {
+        None
+    }
+}
+
+/// A float number of months as toml reads it: an infinity must be spelled `inf`.
+#[inline]
+fn float_months(decoded: &str) -> Option<f64> {
+    let months = decoded.parse::<f64>().ok()?;
+    if months.is_infinite() && !decoded.contains("inf") {
+        return None;
+    }
+    Some(months)
 }
 
 /// Sets `slot` to `value`; false when it was set already (a repeated key).
@@ -710,6 +734,8 @@ mod tests {
 
     /// A line of a portfolio file: mostly plain, some of every shape the
     /// events leave to the tree, some wrong.
+    // Long because: a list of sample lines, one a line; split, it would
+    // only scatter one list.
     fn line() -> impl Strategy<Value = String> {
         let plain = prop::sample::select(vec![
             "[[candidate]]",
