@@ -124,14 +124,14 @@ pub(super) fn run_threads(
     let mut done = Vec::new();
     // Woken by each thread as it ends, so as not to wait out `WAITING`.
     let waiting = std::thread::current();
+    let job = Job {
+        table,
+        sampler,
+        robustness,
+        width,
+        shared: &shared,
+    };
     let flow = std::thread::scope(|scope| {
-        let job = Job {
-            table,
-            sampler,
-            robustness,
-            width,
-            shared: &shared,
-        };
         let handles = spawn_helpers(scope, threads - 1, job, &waiting);
         let (part, mine, mut flow) =
             table.run_claimed(sampler, robustness, width, &shared.next, &mut caller);
@@ -147,11 +147,7 @@ pub(super) fn run_threads(
     if flow.is_break() || shared.stop.load(Ordering::Relaxed) {
         return None;
     }
-    done.sort_unstable();
-    let missing = (0..chunks).filter(|chunk| done.binary_search(chunk).is_err());
-    let (part, _, flow) = table.run_all(sampler, robustness, width, missing, &mut caller);
-    tally.add(&part);
-    if flow.is_break() {
+    if run_missing(job, chunks, done, &mut caller, &mut tally).is_break() {
         return None;
     }
     // The end, whatever the caller says now.
@@ -217,4 +213,21 @@ fn join_helpers(
             done.extend(theirs);
         }
     }
+}
+
+/// Counts into `tally` the chunks of the `chunks` not in `done`: those of
+/// threads that failed or could not start.
+fn run_missing(
+    job: Job<'_>,
+    chunks: u64,
+    mut done: Vec<u64>,
+    watch: &mut dyn Watch,
+    tally: &mut Tally,
+) -> ControlFlow<()> {
+    done.sort_unstable();
+    let missing = (0..chunks).filter(|chunk| done.binary_search(chunk).is_err());
+    let (part, _, flow) =
+        (job.table).run_all(job.sampler, job.robustness, job.width, missing, watch);
+    tally.add(&part);
+    flow
 }
