@@ -196,120 +196,163 @@ enum Class {
 /// Counts the tokens, nodes and `[[candidate]]` headers of `bytes`, in one
 /// pass, and keeps where the first `keep` headers' lines start.
 pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
-    let mut counts = Counts {
+    let counts = Counts {
         len: bytes.len(),
         // The root.
         tables: 1,
         ..Counts::default()
     };
-    let mut state = State::Code;
-    // The table the next key goes in has none yet: a header's or an inline
-    // table's.
-    let mut fresh = false;
-    // Open `[` and `{` of values: a `[` at the start of a line opens a
-    // header only outside them.
-    let mut depth: usize = 0;
-    // Only spaces since the last line break.
-    let mut line_start = true;
-    let mut previous = Class::Single;
-    // The counts where the current section started.
-    let mut section = Section {
-        tables: counts.tables,
-        ..Section::default()
+    let mut scanner = Scanner {
+        // The counts where the current section started.
+        section: Section {
+            tables: counts.tables,
+            ..Section::default()
+        },
+        counts,
+        state: State::Code,
+        fresh: false,
+        depth: 0,
+        line_start: true,
+        previous: Class::Single,
     };
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         i += 1;
-        match state {
-            State::Comment => {
-                if b == b'\n' {
-                    state = State::Code;
-                    counts.tokens += 1;
-                    line_start = true;
-                    previous = Class::Single;
-                } else {
-                    i = skip(bytes, i, |c| c != b'\n');
-                }
-            }
-            State::String { quote, multiline } => {
-                if b != quote && b != b'\\' && b != b'\n' {
-                    // Nothing in a string counts but its end.
-                    i = skip(bytes, i, |c| c != quote && c != b'\\' && c != b'\n');
-                    continue;
-                }
-                let (next, end) = in_string(bytes, i, b, quote, multiline);
-                i = next;
-                match end {
-                    None => {}
-                    Some(true) => {
-                        // A line break ends an unclosed string: a syntax
-                        // error, which the parser will report.
-                        state = State::Code;
-                        counts.tokens += 1;
-                        line_start = true;
-                    }
-                    Some(false) => state = State::Code,
-                }
-            }
-            State::Code => {
-                let class = class_of(b);
-                if class == Class::Single || class != previous {
-                    counts.tokens += 1;
-                }
-                previous = class;
-                match b {
-                    b'#' => state = State::Comment,
-                    b'"' | b'\'' => {
-                        let multiline = bytes.get(i..i + 2) == Some(&[b, b]);
-                        if multiline {
-                            i += 2;
-                        }
-                        state = State::String {
-                            quote: b,
-                            multiline,
-                        };
-                    }
-                    b'[' if line_start && depth == 0 => {
-                        // A header, `[table]` or `[[array]]`: its brackets
-                        // do not nest.
-                        fresh = true;
-                        i = header(bytes, i, keep, &mut counts, &mut section);
-                    }
-                    b'{' => {
-                        fresh = true;
-                        counts.elements += 1;
-                        depth += 1;
-                    }
-                    b'[' | b',' => {
-                        counts.elements += 1;
-                        depth += usize::from(b == b'[');
-                    }
-                    b']' | b'}' => depth = depth.saturating_sub(1),
-                    b'=' => {
-                        counts.keys += 1;
-                        counts.tables += u64::from(fresh);
-                        fresh = false;
-                    }
-                    // Each part of a dotted key is a table of one key; a
-                    // float's point counts too, too many rather than few.
-                    b'.' => counts.tables += 1,
-                    _ => {}
-                }
-                if b == b'\n' {
-                    line_start = true;
-                } else if class != Class::Space {
-                    line_start = false;
-                }
-                if class != Class::Single {
-                    // The rest of a run of spaces or of a word changes
-                    // nothing.
-                    i = skip(bytes, i, |c| class_of(c) == class);
-                }
-            }
-        }
+        i = match scanner.state {
+            State::Comment => scanner.comment(bytes, i, b),
+            State::String { quote, multiline } => scanner.string(bytes, i, b, quote, multiline),
+            State::Code => scanner.code(bytes, i, b, keep),
+        };
     }
+    let Scanner {
+        mut counts,
+        mut section,
+        ..
+    } = scanner;
     section.end(&mut counts, bytes.len());
     counts
+}
+
+/// What [`scan`] keeps as it goes.
+struct Scanner {
+    counts: Counts,
+    state: State,
+    /// The table the next key goes in has none yet: a header's or an inline
+    /// table's.
+    fresh: bool,
+    /// Open `[` and `{` of values: a `[` at the start of a line opens a
+    /// header only outside them.
+    depth: usize,
+    /// Only spaces since the last line break.
+    line_start: bool,
+    previous: Class,
+    /// The counts where the current section started.
+    section: Section,
+}
+
+impl Scanner {
+    /// Byte `b` of a comment, before `i`: where to go on.
+    #[inline]
+    fn comment(&mut self, bytes: &[u8], i: usize, b: u8) -> usize {
+        if b == b'\n' {
+            self.state = State::Code;
+            self.counts.tokens += 1;
+            self.line_start = true;
+            self.previous = Class::Single;
+            i
+        } else {
+            skip(bytes, i, |c| c != b'\n')
+        }
+    }
+
+    /// Byte `b` of a string quoted by `quote`, before `i`: where to go on.
+    #[inline]
+    fn string(&mut self, bytes: &[u8], i: usize, b: u8, quote: u8, multiline: bool) -> usize {
+        if b != quote && b != b'\\' && b != b'\n' {
+            // Nothing in a string counts but its end.
+            return skip(bytes, i, |c| c != quote && c != b'\\' && c != b'\n');
+        }
+        let (next, end) = in_string(bytes, i, b, quote, multiline);
+        match end {
+            None => {}
+            Some(true) => {
+                // A line break ends an unclosed string: a syntax
+                // error, which the parser will report.
+                self.state = State::Code;
+                self.counts.tokens += 1;
+                self.line_start = true;
+            }
+            Some(false) => self.state = State::Code,
+        }
+        next
+    }
+
+    /// Byte `b` of code, before `i`: where to go on.
+    #[inline]
+    fn code(&mut self, bytes: &[u8], mut i: usize, b: u8, keep: usize) -> usize {
+        let class = class_of(b);
+        if class == Class::Single || class != self.previous {
+            self.counts.tokens += 1;
+        }
+        self.previous = class;
+        match b {
+            b'#' => self.state = State::Comment,
+            b'"' | b'\'' => {
+                let multiline = bytes.get(i..i + 2) == Some(&[b, b]);
+                if multiline {
+                    i += 2;
+                }
+                self.state = State::String {
+                    quote: b,
+                    multiline,
+                };
+            }
+            b'[' if self.line_start && self.depth == 0 => {
+                // A header, `[table]` or `[[array]]`: its brackets
+                // do not nest.
+                self.fresh = true;
+                i = header(bytes, i, keep, &mut self.counts, &mut self.section);
+            }
+            _ => self.punctuation(b),
+        }
+        if b == b'\n' {
+            self.line_start = true;
+        } else if class != Class::Space {
+            self.line_start = false;
+        }
+        if class != Class::Single {
+            // The rest of a run of spaces or of a word changes
+            // nothing.
+            i = skip(bytes, i, |c| class_of(c) == class);
+        }
+        i
+    }
+
+    /// Counts byte `b` of code outside strings, comments and headers.
+    #[inline]
+    fn punctuation(&mut self, b: u8) {
+        match b {
+            b'{' => {
+                self.fresh = true;
+                self.counts.elements += 1;
+                self.depth += 1;
+            }
+            b'[' | b',' => {
+                self.counts.elements += 1;
+                self.depth += usize::from(b == b'[');
+            }
+            b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+            b'=' => {
+                self.counts.keys += 1;
+                self.counts.tables += u64::from(self.fresh);
+                self.fresh = false;
+            }
+            // Each part of a dotted key is a table of one key; a
+            // float's point counts too, too many rather than few.
+            b'.' => self.counts.tables += 1,
+            _ => {}
+        }
+    }
 }
 
 /// What a byte of code is.

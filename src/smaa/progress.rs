@@ -10,7 +10,7 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread::ScopedJoinHandle;
+use std::thread::{Scope, ScopedJoinHandle, Thread};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -124,22 +124,15 @@ pub(super) fn run_threads(
     let mut done = Vec::new();
     // Woken by each thread as it ends, so as not to wait out `WAITING`.
     let waiting = std::thread::current();
+    let job = Job {
+        table,
+        sampler,
+        robustness,
+        width,
+        shared: &shared,
+    };
     let flow = std::thread::scope(|scope| {
-        let handles: Vec<ScopedJoinHandle<'_, _>> = (1..threads)
-            .filter_map(|_| {
-                let shared = &shared;
-                let waiting = waiting.clone();
-                let work = move || {
-                    let mut watch = shared;
-                    let counted =
-                        table.run_claimed(sampler, robustness, width, &shared.next, &mut watch);
-                    waiting.unpark();
-                    counted
-                };
-                // A thread that cannot start leaves its chunks to the others.
-                std::thread::Builder::new().spawn_scoped(scope, work).ok()
-            })
-            .collect();
+        let handles = spawn_helpers(scope, threads - 1, job, &waiting);
         let (part, mine, mut flow) =
             table.run_claimed(sampler, robustness, width, &shared.next, &mut caller);
         tally.add(&part);
@@ -148,23 +141,13 @@ pub(super) fn run_threads(
             std::thread::park_timeout(WAITING);
             flow = caller.report();
         }
-        for handle in handles {
-            // A thread that failed leaves its chunks undone: run below.
-            if let Ok((part, theirs, _)) = handle.join() {
-                tally.add(&part);
-                done.extend(theirs);
-            }
-        }
+        join_helpers(handles, &mut tally, &mut done);
         flow
     });
     if flow.is_break() || shared.stop.load(Ordering::Relaxed) {
         return None;
     }
-    done.sort_unstable();
-    let missing = (0..chunks).filter(|chunk| done.binary_search(chunk).is_err());
-    let (part, _, flow) = table.run_all(sampler, robustness, width, missing, &mut caller);
-    tally.add(&part);
-    if flow.is_break() {
+    if run_missing(job, chunks, done, &mut caller, &mut tally).is_break() {
         return None;
     }
     // The end, whatever the caller says now.
@@ -173,4 +156,78 @@ pub(super) fn run_threads(
         samples: robustness.samples,
     });
     Some(tally)
+}
+
+/// What each thread of [`run_threads`] counts, and the state they share.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    table: &'a Table,
+    sampler: &'a Sampler,
+    robustness: &'a Robustness,
+    width: usize,
+    shared: &'a Shared,
+}
+
+/// A thread's tally, the chunks it counted, and whether it was told to stop.
+type Counted = (Tally, Vec<u64>, ControlFlow<()>);
+
+/// Starts `count` threads in `scope`, each claiming chunks of `job` until
+/// none is left, then waking `waiting`.
+fn spawn_helpers<'scope, 'env>(
+    scope: &'scope Scope<'scope, 'env>,
+    count: u64,
+    job: Job<'env>,
+    waiting: &Thread,
+) -> Vec<ScopedJoinHandle<'scope, Counted>> {
+    (0..count)
+        .filter_map(|_| {
+            let waiting = waiting.clone();
+            let work = move || {
+                let mut watch = job.shared;
+                let counted = job.table.run_claimed(
+                    job.sampler,
+                    job.robustness,
+                    job.width,
+                    &job.shared.next,
+                    &mut watch,
+                );
+                waiting.unpark();
+                counted
+            };
+            // A thread that cannot start leaves its chunks to the others.
+            std::thread::Builder::new().spawn_scoped(scope, work).ok()
+        })
+        .collect()
+}
+
+/// Adds each thread's tally to `tally` and its chunks to `done`.
+fn join_helpers(
+    handles: Vec<ScopedJoinHandle<'_, Counted>>,
+    tally: &mut Tally,
+    done: &mut Vec<u64>,
+) {
+    for handle in handles {
+        // A thread that failed leaves its chunks undone: run below.
+        if let Ok((part, theirs, _)) = handle.join() {
+            tally.add(&part);
+            done.extend(theirs);
+        }
+    }
+}
+
+/// Counts into `tally` the chunks of the `chunks` not in `done`: those of
+/// threads that failed or could not start.
+fn run_missing(
+    job: Job<'_>,
+    chunks: u64,
+    mut done: Vec<u64>,
+    watch: &mut dyn Watch,
+    tally: &mut Tally,
+) -> ControlFlow<()> {
+    done.sort_unstable();
+    let missing = (0..chunks).filter(|chunk| done.binary_search(chunk).is_err());
+    let (part, _, flow) =
+        (job.table).run_all(job.sampler, job.robustness, job.width, missing, watch);
+    tally.add(&part);
+    flow
 }

@@ -62,13 +62,7 @@ fn sort_keys(
             *count += 1;
         }
     }
-    let mut start = 0;
-    let mut crowded = false;
-    for count in counts.iter_mut() {
-        crowded |= *count > 16;
-        start += *count;
-        *count = start;
-    }
+    let crowded = running_totals(counts);
     for &key in keys.iter() {
         if let Some(at) = counts.get_mut(bucket(key)) {
             if let Some(slot) = out.get_mut(*at as usize) {
@@ -82,6 +76,26 @@ fn sort_keys(
         keys.sort_unstable();
         return;
     }
+    insertion_sort(keys);
+}
+
+/// Turns each bucket's count into the running total up to it, the place
+/// where the next bucket starts; whether a bucket holds more than 16 keys.
+#[inline]
+fn running_totals(counts: &mut [u32]) -> bool {
+    let mut start = 0;
+    let mut crowded = false;
+    for count in counts.iter_mut() {
+        crowded |= *count > 16;
+        start += *count;
+        *count = start;
+    }
+    crowded
+}
+
+/// Sorts `keys`, nearly sorted already, by insertion.
+#[inline]
+fn insertion_sort(keys: &mut [u64]) {
     for i in 1..keys.len() {
         let Some(&key) = keys.get(i) else { break };
         let mut j = i;
@@ -595,56 +609,91 @@ impl Table {
             let weights = self.whole(&sampler.next(&mut rng));
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
             let top = sum * self.common;
-            // The least N that reaches min_score under these weights: in
-            // u64 when it fits, a u128 division being a call.
-            let product = (self.min_score.numerator.checked_mul(top))
-                .and_then(|product| u64::try_from(product).ok());
-            let least = match (product, u64::try_from(self.min_score.denominator)) {
-                (Some(product), Ok(den)) => u128::from(product.div_ceil(den)),
-                _ => self.min_score.least_reaching(top).unwrap_or(u128::MAX),
-            };
+            let least = self.least(top);
             if let (Some(packing), true) = (self.packing, best) {
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 self.keep_best(packing, &weights, top, least, work);
                 self.count_best(packing, &weights, work, width, tally);
             } else if let Some(packing) = self.packing {
-                self.totals(&weights, 0, &mut work.totals);
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
-                let (mut low, mut high) = (u64::MAX, 0);
-                for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
-                    let below = top.saturating_sub(n);
-                    low = low.min(below);
-                    high = high.max(below);
-                    *key = packing.key(u128::from(below), place);
-                }
-                sort_keys(
-                    &mut work.keys,
-                    &mut work.sorted,
-                    &mut work.counts,
-                    packing.bits(),
-                    (low, high),
-                );
-                let ranked = work.keys.iter().map(|&key| {
-                    let numerator = u128::from(top.saturating_sub(key >> packing.bits()));
-                    (packing.place_of(key), numerator)
-                });
-                self.count(ranked, least, &weights, width, tally);
+                self.count_packed(packing, &weights, (top, least), work, width, tally);
             } else {
-                self.totals(&weights, 0, &mut work.totals);
-                let mut keys: Vec<(u64, usize)> = work
-                    .totals
-                    .iter()
-                    .enumerate()
-                    .map(|(place, &n)| (u64::MAX - n, place))
-                    .collect();
-                keys.sort_unstable();
-                let ranked = keys
-                    .iter()
-                    .map(|&(below, place)| (place, u128::from(u64::MAX - below)));
-                self.count(ranked, least, &weights, width, tally);
+                self.count_unpacked(&weights, least, work, width, tally);
             }
         }
         watch.samples_done(pending)
+    }
+
+    /// The least `N` that reaches `min_score` when `top` is a total of 1: in
+    /// u64 when it fits, a u128 division being a call.
+    #[inline]
+    fn least(&self, top: u128) -> u128 {
+        let product = (self.min_score.numerator.checked_mul(top))
+            .and_then(|product| u64::try_from(product).ok());
+        match (product, u64::try_from(self.min_score.denominator)) {
+            (Some(product), Ok(den)) => u128::from(product.div_ceil(den)),
+            _ => self.min_score.least_reaching(top).unwrap_or(u128::MAX),
+        }
+    }
+
+    /// Counts one sample under `weights` into `tally` by sorting every
+    /// candidate's packed key; `top` is a total of 1 and `least` the least
+    /// `N` that reaches `min_score`.
+    #[inline]
+    fn count_packed(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        (top, least): (u64, u128),
+        work: &mut Work,
+        width: usize,
+        tally: &mut Tally,
+    ) {
+        self.totals(weights, 0, &mut work.totals);
+        let (mut low, mut high) = (u64::MAX, 0);
+        for (place, (key, &n)) in work.keys.iter_mut().zip(&work.totals).enumerate() {
+            let below = top.saturating_sub(n);
+            low = low.min(below);
+            high = high.max(below);
+            *key = packing.key(u128::from(below), place);
+        }
+        sort_keys(
+            &mut work.keys,
+            &mut work.sorted,
+            &mut work.counts,
+            packing.bits(),
+            (low, high),
+        );
+        let ranked = work.keys.iter().map(|&key| {
+            let numerator = u128::from(top.saturating_sub(key >> packing.bits()));
+            (packing.place_of(key), numerator)
+        });
+        self.count(ranked, least, weights, width, tally);
+    }
+
+    /// Counts one sample under `weights` into `tally` when keys do not pack:
+    /// by sorting (total, place) pairs.
+    #[inline]
+    fn count_unpacked(
+        &self,
+        weights: &[u64; 7],
+        least: u128,
+        work: &mut Work,
+        width: usize,
+        tally: &mut Tally,
+    ) {
+        self.totals(weights, 0, &mut work.totals);
+        let mut keys: Vec<(u64, usize)> = work
+            .totals
+            .iter()
+            .enumerate()
+            .map(|(place, &n)| (u64::MAX - n, place))
+            .collect();
+        keys.sort_unstable();
+        let ranked = keys
+            .iter()
+            .map(|&(below, place)| (place, u128::from(u64::MAX - below)));
+        self.count(ranked, least, weights, width, tally);
     }
 
     /// The best `width` candidates of one sample into `work.ranked`, and
