@@ -307,9 +307,10 @@ proptest! {
             prop_assert!(*x >= share * lo - 1e-9 && *x <= share * hi + 1e-9, "{} vs {}", x, share);
         }
         // And the ratios of two sampled weights: within the spread squared.
+        // A weight of 0 stays 0 (checked above), and has no ratio.
         for i in 0..7 {
             for j in 0..7 {
-                if weights[j] > 0.0 && w[j] > 0.0 {
+                if weights[i] > 0.0 && weights[j] > 0.0 && w[j] > 0.0 {
                     let ratio = (w[i] / w[j]) / (weights[i] / weights[j]);
                     prop_assert!(ratio <= hi * (1.0 + 1e-6) && ratio >= lo * (1.0 - 1e-6));
                 }
