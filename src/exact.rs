@@ -1060,12 +1060,21 @@ pub(crate) struct Line {
     pub(crate) d: i128,
 }
 
-/// A weight `t = num / den` where a line crosses 0, `den > 0`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A weight `t = num / den` where a line crosses 0, `den > 0`. Equal when
+/// the fractions are, whatever their terms (`2/2 == 1/1`), as `Ord` says.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Point {
     pub(crate) num: i128,
     pub(crate) den: i128,
 }
+
+impl PartialEq for Point {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Point {}
 
 impl Ord for Point {
     fn cmp(&self, other: &Self) -> Ordering {

@@ -356,6 +356,16 @@ impl Ends {
 }
 
 impl<'c> Axis<'c> {
+    /// The weight at `at`, as shown: the configured weight itself at `t0`,
+    /// so that an end there reads back as the file gave it.
+    fn shown(&self, at: Point) -> f64 {
+        if at == self.t0 {
+            self.weight
+        } else {
+            self.criteria.exact.weight_of(at)
+        }
+    }
+
     fn new(criteria: &'c Criteria, criterion: Criterion) -> Self {
         let exact = &criteria.exact;
         let weights = *exact.weights();
@@ -447,18 +457,11 @@ impl<'c> Axis<'c> {
         let above = (up.iter().filter(|&&t| t >= t0)).find_map(|&t| Some((t, changes(t, true)?)));
         let below = (down.iter().rev().filter(|&&t| t <= t0 && t > zero))
             .find_map(|&t| Some((t, changes(t, false)?)));
-        let shown = |at: Point| {
-            if at.cmp(&t0).is_eq() {
-                self.weight
-            } else {
-                self.criteria.exact.weight_of(at)
-            }
-        };
         Stability {
             criterion: self.criterion,
             weight: self.weight,
-            low: below.as_ref().map_or(0.0, |(t, _)| shown(*t)),
-            high: above.as_ref().map(|(t, _)| shown(*t)),
+            low: below.as_ref().map_or(0.0, |(t, _)| self.shown(*t)),
+            high: above.as_ref().map(|(t, _)| self.shown(*t)),
             below: below.map(|(_, shift)| shift),
             above: above.map(|(_, shift)| shift),
         }
@@ -508,7 +511,7 @@ impl<'c> Axis<'c> {
         for events in [&mut up, &mut down] {
             events.retain(|t| *t >= zero);
             events.sort_unstable();
-            events.dedup_by(|a, b| a.cmp(&b).is_eq());
+            events.dedup();
         }
         (up, down)
     }
@@ -546,22 +549,14 @@ impl<'c> Axis<'c> {
         rule: &LeaderRule,
         pairs: Pairs,
     ) -> Stability {
-        let t0 = self.t0;
         let zero = Point::whole(0);
         let Ends { low, high, .. } = self.ends(field, leaders, pairs);
         let shift = |at: Point, up: bool| self.shift(field, leaders, rule, at, up);
-        let shown = |at: Point| {
-            if at == t0 {
-                self.weight
-            } else {
-                self.criteria.exact.weight_of(at)
-            }
-        };
         Stability {
             criterion: self.criterion,
             weight: self.weight,
-            low: shown(low),
-            high: high.map(shown),
+            low: self.shown(low),
+            high: high.map(|high| self.shown(high)),
             below: (low > zero).then(|| shift(low, false)),
             above: high.map(|high| shift(high, true)),
         }
