@@ -6,8 +6,8 @@ use proptest::prelude::*;
 
 use crate::support::decimal;
 use spearhead::{
-    BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Portfolio,
-    Role, Visibility,
+    BottomLine, Candidate, Criteria, Criterion, Evidence, Lead, Months, Motivation, Phase,
+    Portfolio, Role, Visibility,
 };
 
 fn evidence() -> impl Strategy<Value = Evidence> {
@@ -149,39 +149,40 @@ proptest! {
     #[test]
     fn scaling_all_weights_changes_no_total_even_at_the_ends_of_the_range(
         exponents in prop::array::uniform7(prop::option::of(-6i32..=6)),
-        mantissas in prop::array::uniform7(1.0f64..10.0),
+        mantissas in prop::array::uniform7(10u32..100),
         at in prop_oneof![Just(0.0), Just(1.0), 0.0f64..=1.0],
         candidates in candidates(),
     ) {
-        // Each weight 0 or in [1e-6, 1e6], the ends themselves often.
-        let weights: Vec<f64> = exponents
+        // Each weight 0 or a decimal `m.d * 10^e` in [1e-6, 1e6], the ends
+        // themselves often (`m.d` is 1.0 there). Weights are decimals, and
+        // ties are exact in them: scaling by a power of ten keeps them
+        // exactly proportional, where an f64 product would not, and two
+        // candidates that tie before must still tie after.
+        let weights: Vec<Option<(u32, i32)>> = exponents
             .iter()
             .zip(mantissas)
-            .map(|(e, m)| e.map_or(0.0, |e| {
-                let m = if e == 6 || e == -6 || m < 2.0 { 1.0 } else { m };
-                (m * 10f64.powi(e)).clamp(Criteria::MIN_WEIGHT, Criteria::MAX_WEIGHT)
-            }))
+            .map(|(e, m)| e.map(|e| (if e.abs() == 6 || m < 20 { 10 } else { m }, e)))
             .collect();
-        let nonzero = || weights.iter().copied().filter(|&w| w > 0.0);
+        let nonzero = || weights.iter().flatten();
         prop_assume!(nonzero().count() > 0);
-        let (low, high) = (nonzero().fold(f64::MAX, f64::min), nonzero().fold(0.0, f64::max));
-        // A factor that keeps every weight in the range: from sending the
-        // smallest to 1e-6 to sending the largest to 1e6.
-        let (from, to) = (Criteria::MIN_WEIGHT / low, Criteria::MAX_WEIGHT / high);
-        let factor = from * (to / from).powf(at);
-        let with = |scale: f64| {
+        // The powers of ten that keep every weight in the range: from the
+        // smallest sent to 1e-6 to the largest sent to 1e6 (0 is between).
+        let lowest = nonzero().map(|&(_, e)| -6 - e).max().unwrap();
+        let highest = nonzero().map(|&(m, e)| 6 - e - i32::from(m > 10)).min().unwrap();
+        let power = lowest + ((f64::from(highest - lowest)) * at).round() as i32;
+        let with = |power: i32| {
             let mut criteria = Criteria::default();
             for (criterion, w) in Criterion::ALL.iter().zip(&weights) {
-                let w = (w * scale).clamp(0.0, Criteria::MAX_WEIGHT);
-                let w = if w > 0.0 { w.max(Criteria::MIN_WEIGHT) } else { 0.0 };
+                // `m.d * 10^(e + power)`, written as the decimal it is.
+                let w = w.map_or(0.0, |(m, e)| format!("{m}e{}", e + power - 1).parse().unwrap());
                 criteria = criteria.with_weight(*criterion, w).unwrap();
             }
             criteria
         };
-        let (before, after) = (with(1.0), with(factor));
+        let (before, after) = (with(0), with(power));
         for candidate in &candidates {
             let (a, b) = (before.assess(&candidate.evidence).total, after.assess(&candidate.evidence).total);
-            prop_assert!((a - b).abs() <= 1e-12, "{} became {} scaled by {:e}", a, b, factor);
+            prop_assert!((a - b).abs() <= 1e-12, "{} became {} scaled by 1e{}", a, b, power);
         }
         let portfolio = Portfolio::new(candidates).unwrap();
         prop_assert_eq!(ids(&before, &portfolio), ids(&after, &portfolio));
@@ -426,4 +427,42 @@ fn criteria_plan_last_eligible(portfolio: &Portfolio) -> String {
     let plan = Criteria::from_toml(OPEN).unwrap().plan(portfolio).unwrap();
     let last = plan.ranking.iter().rev().find(|p| p.eligible).unwrap();
     last.id.to_string()
+}
+
+/// The case that showed the law's test scaling weights as floats:
+/// phase 1e6 and bottom_line 1e5 scaled by 1e-11. c000 (diagnosis, no
+/// return) and c037 (sustainment, direct) tie exactly under both, so the id
+/// decides under both: `1e-5` and `1e-6` are the decimals they read as.
+#[test]
+fn an_exact_tie_survives_scaling_the_weights_by_a_power_of_ten() {
+    let with = |phase: f64, bottom_line: f64| {
+        let mut criteria = Criteria::default();
+        for criterion in Criterion::ALL {
+            let weight = match criterion {
+                Criterion::Phase => phase,
+                Criterion::BottomLine => bottom_line,
+                _ => 0.0,
+            };
+            criteria = criteria.with_weight(*criterion, weight).unwrap();
+        }
+        criteria
+    };
+    let candidate = |id: &str, phase, bottom_line| {
+        let mut evidence = crate::support::ideal();
+        evidence.duration = Months::new(0.5).unwrap();
+        evidence.phase = phase;
+        evidence.bottom_line = bottom_line;
+        Candidate::new(id, evidence)
+    };
+    // c037 first: the order given is not the order that ties settle.
+    let portfolio = Portfolio::new(vec![
+        candidate("c037", Phase::Sustainment, BottomLine::Direct),
+        candidate("c000", Phase::Diagnosis, BottomLine::NoReturn),
+    ])
+    .unwrap();
+    for criteria in [with(1e6, 1e5), with(1e-5, 1e-6)] {
+        let ranked = criteria.rank(&portfolio);
+        assert_eq!(ranked[0].assessment.total, ranked[1].assessment.total);
+        assert_eq!(ids(&criteria, &portfolio), ["c000", "c037"]);
+    }
 }
