@@ -196,6 +196,18 @@ proptest! {
         }
     }
 
+    /// A bound reads each candidate back as it was given: the seats it
+    /// shares and the marks it keeps make the same entrant.
+    #[test]
+    fn a_bound_gives_back_each_entrant((c, ranked) in problem()) {
+        let bound = Bound::new(c, &ranked);
+        for (place, e) in ranked.iter().enumerate() {
+            prop_assert_eq!(bound.at(place, e.eligible), Some(*e));
+            prop_assert_eq!(bound.at(place, !e.eligible).map(|a| a.eligible), Some(!e.eligible));
+        }
+        prop_assert_eq!(bound.at(ranked.len(), true), None);
+    }
+
     #[test]
     fn a_candidate_leads_down_to_one_slot_and_no_further(
         (c, ranked) in problem(),
