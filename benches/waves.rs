@@ -1,6 +1,8 @@
 //! The pull: the roadmap of 100,000 candidates in 1,000 units with 20,000
 //! people, planned first (see BENCHMARKS.md). The target is under a second
-//! on one thread.
+//! on one thread. And the roadmap of the generated 1,000,000 candidates
+//! with no people, as the end-to-end run (`examples/rank.rs`) makes it:
+//! every follower unreached.
 
 // Benches may unwrap and index, as tests do.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -81,6 +83,17 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(&criteria).roadmap(black_box(&portfolio)).unwrap());
     });
     group.bench_function("roadmap_of/n=100000", |b| {
+        b.iter(|| black_box(&criteria).roadmap_of(black_box(&portfolio), black_box(&plan)));
+    });
+    group.finish();
+
+    // The end-to-end run's portfolio (benches/peers): no units, no people.
+    let portfolio = generate::portfolio(1_000_000);
+    let plan = criteria.plan(&portfolio).unwrap();
+    let mut group = c.benchmark_group("waves");
+    group.throughput(Throughput::Elements(1_000_000));
+    group.sample_size(10);
+    group.bench_function("roadmap_of/generated/n=1000000", |b| {
         b.iter(|| black_box(&criteria).roadmap_of(black_box(&portfolio), black_box(&plan)));
     });
     group.finish();

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -639,6 +640,14 @@ pub(crate) struct IdOrder {
     index: Vec<usize>,
     /// The evidence of the candidate at each place: all that scoring reads.
     evidence: Vec<Evidence>,
+    /// What constraints read, by place: shared with each rule bound to the
+    /// portfolio, which so copies nothing.
+    seats: Arc<Seats>,
+}
+
+/// What constraints read of each candidate, by place.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub(crate) struct Seats {
     /// The unit of the candidate at each place, as a small id: units
     /// numbered as they first come in id order.
     units: Vec<Option<u32>>,
@@ -649,6 +658,60 @@ pub(crate) struct IdOrder {
     /// The trainees of the candidate at each place (0 when not given), and
     /// whether it has tags: what constraints read, side by side.
     trainees: Vec<(u64, bool)>,
+}
+
+impl Seats {
+    /// The seats of candidates with these units, sponsors, trainees and
+    /// whether they have tags, by place.
+    #[cfg(test)]
+    pub(crate) fn new(
+        by_place: impl IntoIterator<Item = (Option<u32>, Option<u32>, u64, bool)>,
+    ) -> Self {
+        let mut seats = Seats::default();
+        for (unit, sponsor, trainees, tagged) in by_place {
+            seats.units.push(unit);
+            seats.sponsors.push(sponsor);
+            seats.trainees.push((trainees, tagged));
+        }
+        let count =
+            |ids: &[Option<u32>]| ids.iter().flatten().max().map_or(0, |&id| id as usize + 1);
+        seats.counts = (count(&seats.units), count(&seats.sponsors));
+        seats
+    }
+
+    /// How many candidates there are.
+    pub(crate) fn len(&self) -> usize {
+        self.trainees.len()
+    }
+
+    /// How many units, and how many sponsors, the portfolio names.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        self.counts
+    }
+
+    /// The trainees of the candidate at `place`, and whether it has tags.
+    #[inline]
+    pub(crate) fn trainees(&self, place: usize) -> (u64, bool) {
+        self.trainees.get(place).copied().unwrap_or((0, false))
+    }
+
+    /// The unit and sponsor of the candidate at `place`, as small ids.
+    #[inline]
+    pub(crate) fn unit_and_sponsor(&self, place: usize) -> (Option<u32>, Option<u32>) {
+        (
+            self.units.get(place).copied().flatten(),
+            self.sponsors.get(place).copied().flatten(),
+        )
+    }
+}
+
+impl fmt::Debug for Seats {
+    /// How many: the candidates show the rest.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Seats")
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl IdOrder {
@@ -664,35 +727,24 @@ impl IdOrder {
                 .iter()
                 .map(|(_, candidate)| candidate.evidence)
                 .collect(),
-            units: (by_id.iter())
-                .map(|(_, c)| intern(&mut units, c.unit.as_deref()))
-                .collect(),
-            sponsors: (by_id.iter())
-                .map(|(_, c)| intern(&mut sponsors, c.sponsor.as_deref()))
-                .collect(),
-            counts: (units.len(), sponsors.len()),
-            trainees: (by_id.iter())
-                .map(|(_, c)| (c.trainees.unwrap_or(0), !c.tags.is_empty()))
-                .collect(),
+            seats: Arc::new(Seats {
+                units: (by_id.iter())
+                    .map(|(_, c)| intern(&mut units, c.unit.as_deref()))
+                    .collect(),
+                sponsors: (by_id.iter())
+                    .map(|(_, c)| intern(&mut sponsors, c.sponsor.as_deref()))
+                    .collect(),
+                counts: (units.len(), sponsors.len()),
+                trainees: (by_id.iter())
+                    .map(|(_, c)| (c.trainees.unwrap_or(0), !c.tags.is_empty()))
+                    .collect(),
+            }),
         }
     }
 
-    /// How many units, and how many sponsors, the portfolio names.
-    pub(crate) fn counts(&self) -> (usize, usize) {
-        self.counts
-    }
-
-    /// The trainees of the candidate at `place`, and whether it has tags.
-    pub(crate) fn trainees(&self, place: usize) -> (u64, bool) {
-        self.trainees.get(place).copied().unwrap_or((0, false))
-    }
-
-    /// The unit and sponsor of the candidate at `place`, as small ids.
-    pub(crate) fn unit_and_sponsor(&self, place: usize) -> (Option<u32>, Option<u32>) {
-        (
-            self.units.get(place).copied().flatten(),
-            self.sponsors.get(place).copied().flatten(),
-        )
+    /// What constraints read of each candidate, by place.
+    pub(crate) fn seats(&self) -> &Arc<Seats> {
+        &self.seats
     }
 
     /// Whether two of the `candidates` this order was built from share an

@@ -24,6 +24,10 @@
 //! units and sponsors, bit sets for groups and exclusive pairs. The caller
 //! maps them to ids, names and the criteria file's places.
 
+use std::sync::Arc;
+
+use crate::candidate::Seats;
+
 /// The most groups, and the most exclusive pairs, a set of constraints may
 /// hold: each is one bit of a `u64`.
 pub(crate) const MAX_BITS: usize = 64;
@@ -375,7 +379,7 @@ impl Tally {
 /// best in rank order.
 #[cfg(test)]
 pub(crate) fn choose(constraints: &Rules, ranked: &[Entrant]) -> Option<Vec<usize>> {
-    let bound = Bound::new(constraints.clone(), ranked.to_vec());
+    let bound = Bound::new(constraints.clone(), ranked);
     let mut leaders = Vec::new();
     let offers = ranked.iter().enumerate().map(|(p, e)| (p, p, e.eligible));
     match bound.choose(offers, true, |p| leaders.push(p)) {
@@ -385,19 +389,37 @@ pub(crate) fn choose(constraints: &Rules, ranked: &[Entrant]) -> Option<Vec<usiz
 }
 
 /// The constraints bound to one portfolio: each candidate as the rule sees
-/// it, by its place (its position in the portfolio's id order).
+/// it, by its place (its position in the portfolio's id order), read when
+/// it is offered. The portfolio's seats are shared, not copied, and only
+/// the few candidates a decision names or a group counts are marked: so
+/// binding costs nothing per candidate, and a search that reads the best
+/// few reads only those.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Bound {
     constraints: Rules,
     /// The constraints, resolved for quick checks.
     rules: Active,
-    /// Each candidate by place; its `eligible` is the offer's.
-    by_place: Vec<Entrant>,
+    /// Each candidate's unit, sponsor and trainees, by place.
+    seats: Arc<Seats>,
+    /// What the seats do not say, by place, ascending: the candidates a
+    /// `must_lead`, `must_not_lead` or `exclusive` entry names, or which
+    /// carry a group's tag.
+    marks: Vec<(usize, Marks)>,
     /// The places of the candidates that must lead.
     must: Vec<usize>,
     /// How many units, and sponsors, there are: one more than the largest
     /// small id, so that a tally is sized once.
     ids: (usize, usize),
+}
+
+/// What decisions and groups say of one candidate: [`Entrant`]'s fields
+/// of the same names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Marks {
+    pub(crate) must_lead: Option<u32>,
+    pub(crate) must_not_lead: Option<u32>,
+    pub(crate) groups: u64,
+    pub(crate) exclusive: u64,
 }
 
 /// What [`Bound::choose`] found.
@@ -416,32 +438,44 @@ pub(crate) enum Outcome {
 impl Bound {
     /// `constraints` over the candidates `by_place`.
     #[cfg(test)]
-    pub(crate) fn new(constraints: Rules, by_place: Vec<Entrant>) -> Self {
+    pub(crate) fn new(constraints: Rules, by_place: &[Entrant]) -> Self {
         let must = (by_place.iter().enumerate())
             .filter(|(_, e)| e.must_lead.is_some())
             .map(|(place, _)| place)
             .collect();
-        let count = |id: Option<u32>| id.map_or(0, |id| id as usize + 1);
-        let ids = by_place.iter().fold((0, 0), |(u, s), e| {
-            (u.max(count(e.unit)), s.max(count(e.sponsor)))
-        });
-        Bound::from_parts(constraints, by_place, must, ids)
+        let seats =
+            Seats::new((by_place.iter()).map(|e| (e.unit, e.sponsor, e.trainees, e.groups != 0)));
+        let marks = (by_place.iter().enumerate())
+            .map(|(place, e)| {
+                let marks = Marks {
+                    must_lead: e.must_lead,
+                    must_not_lead: e.must_not_lead,
+                    groups: e.groups,
+                    exclusive: e.exclusive,
+                };
+                (place, marks)
+            })
+            .filter(|&(_, marks)| marks != Marks::default())
+            .collect();
+        Bound::from_parts(constraints, Arc::new(seats), marks, must)
     }
 
-    /// `constraints` over the candidates `by_place`, of which those at the
-    /// places `must` (in order) must lead; units and sponsors are numbered
-    /// below `ids`.
+    /// `constraints` over the candidates whose units, sponsors and trainees
+    /// `seats` holds and whose decisions and groups `marks` holds (by
+    /// place, ascending), of which those at the places `must` (in order)
+    /// must lead.
     pub(crate) fn from_parts(
         constraints: Rules,
-        by_place: Vec<Entrant>,
+        seats: Arc<Seats>,
+        marks: Vec<(usize, Marks)>,
         must: Vec<usize>,
-        ids: (usize, usize),
     ) -> Self {
         Bound {
-            ids,
+            ids: seats.counts(),
             rules: Active::new(&constraints, &[]),
             constraints,
-            by_place,
+            seats,
+            marks,
             must,
         }
     }
@@ -468,10 +502,31 @@ impl Bound {
     }
 
     /// The candidate at `place`, eligible or not.
+    #[inline]
     pub(crate) fn at(&self, place: usize, eligible: bool) -> Option<Entrant> {
-        let mut entrant = *self.by_place.get(place)?;
-        entrant.eligible = eligible;
-        Some(entrant)
+        if place >= self.seats.len() {
+            return None;
+        }
+        let (unit, sponsor) = self.seats.unit_and_sponsor(place);
+        let (trainees, _) = self.seats.trainees(place);
+        let marks = if self.marks.is_empty() {
+            Marks::default()
+        } else {
+            (self.marks.binary_search_by_key(&place, |&(p, _)| p))
+                .ok()
+                .and_then(|i| self.marks.get(i))
+                .map_or_else(Marks::default, |&(_, marks)| marks)
+        };
+        Some(Entrant {
+            eligible,
+            must_lead: marks.must_lead,
+            must_not_lead: marks.must_not_lead,
+            unit,
+            sponsor,
+            trainees,
+            groups: marks.groups,
+            exclusive: marks.exclusive,
+        })
     }
 
     /// The tally of the must-leads, sized for every unit and sponsor, and

@@ -26,7 +26,10 @@
 //! `choose` for the leaders themselves.
 
 use crate::candidate::{Evidence, Portfolio};
-use crate::constrain::{Bound, Entrant, Group, Item, Outcome, Rules, WhyNot, why_not};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::constrain::{Bound, Entrant, Group, Item, Marks, Outcome, Rules, WhyNot, why_not};
 use crate::constraints::{Constraints, Given};
 use crate::criteria::Criteria;
 use crate::criterion::Scores;
@@ -396,15 +399,16 @@ fn number<T: ToString>(
 }
 
 /// The constraints of `criteria` bound to `portfolio`: each candidate's
-/// unit, sponsor, trainees, groups, exclusive pairs and decisions, by
-/// place. `None` without constraints.
+/// unit, sponsor and trainees as the portfolio holds them (shared, not
+/// copied), and the few candidates that decisions name or groups count,
+/// by place. `None` without constraints.
 fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
     let settings = &criteria.constraints;
     if settings.is_empty() {
         return Ok(None);
     }
-    let mut by_place = entrants(settings, portfolio);
-    let must = decide(settings, portfolio, &mut by_place)?;
+    let mut marks = grouped(settings, portfolio);
+    let must = decide(settings, portfolio, &mut marks)?;
     let rules = Rules {
         leaders: criteria.leaders,
         per_unit: settings.per_unit.as_ref().map(|g| g.value),
@@ -418,34 +422,41 @@ fn bind(criteria: &Criteria, portfolio: &Portfolio) -> Result<Option<Bound>> {
             })
             .collect(),
     };
-    let ids = portfolio.id_order().counts();
-    Ok(Some(Bound::from_parts(rules, by_place, must, ids)))
+    let seats = Arc::clone(portfolio.id_order().seats());
+    Ok(Some(Bound::from_parts(
+        rules,
+        seats,
+        marks.into_iter().collect(),
+        must,
+    )))
 }
 
-/// Each candidate of `portfolio` by place, as the constraints see it: its
-/// unit and sponsor (numbered once, with the portfolio), trainees and the
-/// groups whose tag it carries.
-fn entrants(settings: &Constraints, portfolio: &Portfolio) -> Vec<Entrant> {
-    let order = portfolio.id_order();
-    (0..portfolio.len())
-        .map(|place| {
-            let (unit, sponsor) = order.unit_and_sponsor(place);
-            let (trainees, tagged) = order.trainees(place);
-            let groups = match portfolio.at_place(place) {
-                Some((_, candidate)) if tagged => (settings.groups.iter().enumerate())
-                    .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
-                    .fold(0u64, |bits, (g, _)| bits | 1 << g),
-                _ => 0,
-            };
-            Entrant {
-                unit,
-                sponsor,
-                trainees,
-                groups,
-                ..Entrant::default()
-            }
-        })
-        .collect()
+/// The candidates of `portfolio` that carry a group's tag, by place, with
+/// the groups: none read unless there are groups.
+fn grouped(settings: &Constraints, portfolio: &Portfolio) -> BTreeMap<usize, Marks> {
+    let mut marks = BTreeMap::new();
+    if settings.groups.is_empty() {
+        return marks;
+    }
+    let seats = portfolio.id_order().seats();
+    for place in (0..portfolio.len()).filter(|&place| seats.trainees(place).1) {
+        let Some((_, candidate)) = portfolio.at_place(place) else {
+            continue;
+        };
+        let groups = (settings.groups.iter().enumerate())
+            .filter(|(_, group)| candidate.tags.contains(&group.tag.value))
+            .fold(0u64, |bits, (g, _)| bits | 1 << g);
+        if groups != 0 {
+            marks.insert(
+                place,
+                Marks {
+                    groups,
+                    ..Marks::default()
+                },
+            );
+        }
+    }
+    marks
 }
 
 /// Marks the candidates `must_lead`, `must_not_lead` and `exclusive` name;
@@ -458,7 +469,7 @@ fn entrants(settings: &Constraints, portfolio: &Portfolio) -> Vec<Entrant> {
 fn decide(
     settings: &Constraints,
     portfolio: &Portfolio,
-    by_place: &mut [Entrant],
+    marks: &mut BTreeMap<usize, Marks>,
 ) -> Result<Vec<usize>> {
     let find = |id: &str, at: Option<Location>, key: &str| -> Result<usize> {
         portfolio.place_of(id).ok_or_else(|| Error::Invalid {
@@ -473,24 +484,18 @@ fn decide(
     let mut must = Vec::with_capacity(settings.must_lead.len());
     for (i, given) in (0..).zip(&settings.must_lead) {
         let place = find(&given.value, given.at, "constraints.must_lead")?;
-        if let Some(e) = by_place.get_mut(place) {
-            e.must_lead = Some(i);
-            must.push(place);
-        }
+        marks.entry(place).or_default().must_lead = Some(i);
+        must.push(place);
     }
     must.sort_unstable();
     for (i, given) in (0..).zip(&settings.must_not_lead) {
         let place = find(&given.value, given.at, "constraints.must_not_lead")?;
-        if let Some(e) = by_place.get_mut(place) {
-            e.must_not_lead = Some(i);
-        }
+        marks.entry(place).or_default().must_not_lead = Some(i);
     }
     for (p, pair) in settings.exclusive.iter().enumerate() {
         for id in &pair.value {
             let place = find(id, pair.at, "constraints.exclusive")?;
-            if let Some(e) = by_place.get_mut(place) {
-                e.exclusive |= 1 << p;
-            }
+            marks.entry(place).or_default().exclusive |= 1 << p;
         }
     }
     Ok(must)

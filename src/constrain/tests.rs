@@ -181,7 +181,7 @@ proptest! {
         prop_assert_eq!(choose(&c, &ranked), expected.clone());
         // Offered only the eligible and the must-leads, the dive either
         // decides the same leaders or says it cannot.
-        let bound = Bound::new(c.clone(), ranked.clone());
+        let bound = Bound::new(c.clone(), &ranked);
         let offers = (ranked.iter().enumerate())
             .filter(|(_, e)| e.eligible || e.must_lead.is_some())
             .map(|(p, e)| (p, p, e.eligible));
@@ -196,6 +196,18 @@ proptest! {
         }
     }
 
+    /// A bound reads each candidate back as it was given: the seats it
+    /// shares and the marks it keeps make the same entrant.
+    #[test]
+    fn a_bound_gives_back_each_entrant((c, ranked) in problem()) {
+        let bound = Bound::new(c, &ranked);
+        for (place, e) in ranked.iter().enumerate() {
+            prop_assert_eq!(bound.at(place, e.eligible), Some(*e));
+            prop_assert_eq!(bound.at(place, !e.eligible).map(|a| a.eligible), Some(!e.eligible));
+        }
+        prop_assert_eq!(bound.at(ranked.len(), true), None);
+    }
+
     #[test]
     fn a_candidate_leads_down_to_one_slot_and_no_further(
         (c, ranked) in problem(),
@@ -205,7 +217,7 @@ proptest! {
             return Ok(());
         }
         let place = place.index(ranked.len());
-        let bound = Bound::new(c, ranked.clone());
+        let bound = Bound::new(c, &ranked);
         let others: Vec<(usize, bool)> = (0..ranked.len())
             .filter(|&p| p != place)
             .map(|p| (p, ranked[p].eligible))
@@ -348,7 +360,7 @@ fn the_dive_stops_once_the_leaders_are_decided() {
         training_capacity: Some(20),
         ..Rules::none(3)
     };
-    let bound = Bound::new(c, by_place);
+    let bound = Bound::new(c, &by_place);
     let read = Cell::new(0);
     let offers = (0..100_000).map(|p| {
         read.set(read.get() + 1);
@@ -374,7 +386,7 @@ fn a_group_min_keeps_a_place_for_its_tag() {
     };
     assert_eq!(choose(&c, &ranked), Some(vec![0, 1, 3]));
     // The first dive decides it: taking 2 would leave no place for the tag.
-    let bound = Bound::new(c.clone(), ranked.to_vec());
+    let bound = Bound::new(c.clone(), &ranked);
     let mut dived = Vec::new();
     let offers = (0..4).map(|p| (p, p, true));
     assert_eq!(

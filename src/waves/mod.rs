@@ -70,7 +70,15 @@
 //! placed by moving others: `O(k E)` in the worst case, near `O(E)` when
 //! coaches are plentiful. 100,000 projects in 1,000 units with 20,000 people
 //! plan in well under a second (`benches/waves.rs`).
+//!
+//! A follower with no unit and no people is reached by no one and trains no
+//! one: it is unreached whatever the others do, so it is set apart before
+//! the engine runs and merged back into the unreached in priority order, in
+//! `O(N)` when the plan's ranks rise with its order, as they do. The
+//! candidate behind each placement is found by the address of its id
+//! (`join`), a hash of a word rather than of a text.
 
+mod join;
 mod matching;
 mod net;
 mod roadmap;
@@ -86,6 +94,9 @@ use crate::candidate::{Candidate, Portfolio};
 use crate::criteria::{Criteria, Waves as Settings};
 use crate::error::Result;
 use crate::plan::{Plan, Role};
+
+/// How many candidates [`split`] reads before it copies their texts.
+const BATCH: usize = 64;
 
 /// A project as the pull sees it: who it trains, where it sits, and how
 /// urgently it wants to follow.
@@ -266,23 +277,43 @@ impl Criteria {
     /// leaders are wave 0, and its ranks break ties between followers.
     #[must_use]
     pub fn roadmap_of(&self, portfolio: &Portfolio, plan: &Plan) -> Roadmap {
-        let by_id: HashMap<&str, &Candidate> = (portfolio.candidates().iter())
-            .map(|c| (c.id.as_str(), c))
+        let ranked = join::ranked(portfolio, plan);
+        let (linked, alone) = split(&ranked, plan);
+        let linked: Vec<(usize, &Candidate)> = (linked.iter())
+            .filter_map(|&index| Some((index, *ranked.get(index)?)))
             .collect();
-        let ranked: Vec<&Candidate> = (plan.ranking.iter())
-            .filter_map(|p| by_id.get(p.id.as_ref()).copied())
-            .collect();
-        let people = Names::new(ranked.iter().flat_map(|c| {
+        let people = Names::new(linked.iter().flat_map(|(_, c)| {
             (c.sponsor.iter())
                 .chain(&c.agents)
                 .chain(&c.champions)
                 .map(String::as_str)
         }));
-        let projects = projects(&ranked, plan, &people);
+        let projects = projects(&linked, plan, &people);
         let schedule = schedule(&projects, &self.waves);
         let candidate = |index: usize| ranked.get(index).copied();
         let id = |index: usize| candidate(index).map(|c| c.id.clone()).unwrap_or_default();
         let name = |index: usize| candidate(index).map(|c| c.name.clone()).unwrap_or_default();
+        let priority = |index: usize| {
+            let rank = plan.ranking.get(index).map_or(0, |p| p.rank);
+            candidate(index).map_or((true, true, rank, index), |c| {
+                (!c.asked, !c.local_initiative, rank, index)
+            })
+        };
+        let left = (schedule.left.iter()).map(|left| {
+            let unreached = Unreached {
+                id: id(left.project),
+                name: name(left.project),
+                reason: match self.waves.max_waves {
+                    Some(max_waves) if left.cut => Unreachable::MaxWaves {
+                        max_waves: max_waves.get(),
+                    },
+                    _ => Unreachable::NoTrainedPerson {
+                        unit: candidate(left.project).and_then(|c| c.unit.clone()),
+                    },
+                },
+            };
+            (priority(left.project), unreached)
+        });
         Roadmap {
             pull_waves: schedule.pull_waves(),
             projects: (schedule.steps.iter())
@@ -301,42 +332,133 @@ impl Criteria {
                     }),
                 })
                 .collect(),
-            unreached: (schedule.left.iter())
-                .map(|left| Unreached {
-                    id: id(left.project),
-                    name: name(left.project),
-                    reason: match self.waves.max_waves {
-                        Some(max_waves) if left.cut => Unreachable::MaxWaves {
-                            max_waves: max_waves.get(),
-                        },
-                        _ => Unreachable::NoTrainedPerson {
-                            unit: candidate(left.project).and_then(|c| c.unit.clone()),
-                        },
-                    },
-                })
-                .collect(),
+            unreached: alone.merge(left),
         }
     }
 }
 
-/// The engine's projects: the `ranked` candidates (in `plan`'s order) by
-/// their place, with `people` and units by number.
-fn projects(ranked: &[&Candidate], plan: &Plan, people: &Names<'_>) -> Vec<Project> {
-    let units = Names::new(ranked.iter().filter_map(|c| c.unit.as_deref()));
-    (ranked.iter().zip(&plan.ranking))
-        .enumerate()
-        .map(|(index, (c, placement))| Project {
-            index,
-            duration: whole_months(c.evidence.duration.get()),
-            start_month: c.start_month,
-            unit: c.unit.as_deref().and_then(|u| units.id(u)),
-            sponsor: c.sponsor.as_deref().and_then(|s| people.id(s)),
-            agents: c.agents.iter().filter_map(|a| people.id(a)).collect(),
-            champions: c.champions.iter().filter_map(|a| people.id(a)).collect(),
-            asked: c.asked,
-            local_initiative: c.local_initiative,
-            rank: placement.rank,
-            is_leader: placement.role == Role::Lead,
+/// A follower's priority: asked first, then local initiatives, then rank,
+/// then its index, as [`net`] orders projects.
+type Priority = (bool, bool, usize, usize);
+
+/// The followers with no unit and no people, unreached, in four classes of
+/// priority (asked local initiatives, the others asked, the local
+/// initiatives not asked, the rest), each in priority order:
+/// the priorities in `keys`, the followers beside them in `unreached`.
+#[derive(Default)]
+struct Alone {
+    keys: [Vec<Priority>; 4],
+    unreached: [Vec<Unreached>; 4],
+}
+
+impl Alone {
+    /// These and `left` (in priority order), merged in priority order.
+    fn merge(self, left: impl ExactSizeIterator<Item = (Priority, Unreached)>) -> Vec<Unreached> {
+        let [both, asked, local, rest] = self.unreached;
+        // Most often there is one list: it is the answer, as it is.
+        if left.len() == 0 && both.is_empty() && asked.is_empty() && local.is_empty() {
+            return rest;
+        }
+        let mut out =
+            Vec::with_capacity(left.len() + both.len() + asked.len() + local.len() + rest.len());
+        let keys = self.keys.into_iter().flatten();
+        let all = both.into_iter().chain(asked).chain(local).chain(rest);
+        let mut alone = keys.zip(all).peekable();
+        for (key, unreached) in left {
+            while let Some((_, first)) = alone.next_if(|(k, _)| *k < key) {
+                out.push(first);
+            }
+            out.push(unreached);
+        }
+        out.extend(alone.map(|(_, unreached)| unreached));
+        out
+    }
+}
+
+/// The `ranked` candidates (in `plan`'s order) the engine plans, by index;
+/// and apart, unreached, the followers with no unit and no people, whom no
+/// one can ever reach and who train no one. Those are unreached whatever
+/// the rest does, so the engine never sees them (in the generated
+/// portfolios of a million candidates, that is all but the leaders), and
+/// they are written out here, in the one pass that reads them.
+fn split(ranked: &[&Candidate], plan: &Plan) -> (Vec<usize>, Alone) {
+    let mut linked = Vec::new();
+    let mut alone = Alone::default();
+    let mut rising = true;
+    let mut last = 0;
+    let mut batch: Vec<(usize, usize, &str, &str)> = Vec::with_capacity(BATCH);
+    let chunks = ranked.chunks(BATCH).zip(plan.ranking.chunks(BATCH));
+    for (chunk, (candidates, placements)) in chunks.enumerate() {
+        // The candidates are in no useful order in memory. A loop that only
+        // reads them keeps many reads in flight, as `plan` does; so does one
+        // that reads the first byte of each text, whose result `black_box`
+        // keeps; the copies then find the texts in the cache.
+        batch.clear();
+        for (k, (c, placement)) in candidates.iter().zip(placements).enumerate() {
+            let index = chunk * BATCH + k;
+            rising &= last <= placement.rank;
+            last = placement.rank;
+            if placement.role == Role::Lead
+                || c.unit.is_some()
+                || c.sponsor.is_some()
+                || !c.agents.is_empty()
+                || !c.champions.is_empty()
+            {
+                linked.push(index);
+            } else {
+                let class = 2 * usize::from(!c.asked) + usize::from(!c.local_initiative);
+                batch.push((index, class, c.id.as_str(), c.name.as_str()));
+            }
+        }
+        let first = |text: &str| text.as_bytes().first().copied().unwrap_or(0);
+        let touched =
+            (batch.iter()).fold(0, |sum, &(_, _, id, name)| sum ^ first(id) ^ first(name));
+        std::hint::black_box(touched);
+        for &(index, class, id, name) in &batch {
+            let rank = plan.ranking.get(index).map_or(0, |p| p.rank);
+            if let (Some(keys), Some(unreached)) =
+                (alone.keys.get_mut(class), alone.unreached.get_mut(class))
+            {
+                keys.push((class >= 2, class % 2 == 1, rank, index));
+                unreached.push(Unreached {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    reason: Unreachable::NoTrainedPerson { unit: None },
+                });
+            }
+        }
+    }
+    // Plan order is rank order, so each class is in priority order already.
+    if !rising {
+        for (keys, unreached) in alone.keys.iter_mut().zip(&mut alone.unreached) {
+            let mut both: Vec<_> = keys.drain(..).zip(unreached.drain(..)).collect();
+            both.sort_by_key(|&(key, _)| key);
+            (*keys, *unreached) = both.into_iter().unzip();
+        }
+    }
+    (linked, alone)
+}
+
+/// The engine's projects: the `linked` candidates by their index in
+/// `plan`'s order, with `people` and units by number.
+fn projects(linked: &[(usize, &Candidate)], plan: &Plan, people: &Names<'_>) -> Vec<Project> {
+    let units = Names::new(linked.iter().filter_map(|(_, c)| c.unit.as_deref()));
+    (linked.iter())
+        .filter_map(|&(index, c)| {
+            let placement = plan.ranking.get(index)?;
+            Some(Project {
+                index,
+                duration: whole_months(c.evidence.duration.get()),
+                start_month: c.start_month,
+                unit: c.unit.as_deref().and_then(|u| units.id(u)),
+                sponsor: c.sponsor.as_deref().and_then(|s| people.id(s)),
+                agents: c.agents.iter().filter_map(|a| people.id(a)).collect(),
+                champions: c.champions.iter().filter_map(|a| people.id(a)).collect(),
+                asked: c.asked,
+                local_initiative: c.local_initiative,
+                rank: placement.rank,
+                is_leader: placement.role == Role::Lead,
+            })
         })
         .collect()
 }

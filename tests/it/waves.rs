@@ -739,6 +739,59 @@ proptest! {
         prop_assert_eq!(criteria.roadmap(&portfolio), criteria.roadmap(&shuffled));
     }
 
+    /// A follower with no unit and no people is unreached, in its place by
+    /// priority, as one alone in a unit of its own is (the roadmap sets the
+    /// first kind apart from the engine, the second goes through it); and a
+    /// plan with texts of its own gives the roadmap of the plan that
+    /// borrows them (candidates are found by address in one, by id in the
+    /// other).
+    #[test]
+    fn a_follower_no_one_can_reach_is_unreached_in_its_place(
+        (projects, alone) in arb_portfolio()
+            .prop_flat_map(|p| {
+                let n = p.len();
+                (Just(p), proptest::collection::vec(proptest::bool::weighted(0.6), n))
+            }),
+        s in arb_settings(),
+    ) {
+        let mut projects = projects;
+        for (p, &alone) in projects.iter_mut().zip(&alone) {
+            if alone && !p.is_leader {
+                (p.unit, p.sponsor) = (None, None);
+                p.agents.clear();
+                p.champions.clear();
+            }
+        }
+        let (criteria, portfolio) = inputs(&projects, &s);
+        let plan = criteria.plan(&portfolio).unwrap();
+        let roadmap = criteria.roadmap_of(&portfolio, &plan);
+        prop_assert_eq!(
+            &criteria.roadmap_of(&portfolio, &plan.clone().into_owned()),
+            &roadmap
+        );
+        // Each of them alone in a unit of its own, numbered from 1000.
+        let own: Vec<Project> = projects
+            .iter()
+            .map(|p| {
+                let alone = !p.is_leader
+                    && p.unit.is_none()
+                    && people(p).is_empty();
+                let unit = if alone { Some(1000 + u32::try_from(p.index).unwrap()) } else { p.unit };
+                Project { unit, ..p.clone() }
+            })
+            .collect();
+        let (_, apart) = inputs(&own, &s);
+        let mut expected = criteria.roadmap(&apart).unwrap();
+        for u in &mut expected.unreached {
+            if let Unreachable::NoTrainedPerson { unit } = &mut u.reason
+                && unit.as_deref().is_some_and(|unit| number(unit) >= 1000)
+            {
+                *unit = None;
+            }
+        }
+        prop_assert_eq!(roadmap, expected);
+    }
+
     /// Without max_waves, a new champion, agent, sponsor or unit never
     /// leaves a reached project unreached.
     #[test]
