@@ -47,6 +47,13 @@ impl Rng {
         out
     }
 
+    /// Moves the stream on by `draws` draws.
+    pub(super) fn skip(&mut self, draws: u64) {
+        for _ in 0..draws {
+            self.next();
+        }
+    }
+
     /// Uniform in the open interval `(0, 1)`.
     fn uniform(&mut self) -> f64 {
         to_unit(self.next() >> 11)
@@ -345,6 +352,21 @@ impl Sampler {
         values
     }
 
+    /// How many draws of its stream each sample takes, when every sample
+    /// takes as many: a stream can then be cut between samples, and the
+    /// samples after the cut drawn by skipping those draws. `None` for
+    /// `weights = "around"`, which draws until the order holds.
+    pub(super) fn draws_per_sample(&self) -> Option<u64> {
+        match &self.draw {
+            // A cell (unless free), then `k - 1` cuts.
+            Draw::Simplex { free, .. } => {
+                let cuts = self.groups.count.saturating_sub(1) as u64;
+                Some(cuts + u64::from(!*free))
+            }
+            Draw::Around { .. } => None,
+        }
+    }
+
     /// The next weight vector: 7 weights that sum to 1.
     pub(super) fn next(&self, rng: &mut Rng) -> PerCriterion<f64> {
         match &self.draw {
@@ -505,6 +527,7 @@ fn permutations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::robustness::parse_order;
 
     #[test]
     fn six_numbers_sort() {
@@ -596,6 +619,31 @@ mod tests {
                 proptest::prop_assert_eq!(cumulative.len(), expected.len());
             }
         }
+    }
+
+    #[test]
+    fn a_simplex_sample_takes_the_draws_it_says() {
+        for order in [
+            &[][..],
+            &["sponsorship >= visibility", "lead >= duration"][..],
+            &["sponsorship >= visibility", "visibility >= sponsorship"][..],
+            &["lead >= duration", "duration >= phase", "phase >= lead"][..],
+        ] {
+            let mut robustness = Robustness::BLANK;
+            robustness.order = order.iter().map(|o| parse_order(o).unwrap()).collect();
+            let sampler = Sampler::new(&robustness, &PerCriterion::from_fn(|_| 1.0));
+            let each = sampler.draws_per_sample().unwrap();
+            let (mut by_sampling, mut by_skipping) = (Rng::new(7, 3), Rng::new(7, 3));
+            for _ in 0..5 {
+                sampler.next(&mut by_sampling);
+            }
+            by_skipping.skip(5 * each);
+            assert_eq!(by_sampling.next(), by_skipping.next(), "{order:?}");
+        }
+        let mut robustness = Robustness::BLANK;
+        robustness.sampling = Sampling::Around;
+        let around = Sampler::new(&robustness, &PerCriterion::from_fn(|_| 1.0));
+        assert_eq!(around.draws_per_sample(), None);
     }
 
     #[test]

@@ -7,8 +7,7 @@
 //! `src/exact.rs`): each sample is judged exactly as the plan would judge
 //! those weights, ties to the id and `min_score` met as its decimals say.
 
-use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::ops::{ControlFlow, Range};
 
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
@@ -192,6 +191,16 @@ struct Work {
     eligible: Best,
     /// For [`bar_of`].
     buckets: [u32; 256],
+    /// The stream the last piece drew from, where it ended: the next piece
+    /// of the same chunk goes on from there.
+    stream: Option<Stream>,
+}
+
+/// A chunk's stream of draws, at the start of sample `at` of the run.
+struct Stream {
+    chunk: u64,
+    at: u64,
+    rng: Rng,
 }
 
 /// The best `k` packed ranks of a sample, found in one pass over its keys:
@@ -581,20 +590,32 @@ impl Table {
             .then_some(leaders)
     }
 
-    /// Draws the samples of `chunk` and counts them into `tally`, telling
-    /// `watch` as it goes; stops when it says so.
+    /// Draws the samples `piece` of one chunk, and counts them into
+    /// `tally`, telling `watch` as it goes; stops when it says so. A piece
+    /// that starts inside its chunk skips the draws of the samples before
+    /// it, unless the last piece this thread drew ended there: only pieces
+    /// of a sampler with [`Sampler::draws_per_sample`] start so.
     fn run(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
-        chunk: u64,
+        piece: Range<u64>,
         work: &mut Work,
         tally: &mut Tally,
         watch: &mut dyn Watch,
     ) -> ControlFlow<()> {
-        let mut rng = Rng::new(robustness.seed, chunk);
-        let first = chunk * CHUNK;
-        let count = robustness.samples.saturating_sub(first).min(CHUNK);
+        let chunk = piece.start / CHUNK;
+        let mut rng = match work.stream.take() {
+            Some(stream) if stream.chunk == chunk && stream.at == piece.start => stream.rng,
+            _ => {
+                let mut rng = Rng::new(robustness.seed, chunk);
+                let before = piece.start - chunk * CHUNK;
+                debug_assert!(before == 0 || sampler.draws_per_sample().is_some());
+                rng.skip(before * sampler.draws_per_sample().unwrap_or(0));
+                rng
+            }
+        };
+        let count = piece.end.saturating_sub(piece.start);
         let width = tally.ranks.len() / self.fit.len().max(1);
         let best = self.keeps_best(width).is_some();
         // Told every `every` samples, about every 64k totals.
@@ -621,6 +642,11 @@ impl Table {
                 self.count_unpacked(&weights, least, work, width, tally);
             }
         }
+        work.stream = Some(Stream {
+            chunk,
+            at: piece.end,
+            rng,
+        });
         watch.samples_done(pending)
     }
 
@@ -849,30 +875,16 @@ impl Table {
         });
     }
 
-    /// Runs the chunks it claims from `next`, one at a time, until none is
-    /// left or `watch` says stop: what they count, and which chunks were
-    /// run to the end.
-    pub(super) fn run_claimed(
-        &self,
-        sampler: &Sampler,
-        robustness: &Robustness,
-        width: usize,
-        next: &AtomicU64,
-        watch: &mut dyn Watch,
-    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
-        let chunks = robustness.samples.div_ceil(CHUNK);
-        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&c| c < chunks);
-        self.run_all(sampler, robustness, width, std::iter::from_fn(claim), watch)
-    }
-
-    /// Runs `chunks`, one at a time, until `watch` says stop: what they
-    /// count, and which chunks were run to the end.
+    /// Runs `pieces`, one at a time, until `watch` says stop: what they
+    /// count, and which pieces were run to the end. Piece `p` is the
+    /// samples from `p * size`, `size` a divisor of [`CHUNK`].
     pub(super) fn run_all(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
         width: usize,
-        chunks: impl Iterator<Item = u64>,
+        size: u64,
+        pieces: impl Iterator<Item = u64>,
         watch: &mut dyn Watch,
     ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
@@ -893,15 +905,73 @@ impl Table {
             ranked: Best::new(if leaders.is_some() { width } else { 0 }),
             eligible: Best::new(leaders.unwrap_or(0)),
             buckets: [0; 256],
+            stream: None,
         };
         let mut done = Vec::new();
-        for chunk in chunks {
-            let flow = self.run(sampler, robustness, chunk, &mut work, &mut tally, watch);
+        for piece in pieces {
+            let start = piece.saturating_mul(size);
+            let range = start..start.saturating_add(size).min(robustness.samples);
+            let flow = self.run(sampler, robustness, range, &mut work, &mut tally, watch);
             if flow.is_break() {
                 return (tally, done, flow);
             }
-            done.push(chunk);
+            done.push(piece);
         }
         (tally, done, ControlFlow::Continue(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts nothing and never stops.
+    struct Quiet;
+
+    impl Watch for Quiet {
+        fn samples_done(&mut self, _: u64) -> ControlFlow<()> {
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// What `pieces` of `size` samples count, in that order.
+    fn counted(
+        criteria: &Criteria,
+        portfolio: &Portfolio,
+        size: u64,
+        pieces: impl Iterator<Item = u64>,
+    ) -> (Vec<u64>, Vec<u32>, Vec<PerCriterion<u64>>) {
+        let table = Table::new(criteria, portfolio).unwrap();
+        let robustness = &criteria.robustness;
+        let sampler = Sampler::new(robustness, &criteria.weights);
+        let width = robustness.ranks.width(portfolio.len());
+        let (tally, _, flow) = table.run_all(&sampler, robustness, width, size, pieces, &mut Quiet);
+        assert!(flow.is_continue());
+        (tally.leads, tally.ranks, tally.central)
+    }
+
+    #[test]
+    fn pieces_in_any_order_count_what_whole_chunks_do() {
+        let portfolio: Portfolio = include_str!("../../examples/portfolio.toml")
+            .parse()
+            .unwrap();
+        for order in [
+            "",
+            "order = [\"sponsorship >= visibility\", \"lead >= duration\"]",
+        ] {
+            let criteria: Criteria = format!("[robustness]\nsamples = 300\nseed = 9\n{order}")
+                .parse()
+                .unwrap();
+            let whole = counted(&criteria, &portfolio, CHUNK, 0..300u64.div_ceil(CHUNK));
+            for size in [1, 4, 16, 32] {
+                // Backwards, every piece but the last skips into its chunk.
+                let pieces = (0..300u64.div_ceil(size)).rev();
+                assert_eq!(
+                    counted(&criteria, &portfolio, size, pieces),
+                    whole,
+                    "{order} {size}"
+                );
+            }
+        }
     }
 }
