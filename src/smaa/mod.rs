@@ -195,16 +195,15 @@ fn run(
     progress: impl FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Option<(Tally, u64)>> {
     let robustness = &criteria.robustness;
-    let table = Table::new(criteria, portfolio)?;
-    let scale = table.scale();
-    let sampler = Sampler::new(robustness, &criteria.weights);
-    let tally = progress::run_threads(
-        table,
-        sampler,
+    let build = || {
+        let table = Table::new(criteria, portfolio)?;
+        Ok((table, Sampler::new(robustness, &criteria.weights)))
+    };
+    progress::run_threads(
+        build,
         robustness,
         width(criteria, portfolio),
         threads.get(),
         progress,
-    );
-    Ok(tally.map(|tally| (tally, scale)))
+    )
 }

@@ -17,13 +17,14 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::sampling::Sampler;
 use super::tally::{CHUNK, Table, Tally, Watch};
+use crate::error::Result;
 use crate::robustness::Robustness;
 /// How far a run of [`Criteria::acceptability_with`] is: `done` of its
 /// `samples` weight vectors are counted.
@@ -199,18 +200,56 @@ fn help(job: &Arc<Job>) {
     claims.handed = true;
 }
 
-/// Every sample of `robustness` over `table`, drawn by `sampler` and cut
-/// among `threads` threads, counted into one tally; `None` when `progress`
-/// says stop before the end.
+/// Where threads started before the run's data is made find it: `None`
+/// when it could not be.
+type Slot = OnceLock<Option<Arc<Job>>>;
+
+/// Leaves `None` in the slot if it is dropped with the slot still empty,
+/// so that no thread waits for ever.
+struct Publish(Arc<Slot>);
+
+impl Drop for Publish {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
+}
+
+/// Every sample of `robustness` over the table and sampler `build` makes,
+/// cut among `threads` threads, counted into one tally, with the whole
+/// number the sampled weights are scaled to; `None` when `progress` says
+/// stop before the end.
+///
+/// The other threads are started before `build` runs: starting a thread
+/// takes about as long as making the table of 100 candidates, so they are
+/// ready when it is.
+///
+/// # Errors
+///
+/// What `build` gives.
 pub(super) fn run_threads(
-    table: Table,
-    sampler: Sampler,
+    build: impl FnOnce() -> Result<(Table, Sampler)>,
     robustness: &Robustness,
     width: usize,
     threads: usize,
     progress: impl FnMut(Progress) -> ControlFlow<()>,
-) -> Option<Tally> {
+) -> Result<Option<(Tally, u64)>> {
     let total = robustness.samples;
+    let helpers = u64::try_from(threads)
+        .unwrap_or(u64::MAX)
+        .min(total.div_ceil(CHUNK))
+        .saturating_sub(1);
+    let slot: Arc<Slot> = Arc::new(OnceLock::new());
+    let publish = Publish(Arc::clone(&slot));
+    for _ in 0..helpers {
+        let slot = Arc::clone(&slot);
+        // A thread that cannot start leaves its pieces to the others.
+        let _ = std::thread::Builder::new().spawn(move || {
+            if let Some(job) = slot.wait() {
+                help(job);
+            }
+        });
+    }
+    let (table, sampler) = build()?;
     // One thread draws whole chunks; more cut them smaller when they can.
     let size = match (threads, sampler.draws_per_sample()) {
         (2.., Some(_)) => {
@@ -220,10 +259,7 @@ pub(super) fn run_threads(
         _ => CHUNK,
     };
     let pieces = total.div_ceil(size);
-    let helpers = u64::try_from(threads)
-        .unwrap_or(u64::MAX)
-        .min(pieces)
-        .saturating_sub(1);
+    let scale = table.scale();
     let job = Arc::new(Job {
         table,
         sampler,
@@ -237,15 +273,16 @@ pub(super) fn run_threads(
         handed: Mutex::new(Vec::new()),
         arrived: Condvar::new(),
     });
-    for _ in 0..helpers {
-        let job = Arc::clone(&job);
-        // A thread that cannot start leaves its pieces to the others.
-        let _ = std::thread::Builder::new().spawn(move || help(&job));
-    }
-    let mut caller = Caller {
-        job: &job,
-        progress,
-    };
+    let _ = slot.set(Some(Arc::clone(&job)));
+    drop(publish);
+    Ok(count(&job, progress).map(|tally| (tally, scale)))
+}
+
+/// Counts the pieces of `job` on the caller's thread with those the other
+/// threads hand back; `None` when `progress` says stop.
+fn count(job: &Job, progress: impl FnMut(Progress) -> ControlFlow<()>) -> Option<Tally> {
+    let (total, pieces) = (job.robustness.samples, job.pieces);
+    let mut caller = Caller { job, progress };
     let claim = std::iter::from_fn(|| job.claim());
     let (mut tally, mine, flow) = job.run(claim, &mut caller);
     if flow.is_break() {
