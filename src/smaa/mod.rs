@@ -2,9 +2,11 @@
 //! drawn at random, and how often each candidate leads and ranks where.
 //!
 //! The samples are cut into chunks of [`CHUNK`](tally::CHUNK), each drawing from its own
-//! stream seeded by `(seed, chunk index)`. Every count is an integer, and the
-//! central weights are summed in fixed point, so the result is the same bit
-//! for bit whatever the number of threads and the order the chunks finish in.
+//! stream seeded by `(seed, chunk index)`; threads may count a chunk in
+//! pieces, a piece skipping the draws of the samples before it. Every count
+//! is an integer, and the central weights are summed in fixed point, so the
+//! result is the same bit for bit whatever the number of threads and the
+//! order the pieces finish in.
 
 mod progress;
 mod results;
@@ -193,15 +195,15 @@ fn run(
     progress: impl FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Option<(Tally, u64)>> {
     let robustness = &criteria.robustness;
-    let table = Table::new(criteria, portfolio)?;
-    let sampler = Sampler::new(robustness, &criteria.weights);
-    let tally = progress::run_threads(
-        &table,
-        &sampler,
+    let build = || {
+        let table = Table::new(criteria, portfolio)?;
+        Ok((table, Sampler::new(robustness, &criteria.weights)))
+    };
+    progress::run_threads(
+        build,
         robustness,
         width(criteria, portfolio),
         threads.get(),
         progress,
-    );
-    Ok(tally.map(|tally| (tally, table.scale())))
+    )
 }

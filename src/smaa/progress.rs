@@ -1,24 +1,31 @@
-//! Running the chunks of samples over threads, telling the caller how far
+//! Running the pieces of samples over threads, telling the caller how far
 //! the run is and letting it stop the run.
 //!
-//! Every thread, the caller's among them, claims the next chunk until none
-//! is left. A chunk's counts depend on its index alone, and adding counts is
-//! exact in any order, so the result is the same however the chunks fall to
-//! the threads. Between samples the caller's thread hands the caller a
+//! Every thread, the caller's among them, claims the next piece of samples
+//! until none is left. A piece is a chunk (see [`CHUNK`]) or, when each
+//! sample takes as many draws, a slice of one that skips the draws before
+//! it; so a sample's weights depend on its index alone, and adding counts
+//! is exact in any order: the result is the same however the pieces fall
+//! to the threads. Small pieces keep the threads busy to the same end.
+//!
+//! The other threads are not waited for as such: the caller's thread waits
+//! only for the pieces they claimed. A thread that starts late, on a busy
+//! machine, finds nothing left and ends on its own, holding the run's data
+//! until then. Between samples the caller's thread hands the caller a
 //! [`Progress`]; while it waits for the other threads it does so every few
 //! milliseconds.
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread::{Scope, ScopedJoinHandle, Thread};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::sampling::Sampler;
 use super::tally::{CHUNK, Table, Tally, Watch};
+use crate::error::Result;
 use crate::robustness::Robustness;
-
 /// How far a run of [`Criteria::acceptability_with`] is: `done` of its
 /// `samples` weight vectors are counted.
 ///
@@ -43,17 +50,73 @@ impl Progress {
 /// How often the caller hears while it waits for the other threads.
 const WAITING: Duration = Duration::from_millis(20);
 
-/// What the threads of a run share.
-struct Shared {
-    /// The next chunk to claim.
+/// About how many candidate totals a piece of samples makes, when pieces
+/// may be smaller than a chunk: a few microseconds of work, so that the
+/// threads end within that of each other.
+const PIECE_TOTALS: u64 = 1600;
+
+/// A run, as every thread sees it.
+struct Job {
+    table: Table,
+    sampler: Sampler,
+    robustness: Robustness,
+    width: usize,
+    /// Samples per piece: a divisor of [`CHUNK`].
+    size: u64,
+    /// How many pieces there are.
+    pieces: u64,
+    /// The next piece to claim.
     next: AtomicU64,
     /// Samples counted.
     done: AtomicU64,
     /// Set when the caller says stop.
     stop: AtomicBool,
+    /// What the other threads hand back, and the signal that they have.
+    handed: Mutex<Vec<Handed>>,
+    arrived: Condvar,
 }
 
-impl Watch for &Shared {
+/// What another thread hands back: what it counted and the pieces it
+/// counted, or, when it failed, `None` and every piece it claimed.
+struct Handed {
+    tally: Option<Tally>,
+    pieces: Vec<u64>,
+}
+
+impl Job {
+    /// The next piece, if any is left.
+    fn claim(&self) -> Option<u64> {
+        Some(self.next.fetch_add(1, Ordering::Relaxed)).filter(|&piece| piece < self.pieces)
+    }
+
+    /// Counts `pieces`, telling `watch`.
+    fn run(
+        &self,
+        pieces: impl Iterator<Item = u64>,
+        watch: &mut dyn Watch,
+    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
+        (self.table).run_all(
+            &self.sampler,
+            &self.robustness,
+            self.width,
+            self.size,
+            pieces,
+            watch,
+        )
+    }
+
+    fn handed(&self) -> MutexGuard<'_, Vec<Handed>> {
+        // Nothing is left half done under the lock.
+        self.handed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn hand_back(&self, handed: Handed) {
+        self.handed().push(handed);
+        self.arrived.notify_one();
+    }
+}
+
+impl Watch for &Job {
     fn samples_done(&mut self, samples: u64) -> ControlFlow<()> {
         self.done.fetch_add(samples, Ordering::Relaxed);
         if self.stop.load(Ordering::Relaxed) {
@@ -66,8 +129,7 @@ impl Watch for &Shared {
 
 /// The caller's thread: counts, then asks the caller.
 struct Caller<'a, F> {
-    shared: &'a Shared,
-    samples: u64,
+    job: &'a Job,
     progress: F,
 }
 
@@ -75,13 +137,11 @@ impl<F: FnMut(Progress) -> ControlFlow<()>> Caller<'_, F> {
     /// Tells the caller how far the run is; stops every thread when it
     /// says so.
     fn report(&mut self) -> ControlFlow<()> {
-        let done = self.shared.done.load(Ordering::Relaxed).min(self.samples);
-        let flow = (self.progress)(Progress {
-            done,
-            samples: self.samples,
-        });
-        if flow.is_break() || self.shared.stop.load(Ordering::Relaxed) {
-            self.shared.stop.store(true, Ordering::Relaxed);
+        let samples = self.job.robustness.samples;
+        let done = self.job.done.load(Ordering::Relaxed).min(samples);
+        let flow = (self.progress)(Progress { done, samples });
+        if flow.is_break() || self.job.stop.load(Ordering::Relaxed) {
+            self.job.stop.store(true, Ordering::Relaxed);
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
@@ -90,144 +150,197 @@ impl<F: FnMut(Progress) -> ControlFlow<()>> Caller<'_, F> {
 
 impl<F: FnMut(Progress) -> ControlFlow<()>> Watch for Caller<'_, F> {
     fn samples_done(&mut self, samples: u64) -> ControlFlow<()> {
-        self.shared.done.fetch_add(samples, Ordering::Relaxed);
+        self.job.done.fetch_add(samples, Ordering::Relaxed);
         self.report()
     }
 }
 
-/// Every chunk of samples, cut among `threads` threads, counted into one
-/// tally; `None` when `progress` says stop before the end.
+/// Another thread's claims: handed back as failed if the thread unwinds
+/// before it hands back what it counted.
+struct Claims {
+    job: Arc<Job>,
+    claimed: Vec<u64>,
+    handed: bool,
+}
+
+impl Drop for Claims {
+    fn drop(&mut self) {
+        if !self.handed && !self.claimed.is_empty() {
+            self.job.hand_back(Handed {
+                tally: None,
+                pieces: std::mem::take(&mut self.claimed),
+            });
+        }
+    }
+}
+
+/// Another thread: claims pieces until none is left, and hands back what
+/// it counted.
+fn help(job: &Arc<Job>) {
+    let mut claims = Claims {
+        job: Arc::clone(job),
+        claimed: Vec::new(),
+        handed: false,
+    };
+    let mut watch = &**job;
+    let claimed = &mut claims.claimed;
+    let pieces = std::iter::from_fn(|| {
+        let piece = job.claim()?;
+        claimed.push(piece);
+        Some(piece)
+    });
+    let (tally, pieces, flow) = job.run(pieces, &mut watch);
+    // Stopped, the caller waits for nothing.
+    if flow.is_continue() && !pieces.is_empty() {
+        job.hand_back(Handed {
+            tally: Some(tally),
+            pieces,
+        });
+    }
+    claims.handed = true;
+}
+
+/// Where threads started before the run's data is made find it: `None`
+/// when it could not be.
+type Slot = OnceLock<Option<Arc<Job>>>;
+
+/// Leaves `None` in the slot if it is dropped with the slot still empty,
+/// so that no thread waits for ever.
+struct Publish(Arc<Slot>);
+
+impl Drop for Publish {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
+}
+
+/// Every sample of `robustness` over the table and sampler `build` makes,
+/// cut among `threads` threads, counted into one tally, with the whole
+/// number the sampled weights are scaled to; `None` when `progress` says
+/// stop before the end.
+///
+/// The other threads are started before `build` runs: starting a thread
+/// takes about as long as making the table of 100 candidates, so they are
+/// ready when it is.
+///
+/// # Errors
+///
+/// What `build` gives.
 pub(super) fn run_threads(
-    table: &Table,
-    sampler: &Sampler,
+    build: impl FnOnce() -> Result<(Table, Sampler)>,
     robustness: &Robustness,
     width: usize,
     threads: usize,
     progress: impl FnMut(Progress) -> ControlFlow<()>,
-) -> Option<Tally> {
-    let chunks = robustness.samples.div_ceil(CHUNK);
-    let threads = u64::try_from(threads)
+) -> Result<Option<(Tally, u64)>> {
+    let total = robustness.samples;
+    let helpers = u64::try_from(threads)
         .unwrap_or(u64::MAX)
-        .min(chunks)
-        .max(1);
-    let shared = Shared {
+        .min(total.div_ceil(CHUNK))
+        .saturating_sub(1);
+    let slot: Arc<Slot> = Arc::new(OnceLock::new());
+    let publish = Publish(Arc::clone(&slot));
+    for _ in 0..helpers {
+        let slot = Arc::clone(&slot);
+        // A thread that cannot start leaves its pieces to the others.
+        let _ = std::thread::Builder::new().spawn(move || {
+            if let Some(job) = slot.wait() {
+                help(job);
+            }
+        });
+    }
+    let (table, sampler) = build()?;
+    // One thread draws whole chunks; more cut them smaller when they can.
+    let size = match (threads, sampler.draws_per_sample()) {
+        (2.., Some(_)) => {
+            let n = table.len().max(1) as u64;
+            PIECE_TOTALS.div_ceil(n).next_power_of_two().min(CHUNK)
+        }
+        _ => CHUNK,
+    };
+    let pieces = total.div_ceil(size);
+    let scale = table.scale();
+    let job = Arc::new(Job {
+        table,
+        sampler,
+        robustness: robustness.clone(),
+        width,
+        size,
+        pieces,
         next: AtomicU64::new(0),
         done: AtomicU64::new(0),
         stop: AtomicBool::new(false),
-    };
-    let mut caller = Caller {
-        shared: &shared,
-        samples: robustness.samples,
-        progress,
-    };
-    let mut tally = Tally::new(table.len(), width);
-    let mut done = Vec::new();
-    // Woken by each thread as it ends, so as not to wait out `WAITING`.
-    let waiting = std::thread::current();
-    let job = Job {
-        table,
-        sampler,
-        robustness,
-        width,
-        shared: &shared,
-    };
-    let flow = std::thread::scope(|scope| {
-        let handles = spawn_helpers(scope, threads - 1, job, &waiting);
-        let (part, mine, mut flow) =
-            table.run_claimed(sampler, robustness, width, &shared.next, &mut caller);
-        tally.add(&part);
-        done.extend(mine);
-        while flow.is_continue() && handles.iter().any(|h| !h.is_finished()) {
-            std::thread::park_timeout(WAITING);
-            flow = caller.report();
-        }
-        join_helpers(handles, &mut tally, &mut done);
-        flow
+        handed: Mutex::new(Vec::new()),
+        arrived: Condvar::new(),
     });
-    if flow.is_break() || shared.stop.load(Ordering::Relaxed) {
+    let _ = slot.set(Some(Arc::clone(&job)));
+    drop(publish);
+    Ok(count(&job, progress).map(|tally| (tally, scale)))
+}
+
+/// Counts the pieces of `job` on the caller's thread with those the other
+/// threads hand back; `None` when `progress` says stop.
+fn count(job: &Job, progress: impl FnMut(Progress) -> ControlFlow<()>) -> Option<Tally> {
+    let (total, pieces) = (job.robustness.samples, job.pieces);
+    let mut caller = Caller { job, progress };
+    let claim = std::iter::from_fn(|| job.claim());
+    let (mut tally, mine, flow) = job.run(claim, &mut caller);
+    if flow.is_break() {
         return None;
     }
-    if run_missing(job, chunks, done, &mut caller, &mut tally).is_break() {
-        return None;
+    let mut missing = wait_for_helpers(&mut caller, &mut tally, pieces - mine.len() as u64)?;
+    // The pieces of threads that failed.
+    missing.sort_unstable();
+    if !missing.is_empty() {
+        let (part, _, flow) = job.run(missing.into_iter(), &mut caller);
+        if flow.is_break() {
+            return None;
+        }
+        tally.add(&part);
     }
     // The end, whatever the caller says now.
     let _ = (caller.progress)(Progress {
-        done: robustness.samples,
-        samples: robustness.samples,
+        done: total,
+        samples: total,
     });
     Some(tally)
 }
 
-/// What each thread of [`run_threads`] counts, and the state they share.
-#[derive(Clone, Copy)]
-struct Job<'a> {
-    table: &'a Table,
-    sampler: &'a Sampler,
-    robustness: &'a Robustness,
-    width: usize,
-    shared: &'a Shared,
-}
-
-/// A thread's tally, the chunks it counted, and whether it was told to stop.
-type Counted = (Tally, Vec<u64>, ControlFlow<()>);
-
-/// Starts `count` threads in `scope`, each claiming chunks of `job` until
-/// none is left, then waking `waiting`.
-fn spawn_helpers<'scope, 'env>(
-    scope: &'scope Scope<'scope, 'env>,
-    count: u64,
-    job: Job<'env>,
-    waiting: &Thread,
-) -> Vec<ScopedJoinHandle<'scope, Counted>> {
-    (0..count)
-        .filter_map(|_| {
-            let waiting = waiting.clone();
-            let work = move || {
-                let mut watch = job.shared;
-                let counted = job.table.run_claimed(
-                    job.sampler,
-                    job.robustness,
-                    job.width,
-                    &job.shared.next,
-                    &mut watch,
-                );
-                waiting.unpark();
-                counted
-            };
-            // A thread that cannot start leaves its chunks to the others.
-            std::thread::Builder::new().spawn_scoped(scope, work).ok()
-        })
-        .collect()
-}
-
-/// Adds each thread's tally to `tally` and its chunks to `done`.
-fn join_helpers(
-    handles: Vec<ScopedJoinHandle<'_, Counted>>,
+/// Waits until the other threads hand back the `theirs` pieces they
+/// claimed, adding what they counted to `tally` and telling the caller
+/// every few milliseconds: the pieces of threads that failed, or `None`
+/// when the caller says stop.
+fn wait_for_helpers<F: FnMut(Progress) -> ControlFlow<()>>(
+    caller: &mut Caller<'_, F>,
     tally: &mut Tally,
-    done: &mut Vec<u64>,
-) {
-    for handle in handles {
-        // A thread that failed leaves its chunks undone: run below.
-        if let Ok((part, theirs, _)) = handle.join() {
-            tally.add(&part);
-            done.extend(theirs);
+    theirs: u64,
+) -> Option<Vec<u64>> {
+    let job = caller.job;
+    let mut accounted = 0;
+    let mut missing = Vec::new();
+    while accounted < theirs {
+        let mut handed = job.handed();
+        if handed.is_empty() {
+            handed = (job.arrived.wait_timeout(handed, WAITING))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        let arrived = std::mem::take(&mut *handed);
+        drop(handed);
+        for Handed {
+            tally: part,
+            pieces,
+        } in arrived
+        {
+            accounted += pieces.len() as u64;
+            match part {
+                Some(part) => tally.add(&part),
+                None => missing.extend(pieces),
+            }
+        }
+        if accounted < theirs && caller.report().is_break() {
+            return None;
         }
     }
-}
-
-/// Counts into `tally` the chunks of the `chunks` not in `done`: those of
-/// threads that failed or could not start.
-fn run_missing(
-    job: Job<'_>,
-    chunks: u64,
-    mut done: Vec<u64>,
-    watch: &mut dyn Watch,
-    tally: &mut Tally,
-) -> ControlFlow<()> {
-    done.sort_unstable();
-    let missing = (0..chunks).filter(|chunk| done.binary_search(chunk).is_err());
-    let (part, _, flow) =
-        (job.table).run_all(job.sampler, job.robustness, job.width, missing, watch);
-    tally.add(&part);
-    flow
+    Some(missing)
 }

@@ -47,6 +47,13 @@ impl Rng {
         out
     }
 
+    /// Moves the stream on by `draws` draws.
+    pub(super) fn skip(&mut self, draws: u64) {
+        for _ in 0..draws {
+            self.next();
+        }
+    }
+
     /// Uniform in the open interval `(0, 1)`.
     fn uniform(&mut self) -> f64 {
         to_unit(self.next() >> 11)
@@ -172,6 +179,9 @@ enum Draw {
     /// Uniform on the simplex cut by the order, one cell at a time: a cell
     /// chosen in proportion to its volume, then a point uniform in it.
     Simplex {
+        /// Without an order: every criterion its own group, and every cell
+        /// of the same volume, so a draw needs no cell and `cells` is empty.
+        free: bool,
         cells: Vec<Cell>,
         /// The running sum of the cells' volumes, in the order of `cells`.
         cumulative: Vec<f64>,
@@ -265,18 +275,21 @@ impl Sampler {
     fn simplex(groups: &Groups) -> Draw {
         let mut cells = Vec::new();
         let mut cumulative = Vec::new();
+        // The 5,040 cells of no order are not built: a call that draws a
+        // thousand samples would spend a fifth of its time on them.
+        let free =
+            groups.count == Criterion::COUNT && groups.above.values().all(|&above| above == 0);
+        if free {
+            return Draw::Simplex {
+                free,
+                cells,
+                cumulative,
+            };
+        }
         let mut total = 0.0;
         let leaders: Vec<Criterion> = groups.leaders().collect();
         let mut order = Criterion::EACH;
-        permutations(&leaders, 0, 0, &mut order, &mut |order| {
-            // Each group must come before the groups it weighs more than.
-            let mut seen: u8 = 0;
-            for &g in order.iter().take(leaders.len()) {
-                if groups.above[g] & seen != 0 {
-                    return;
-                }
-                seen |= bit(g);
-            }
+        permutations(groups, &leaders, 0, 0, &mut order, &mut |order| {
             let mut inverse = [0.0; Criterion::COUNT];
             let mut m = 0;
             let mut volume = 1.0;
@@ -294,7 +307,11 @@ impl Sampler {
             });
             cumulative.push(total);
         });
-        Draw::Simplex { cells, cumulative }
+        Draw::Simplex {
+            free,
+            cells,
+            cumulative,
+        }
     }
 
     /// Why no weight vector can obey the order, or why too few do to draw
@@ -335,10 +352,29 @@ impl Sampler {
         values
     }
 
+    /// How many draws of its stream each sample takes, when every sample
+    /// takes as many: a stream can then be cut between samples, and the
+    /// samples after the cut drawn by skipping those draws. `None` for
+    /// `weights = "around"`, which draws until the order holds.
+    pub(super) fn draws_per_sample(&self) -> Option<u64> {
+        match &self.draw {
+            // A cell (unless free), then `k - 1` cuts.
+            Draw::Simplex { free, .. } => {
+                let cuts = self.groups.count.saturating_sub(1) as u64;
+                Some(cuts + u64::from(!*free))
+            }
+            Draw::Around { .. } => None,
+        }
+    }
+
     /// The next weight vector: 7 weights that sum to 1.
     pub(super) fn next(&self, rng: &mut Rng) -> PerCriterion<f64> {
         match &self.draw {
-            Draw::Simplex { cells, cumulative } => self.next_simplex(rng, cells, cumulative),
+            Draw::Simplex {
+                free,
+                cells,
+                cumulative,
+            } => self.next_simplex(rng, *free, cells, cumulative),
             Draw::Around {
                 low,
                 high,
@@ -360,10 +396,15 @@ impl Sampler {
     }
 
     /// The next weight vector uniform on the simplex cut by the order.
-    fn next_simplex(&self, rng: &mut Rng, cells: &[Cell], cumulative: &[f64]) -> PerCriterion<f64> {
+    fn next_simplex(
+        &self,
+        rng: &mut Rng,
+        free: bool,
+        cells: &[Cell],
+        cumulative: &[f64],
+    ) -> PerCriterion<f64> {
         let k = self.groups.count;
         // Without an order every gap below is a weight: no cell to choose.
-        let free = cells.len() == 5040;
         let cell = if free {
             None
         } else {
@@ -458,9 +499,13 @@ fn beyond_spread(
 }
 
 /// Calls `each` with every arrangement of `leaders` in
-/// `order[..leaders.len()]`, in lexicographic order; `used` masks the
-/// leaders placed before `at`.
+/// `order[..leaders.len()]` that puts each group before the groups it
+/// weighs more than, in lexicographic order; `used` masks the leaders
+/// placed before `at`. An arrangement is cut off as soon as a group would
+/// follow one it weighs more than, so the work follows the cells, not the
+/// `k!` arrangements.
 fn permutations(
+    groups: &Groups,
     leaders: &[Criterion],
     at: usize,
     used: u8,
@@ -471,17 +516,18 @@ fn permutations(
         each(order);
         return;
     }
-    for &g in leaders.iter().filter(|&&g| used & bit(g) == 0) {
+    for &g in (leaders.iter()).filter(|&&g| used & bit(g) == 0 && groups.above[g] & used == 0) {
         if let Some(slot) = order.get_mut(at) {
             *slot = g;
         }
-        permutations(leaders, at + 1, used | bit(g), order, each);
+        permutations(groups, leaders, at + 1, used | bit(g), order, each);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::robustness::parse_order;
 
     #[test]
     fn six_numbers_sort() {
@@ -493,6 +539,111 @@ mod tests {
             sort6(&mut draws);
             assert_eq!(draws, sorted, "{bits:06b}");
         }
+    }
+
+    /// Every arrangement of `leaders`, then those that keep each group
+    /// before the groups it weighs more than: the cells as they were
+    /// found before arrangements were cut off early.
+    fn cells_by_filtering(groups: &Groups) -> Vec<([Criterion; 7], [f64; 7])> {
+        fn all(
+            leaders: &[Criterion],
+            at: usize,
+            order: &mut [Criterion; 7],
+            out: &mut Vec<[Criterion; 7]>,
+        ) {
+            if at == leaders.len() {
+                out.push(*order);
+                return;
+            }
+            for &g in leaders {
+                if order[..at].contains(&g) {
+                    continue;
+                }
+                order[at] = g;
+                all(leaders, at + 1, order, out);
+            }
+        }
+        let leaders: Vec<Criterion> = groups.leaders().collect();
+        let mut arrangements = Vec::new();
+        let mut order = Criterion::EACH;
+        all(&leaders, 0, &mut order, &mut arrangements);
+        arrangements
+            .into_iter()
+            .filter(|order| {
+                let mut seen = 0u8;
+                order[..leaders.len()].iter().all(|&g| {
+                    let before = groups.above[g] & seen == 0;
+                    seen |= bit(g);
+                    before
+                })
+            })
+            .map(|order| {
+                let mut inverse = [0.0; 7];
+                let mut m = 0;
+                for (slot, &g) in inverse.iter_mut().zip(&order).take(leaders.len()) {
+                    m += groups.size[g];
+                    *slot = 1.0 / m as f64;
+                }
+                (order, inverse)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cells_are_the_arrangements_that_obey_the_order(
+            pairs in proptest::collection::vec((0usize..7, 1usize..7), 0..8)
+        ) {
+            let order: Vec<WeightOrder> = pairs
+                .iter()
+                .map(|&(a, d)| WeightOrder {
+                    heavier: Criterion::EACH[a],
+                    lighter: Criterion::EACH[(a + d) % 7],
+                })
+                .collect();
+            let groups = Groups::new(closure(&order));
+            let expected = cells_by_filtering(&groups);
+            let Draw::Simplex { free, cells, cumulative } = Sampler::simplex(&groups) else {
+                unreachable!("simplex draws simplex");
+            };
+            // Without an order there are 7! cells, all alike, and none is built.
+            proptest::prop_assert_eq!(free, expected.len() == 5040);
+            if !free {
+                let found: Vec<_> = cells.iter().map(|c| (c.groups, c.inverse)).collect();
+                proptest::prop_assert_eq!(&found, &expected);
+                let mut total = 0.0;
+                for ((_, inverse), &sum) in expected.iter().zip(&cumulative) {
+                    total += inverse[..groups.count].iter().product::<f64>();
+                    proptest::prop_assert_eq!(sum.to_bits(), total.to_bits());
+                }
+                proptest::prop_assert_eq!(cumulative.len(), expected.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_simplex_sample_takes_the_draws_it_says() {
+        for order in [
+            &[][..],
+            &["sponsorship >= visibility", "lead >= duration"][..],
+            &["sponsorship >= visibility", "visibility >= sponsorship"][..],
+            &["lead >= duration", "duration >= phase", "phase >= lead"][..],
+        ] {
+            let mut robustness = Robustness::BLANK;
+            robustness.order = order.iter().map(|o| parse_order(o).unwrap()).collect();
+            let sampler = Sampler::new(&robustness, &PerCriterion::from_fn(|_| 1.0));
+            let each = sampler.draws_per_sample().unwrap();
+            let (mut by_sampling, mut by_skipping) = (Rng::new(7, 3), Rng::new(7, 3));
+            for _ in 0..5 {
+                sampler.next(&mut by_sampling);
+            }
+            by_skipping.skip(5 * each);
+            assert_eq!(by_sampling.next(), by_skipping.next(), "{order:?}");
+        }
+        let mut robustness = Robustness::BLANK;
+        robustness.sampling = Sampling::Around;
+        let around = Sampler::new(&robustness, &PerCriterion::from_fn(|_| 1.0));
+        assert_eq!(around.draws_per_sample(), None);
     }
 
     #[test]

@@ -7,12 +7,12 @@
 //! `src/exact.rs`): each sample is judged exactly as the plan would judge
 //! those weights, ties to the id and `min_score` met as its decimals say.
 
-use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::ops::{ControlFlow, Range};
 
 use super::sampling::{Rng, Sampler};
 use crate::candidate::Portfolio;
 use crate::check::{MAX_MONTH_PLACES, month_places};
+use crate::constrain::Outcome;
 use crate::criteria::Criteria;
 use crate::criterion::PerCriterion;
 use crate::error::Result;
@@ -179,6 +179,18 @@ impl Tally {
     }
 }
 
+/// Counts a sample under `weights` in which the candidate at `place` leads.
+fn lead(tally: &mut Tally, place: usize, weights: &[u64; 7]) {
+    if let Some(leads) = tally.leads.get_mut(place) {
+        *leads += 1;
+    }
+    if let Some(sum) = tally.central.get_mut(place) {
+        for (s, &w) in sum.0.iter_mut().zip(weights) {
+            *s += w;
+        }
+    }
+}
+
 /// The reusable buffers of one thread.
 struct Work {
     totals: Vec<u64>,
@@ -192,6 +204,26 @@ struct Work {
     eligible: Best,
     /// For [`bar_of`].
     buckets: [u32; 256],
+    /// The stream the last piece drew from, where it ended: the next piece
+    /// of the same chunk goes on from there.
+    stream: Option<Stream>,
+    /// Whether samples keep their best few candidates rather than sort
+    /// them all (see [`Table::keeps_best`]).
+    keep: bool,
+    /// Under constraints: the offers made from the best few, the leaders
+    /// they gave, and how many samples this thread kept and how many of
+    /// them had to rank everyone.
+    offers: Vec<u64>,
+    chosen: Vec<usize>,
+    kept: u32,
+    ranked_all: u32,
+}
+
+/// A chunk's stream of draws, at the start of sample `at` of the run.
+struct Stream {
+    chunk: u64,
+    at: u64,
+    rng: Rng,
 }
 
 /// The best `k` packed ranks of a sample, found in one pass over its keys:
@@ -571,32 +603,51 @@ impl Table {
     }
 
     /// Whether a run counting `width` ranks keeps only the best few
-    /// candidates of each sample rather than sorting them all: when keys
-    /// pack, no constraint needs the whole ranking, and few are kept.
+    /// candidates of each sample rather than sorting them all, and how many
+    /// of the best eligible: when keys pack and few are kept. Without
+    /// constraints the best `leaders` eligible are the leaders; under
+    /// constraints the first dive of the search usually settles them from
+    /// the best few, `4 * leaders + 8`, and a sample where it does not
+    /// ranks everyone.
     fn keeps_best(&self, width: usize) -> Option<usize> {
         let n = self.fit.len();
-        let leaders = self.rule.best_eligible_suffice()?.min(n);
+        let leaders = match self.rule.best_eligible_suffice() {
+            Some(leaders) => leaders,
+            None => (self.rule.leaders()).saturating_mul(4).saturating_add(8),
+        }
+        .min(n);
         let kept = width.max(leaders);
         (self.packing.is_some() && kept <= MOST_KEPT && kept.saturating_mul(4) <= n)
             .then_some(leaders)
     }
 
-    /// Draws the samples of `chunk` and counts them into `tally`, telling
-    /// `watch` as it goes; stops when it says so.
+    /// Draws the samples `piece` of one chunk, and counts them into
+    /// `tally`, telling `watch` as it goes; stops when it says so. A piece
+    /// that starts inside its chunk skips the draws of the samples before
+    /// it, unless the last piece this thread drew ended there: only pieces
+    /// of a sampler with [`Sampler::draws_per_sample`] start so.
     fn run(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
-        chunk: u64,
+        piece: Range<u64>,
         work: &mut Work,
         tally: &mut Tally,
         watch: &mut dyn Watch,
     ) -> ControlFlow<()> {
-        let mut rng = Rng::new(robustness.seed, chunk);
-        let first = chunk * CHUNK;
-        let count = robustness.samples.saturating_sub(first).min(CHUNK);
+        let chunk = piece.start / CHUNK;
+        let mut rng = match work.stream.take() {
+            Some(stream) if stream.chunk == chunk && stream.at == piece.start => stream.rng,
+            _ => {
+                let mut rng = Rng::new(robustness.seed, chunk);
+                let before = piece.start - chunk * CHUNK;
+                debug_assert!(before == 0 || sampler.draws_per_sample().is_some());
+                rng.skip(before * sampler.draws_per_sample().unwrap_or(0));
+                rng
+            }
+        };
+        let count = piece.end.saturating_sub(piece.start);
         let width = tally.ranks.len() / self.fit.len().max(1);
-        let best = self.keeps_best(width).is_some();
         // Told every `every` samples, about every 64k totals.
         let every = (1 << 16) / self.fit.len().max(1) as u64 + 1;
         let mut pending = 0;
@@ -610,10 +661,10 @@ impl Table {
             let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
             let top = sum * self.common;
             let least = self.least(top);
-            if let (Some(packing), true) = (self.packing, best) {
+            if let (Some(packing), true) = (self.packing, work.keep) {
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 self.keep_best(packing, &weights, top, least, work);
-                self.count_best(packing, &weights, work, width, tally);
+                self.count_best(packing, &weights, (top, least), work, width, tally);
             } else if let Some(packing) = self.packing {
                 let top = u64::try_from(top).unwrap_or(u64::MAX);
                 self.count_packed(packing, &weights, (top, least), work, width, tally);
@@ -621,6 +672,11 @@ impl Table {
                 self.count_unpacked(&weights, least, work, width, tally);
             }
         }
+        work.stream = Some(Stream {
+            chunk,
+            at: piece.end,
+            rng,
+        });
         watch.samples_done(pending)
     }
 
@@ -783,6 +839,7 @@ impl Table {
         &self,
         packing: Packing,
         weights: &[u64; 7],
+        (top, least): (u64, u128),
         work: &mut Work,
         width: usize,
         tally: &mut Tally,
@@ -791,6 +848,10 @@ impl Table {
             if let Some(count) = tally.ranks.get_mut(packing.place_of(key) * width + r) {
                 *count += 1;
             }
+        }
+        if self.rule.best_eligible_suffice().is_none() {
+            self.choose_constrained(packing, weights, (top, least), work, tally);
+            return;
         }
         // Without constraints the rule takes the best eligible: those kept.
         let offers = work.eligible.finish(packing).iter().map(|&key| {
@@ -801,16 +862,76 @@ impl Table {
             };
             (place, offer)
         });
-        self.rule.choose(offers, |place| {
-            if let Some(leads) = tally.leads.get_mut(place) {
-                *leads += 1;
+        self.rule
+            .choose(offers, |place| lead(tally, place, weights));
+    }
+
+    /// The leaders of one sample under constraints, from the best eligible
+    /// candidates [`Table::keep_best`] kept and the must-leads, in rank
+    /// order: what [`Table::count`] finds from the whole ranking, whenever
+    /// the first dive settles the leaders within them or they are every
+    /// candidate that may lead; otherwise the sample ranks everyone.
+    #[inline(never)]
+    fn choose_constrained(
+        &self,
+        packing: Packing,
+        weights: &[u64; 7],
+        (top, least): (u64, u128),
+        work: &mut Work,
+        tally: &mut Tally,
+    ) {
+        let bits = packing.bits();
+        let mut offers = std::mem::take(&mut work.offers);
+        offers.clear();
+        offers.extend_from_slice(work.eligible.finish(packing));
+        // Every candidate that may lead is among them when fewer than `k`
+        // were kept.
+        let complete = offers.len() < work.eligible.k;
+        let must = self.rule.must();
+        for &place in must {
+            if !offers.iter().any(|&key| packing.place_of(key) == place) {
+                let below = top.saturating_sub(self.total(weights, place));
+                offers.push(packing.key(u128::from(below), place));
             }
-            if let Some(sum) = tally.central.get_mut(place) {
-                for (s, &w) in sum.0.iter_mut().zip(weights) {
-                    *s += w;
-                }
+        }
+        if !must.is_empty() {
+            offers.sort_unstable();
+        }
+        let offer = |&key: &u64| {
+            let place = packing.place_of(key);
+            let numerator = u128::from(top.saturating_sub(key >> bits));
+            let eligible = numerator >= least && self.fit.get(place).copied().unwrap_or(false);
+            (place, Offer { place, eligible })
+        };
+        let mut chosen = std::mem::take(&mut work.chosen);
+        chosen.clear();
+        let settled = if complete {
+            // As `count`: constraints that cannot hold give no leaders.
+            self.rule
+                .choose(offers.iter().map(offer), |place| chosen.push(place));
+            true
+        } else {
+            let outcome = (self.rule).choose_from_first(offers.iter().map(offer), |place| {
+                chosen.push(place);
+            });
+            matches!(outcome, Outcome::Chosen(_))
+        };
+        work.kept += 1;
+        if settled {
+            for &place in &chosen {
+                lead(tally, place, weights);
             }
-        });
+        } else {
+            // Rank everyone; the ranks are counted.
+            work.ranked_all += 1;
+            self.count_packed(packing, weights, (top, least), work, 0, tally);
+        }
+        // When most samples rank everyone, keeping the best is wasted.
+        if work.kept >= 32 && work.ranked_all * 2 > work.kept {
+            work.keep = false;
+        }
+        work.offers = offers;
+        work.chosen = chosen;
     }
 
     /// Counts one sample: `ranked` is every candidate best first, as its
@@ -837,52 +958,31 @@ impl Table {
                 let eligible = numerator >= least && self.fit.get(place).copied().unwrap_or(false);
                 (place, Offer { place, eligible })
             });
-        self.rule.choose(offers, |place| {
-            if let Some(leads) = tally.leads.get_mut(place) {
-                *leads += 1;
-            }
-            if let Some(sum) = tally.central.get_mut(place) {
-                for (s, &w) in sum.0.iter_mut().zip(weights) {
-                    *s += w;
-                }
-            }
-        });
+        self.rule
+            .choose(offers, |place| lead(tally, place, weights));
     }
 
-    /// Runs the chunks it claims from `next`, one at a time, until none is
-    /// left or `watch` says stop: what they count, and which chunks were
-    /// run to the end.
-    pub(super) fn run_claimed(
-        &self,
-        sampler: &Sampler,
-        robustness: &Robustness,
-        width: usize,
-        next: &AtomicU64,
-        watch: &mut dyn Watch,
-    ) -> (Tally, Vec<u64>, ControlFlow<()>) {
-        let chunks = robustness.samples.div_ceil(CHUNK);
-        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&c| c < chunks);
-        self.run_all(sampler, robustness, width, std::iter::from_fn(claim), watch)
-    }
-
-    /// Runs `chunks`, one at a time, until `watch` says stop: what they
-    /// count, and which chunks were run to the end.
+    /// Runs `pieces`, one at a time, until `watch` says stop: what they
+    /// count, and which pieces were run to the end. Piece `p` is the
+    /// samples from `p * size`, `size` a divisor of [`CHUNK`].
     pub(super) fn run_all(
         &self,
         sampler: &Sampler,
         robustness: &Robustness,
         width: usize,
-        chunks: impl Iterator<Item = u64>,
+        size: u64,
+        pieces: impl Iterator<Item = u64>,
         watch: &mut dyn Watch,
     ) -> (Tally, Vec<u64>, ControlFlow<()>) {
         let n = self.fit.len();
         let mut tally = Tally::new(n, width);
         let leaders = self.keeps_best(width);
-        // Keeping the best, a run sorts nothing and totals a block at a time.
-        let (all, block) = if leaders.is_some() {
-            (0, n.min(BLOCK))
-        } else {
-            (n, n)
+        // Keeping the best, a run sorts nothing and totals a block at a
+        // time; under constraints a sample may still rank everyone.
+        let constrained = self.rule.best_eligible_suffice().is_none();
+        let (all, block) = match leaders {
+            Some(_) if !constrained => (0, n.min(BLOCK)),
+            _ => (n, n),
         };
         let mut work = Work {
             totals: vec![0; block],
@@ -893,15 +993,78 @@ impl Table {
             ranked: Best::new(if leaders.is_some() { width } else { 0 }),
             eligible: Best::new(leaders.unwrap_or(0)),
             buckets: [0; 256],
+            stream: None,
+            keep: leaders.is_some(),
+            offers: Vec::new(),
+            chosen: Vec::new(),
+            kept: 0,
+            ranked_all: 0,
         };
         let mut done = Vec::new();
-        for chunk in chunks {
-            let flow = self.run(sampler, robustness, chunk, &mut work, &mut tally, watch);
+        for piece in pieces {
+            let start = piece.saturating_mul(size);
+            let range = start..start.saturating_add(size).min(robustness.samples);
+            let flow = self.run(sampler, robustness, range, &mut work, &mut tally, watch);
             if flow.is_break() {
                 return (tally, done, flow);
             }
-            done.push(chunk);
+            done.push(piece);
         }
         (tally, done, ControlFlow::Continue(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts nothing and never stops.
+    struct Quiet;
+
+    impl Watch for Quiet {
+        fn samples_done(&mut self, _: u64) -> ControlFlow<()> {
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// What `pieces` of `size` samples count, in that order.
+    fn counted(
+        criteria: &Criteria,
+        portfolio: &Portfolio,
+        size: u64,
+        pieces: impl Iterator<Item = u64>,
+    ) -> (Vec<u64>, Vec<u32>, Vec<PerCriterion<u64>>) {
+        let table = Table::new(criteria, portfolio).unwrap();
+        let robustness = &criteria.robustness;
+        let sampler = Sampler::new(robustness, &criteria.weights);
+        let width = robustness.ranks.width(portfolio.len());
+        let (tally, _, flow) = table.run_all(&sampler, robustness, width, size, pieces, &mut Quiet);
+        assert!(flow.is_continue());
+        (tally.leads, tally.ranks, tally.central)
+    }
+
+    #[test]
+    fn pieces_in_any_order_count_what_whole_chunks_do() {
+        let portfolio: Portfolio = include_str!("../../examples/portfolio.toml")
+            .parse()
+            .unwrap();
+        for order in [
+            "",
+            "order = [\"sponsorship >= visibility\", \"lead >= duration\"]",
+        ] {
+            let criteria: Criteria = format!("[robustness]\nsamples = 300\nseed = 9\n{order}")
+                .parse()
+                .unwrap();
+            let whole = counted(&criteria, &portfolio, CHUNK, 0..300u64.div_ceil(CHUNK));
+            for size in [1, 4, 16, 32] {
+                // Backwards, every piece but the last skips into its chunk.
+                let pieces = (0..300u64.div_ceil(size)).rev();
+                assert_eq!(
+                    counted(&criteria, &portfolio, size, pieces),
+                    whole,
+                    "{order} {size}"
+                );
+            }
+        }
     }
 }

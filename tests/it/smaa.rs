@@ -743,3 +743,65 @@ proptest! {
         }
     }
 }
+
+/// 80 to 200 candidates under constraints of every kind (a group minimum
+/// among them, which the first few may not meet), on the shipped criteria
+/// with 1 to 3 leaders: enough candidates that a sample keeps only its
+/// best few.
+fn large_constrained_case() -> impl Strategy<Value = (Criteria, Vec<Candidate>)> {
+    (
+        80usize..200,
+        1usize..=3,
+        prop::option::weighted(0.4, (1u8..=2, 1usize..60)),
+        select(&MODES[..]),
+        0u64..1000,
+    )
+        .prop_flat_map(|(n, leaders, group, mode, seed)| {
+            crate::support::constrained(generate::candidates(n), true).prop_map(
+                move |(mut text, mut candidates)| {
+                    if let Some((min, every)) = group {
+                        for c in candidates.iter_mut().step_by(every) {
+                            c.tags.push("h".to_owned());
+                        }
+                        let _ = write!(text, "[[constraints.group]]\ntag = \"h\"\nmin = {min}\n");
+                    }
+                    let base: Criteria = format!(
+                        "[selection]\nleaders = {leaders}\n\
+                         [robustness]\nsamples = 300\nseed = {seed}\n{mode}"
+                    )
+                    .parse()
+                    .unwrap();
+                    (crate::support::with_constraints(&base, &text), candidates)
+                },
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Under constraints a sample that counts the first ranks keeps only
+    /// its best few and chooses the leaders from them when it can: it
+    /// counts what ranking everyone does.
+    #[test]
+    fn under_constraints_the_best_few_choose_as_ranking_everyone_does(
+        (criteria, candidates) in large_constrained_case(),
+        k in 1usize..=12,
+        threads_k in 1usize..=2,
+    ) {
+        let portfolio = Portfolio::new(candidates).unwrap();
+        let n = portfolio.len();
+        let all = criteria.clone().with_ranks(Ranks::All).unwrap();
+        let all = all.acceptability(&portfolio, threads(1)).unwrap();
+        let first = criteria.with_ranks(Ranks::First(k)).unwrap();
+        let first = first.acceptability(&portfolio, threads(threads_k)).unwrap();
+        prop_assert_eq!(all.ranks, n.min(100));
+        prop_assert_eq!(first.ranks, k);
+        for (a, f) in all.candidates.iter().zip(&first.candidates) {
+            prop_assert_eq!(&a.id, &f.id);
+            prop_assert_eq!(&a.ranks[..k], &f.ranks[..]);
+            prop_assert_eq!(a.leads, f.leads, "{}", a.id);
+            prop_assert_eq!(a.central_weights, f.central_weights);
+        }
+    }
+}
