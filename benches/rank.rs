@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use spearhead::{Criteria, Portfolio, Ranked};
+use spearhead::{Criteria, JsonWriter, Portfolio, Ranked};
 
 #[path = "common/generate.rs"]
 mod generate;
@@ -142,6 +142,16 @@ fn benches(c: &mut Criterion) {
                 serde_json::to_writer(&mut json, black_box(&plan)).unwrap();
             });
         });
+        // The same bytes from the library's own writer, into a kept string:
+        // one writer a run, as the example makes one for its output.
+        let mut text = String::new();
+        group.bench_function("plan_json_writer", |b| {
+            b.iter(|| {
+                text.clear();
+                JsonWriter::new().plan(&mut text, black_box(&plan));
+            });
+        });
+        assert_eq!(text.as_bytes(), json.as_slice());
         group.finish();
     }
 }
