@@ -11,8 +11,11 @@
 
 use std::hint::black_box;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use spearhead::{Criteria, Portfolio, Ranked};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
+use spearhead::{Criteria, JsonWriter, Plan, Portfolio, Ranked};
 
 #[path = "common/generate.rs"]
 mod generate;
@@ -131,19 +134,34 @@ fn benches(c: &mut Criterion) {
         group.bench_function("plan", |b| {
             b.iter(|| black_box(&criteria).plan(black_box(&portfolio)).unwrap());
         });
-        // The plan as compact JSON, as the rank example writes it to a
-        // pipe: through a buffer, here one kept between runs, so that the
-        // formatting is timed and not the growth of a fresh vector.
         let plan = criteria.plan(&portfolio).unwrap();
-        let mut json = Vec::new();
-        group.bench_function("plan_json", |b| {
-            b.iter(|| {
-                json.clear();
-                serde_json::to_writer(&mut json, black_box(&plan)).unwrap();
-            });
-        });
+        json(&mut group, &plan);
         group.finish();
     }
+}
+
+/// The plan as compact JSON, as the rank example writes it to a pipe:
+/// through `serde_json`, and through the library's own writer, which gives
+/// the same bytes.
+fn json(group: &mut BenchmarkGroup<'_, WallTime>, plan: &Plan<'_>) {
+    // Through a buffer, here one kept between runs, so that the
+    // formatting is timed and not the growth of a fresh vector.
+    let mut json = Vec::new();
+    group.bench_function("plan_json", |b| {
+        b.iter(|| {
+            json.clear();
+            serde_json::to_writer(&mut json, black_box(plan)).unwrap();
+        });
+    });
+    // One writer a run, as the example makes one for its output.
+    let mut text = String::new();
+    group.bench_function("plan_json_writer", |b| {
+        b.iter(|| {
+            text.clear();
+            JsonWriter::new().plan(&mut text, black_box(plan));
+        });
+    });
+    assert_eq!(text.as_bytes(), json.as_slice());
 }
 
 criterion_group!(rank, benches);

@@ -17,7 +17,7 @@ run() { # bench, filter
     echo "load after $1: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 cargo bench --quiet --no-run >/dev/null 2>&1
-run rank '^n=(100000|1000000)/(sum7|leaders|leaders_constrained|leaders_unconstrained_same_portfolio|rank|plan|plan_json)$'
+run rank '^n=(100000|1000000)/(sum7|leaders|leaders_constrained|leaders_unconstrained_same_portfolio|rank|plan|plan_json|plan_json_writer)$'
 run parse '^parse/(criteria|portfolio_10k|portfolio_1m|portfolio_1m_csv|portfolio_1m_lex)$'
 run robustness '^smaa/'
 run stability ''

@@ -118,7 +118,7 @@ pub struct ReadmeDoctests;
 //   leader rule), rank, plan;
 // - analysing: stability, smaa, counterfactual, waves (the pull after the
 //   push);
-// - output: print, report.
+// - output: print, report, json.
 mod candidate;
 mod check;
 mod constrain;
@@ -130,6 +130,7 @@ mod envelope;
 mod error;
 mod exact;
 mod invisible;
+mod json;
 mod limits;
 mod plan;
 mod prescan;
@@ -152,6 +153,7 @@ pub use crate::criterion::{
     SponsorLevel, Visibility, Weights,
 };
 pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};
+pub use crate::json::JsonWriter;
 pub use crate::limits::Limits;
 pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;

@@ -87,6 +87,25 @@ fn plan_json(criteria: &Criteria, portfolio: &str) -> serde_json::Value {
     json
 }
 
+/// The example's JSON, as `serde_json` writes it: the plan's keys, the
+/// roadmap, then the robustness analyses when asked for.
+#[derive(serde::Serialize)]
+struct Whole<'a> {
+    #[serde(flatten)]
+    plan: spearhead::Plan<'a>,
+    roadmap: spearhead::Roadmap,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robustness: Option<Robustness>,
+}
+
+/// How sure the choice of leaders is, as the example has it.
+#[derive(serde::Serialize)]
+struct Robustness {
+    stability: spearhead::PerCriterion<spearhead::Stability>,
+    acceptability: spearhead::Acceptability,
+    counterfactuals: Vec<spearhead::Counterfactual>,
+}
+
 /// Exit code 2, nothing on stdout, and this on stderr.
 fn assert_fails(out: &Output, stderr: &str) {
     assert_eq!(text(out.stderr.clone()), stderr);
@@ -156,6 +175,15 @@ fn json_is_the_plan_and_roadmap_the_library_gives() {
 fn json_is_indented_at_a_terminal_and_compact_into_a_pipe() {
     let piped = text(rank().arg("--json").output().unwrap().stdout);
     assert_eq!(piped.lines().count(), 1);
+    // Byte for byte what serde_json gives for the plan and its roadmap.
+    let (criteria, sample) = (sample_criteria(), Portfolio::from_toml(SAMPLE).unwrap());
+    let plan = criteria.plan(&sample).unwrap();
+    let expected = Whole {
+        roadmap: criteria.roadmap_of(&sample, &plan),
+        plan,
+        robustness: None,
+    };
+    assert_eq!(piped, serde_json::to_string(&expected).unwrap() + "\n");
     assert!(piped.starts_with("{\"leaders\":[\""), "{piped}");
     // util-linux's `script` runs the program at a terminal of its own.
     let program = rank().get_program().to_owned();
@@ -484,6 +512,19 @@ fn robustness_comes_as_a_table_and_as_json() {
         json["robustness"]["counterfactuals"],
         serde_json::to_value(criteria.counterfactuals(&sample).unwrap()).unwrap()
     );
+    // Byte for byte what serde_json gives for the whole, though the
+    // ranking is written by the library's `JsonWriter`.
+    let plan = criteria.plan(&sample).unwrap();
+    let whole = Whole {
+        roadmap: criteria.roadmap_of(&sample, &plan),
+        plan,
+        robustness: Some(Robustness {
+            stability: criteria.stability(&sample).unwrap(),
+            acceptability: criteria.acceptability(&sample, threads).unwrap(),
+            counterfactuals: criteria.counterfactuals(&sample).unwrap(),
+        }),
+    };
+    assert_eq!(text, serde_json::to_string(&whole).unwrap() + "\n");
     // The plan's keys come first, in their usual order; on one line, as
     // stdout is a pipe here.
     assert!(text.starts_with("{\"leaders\":["), "{text}");

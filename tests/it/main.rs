@@ -18,6 +18,7 @@ mod errors;
 mod fixtures;
 mod hostile;
 mod invisible;
+mod json;
 mod laws;
 mod memory;
 mod plan;
