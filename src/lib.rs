@@ -155,7 +155,7 @@ pub use crate::criterion::{
 pub use crate::error::{At, CandidateRef, Cell, Constraint, Error, Location, Part, Result};
 pub use crate::json::JsonWriter;
 pub use crate::limits::Limits;
-pub use crate::plan::{Holder, Placement, Plan, Reason, Role};
+pub use crate::plan::{Holder, Keeper, Placement, Plan, Reason, Role};
 pub use crate::rank::Ranked;
 pub use crate::report::{Chart, Report};
 pub use crate::robustness::{Ranks, Robustness, WeightOrder};

@@ -89,6 +89,8 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<spearhead::Plan>();
     assert_send_sync::<spearhead::Placement>();
     assert_send_sync::<spearhead::Reason>();
+    assert_send_sync::<spearhead::Holder>();
+    assert_send_sync::<spearhead::Keeper>();
     assert_send_sync::<spearhead::JsonWriter>();
     assert_send_sync::<spearhead::Ranked<'static>>();
     assert_send_sync::<spearhead::Assessment>();
