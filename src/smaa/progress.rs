@@ -242,8 +242,8 @@ pub(super) fn run_threads(
     let publish = Publish(Arc::clone(&slot));
     for _ in 0..helpers {
         let slot = Arc::clone(&slot);
-        // EXPERIMENT: a thread of rayon's pool, already running.
-        rayon::spawn(move || {
+        // A thread that cannot start leaves its pieces to the others.
+        let _ = std::thread::Builder::new().spawn(move || {
             if let Some(job) = slot.wait() {
                 help(job);
             }
