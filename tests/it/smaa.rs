@@ -805,3 +805,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_constraint_on_a_missing_candidate_is_an_error_on_any_number_of_threads() {
+    // The other threads start before the constraints are bound: they must
+    // hear that there is nothing to count, and the error is the same.
+    let criteria: Criteria =
+        "[constraints]\nmust_lead = [\"nobody\"]\n[robustness]\nsamples = 5000\n"
+            .parse()
+            .unwrap();
+    let portfolio = generate::portfolio(100);
+    let one = criteria.acceptability(&portfolio, threads(1)).unwrap_err();
+    for n in [2, 4] {
+        let many = criteria.acceptability(&portfolio, threads(n)).unwrap_err();
+        assert_eq!(many.to_string(), one.to_string());
+    }
+    assert!(one.to_string().contains("nobody"), "{one}");
+}
