@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, UsizeDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Unexpected, Visitor};
 
+use super::csv_row::{self, Column};
 use super::portfolio::{RawCandidate, Spans};
 use crate::candidate::{Candidate, FirstUse, Portfolio, first_duplicate};
 use crate::error::{At, CandidateRef, Cell as Place, Error, Location, Part, Result, clip_quotes};
@@ -103,6 +104,12 @@ fn csv_error(e: &::csv::Error) -> Error {
 }
 
 fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
+    read_rows(text, max_candidates, true)
+}
+
+/// Reads the table `text`; the plain rows straight into candidates when
+/// `plain` (see `csv_row.rs`), else every row through serde.
+fn read_rows(text: &str, max_candidates: usize, plain: bool) -> Result<Portfolio> {
     let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
     let headers: Vec<&str> = headers.iter().collect();
@@ -140,8 +147,20 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
         columns: headers.len().max(1),
         headers: &headers,
     };
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let read = rows(&mut reader, &spans, max_candidates, &mut candidates);
+    let mut candidates: Vec<Candidate> =
+        Vec::with_capacity(rows_at_most(text, headers.len()).min(max_candidates));
+    let read = rows(&mut reader, &spans, max_candidates, plain, &mut candidates);
+    if read.is_ok() && !candidates.is_empty() {
+        // The candidates in id order show whether an id repeats; only then
+        // is the first repeat in row order looked for.
+        let portfolio = Portfolio::indexed(candidates);
+        if portfolio.id_order().has_repeats(portfolio.candidates())
+            && let Some(repeated) = repeated(portfolio.candidates(), &spans)
+        {
+            return Err(repeated);
+        }
+        return Ok(portfolio);
+    }
     // A repeated id among the candidates read comes before any error in a
     // later row, as it would had each id been looked up as it was read.
     if let Some(repeated) = repeated(&candidates, &spans) {
@@ -157,15 +176,27 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
     Ok(Portfolio::indexed(candidates))
 }
 
+/// About how many rows `text`, a table of `columns` columns, holds: room
+/// for them all made at once keeps the vector of candidates from growing
+/// to twice what it holds. A row holds a separator or line break per
+/// column, and ends with a line break but the last (`\r` alone ends a row
+/// too, which only makes the room too small).
+fn rows_at_most(text: &str, columns: usize) -> usize {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    breaks.min(text.len() / columns.max(1)) + 1
+}
+
 /// Reads the rows of `reader` into `candidates`, each checked but for its
 /// id being new, which [`repeated`] checks for all at once.
 fn rows(
     reader: &mut ::csv::Reader<&[u8]>,
     spans: &Cells<'_>,
     max_candidates: usize,
+    plain: bool,
     candidates: &mut Vec<Candidate>,
 ) -> Result<()> {
     let headers = spans.headers;
+    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
     let mut first_use = FirstUse::afterwards();
     let mut record = ::csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
@@ -175,6 +206,12 @@ fn rows(
                 count: i + 1 + reader.records().count(),
                 limit: max_candidates,
             });
+        }
+        // Most rows are plain; any other is read through serde, which
+        // gives the error if there is one.
+        if let Some(candidate) = csv_row::candidate(&columns, record.iter()).filter(|_| plain) {
+            candidates.push(candidate);
+            continue;
         }
         let mut row = Row::new(headers, record.iter(), i * spans.columns);
         let raw = RawCandidate::deserialize(&mut row).map_err(|e| {
@@ -461,11 +498,9 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
-        // Spreadsheets write TRUE and FALSE.
-        match self.text {
-            "true" | "TRUE" | "True" => visitor.visit_bool(true),
-            "false" | "FALSE" | "False" => visitor.visit_bool(false),
-            _ => Err(self.invalid(&visitor)),
+        match csv_row::boolean(self.text) {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(self.invalid(&visitor)),
         }
     }
 
@@ -573,6 +608,106 @@ impl<'de> MapAccess<'de> for Spanned<'de> {
             1 => seed.deserialize(UsizeDeserializer::new(self.cell.span)),
             2 => seed.deserialize(UsizeDeserializer::new(self.cell.span + 1)),
             _ => seed.deserialize(self.cell),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::read_rows;
+
+    /// A cell of column `header`: mostly a value the plain rows take, some
+    /// of every kind they leave to serde or to the checks.
+    fn cell(header: &'static str) -> BoxedStrategy<String> {
+        let (good, bad): (&'static [&'static str], &'static [&'static str]) = match header {
+            "id" => (
+                &["c1", "c2", "c3", "\u{e9}", "a b"],
+                &["", " ", "a\u{200b}b", "e\u{301}", "\u{a0}", "\"q,\""],
+            ),
+            "name" | "unit" | "sponsor" => {
+                (&["N", "\u{e9}t\u{e9}", ""], &[" ", "a\tb", "x\u{202e}"])
+            }
+            "duration_months" => (
+                &["15", "7.5", "1e1", "0.125"],
+                &["", "0", "-1", "nan", "inf", "1e400", "0.1234567", "x", " 3"],
+            ),
+            "remedial" => (&["true", "FALSE", "True", ""], &["yes", "1", "tRUE"]),
+            "visibility" => (&["high", "low"], &["hgh", "", "High"]),
+            "change" => (&["process", "cultural"], &["Process"]),
+            "phase" => (&["design"], &["DESIGN", ""]),
+            "bottom_line" => (&["direct"], &["direct "]),
+            "lead" => (&["credible"], &["lead"]),
+            "sponsor_level" => (&["manager"], &["boss"]),
+            "sponsor_motivation" => (&["strong"], &["Strong"]),
+            "tags" => (&[""], &["a;b", "a;a", "a;"]),
+            _ => (&[""], &["3", "-1"]),
+        };
+        prop_oneof![
+            30 => prop::sample::select(good).prop_map(str::to_owned),
+            1 => prop::sample::select(bad).prop_map(str::to_owned),
+            1 => "[ -~]{0,4}",
+        ]
+        .boxed()
+    }
+
+    const HEADERS: [&str; 12] = [
+        "id",
+        "name",
+        "unit",
+        "duration_months",
+        "visibility",
+        "change",
+        "phase",
+        "remedial",
+        "bottom_line",
+        "lead",
+        "sponsor_level",
+        "sponsor_motivation",
+    ];
+
+    /// A table of the portfolio's columns, sometimes with a column of the
+    /// pull, its rows of such cells.
+    fn table() -> impl Strategy<Value = String> {
+        let pull = prop::sample::select(vec![None, Some("tags"), Some("trainees")]);
+        (pull, 0..8_usize).prop_flat_map(|(pull, rows)| {
+            let mut headers: Vec<&'static str> = HEADERS.to_vec();
+            headers.extend(pull);
+            let row: Vec<BoxedStrategy<String>> = headers.iter().map(|h| cell(h)).collect();
+            prop::collection::vec(row, rows).prop_map(move |rows| {
+                let mut text = headers.join(",") + "\n";
+                for row in rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|c| {
+                            if c.contains([',', '"', '\n']) {
+                                format!("\"{}\"", c.replace('"', "\"\""))
+                            } else {
+                                c.clone()
+                            }
+                        })
+                        .collect();
+                    text += &(cells.join(",") + "\n");
+                }
+                text
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Plain rows read straight give what serde gives for every row:
+        /// the same portfolio, or the same error.
+        #[test]
+        fn plain_rows_read_as_serde_reads_them(text in table(), max in 1..10_usize) {
+            prop_assert_eq!(
+                read_rows(&text, max, true),
+                read_rows(&text, max, false),
+                "{}",
+                text
+            );
         }
     }
 }

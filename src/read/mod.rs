@@ -6,6 +6,7 @@
 
 pub(crate) mod criteria;
 mod csv;
+mod csv_row;
 mod portfolio;
 mod stream;
 
