@@ -21,6 +21,7 @@
 //! 0, a duplicate id) are given here, the same message at the same place.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
 use toml_parser::lexer::TokenKind;
@@ -55,14 +56,93 @@ pub(crate) fn portfolio(text: &str, max_candidates: usize, expected: usize) -> O
     read(text, max_candidates, expected, CHUNK)
 }
 
+/// [`portfolio`] on two threads: the text before `split` on this one, the
+/// rest on another, then joined in order. `split` is where the line of a
+/// `[[candidate]]` header starts, and `expected` is split as the
+/// candidates are.
+///
+/// The same outcome as [`portfolio`]: each part is read only when its
+/// events parse without an error, and a part that parses ends on a line
+/// break outside any string or brackets, where the whole text's lexer and
+/// parser would start afresh too (as they do at every chunk). The
+/// candidates of the second part are counted on from the first's, a
+/// repeated id is looked for across both, and the first error in file
+/// order is the one given.
+pub(crate) fn portfolio_in_two(
+    text: &str,
+    split: usize,
+    max_candidates: usize,
+    expected: (usize, usize),
+) -> Outcome {
+    in_two(text, split, max_candidates, expected, CHUNK)
+}
+
+/// [`portfolio_in_two`], parsing about `chunk` tokens at a time.
+fn in_two(
+    text: &str,
+    split: usize,
+    max_candidates: usize,
+    (in_head, in_tail): (usize, usize),
+    chunk: usize,
+) -> Outcome {
+    let (head, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| part(text, split..text.len(), max_candidates, in_tail, chunk));
+        // Room for both parts in the first, which the second joins.
+        let head = part(text, 0..split, max_candidates, in_head + in_tail, chunk);
+        let tail = tail
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (head, tail)
+    });
+    match (head, tail) {
+        (Some(head), Some(tail)) => joined(text, head, Some(tail), max_candidates),
+        _ => Outcome::Fallback,
+    }
+}
+
 /// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
 fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Outcome {
+    match part(text, 0..text.len(), max_candidates, expected, chunk) {
+        Some(whole) => joined(text, whole, None, max_candidates),
+        None => Outcome::Fallback,
+    }
+}
+
+/// What one part of the text gave, read from the events.
+struct Piece {
+    /// The candidates read, up to the first that is not allowed.
+    candidates: Vec<Candidate>,
+    /// Where each candidate's id is, in the whole text.
+    id_spans: Vec<Span>,
+    /// How many candidates the part has, those after an error too.
+    count: usize,
+    /// The first error found after the shape was read; a candidate's
+    /// position in it counts from the part's start.
+    invalid: Option<Error>,
+}
+
+/// Reads the part `range` of `text` from the events, parsing about `chunk`
+/// tokens at a time, with room for `expected` candidates; `None` when it
+/// is not the plain shape, or has a TOML error or more than
+/// `max_candidates` candidates.
+fn part(
+    text: &str,
+    range: Range<usize>,
+    max_candidates: usize,
+    expected: usize,
+    chunk: usize,
+) -> Option<Piece> {
     // The most tokens a chunk may hold while it waits for a line break
     // outside brackets; past it the text has an array or inline table
     // spanning many lines, which is not the portfolio's plain shape.
     let max_chunk = 4 * chunk;
-    let source = Source::new(text);
-    let mut builder = Builder::new(source, max_candidates, expected.min(max_candidates));
+    let source = Source::new(text.get(range.clone())?);
+    let mut builder = Builder::new(
+        source,
+        (text, range.start),
+        max_candidates,
+        expected.min(max_candidates),
+    );
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(max_chunk + 1);
     loop {
@@ -84,19 +164,71 @@ fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Out
                 break;
             }
             if tokens.len() > max_chunk {
-                return Outcome::Fallback;
+                return None;
             }
         }
         let mut failed = Failed(false);
         toml_parser::parser::parse_document(&tokens, &mut builder, &mut failed);
         if failed.0 || builder.fallback {
-            return Outcome::Fallback;
+            return None;
         }
         if end {
             break;
         }
     }
     builder.finish()
+}
+
+/// The portfolio of the parts `head` and then `tail` of `text`, as reading
+/// the whole from the events gives it.
+fn joined(text: &str, head: Piece, tail: Option<Piece>, max_candidates: usize) -> Outcome {
+    let count = head.count + tail.as_ref().map_or(0, |tail| tail.count);
+    if count == 0 || count > max_candidates {
+        return Outcome::Fallback;
+    }
+    let Piece {
+        mut candidates,
+        mut id_spans,
+        mut invalid,
+        count: before,
+    } = head;
+    if let Some(tail) = tail
+        && invalid.is_none()
+    {
+        // Nothing after the first error is kept.
+        candidates.extend(tail.candidates);
+        id_spans.extend(tail.id_spans);
+        invalid = tail.invalid.map(|error| counted_on(error, before));
+    }
+    if let Some(error) = invalid {
+        if let Some(duplicate) = first_duplicate(text, &candidates, &id_spans) {
+            return Outcome::Read(Err(duplicate));
+        }
+        return Outcome::Read(Err(error));
+    }
+    let portfolio = Portfolio::indexed(candidates);
+    // The candidates in id order show whether an id repeats; only then
+    // is the first repeat in file order looked for.
+    if portfolio.id_order().has_repeats(portfolio.candidates())
+        && let Some(duplicate) = first_duplicate(text, portfolio.candidates(), &id_spans)
+    {
+        return Outcome::Read(Err(duplicate));
+    }
+    Outcome::Read(Ok(portfolio))
+}
+
+/// `error`, found in a part after `before` candidates: the position of a
+/// candidate without an id counted from the whole text's start.
+fn counted_on(error: Error, before: usize) -> Error {
+    match error {
+        Error::Invalid { mut at, message } => {
+            if let Some(CandidateRef::Position(n)) = &mut at.candidate {
+                *n += before;
+            }
+            Error::Invalid { at, message }
+        }
+        other => other,
+    }
 }
 
 /// An error sink that remembers only that there was an error.
@@ -185,7 +317,10 @@ enum State {
 
 /// Builds candidates from the events.
 struct Builder<'t> {
+    /// The part read.
     source: Source<'t>,
+    /// The whole text, and where the part starts in it: where errors are.
+    whole: (&'t str, usize),
     max_candidates: usize,
     state: State,
     /// The candidate being read, once a header has opened one.
@@ -202,9 +337,15 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(source: Source<'t>, max_candidates: usize, expected: usize) -> Self {
+    fn new(
+        source: Source<'t>,
+        whole: (&'t str, usize),
+        max_candidates: usize,
+        expected: usize,
+    ) -> Self {
         Builder {
             source,
+            whole,
             max_candidates,
             state: State::Start,
             fields: None,
@@ -333,14 +474,14 @@ impl<'t> Builder<'t> {
             return true;
         }
         // The checks in the order the full parse makes them.
-        let text = self.source.input();
+        let (text, base) = self.whole;
         let id_ref = &id;
         let invalid = |key: &'static str, span: Span| {
             move |message| Error::Invalid {
                 at: At {
                     candidate: Some(candidate_ref(id_ref, index)),
                     key: Some(key.to_owned()),
-                    ..at(text, span)
+                    ..at(text, moved(span, base))
                 },
                 message,
             }
@@ -382,37 +523,32 @@ impl<'t> Builder<'t> {
                         sponsor_motivation,
                     },
                 });
-                self.id_spans.push(id_span);
+                self.id_spans.push(moved(id_span, base));
             }
             Err(error) => self.invalid = Some(error),
         }
         true
     }
 
-    /// The portfolio, once every event has been received.
-    fn finish(mut self) -> Outcome {
-        if !self.end_candidate() || self.count == 0 {
-            return Outcome::Fallback;
+    /// The part, once every event has been received; `None` when its last
+    /// candidate is not whole.
+    fn finish(mut self) -> Option<Piece> {
+        if !self.end_candidate() {
+            return None;
         }
-        if let Some(error) = self.invalid {
-            if let Some(duplicate) =
-                first_duplicate(self.source.input(), &self.candidates, &self.id_spans)
-            {
-                return Outcome::Read(Err(duplicate));
-            }
-            return Outcome::Read(Err(error));
-        }
-        let portfolio = Portfolio::indexed(self.candidates);
-        // The candidates in id order show whether an id repeats; only then
-        // is the first repeat in file order looked for.
-        if portfolio.id_order().has_repeats(portfolio.candidates())
-            && let Some(duplicate) =
-                first_duplicate(self.source.input(), portfolio.candidates(), &self.id_spans)
-        {
-            return Outcome::Read(Err(duplicate));
-        }
-        Outcome::Read(Ok(portfolio))
+        Some(Piece {
+            candidates: self.candidates,
+            id_spans: self.id_spans,
+            count: self.count,
+            invalid: self.invalid,
+        })
     }
+}
+
+/// `span` of a part that starts at byte `base` of the whole text, in the
+/// whole text.
+fn moved(span: Span, base: usize) -> Span {
+    Span::new_unchecked(span.start() + base, span.end() + base)
 }
 
 /// The error for the first id in `candidates` used again, as the full parse
@@ -639,7 +775,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{Outcome, portfolio, read};
+    use super::{CHUNK, Outcome, in_two, portfolio, read};
     use crate::candidate::Portfolio;
     use crate::error::Result;
     use crate::limits::Limits;
@@ -856,6 +992,88 @@ mod tests {
             if let Outcome::Read(small) = read(&text, usize::MAX, 0, chunk) {
                 prop_assert_eq!(small, tree, "{}", text);
             }
+        }
+
+        /// Read in two parts on two threads, split where the line of any
+        /// header the pre-scan finds starts, a file gives what it gives
+        /// read whole: the same portfolio, or the same first error in file
+        /// order (a repeated id across the parts, a candidate without an id
+        /// counted from the file's start), or the tree.
+        #[test]
+        fn any_file_read_in_two_reads_as_read_whole(
+            lines in prop::collection::vec(prop_oneof![1 => line(), 3 => candidate()], 0..30),
+            crlf in any::<bool>(),
+            chunk in 1..40_usize,
+            at in any::<prop::sample::Index>(),
+            max in prop_oneof![Just(usize::MAX), 1..12_usize],
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let whole = read(&text, max, 0, chunk);
+            let starts = crate::prescan::scan(text.as_bytes(), usize::MAX).starts;
+            prop_assume!(!starts.is_empty());
+            let split = starts[at.index(starts.len())];
+            let two = in_two(&text, split, max, (1, 1), chunk);
+            match (whole, two) {
+                (Outcome::Read(whole), Outcome::Read(two)) => prop_assert_eq!(whole, two, "{}", text),
+                (Outcome::Fallback, Outcome::Fallback) => {}
+                (whole, two) => prop_assert!(false, "{:?} {:?}\n{}", whole, two, text),
+            }
+        }
+    }
+
+    #[test]
+    fn errors_in_either_part_are_given_as_read_whole() {
+        let candidate = |id: &str, months: &str| {
+            format!(
+                "[[candidate]]\nid = {id}\nduration_months = {months}\nvisibility = \"high\"\n\
+                 change = \"technology\"\nphase = \"design\"\nbottom_line = \"direct\"\n\
+                 lead = \"credible\"\nsponsor_level = \"manager\"\nsponsor_motivation = \"strong\"\n"
+            )
+        };
+        let good = |i: usize| candidate(&format!("\"c{i}\""), "15");
+        let cases: [(Vec<String>, &str); 5] = [
+            // An error in the second part only.
+            (
+                vec![good(0), good(1), good(2), candidate("\"\"", "15")],
+                "portfolio:32:6, candidate #4, key id: must not be empty",
+            ),
+            // Errors in both: the first part's.
+            (
+                vec![
+                    good(0),
+                    candidate("\"x\"", "0"),
+                    good(2),
+                    candidate("\"\"", "15"),
+                ],
+                "portfolio:13:19, candidate \"x\", key duration_months: must be more than 0 months, not 0",
+            ),
+            // A repeated id across the parts.
+            (
+                vec![good(0), good(1), good(2), good(1)],
+                "portfolio:32:6, candidate \"c1\", key id: duplicate candidate id, first used at 12:6",
+            ),
+            // A repeat in the second part before an error in it.
+            (
+                vec![good(0), good(1), good(1), candidate("\"\"", "0")],
+                "portfolio:22:6, candidate \"c1\", key id: duplicate candidate id, first used at 12:6",
+            ),
+            // An error in the first part before a repeat across the parts.
+            (
+                vec![good(0), candidate("\"\"", "15"), good(2), good(0)],
+                "portfolio:12:6, candidate #2, key id: must not be empty",
+            ),
+        ];
+        for (candidates, what) in cases {
+            let text = candidates.concat();
+            let split = text.match_indices("[[candidate]]").nth(2).unwrap().0;
+            let Outcome::Read(Err(whole)) = read(&text, usize::MAX, 0, CHUNK) else {
+                panic!("{text}");
+            };
+            let Outcome::Read(Err(two)) = in_two(&text, split, usize::MAX, (2, 2), CHUNK) else {
+                panic!("{text}");
+            };
+            assert_eq!(whole, two, "{text}");
+            assert_eq!(whole.to_string(), what);
         }
     }
 }
