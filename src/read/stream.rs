@@ -85,32 +85,112 @@ fn in_two(
     (in_head, in_tail): (usize, usize),
     chunk: usize,
 ) -> Outcome {
+    // One slot for each candidate, made at once: the parts fill theirs in
+    // place, and the slots become the portfolio's vector where they lie, so
+    // the candidates are never in two vectors at once.
+    let in_head = in_head.min(max_candidates);
+    let in_tail = in_tail.min(max_candidates - in_head);
+    let mut slots: Vec<Option<Candidate>> = std::iter::repeat_with(|| None)
+        .take(in_head + in_tail)
+        .collect();
+    let Some((head_slots, tail_slots)) = slots.split_at_mut_checked(in_head) else {
+        return Outcome::Fallback;
+    };
     let (head, tail) = std::thread::scope(|scope| {
-        let tail = scope.spawn(|| part(text, split..text.len(), max_candidates, in_tail, chunk));
-        // Room for both parts in the first, which the second joins.
-        let head = part(text, 0..split, max_candidates, in_head + in_tail, chunk);
+        let tail = scope.spawn(|| {
+            let store = Store::Slots(tail_slots, 0);
+            part(text, split..text.len(), max_candidates, store, chunk)
+        });
+        let head = part(
+            text,
+            0..split,
+            max_candidates,
+            Store::Slots(head_slots, 0),
+            chunk,
+        );
         let tail = tail
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (head, tail)
     });
-    match (head, tail) {
-        (Some(head), Some(tail)) => joined(text, head, Some(tail), max_candidates),
-        _ => Outcome::Fallback,
+    let (Some(head), Some(tail)) = (head, tail) else {
+        return Outcome::Fallback;
+    };
+    let Piece {
+        mut id_spans,
+        mut invalid,
+        count: before,
+        ..
+    } = head;
+    if invalid.is_none() {
+        id_spans.extend(tail.id_spans);
+        invalid = tail.invalid.map(|error| counted_on(error, before));
+    } else {
+        // Nothing after the first error is kept.
+        slots.truncate(in_head);
     }
+    // The filled slots, in place: `flatten` would collect them into a new
+    // vector, holding the candidates twice at the peak.
+    #[allow(
+        clippy::filter_map_identity,
+        reason = "filter_map collects in place, flatten does not"
+    )]
+    let candidates: Vec<Candidate> = slots.into_iter().filter_map(|slot| slot).collect();
+    joined(
+        text,
+        candidates,
+        &id_spans,
+        before + tail.count,
+        invalid,
+        max_candidates,
+    )
 }
 
 /// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
 fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Outcome {
-    match part(text, 0..text.len(), max_candidates, expected, chunk) {
-        Some(whole) => joined(text, whole, None, max_candidates),
+    let store = Store::Grown(Vec::with_capacity(expected.min(max_candidates)));
+    match part(text, 0..text.len(), max_candidates, store, chunk) {
+        Some(Piece {
+            candidates,
+            id_spans,
+            count,
+            invalid,
+        }) => joined(text, candidates, &id_spans, count, invalid, max_candidates),
         None => Outcome::Fallback,
+    }
+}
+
+/// Where a part's candidates go.
+enum Store<'s> {
+    /// A vector they are pushed on.
+    Grown(Vec<Candidate>),
+    /// Slots made for them, and how many are filled: a part with more
+    /// candidates than slots (headers the pre-scan did not count) is read
+    /// from the tree.
+    Slots(&'s mut [Option<Candidate>], usize),
+}
+
+impl Store<'_> {
+    /// Keeps `candidate`; false when there is no room.
+    fn keep(&mut self, candidate: Candidate) -> bool {
+        match self {
+            Store::Grown(candidates) => candidates.push(candidate),
+            Store::Slots(slots, filled) => match slots.get_mut(*filled) {
+                Some(slot) => {
+                    *slot = Some(candidate);
+                    *filled += 1;
+                }
+                None => return false,
+            },
+        }
+        true
     }
 }
 
 /// What one part of the text gave, read from the events.
 struct Piece {
-    /// The candidates read, up to the first that is not allowed.
+    /// The candidates read, up to the first that is not allowed, when they
+    /// were pushed on a vector of their own.
     candidates: Vec<Candidate>,
     /// Where each candidate's id is, in the whole text.
     id_spans: Vec<Span>,
@@ -122,14 +202,13 @@ struct Piece {
 }
 
 /// Reads the part `range` of `text` from the events, parsing about `chunk`
-/// tokens at a time, with room for `expected` candidates; `None` when it
-/// is not the plain shape, or has a TOML error or more than
-/// `max_candidates` candidates.
+/// tokens at a time, into `store`; `None` when it is not the plain shape,
+/// or has a TOML error or more than `max_candidates` candidates.
 fn part(
     text: &str,
     range: Range<usize>,
     max_candidates: usize,
-    expected: usize,
+    store: Store<'_>,
     chunk: usize,
 ) -> Option<Piece> {
     // The most tokens a chunk may hold while it waits for a line break
@@ -137,12 +216,7 @@ fn part(
     // spanning many lines, which is not the portfolio's plain shape.
     let max_chunk = 4 * chunk;
     let source = Source::new(text.get(range.clone())?);
-    let mut builder = Builder::new(
-        source,
-        (text, range.start),
-        max_candidates,
-        expected.min(max_candidates),
-    );
+    let mut builder = Builder::new(source, (text, range.start), max_candidates, store);
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(max_chunk + 1);
     loop {
@@ -179,29 +253,22 @@ fn part(
     builder.finish()
 }
 
-/// The portfolio of the parts `head` and then `tail` of `text`, as reading
-/// the whole from the events gives it.
-fn joined(text: &str, head: Piece, tail: Option<Piece>, max_candidates: usize) -> Outcome {
-    let count = head.count + tail.as_ref().map_or(0, |tail| tail.count);
+/// The portfolio of `candidates` read from the events of `text`, with
+/// where their ids are, how many there are in all and the first error, as
+/// reading the whole from the events gives it.
+fn joined(
+    text: &str,
+    candidates: Vec<Candidate>,
+    id_spans: &[Span],
+    count: usize,
+    invalid: Option<Error>,
+    max_candidates: usize,
+) -> Outcome {
     if count == 0 || count > max_candidates {
         return Outcome::Fallback;
     }
-    let Piece {
-        mut candidates,
-        mut id_spans,
-        mut invalid,
-        count: before,
-    } = head;
-    if let Some(tail) = tail
-        && invalid.is_none()
-    {
-        // Nothing after the first error is kept.
-        candidates.extend(tail.candidates);
-        id_spans.extend(tail.id_spans);
-        invalid = tail.invalid.map(|error| counted_on(error, before));
-    }
     if let Some(error) = invalid {
-        if let Some(duplicate) = first_duplicate(text, &candidates, &id_spans) {
+        if let Some(duplicate) = first_duplicate(text, &candidates, id_spans) {
             return Outcome::Read(Err(duplicate));
         }
         return Outcome::Read(Err(error));
@@ -210,7 +277,7 @@ fn joined(text: &str, head: Piece, tail: Option<Piece>, max_candidates: usize) -
     // The candidates in id order show whether an id repeats; only then
     // is the first repeat in file order looked for.
     if portfolio.id_order().has_repeats(portfolio.candidates())
-        && let Some(duplicate) = first_duplicate(text, portfolio.candidates(), &id_spans)
+        && let Some(duplicate) = first_duplicate(text, portfolio.candidates(), id_spans)
     {
         return Outcome::Read(Err(duplicate));
     }
@@ -316,7 +383,7 @@ enum State {
 }
 
 /// Builds candidates from the events.
-struct Builder<'t> {
+struct Builder<'t, 's> {
     /// The part read.
     source: Source<'t>,
     /// The whole text, and where the part starts in it: where errors are.
@@ -325,7 +392,7 @@ struct Builder<'t> {
     state: State,
     /// The candidate being read, once a header has opened one.
     fields: Option<Fields<'t>>,
-    candidates: Vec<Candidate>,
+    candidates: Store<'s>,
     /// Where each candidate's id is.
     id_spans: Vec<Span>,
     /// How many candidates were read.
@@ -336,12 +403,12 @@ struct Builder<'t> {
     fallback: bool,
 }
 
-impl<'t> Builder<'t> {
+impl<'t, 's> Builder<'t, 's> {
     fn new(
         source: Source<'t>,
         whole: (&'t str, usize),
         max_candidates: usize,
-        expected: usize,
+        candidates: Store<'s>,
     ) -> Self {
         Builder {
             source,
@@ -349,8 +416,11 @@ impl<'t> Builder<'t> {
             max_candidates,
             state: State::Start,
             fields: None,
-            candidates: Vec::with_capacity(expected),
-            id_spans: Vec::with_capacity(expected),
+            id_spans: Vec::with_capacity(match &candidates {
+                Store::Grown(candidates) => candidates.capacity(),
+                Store::Slots(slots, _) => slots.len(),
+            }),
+            candidates,
             count: 0,
             invalid: None,
             fallback: false,
@@ -495,7 +565,7 @@ impl<'t> Builder<'t> {
         match checked {
             Ok(duration) => {
                 let id = id.into_owned();
-                self.candidates.push(Candidate {
+                let kept = self.candidates.keep(Candidate {
                     name: fields
                         .name
                         .map_or_else(|| id.clone(), |(name, _)| name.into_owned()),
@@ -523,6 +593,9 @@ impl<'t> Builder<'t> {
                         sponsor_motivation,
                     },
                 });
+                if !kept {
+                    return false;
+                }
                 self.id_spans.push(moved(id_span, base));
             }
             Err(error) => self.invalid = Some(error),
@@ -537,7 +610,10 @@ impl<'t> Builder<'t> {
             return None;
         }
         Some(Piece {
-            candidates: self.candidates,
+            candidates: match self.candidates {
+                Store::Grown(candidates) => candidates,
+                Store::Slots(..) => Vec::new(),
+            },
             id_spans: self.id_spans,
             count: self.count,
             invalid: self.invalid,
@@ -637,7 +713,7 @@ fn level<L: Level>(slot: &mut Option<L>, name: &str) -> bool {
     }
 }
 
-impl EventReceiver for Builder<'_> {
+impl EventReceiver for Builder<'_, '_> {
     fn std_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.fallback = true;
     }
@@ -1011,8 +1087,8 @@ mod tests {
             let whole = read(&text, max, 0, chunk);
             let starts = crate::prescan::scan(text.as_bytes(), usize::MAX).starts;
             prop_assume!(!starts.is_empty());
-            let split = starts[at.index(starts.len())];
-            let two = in_two(&text, split, max, (1, 1), chunk);
+            let index = at.index(starts.len());
+            let two = in_two(&text, starts[index], max, (index, starts.len() - index), chunk);
             match (whole, two) {
                 (Outcome::Read(whole), Outcome::Read(two)) => prop_assert_eq!(whole, two, "{}", text),
                 (Outcome::Fallback, Outcome::Fallback) => {}
@@ -1066,10 +1142,11 @@ mod tests {
         for (candidates, what) in cases {
             let text = candidates.concat();
             let split = text.match_indices("[[candidate]]").nth(2).unwrap().0;
+            let in_two = |text, split| in_two(text, split, usize::MAX, (2, 2), CHUNK);
             let Outcome::Read(Err(whole)) = read(&text, usize::MAX, 0, CHUNK) else {
                 panic!("{text}");
             };
-            let Outcome::Read(Err(two)) = in_two(&text, split, usize::MAX, (2, 2), CHUNK) else {
+            let Outcome::Read(Err(two)) = in_two(&text, split) else {
                 panic!("{text}");
             };
             assert_eq!(whole, two, "{text}");
