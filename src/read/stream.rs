@@ -7,6 +7,13 @@
 //! after a line break outside any brackets, so memory is what the
 //! candidates take, not a tree of the whole file.
 //!
+//! Two shortcuts, each the same outcome as the events of the whole text
+//! (and each checked against them by a property test): the plain lines a
+//! generated portfolio is made of (`[[candidate]]`, `key = "text"`,
+//! `key = 15`) are seen without the lexer, which takes over from the first
+//! other line ([`plain_lines`]); and a large file is read in two parts on
+//! two threads, joined in order ([`portfolio_in_two`]).
+//!
 //! Only the portfolio's own shape is read this way: `[[candidate]]` headers
 //! and `key = value` lines of the keys every candidate has (id, name, unit,
 //! sponsor and the evidence); the keys of the pull (`trainees`, `tags`,
@@ -99,14 +106,20 @@ fn in_two(
     let (head, tail) = std::thread::scope(|scope| {
         let tail = scope.spawn(|| {
             let store = Store::Slots(tail_slots, 0);
-            part(text, split..text.len(), max_candidates, store, chunk)
+            part(
+                text,
+                split..text.len(),
+                max_candidates,
+                store,
+                (chunk, false),
+            )
         });
         let head = part(
             text,
             0..split,
             max_candidates,
             Store::Slots(head_slots, 0),
-            chunk,
+            (chunk, false),
         );
         let tail = tail
             .join()
@@ -148,8 +161,18 @@ fn in_two(
 
 /// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
 fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Outcome {
+    read_as(text, max_candidates, expected, (chunk, false))
+}
+
+/// [`read`], every line through the lexer when `lexed`.
+fn read_as(
+    text: &str,
+    max_candidates: usize,
+    expected: usize,
+    (chunk, lexed): (usize, bool),
+) -> Outcome {
     let store = Store::Grown(Vec::with_capacity(expected.min(max_candidates)));
-    match part(text, 0..text.len(), max_candidates, store, chunk) {
+    match part(text, 0..text.len(), max_candidates, store, (chunk, lexed)) {
         Some(Piece {
             candidates,
             id_spans,
@@ -202,21 +225,50 @@ struct Piece {
 }
 
 /// Reads the part `range` of `text` from the events, parsing about `chunk`
-/// tokens at a time, into `store`; `None` when it is not the plain shape,
+/// tokens at a time (every line, when `every_line_lexed`; else the plain
+/// lines first without the lexer), into `store`; `None` when it is not the plain shape,
 /// or has a TOML error or more than `max_candidates` candidates.
 fn part(
     text: &str,
     range: Range<usize>,
     max_candidates: usize,
     store: Store<'_>,
-    chunk: usize,
+    (chunk, every_line_lexed): (usize, bool),
 ) -> Option<Piece> {
     // The most tokens a chunk may hold while it waits for a line break
     // outside brackets; past it the text has an array or inline table
     // spanning many lines, which is not the portfolio's plain shape.
     let max_chunk = 4 * chunk;
-    let source = Source::new(text.get(range.clone())?);
-    let mut builder = Builder::new(source, (text, range.start), max_candidates, store);
+    let part_text = text.get(range.clone())?;
+    let mut builder = Builder::new(
+        Source::new(part_text),
+        (text, range.start),
+        max_candidates,
+        store,
+    );
+    // The plain lines first, without the lexer; from the first other line
+    // on, the lexer and parser, which start afresh at any line of a part
+    // made of plain lines before it.
+    let lines = if every_line_lexed {
+        0
+    } else {
+        plain_lines(&mut builder, part_text)
+    };
+    if builder.fallback {
+        return None;
+    }
+    if lines == part_text.len() {
+        return builder.finish();
+    }
+    let rest = part_text.get(lines..)?;
+    if lines > 0 && rest.starts_with('\u{feff}') {
+        // The lexer skips a byte-order mark at the start of its text; in
+        // the middle of the text it is an error.
+        return None;
+    }
+    let source = Source::new(rest);
+    builder.source = source;
+    builder.whole.1 = range.start + lines;
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(max_chunk + 1);
     loop {
@@ -251,6 +303,95 @@ fn part(
         }
     }
     builder.finish()
+}
+
+/// Feeds `builder` the events of the plain lines at the start of `text`,
+/// its source, without the lexer; where the first other line starts (the
+/// text's length when there is none).
+///
+/// A plain line is one whose events are plain to see: empty; a comment of
+/// printable ASCII and tabs; `[[candidate]]`; or a bare key of letters,
+/// digits, `_` and `-`, `=`, and a value that [`plain`] takes as it is (a
+/// basic string of printable ASCII without escapes, a decimal integer) or
+/// `true` or `false`, with spaces or tabs around `=` and after the value.
+/// Each ends with `\n` or the end of the text. The builder gets the events
+/// the parser would give it for the line, with the same spans.
+fn plain_lines(builder: &mut Builder<'_, '_>, text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut sink = Failed(false);
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+            .map_or(bytes.len(), |n| at + n);
+        let line = bytes.get(at..end).unwrap_or_default();
+        let span = |from: usize, to: usize| Span::new_unchecked(at + from, at + to);
+        match line {
+            [] => {}
+            b"[[candidate]]" => {
+                builder.array_table_open(span(0, 2), &mut sink);
+                builder.simple_key(span(2, 11), None, &mut sink);
+                builder.array_table_close(span(11, 13), &mut sink);
+            }
+            [b'#', comment @ ..] => {
+                if !comment
+                    .iter()
+                    .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
+                {
+                    return at;
+                }
+                builder.comment(span(0, line.len()), &mut sink);
+            }
+            _ => {
+                let Some((key, value, encoding)) = key_value(line) else {
+                    return at;
+                };
+                builder.simple_key(span(key.start, key.end), None, &mut sink);
+                builder.scalar(span(value.start, value.end), encoding, &mut sink);
+            }
+        }
+        if end < bytes.len() {
+            builder.newline(Span::new_unchecked(end, end + 1), &mut sink);
+        }
+        if builder.fallback || sink.0 {
+            builder.fallback = true;
+            return at;
+        }
+        at = end + 1;
+    }
+    bytes.len()
+}
+
+/// The spans of the key and value of `line`, and the value's encoding,
+/// when it is a plain `key = value` line (see [`plain_lines`]).
+fn key_value(line: &[u8]) -> Option<(Range<usize>, Range<usize>, Option<Encoding>)> {
+    let run = |from: usize, f: fn(u8) -> bool| {
+        from + line.get(from..).map_or(0, |rest| {
+            rest.iter().position(|&b| !f(b)).unwrap_or(rest.len())
+        })
+    };
+    let space = |b: u8| b == b' ' || b == b'\t';
+    let key_end = run(0, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if key_end == 0 {
+        return None;
+    }
+    let equals = run(key_end, space);
+    if line.get(equals) != Some(&b'=') {
+        return None;
+    }
+    let start = run(equals + 1, space);
+    let (end, encoding) = if line.get(start) == Some(&b'"') {
+        let close = start + 1 + memchr::memchr(b'"', line.get(start + 1..)?)?;
+        (close + 1, Some(Encoding::BasicString))
+    } else {
+        (run(start, |b| b != b' ' && b != b'\t'), None)
+    };
+    if run(end, space) != line.len() {
+        return None;
+    }
+    let value = std::str::from_utf8(line.get(start..end)?).ok()?;
+    let plain = plain(value, encoding).is_some()
+        || (encoding.is_none() && matches!(value, "true" | "false"));
+    plain.then_some((0..key_end, start..end, encoding))
 }
 
 /// The portfolio of `candidates` read from the events of `text`, with
@@ -349,7 +490,8 @@ impl Key {
 /// A text value and where it is.
 type Text<'t> = (Cow<'t, str>, Span);
 
-/// One candidate's fields as read so far.
+/// One candidate's fields as read so far, each text and number with
+/// where it is in the whole text.
 #[derive(Default)]
 struct Fields<'t> {
     id: Option<Text<'t>>,
@@ -476,6 +618,9 @@ impl<'t, 's> Builder<'t, 's> {
         let Some(fields) = self.fields.as_mut() else {
             return false;
         };
+        // Where the value is in the whole text: the part's source may
+        // change before its candidate ends.
+        let span = moved(span, self.whole.1);
         match (key, kind) {
             (Key::Id, ScalarKind::String) => set(&mut fields.id, (decoded, span)),
             (Key::Name, ScalarKind::String) => set(&mut fields.name, (decoded, span)),
@@ -544,14 +689,14 @@ impl<'t, 's> Builder<'t, 's> {
             return true;
         }
         // The checks in the order the full parse makes them.
-        let (text, base) = self.whole;
+        let (text, _) = self.whole;
         let id_ref = &id;
         let invalid = |key: &'static str, span: Span| {
             move |message| Error::Invalid {
                 at: At {
                     candidate: Some(candidate_ref(id_ref, index)),
                     key: Some(key.to_owned()),
-                    ..at(text, moved(span, base))
+                    ..at(text, span)
                 },
                 message,
             }
@@ -596,7 +741,7 @@ impl<'t, 's> Builder<'t, 's> {
                 if !kept {
                     return false;
                 }
-                self.id_spans.push(moved(id_span, base));
+                self.id_spans.push(id_span);
             }
             Err(error) => self.invalid = Some(error),
         }
@@ -851,7 +996,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{CHUNK, Outcome, in_two, portfolio, read};
+    use super::{CHUNK, Outcome, in_two, portfolio, read, read_as};
     use crate::candidate::Portfolio;
     use crate::error::Result;
     use crate::limits::Limits;
@@ -1067,6 +1212,51 @@ mod tests {
             // Parsed a few lines at a time, the events give the same.
             if let Outcome::Read(small) = read(&text, usize::MAX, 0, chunk) {
                 prop_assert_eq!(small, tree, "{}", text);
+            }
+        }
+
+        /// The plain lines read without the lexer give what the lexer and
+        /// parser give for them, whatever line the lexer takes over at: in
+        /// files of whole candidates with odd lines among them (a
+        /// byte-order mark, `\r`, escapes, other spacing, odd comments).
+        #[test]
+        fn plain_lines_read_as_lexed(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    6 => (0..1000_u32, 1..60_u32, any::<bool>()).prop_map(|(id, months, remedial)| format!(
+                        "[[candidate]]\nid = \"c{id}\"\nduration_months = {months}\nvisibility = \"high\"\n\
+                         change = \"process\"\nphase = \"design\"\nremedial = {remedial}\n\
+                         bottom_line = \"direct\"\nlead = \"credible\"\nsponsor_level = \"manager\"\n\
+                         sponsor_motivation = \"strong\""
+                    )),
+                    2 => candidate(),
+                    1 => line(),
+                    1 => prop::sample::select(vec![
+                        "\u{feff}[[candidate]]", "\u{feff}", "# é", "#\u{7f}", "#\ta", "# \"",
+                        "id = \"c\"\r", "k = \"a\" ", "id\t=\t\"z\"", "remedial = false",
+                        "remedial = True", "duration_months = 00", "duration_months = 1_5",
+                        "duration_months = 123456789012345678", "name = \"#\"", "[[candidate]] ",
+                        "id = \"\"\"x\"\"\"", "id = \"a\" \"b\"", "\"id\" = \"q\"",
+                    ]).prop_map(str::to_owned),
+                ],
+                0..20,
+            ),
+            crlf in any::<bool>(),
+            chunk in 1..40_usize,
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let plain = read_as(&text, usize::MAX, 0, (CHUNK, false));
+            let lexed = read_as(&text, usize::MAX, 0, (CHUNK, true));
+            match (plain, lexed) {
+                (Outcome::Read(plain), Outcome::Read(lexed)) => prop_assert_eq!(plain, lexed, "{}", text),
+                (Outcome::Fallback, Outcome::Fallback) => {}
+                (plain, lexed) => prop_assert!(false, "{:?} {:?}\n{}", plain, lexed, text),
+            }
+            // With the lexer taking over in small chunks (which may fall
+            // back where a whole chunk would not), what the tree gives.
+            if let Outcome::Read(small) = read_as(&text, usize::MAX, 0, (chunk, false)) {
+                let limits = Limits::default();
+                prop_assert_eq!(small, Portfolio::read_tree(text.as_bytes(), &limits), "{}", text);
             }
         }
 
