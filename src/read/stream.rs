@@ -342,6 +342,7 @@ fn plain_lines(builder: &mut Builder<'_, '_>, text: &str) -> usize {
                 builder.comment(span(0, line.len()), &mut sink);
             }
             _ => {
+                let line = text.get(at..end).unwrap_or_default();
                 let Some((key, value, encoding)) = key_value(line) else {
                     return at;
                 };
@@ -363,7 +364,8 @@ fn plain_lines(builder: &mut Builder<'_, '_>, text: &str) -> usize {
 
 /// The spans of the key and value of `line`, and the value's encoding,
 /// when it is a plain `key = value` line (see [`plain_lines`]).
-fn key_value(line: &[u8]) -> Option<(Range<usize>, Range<usize>, Option<Encoding>)> {
+fn key_value(text: &str) -> Option<(Range<usize>, Range<usize>, Option<Encoding>)> {
+    let line = text.as_bytes();
     let run = |from: usize, f: fn(u8) -> bool| {
         from + line.get(from..).map_or(0, |rest| {
             rest.iter().position(|&b| !f(b)).unwrap_or(rest.len())
@@ -388,7 +390,8 @@ fn key_value(line: &[u8]) -> Option<(Range<usize>, Range<usize>, Option<Encoding
     if run(end, space) != line.len() {
         return None;
     }
-    let value = std::str::from_utf8(line.get(start..end)?).ok()?;
+    // The value's ends are ASCII: a quote, a space or the line's end.
+    let value = text.get(start..end)?;
     let plain = plain(value, encoding).is_some()
         || (encoding.is_none() && matches!(value, "true" | "false"));
     plain.then_some((0..key_end, start..end, encoding))
