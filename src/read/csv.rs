@@ -104,7 +104,91 @@ fn csv_error(e: &::csv::Error) -> Error {
 }
 
 fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
+    let bytes = text.as_bytes();
+    // Without quotes and carriage returns every line is a row, so any line
+    // break ends one: a large table can be read in two parts at once.
+    if text.len() >= IN_TWO_FROM
+        && memchr::memchr2(b'"', b'\r', bytes).is_none()
+        && let Some(split) = memchr::memchr(b'\n', bytes.get(text.len() / 2..).unwrap_or_default())
+        && let Some(portfolio) = in_two(text, text.len() / 2 + split + 1, max_candidates)
+    {
+        return Ok(portfolio);
+    }
     read_rows(text, max_candidates, true)
+}
+
+/// The size from which a table is read on two threads: 16 MiB, about
+/// 200,000 rows of the generated table.
+const IN_TWO_FROM: usize = 16 << 20;
+
+/// The portfolio of the table `text`, its rows before byte `split` (where
+/// a line starts) read on this thread and the rest on another, when every
+/// row is plain (see `csv_row.rs`), none repeats an id and there are
+/// between 1 and `max_candidates`: the portfolio reading it whole gives.
+/// `None` otherwise: reading it whole gives the error. `text` holds no `"`
+/// or `\r`, so its lines are its rows.
+fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> {
+    let header_end = memchr::memchr(b'\n', text.as_bytes())?;
+    let headers: Vec<&str> = text.get(..header_end)?.split(',').collect();
+    let known = fields::<RawCandidate>();
+    let unique = (headers.iter().enumerate()).all(|(i, h)| {
+        known.contains(h) && !headers.get(..i).is_some_and(|before| before.contains(h))
+    });
+    if !unique {
+        return None;
+    }
+    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
+    let head = text.get(header_end + 1..split)?;
+    let tail = text.get(split..)?;
+    // A slot for each line: empty lines are no rows, and leave theirs empty.
+    let lines = |part: &str| memchr::memchr_iter(b'\n', part.as_bytes()).count() + 1;
+    let mut slots: Vec<Option<Candidate>> = std::iter::repeat_with(|| None)
+        .take((lines(head) + lines(tail)).min(max_candidates.saturating_add(1)))
+        .collect();
+    let in_head = lines(head).min(slots.len());
+    let (head_slots, tail_slots) = slots.split_at_mut_checked(in_head)?;
+    let columns = &columns;
+    let (head, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(move || plain_rows(tail, columns, tail_slots));
+        let head = plain_rows(head, columns, head_slots);
+        let tail = tail
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (head, tail)
+    });
+    let count = head? + tail?;
+    if count == 0 || count > max_candidates {
+        return None;
+    }
+    // The filled slots, in place: `flatten` would collect them into a new
+    // vector, holding the candidates twice at the peak.
+    #[allow(
+        clippy::filter_map_identity,
+        reason = "filter_map collects in place, flatten does not"
+    )]
+    let candidates: Vec<Candidate> = slots.into_iter().filter_map(|slot| slot).collect();
+    let portfolio = Portfolio::indexed(candidates);
+    (!portfolio.id_order().has_repeats(portfolio.candidates())).then_some(portfolio)
+}
+
+/// Reads the rows of `part`, under `columns`, into `slots`: how many there
+/// are, or `None` for a row that is not plain or not as long as the header
+/// row, or that finds no slot.
+fn plain_rows(part: &str, columns: &[Column], slots: &mut [Option<Candidate>]) -> Option<usize> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(part.as_bytes());
+    let mut record = ::csv::StringRecord::new();
+    let mut slots = slots.iter_mut();
+    let mut count = 0;
+    while reader.read_record(&mut record).ok()? {
+        if record.len() != columns.len() {
+            return None;
+        }
+        *slots.next()? = Some(csv_row::candidate(columns, record.iter())?);
+        count += 1;
+    }
+    Some(count)
 }
 
 /// Reads the table `text`; the plain rows straight into candidates when
@@ -616,7 +700,7 @@ impl<'de> MapAccess<'de> for Spanned<'de> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::read_rows;
+    use super::{in_two, read_rows};
 
     /// A cell of column `header`: mostly a value the plain rows take, some
     /// of every kind they leave to serde or to the checks.
@@ -650,6 +734,25 @@ mod tests {
             1 => "[ -~]{0,4}",
         ]
         .boxed()
+    }
+
+    #[test]
+    fn a_plain_table_is_read_in_two() {
+        let mut text = HEADERS.join(",") + "\n";
+        for i in 0..10 {
+            let months = i + 1;
+            text += &["c", &i.to_string(), ",N,U,", &months.to_string()].concat();
+            text += ",high,process,design,,direct,credible,manager,strong\n";
+        }
+        for split in text.match_indices('\n').map(|(i, _)| i + 1) {
+            let two = in_two(&text, split, 10);
+            assert!(two.is_some(), "{split}");
+            assert_eq!(Ok(two.unwrap()), read_rows(&text, 10, true));
+            // One too many, a repeated id, a row that is not plain: read whole.
+            assert!(in_two(&text, split, 9).is_none());
+            assert!(in_two(&text.replace("c3,", "c4,"), split, 10).is_none());
+            assert!(in_two(&text.replace(",high,", ",hgh,"), split, 10).is_none());
+        }
     }
 
     const HEADERS: [&str; 12] = [
@@ -697,6 +800,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// A table read in two parts on two threads, split at any line,
+        /// gives what reading it whole gives, when it gives anything.
+        #[test]
+        fn a_table_read_in_two_reads_as_read_whole(
+            text in table(),
+            max in 1..10_usize,
+            at in any::<prop::sample::Index>(),
+        ) {
+            let text = text.replace('"', "");
+            let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let split = breaks[at.index(breaks.len())];
+            if let Some(two) = in_two(&text, split, max) {
+                prop_assert_eq!(Ok(two), read_rows(&text, max, true), "{}", text);
+            }
+        }
 
         /// Plain rows read straight give what serde gives for every row:
         /// the same portfolio, or the same error.
