@@ -148,15 +148,11 @@ fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> 
     let in_head = lines(head).min(slots.len());
     let (head_slots, tail_slots) = slots.split_at_mut_checked(in_head)?;
     let columns = &columns;
-    let (head, tail) = std::thread::scope(|scope| {
-        let tail = scope.spawn(move || plain_rows(tail, columns, tail_slots));
-        let head = plain_rows(head, columns, head_slots);
-        let tail = tail
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (head, tail)
-    });
-    let count = head? + tail?;
+    let (head, tail) = super::in_parallel(
+        || plain_rows(head, columns, head_slots),
+        move || plain_rows(tail, columns, tail_slots),
+    );
+    let count = head? + tail.flatten()?;
     if count == 0 || count > max_candidates {
         return None;
     }

@@ -19,6 +19,34 @@ use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes}
 use crate::limits::Limits;
 use crate::prescan;
 
+/// `head()` on this thread and `tail()` on another at once, their results
+/// in order; both on this thread, one after the other, when no thread can
+/// be started. `None` for the tail only if its thread panicked while
+/// holding it, which a panic of its own resumes first.
+pub(crate) fn in_parallel<A, B: Send>(
+    head: impl FnOnce() -> A,
+    tail: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    let tail = std::sync::Mutex::new(Some(tail));
+    let run_tail = || {
+        let tail = tail.lock().ok().and_then(|mut tail| tail.take());
+        tail.map(|tail| tail())
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .spawn_scoped(scope, run_tail)
+            .ok();
+        let head = head();
+        let tail = match spawned {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => run_tail(),
+        };
+        (head, tail)
+    })
+}
+
 /// Checks the size and encoding of `bytes` and what parsing them would
 /// build, then parses them as a TOML document: the steps every input goes
 /// through before it means anything.

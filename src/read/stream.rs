@@ -103,8 +103,12 @@ fn in_two(
     let Some((head_slots, tail_slots)) = slots.split_at_mut_checked(in_head) else {
         return Outcome::Fallback;
     };
-    let (head, tail) = std::thread::scope(|scope| {
-        let tail = scope.spawn(|| {
+    let (head, tail) = super::in_parallel(
+        || {
+            let store = Store::Slots(head_slots, 0);
+            part(text, 0..split, max_candidates, store, (chunk, false))
+        },
+        || {
             let store = Store::Slots(tail_slots, 0);
             part(
                 text,
@@ -113,20 +117,9 @@ fn in_two(
                 store,
                 (chunk, false),
             )
-        });
-        let head = part(
-            text,
-            0..split,
-            max_candidates,
-            Store::Slots(head_slots, 0),
-            (chunk, false),
-        );
-        let tail = tail
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (head, tail)
-    });
-    let (Some(head), Some(tail)) = (head, tail) else {
+        },
+    );
+    let (Some(head), Some(Some(tail))) = (head, tail) else {
         return Outcome::Fallback;
     };
     let Piece {
