@@ -1,9 +1,11 @@
 //! Portfolios from CSV: a header row of the portfolio file's keys, then
 //! one row per candidate.
 //!
-//! Each row is read by a serde deserializer of its own over the cells, into
-//! the same raw candidate as the TOML file, and checked by the same
-//! conversion ([`RawCandidate::check`]). A cell reads as whatever type its
+//! A plain row (`csv_row.rs`) goes straight into a candidate; any other is
+//! read by a serde deserializer of its own over the cells, into the same
+//! raw candidate as the TOML file, and checked by the same conversion
+//! ([`RawCandidate::check`]), which gives the error. A large table without
+//! quotes is read in two parts on two threads ([`in_two`]). A cell reads as whatever type its
 //! field asks for: a number, a bool (`true`/`false`, or `TRUE`/`FALSE` as
 //! spreadsheets write them), a level, or a list of items separated by `;`.
 //! An empty cell is a key not given. The spans the conversion sees are
