@@ -142,8 +142,12 @@ fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> 
     let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
     let head = text.get(header_end + 1..split)?;
     let tail = text.get(split..)?;
-    // A slot for each line: empty lines are no rows, and leave theirs empty.
-    let lines = |part: &str| memchr::memchr_iter(b'\n', part.as_bytes()).count() + 1;
+    // A slot for each line (an empty line is no row, and leaves its slot
+    // empty), or for each candidate the bytes can hold.
+    let lines = |part: &str| {
+        let breaks = memchr::memchr_iter(b'\n', part.as_bytes()).count();
+        breaks.min(part.len() / MIN_ROW_BYTES) + 1
+    };
     let mut slots: Vec<Option<Candidate>> = std::iter::repeat_with(|| None)
         .take((lines(head) + lines(tail)).min(max_candidates.saturating_add(1)))
         .collect();
@@ -258,15 +262,25 @@ fn read_rows(text: &str, max_candidates: usize, plain: bool) -> Result<Portfolio
     Ok(Portfolio::indexed(candidates))
 }
 
-/// About how many rows `text`, a table of `columns` columns, holds: room
-/// for them all made at once keeps the vector of candidates from growing
-/// to twice what it holds. A row holds a separator or line break per
-/// column, and ends with a line break but the last (`\r` alone ends a row
-/// too, which only makes the room too small).
+/// About how many candidates the table `text` of `columns` columns holds:
+/// room for them all made at once keeps the vector of candidates from
+/// growing to twice what it holds. A row holds a separator or line break
+/// per column, and ends with a line break but the last (`\r` alone ends a
+/// row too, which only makes the room too small); and a row that is a
+/// candidate holds at least [`MIN_ROW_BYTES`], so that a table of empty
+/// lines makes no room beyond a few times its size.
 fn rows_at_most(text: &str, columns: usize) -> usize {
     let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-    breaks.min(text.len() / columns.max(1)) + 1
+    breaks
+        .min(text.len() / columns.max(1))
+        .min(text.len() / MIN_ROW_BYTES)
+        + 1
 }
+
+/// The fewest bytes of a row that is a candidate: an id and months of a
+/// byte each, seven levels of at least three (`low`), eight separators and
+/// a line break.
+const MIN_ROW_BYTES: usize = 32;
 
 /// Reads the rows of `reader` into `candidates`, each checked but for its
 /// id being new, which [`repeated`] checks for all at once.
