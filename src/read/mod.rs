@@ -398,6 +398,13 @@ mod tests {
     use crate::error::SHOWN;
 
     #[test]
+    fn in_parallel_gives_both_results_in_order() {
+        let text = "head tail";
+        let (head, tail) = in_parallel(|| &text[..4], || text[5..].to_owned());
+        assert_eq!((head, tail.as_deref()), ("head", Some("tail")));
+    }
+
+    #[test]
     fn an_empty_span_has_no_location() {
         let at = locate(Part::Portfolio, "[[candidate]]\nid = \"a\"\n", 0..0);
         assert_eq!(at, At::part(Part::Portfolio));
