@@ -196,6 +196,12 @@ enum Class {
 /// Counts the tokens, nodes and `[[candidate]]` headers of `bytes`, in one
 /// pass, and keeps where the first `keep` headers' lines start.
 pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
+    scan_lines(bytes, keep, true)
+}
+
+/// [`scan`], taking the plain `key = value` lines in one step when
+/// `plain`, else every line byte by byte: the counts are the same.
+fn scan_lines(bytes: &[u8], keep: usize, plain: bool) -> Counts {
     let counts = Counts {
         len: bytes.len(),
         // The root.
@@ -217,6 +223,20 @@ pub(crate) fn scan(bytes: &[u8], keep: usize) -> Counts {
     };
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        if plain
+            && scanner.line_start
+            && scanner.previous == Class::Single
+            && scanner.state == State::Code
+            && let Some((next, tokens)) = plain_line(bytes, i)
+        {
+            // A key in the current table, as `code` counts it.
+            scanner.counts.tokens += tokens;
+            scanner.counts.keys += 1;
+            scanner.counts.tables += u64::from(scanner.fresh);
+            scanner.fresh = false;
+            i = next;
+            continue;
+        }
         i += 1;
         i = match scanner.state {
             State::Comment => scanner.comment(bytes, i, b),
@@ -447,6 +467,70 @@ impl Section {
 /// tokens, tables (its root), keys and elements.
 const SECTION_SLACK: (u64, u64, u64, u64) = (4, 1, 0, 1);
 
+/// The line from `i`, at the start of a line of code, when it is
+/// `key = value` and a line break, the shape of almost every line of a
+/// portfolio: the key a bare word of letters, digits, `_` and `-`, the
+/// value a word of the same or a `"` string without `"`, `\\` or a line
+/// break in it, spaces around `=` and after the value. Where the next line
+/// starts, and the tokens the line counts: one for each run of spaces or
+/// word, for `=`, the string (counted at its opening quote) and each of
+/// `\r` and `\n`.
+#[inline]
+fn plain_line(bytes: &[u8], i: usize) -> Option<(usize, u64)> {
+    let rest = bytes.get(i..)?;
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
+    let space = |b: &u8| *b == b' ' || *b == b'\t';
+    let run = |from: usize, f: &dyn Fn(&u8) -> bool| {
+        from + rest
+            .get(from..)
+            .map_or(0, |r| r.iter().position(|b| !f(b)).unwrap_or(r.len()))
+    };
+    let mut tokens = 0;
+    let key_end = run(0, &word);
+    if key_end == 0 {
+        return None;
+    }
+    tokens += 1;
+    let mut at = run(key_end, &space);
+    tokens += u64::from(at > key_end);
+    if rest.get(at) != Some(&b'=') {
+        return None;
+    }
+    tokens += 1;
+    let value = run(at + 1, &space);
+    tokens += u64::from(value > at + 1);
+    at = if rest.get(value) == Some(&b'"') {
+        let inner = value + 1;
+        let end = inner
+            + rest
+                .get(inner..)?
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))?;
+        if rest.get(end) != Some(&b'"') {
+            return None;
+        }
+        end + 1
+    } else {
+        let end = run(value, &word);
+        if end == value {
+            return None;
+        }
+        end
+    };
+    tokens += 1;
+    let after = run(at, &space);
+    tokens += u64::from(after > at);
+    at = after;
+    if rest.get(at) == Some(&b'\r') {
+        tokens += 1;
+        at += 1;
+    }
+    if rest.get(at) != Some(&b'\n') {
+        return None;
+    }
+    Some((i + at + 1, tokens + 1))
+}
+
 /// Reads byte `b` of a string, the byte before `i`: where to read on, and
 /// whether the string ends (`Some(true)` at a line break that ends it
 /// unclosed).
@@ -560,6 +644,40 @@ mod tests {
             );
             // And not by much: a few tokens and an element.
             assert!(counts.largest_section <= separate + 2000, "{text:?}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// Plain lines taken in one step count as byte by byte, among
+        /// lines of every other shape.
+        #[test]
+        fn plain_lines_count_as_byte_by_byte(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    4 => prop::sample::select(vec![
+                        "id = \"c1\"", "k=v", "a_b-9 \t=\t\"x y\"  ", "n = 15", "r = true",
+                        "x = 1.5", "s = \"a\\\"b\"", "s = \"open", "s = \"\"\"", "= 1", "k =",
+                        "[[candidate]]", "[t]", "  k = \"v\"", "k = \"v\" # c", "k = 'v'",
+                        "k = \"\"", "k = [1,", "]", "k = {a = 1}", "# [[candidate]]", "",
+                        "\"\"\"", "'''", "k = \"v\"\r", "k = v v", "é = 1", "k = \"é\"",
+                    ]).prop_map(str::to_owned),
+                    1 => "[ -~\t\r]{0,10}",
+                ],
+                0..30,
+            ),
+            keep in 0..4_usize,
+        ) {
+            let text = lines.join("\n");
+            prop_assert_eq!(
+                scan_lines(text.as_bytes(), keep, true),
+                scan_lines(text.as_bytes(), keep, false),
+                "{:?}",
+                text
+            );
         }
     }
 

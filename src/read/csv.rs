@@ -1,9 +1,11 @@
 //! Portfolios from CSV: a header row of the portfolio file's keys, then
 //! one row per candidate.
 //!
-//! Each row is read by a serde deserializer of its own over the cells, into
-//! the same raw candidate as the TOML file, and checked by the same
-//! conversion ([`RawCandidate::check`]). A cell reads as whatever type its
+//! A plain row (`csv_row.rs`) goes straight into a candidate; any other is
+//! read by a serde deserializer of its own over the cells, into the same
+//! raw candidate as the TOML file, and checked by the same conversion
+//! ([`RawCandidate::check`]), which gives the error. A large table without
+//! quotes is read in two parts on two threads ([`in_two`]). A cell reads as whatever type its
 //! field asks for: a number, a bool (`true`/`false`, or `TRUE`/`FALSE` as
 //! spreadsheets write them), a level, or a list of items separated by `;`.
 //! An empty cell is a key not given. The spans the conversion sees are
@@ -17,6 +19,7 @@ use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, UsizeDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Unexpected, Visitor};
 
+use super::csv_row::{self, Column};
 use super::portfolio::{RawCandidate, Spans};
 use crate::candidate::{Candidate, FirstUse, Portfolio, first_duplicate};
 use crate::error::{At, CandidateRef, Cell as Place, Error, Location, Part, Result, clip_quotes};
@@ -103,6 +106,96 @@ fn csv_error(e: &::csv::Error) -> Error {
 }
 
 fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
+    let bytes = text.as_bytes();
+    // Without quotes and carriage returns every line is a row, so any line
+    // break ends one: a large table can be read in two parts at once.
+    if text.len() >= IN_TWO_FROM
+        && memchr::memchr2(b'"', b'\r', bytes).is_none()
+        && let Some(split) = memchr::memchr(b'\n', bytes.get(text.len() / 2..).unwrap_or_default())
+        && let Some(portfolio) = in_two(text, text.len() / 2 + split + 1, max_candidates)
+    {
+        return Ok(portfolio);
+    }
+    read_rows(text, max_candidates, true)
+}
+
+/// The size from which a table is read on two threads: 16 MiB, about
+/// 200,000 rows of the generated table.
+const IN_TWO_FROM: usize = 16 << 20;
+
+/// The portfolio of the table `text`, its rows before byte `split` (where
+/// a line starts) read on this thread and the rest on another, when every
+/// row is plain (see `csv_row.rs`), none repeats an id and there are
+/// between 1 and `max_candidates`: the portfolio reading it whole gives.
+/// `None` otherwise: reading it whole gives the error. `text` holds no `"`
+/// or `\r`, so its lines are its rows.
+fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> {
+    let header_end = memchr::memchr(b'\n', text.as_bytes())?;
+    let headers: Vec<&str> = text.get(..header_end)?.split(',').collect();
+    let known = fields::<RawCandidate>();
+    let unique = (headers.iter().enumerate()).all(|(i, h)| {
+        known.contains(h) && !headers.get(..i).is_some_and(|before| before.contains(h))
+    });
+    if !unique {
+        return None;
+    }
+    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
+    let head = text.get(header_end + 1..split)?;
+    let tail = text.get(split..)?;
+    // A slot for each line (an empty line is no row, and leaves its slot
+    // empty), or for each candidate the bytes can hold.
+    let lines = |part: &str| {
+        let breaks = memchr::memchr_iter(b'\n', part.as_bytes()).count();
+        breaks.min(part.len() / MIN_ROW_BYTES) + 1
+    };
+    let mut slots: Vec<Option<Candidate>> = std::iter::repeat_with(|| None)
+        .take((lines(head) + lines(tail)).min(max_candidates.saturating_add(1)))
+        .collect();
+    let in_head = lines(head).min(slots.len());
+    let (head_slots, tail_slots) = slots.split_at_mut_checked(in_head)?;
+    let columns = &columns;
+    let (head, tail) = super::in_parallel(
+        || plain_rows(head, columns, head_slots),
+        move || plain_rows(tail, columns, tail_slots),
+    );
+    let count = head? + tail.flatten()?;
+    if count == 0 || count > max_candidates {
+        return None;
+    }
+    // The filled slots, in place: `flatten` would collect them into a new
+    // vector, holding the candidates twice at the peak.
+    #[allow(
+        clippy::filter_map_identity,
+        reason = "filter_map collects in place, flatten does not"
+    )]
+    let candidates: Vec<Candidate> = slots.into_iter().filter_map(|slot| slot).collect();
+    let portfolio = Portfolio::indexed(candidates);
+    (!portfolio.id_order().has_repeats(portfolio.candidates())).then_some(portfolio)
+}
+
+/// Reads the rows of `part`, under `columns`, into `slots`: how many there
+/// are, or `None` for a row that is not plain or not as long as the header
+/// row, or that finds no slot.
+fn plain_rows(part: &str, columns: &[Column], slots: &mut [Option<Candidate>]) -> Option<usize> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(part.as_bytes());
+    let mut record = ::csv::StringRecord::new();
+    let mut slots = slots.iter_mut();
+    let mut count = 0;
+    while reader.read_record(&mut record).ok()? {
+        if record.len() != columns.len() {
+            return None;
+        }
+        *slots.next()? = Some(csv_row::candidate(columns, record.iter())?);
+        count += 1;
+    }
+    Some(count)
+}
+
+/// Reads the table `text`; the plain rows straight into candidates when
+/// `plain` (see `csv_row.rs`), else every row through serde.
+fn read_rows(text: &str, max_candidates: usize, plain: bool) -> Result<Portfolio> {
     let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
     let headers: Vec<&str> = headers.iter().collect();
@@ -140,8 +233,20 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
         columns: headers.len().max(1),
         headers: &headers,
     };
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let read = rows(&mut reader, &spans, max_candidates, &mut candidates);
+    let mut candidates: Vec<Candidate> =
+        Vec::with_capacity(rows_at_most(text, headers.len()).min(max_candidates));
+    let read = rows(&mut reader, &spans, max_candidates, plain, &mut candidates);
+    if read.is_ok() && !candidates.is_empty() {
+        // The candidates in id order show whether an id repeats; only then
+        // is the first repeat in row order looked for.
+        let portfolio = Portfolio::indexed(candidates);
+        if portfolio.id_order().has_repeats(portfolio.candidates())
+            && let Some(repeated) = repeated(portfolio.candidates(), &spans)
+        {
+            return Err(repeated);
+        }
+        return Ok(portfolio);
+    }
     // A repeated id among the candidates read comes before any error in a
     // later row, as it would had each id been looked up as it was read.
     if let Some(repeated) = repeated(&candidates, &spans) {
@@ -157,15 +262,37 @@ fn read(text: &str, max_candidates: usize) -> Result<Portfolio> {
     Ok(Portfolio::indexed(candidates))
 }
 
+/// About how many candidates the table `text` of `columns` columns holds:
+/// room for them all made at once keeps the vector of candidates from
+/// growing to twice what it holds. A row holds a separator or line break
+/// per column, and ends with a line break but the last (`\r` alone ends a
+/// row too, which only makes the room too small); and a row that is a
+/// candidate holds at least [`MIN_ROW_BYTES`], so that a table of empty
+/// lines makes no room beyond a few times its size.
+fn rows_at_most(text: &str, columns: usize) -> usize {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    breaks
+        .min(text.len() / columns.max(1))
+        .min(text.len() / MIN_ROW_BYTES)
+        + 1
+}
+
+/// The fewest bytes of a row that is a candidate: an id and months of a
+/// byte each, seven levels of at least three (`low`), eight separators and
+/// a line break.
+const MIN_ROW_BYTES: usize = 32;
+
 /// Reads the rows of `reader` into `candidates`, each checked but for its
 /// id being new, which [`repeated`] checks for all at once.
 fn rows(
     reader: &mut ::csv::Reader<&[u8]>,
     spans: &Cells<'_>,
     max_candidates: usize,
+    plain: bool,
     candidates: &mut Vec<Candidate>,
 ) -> Result<()> {
     let headers = spans.headers;
+    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
     let mut first_use = FirstUse::afterwards();
     let mut record = ::csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
@@ -175,6 +302,12 @@ fn rows(
                 count: i + 1 + reader.records().count(),
                 limit: max_candidates,
             });
+        }
+        // Most rows are plain; any other is read through serde, which
+        // gives the error if there is one.
+        if let Some(candidate) = csv_row::candidate(&columns, record.iter()).filter(|_| plain) {
+            candidates.push(candidate);
+            continue;
         }
         let mut row = Row::new(headers, record.iter(), i * spans.columns);
         let raw = RawCandidate::deserialize(&mut row).map_err(|e| {
@@ -461,11 +594,9 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
-        // Spreadsheets write TRUE and FALSE.
-        match self.text {
-            "true" | "TRUE" | "True" => visitor.visit_bool(true),
-            "false" | "FALSE" | "False" => visitor.visit_bool(false),
-            _ => Err(self.invalid(&visitor)),
+        match csv_row::boolean(self.text) {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(self.invalid(&visitor)),
         }
     }
 
@@ -573,6 +704,141 @@ impl<'de> MapAccess<'de> for Spanned<'de> {
             1 => seed.deserialize(UsizeDeserializer::new(self.cell.span)),
             2 => seed.deserialize(UsizeDeserializer::new(self.cell.span + 1)),
             _ => seed.deserialize(self.cell),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{in_two, read_rows};
+
+    /// A cell of column `header`: mostly a value the plain rows take, some
+    /// of every kind they leave to serde or to the checks.
+    fn cell(header: &'static str) -> BoxedStrategy<String> {
+        let (good, bad): (&'static [&'static str], &'static [&'static str]) = match header {
+            "id" => (
+                &["c1", "c2", "c3", "\u{e9}", "a b"],
+                &["", " ", "a\u{200b}b", "e\u{301}", "\u{a0}", "\"q,\""],
+            ),
+            "name" | "unit" | "sponsor" => {
+                (&["N", "\u{e9}t\u{e9}", ""], &[" ", "a\tb", "x\u{202e}"])
+            }
+            "duration_months" => (
+                &["15", "7.5", "1e1", "0.125"],
+                &["", "0", "-1", "nan", "inf", "1e400", "0.1234567", "x", " 3"],
+            ),
+            "remedial" => (&["true", "FALSE", "True", ""], &["yes", "1", "tRUE"]),
+            "visibility" => (&["high", "low"], &["hgh", "", "High"]),
+            "change" => (&["process", "cultural"], &["Process"]),
+            "phase" => (&["design"], &["DESIGN", ""]),
+            "bottom_line" => (&["direct"], &["direct "]),
+            "lead" => (&["credible"], &["lead"]),
+            "sponsor_level" => (&["manager"], &["boss"]),
+            "sponsor_motivation" => (&["strong"], &["Strong"]),
+            "tags" => (&[""], &["a;b", "a;a", "a;"]),
+            _ => (&[""], &["3", "-1"]),
+        };
+        prop_oneof![
+            30 => prop::sample::select(good).prop_map(str::to_owned),
+            1 => prop::sample::select(bad).prop_map(str::to_owned),
+            1 => "[ -~]{0,4}",
+        ]
+        .boxed()
+    }
+
+    #[test]
+    fn a_plain_table_is_read_in_two() {
+        let mut text = HEADERS.join(",") + "\n";
+        for i in 0..10 {
+            let months = i + 1;
+            text += &["c", &i.to_string(), ",N,U,", &months.to_string()].concat();
+            text += ",high,process,design,,direct,credible,manager,strong\n";
+        }
+        for split in text.match_indices('\n').map(|(i, _)| i + 1) {
+            let two = in_two(&text, split, 10);
+            assert!(two.is_some(), "{split}");
+            assert_eq!(Ok(two.unwrap()), read_rows(&text, 10, true));
+            // One too many, a repeated id, a row that is not plain: read whole.
+            assert!(in_two(&text, split, 9).is_none());
+            assert!(in_two(&text.replace("c3,", "c4,"), split, 10).is_none());
+            assert!(in_two(&text.replace(",high,", ",hgh,"), split, 10).is_none());
+        }
+    }
+
+    const HEADERS: [&str; 12] = [
+        "id",
+        "name",
+        "unit",
+        "duration_months",
+        "visibility",
+        "change",
+        "phase",
+        "remedial",
+        "bottom_line",
+        "lead",
+        "sponsor_level",
+        "sponsor_motivation",
+    ];
+
+    /// A table of the portfolio's columns, sometimes with a column of the
+    /// pull, its rows of such cells.
+    fn table() -> impl Strategy<Value = String> {
+        let pull = prop::sample::select(vec![None, Some("tags"), Some("trainees")]);
+        (pull, 0..8_usize).prop_flat_map(|(pull, rows)| {
+            let mut headers: Vec<&'static str> = HEADERS.to_vec();
+            headers.extend(pull);
+            let row: Vec<BoxedStrategy<String>> = headers.iter().map(|h| cell(h)).collect();
+            prop::collection::vec(row, rows).prop_map(move |rows| {
+                let mut text = headers.join(",") + "\n";
+                for row in rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|c| {
+                            if c.contains([',', '"', '\n']) {
+                                format!("\"{}\"", c.replace('"', "\"\""))
+                            } else {
+                                c.clone()
+                            }
+                        })
+                        .collect();
+                    text += &(cells.join(",") + "\n");
+                }
+                text
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// A table read in two parts on two threads, split at any line,
+        /// gives what reading it whole gives, when it gives anything.
+        #[test]
+        fn a_table_read_in_two_reads_as_read_whole(
+            text in table(),
+            max in 1..10_usize,
+            at in any::<prop::sample::Index>(),
+        ) {
+            let text = text.replace('"', "");
+            let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let split = breaks[at.index(breaks.len())];
+            if let Some(two) = in_two(&text, split, max) {
+                prop_assert_eq!(Ok(two), read_rows(&text, max, true), "{}", text);
+            }
+        }
+
+        /// Plain rows read straight give what serde gives for every row:
+        /// the same portfolio, or the same error.
+        #[test]
+        fn plain_rows_read_as_serde_reads_them(text in table(), max in 1..10_usize) {
+            prop_assert_eq!(
+                read_rows(&text, max, true),
+                read_rows(&text, max, false),
+                "{}",
+                text
+            );
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod criteria;
 mod csv;
+mod csv_row;
 mod portfolio;
 mod stream;
 
@@ -17,6 +18,34 @@ use toml::de::{DeTable, DeValue, Deserializer};
 use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes};
 use crate::limits::Limits;
 use crate::prescan;
+
+/// `head()` on this thread and `tail()` on another at once, their results
+/// in order; both on this thread, one after the other, when no thread can
+/// be started. `None` for the tail only if its thread panicked while
+/// holding it, which a panic of its own resumes first.
+pub(crate) fn in_parallel<A, B: Send>(
+    head: impl FnOnce() -> A,
+    tail: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    let tail = std::sync::Mutex::new(Some(tail));
+    let run_tail = || {
+        let tail = tail.lock().ok().and_then(|mut tail| tail.take());
+        tail.map(|tail| tail())
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .spawn_scoped(scope, run_tail)
+            .ok();
+        let head = head();
+        let tail = match spawned {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => run_tail(),
+        };
+        (head, tail)
+    })
+}
 
 /// Checks the size and encoding of `bytes` and what parsing them would
 /// build, then parses them as a TOML document: the steps every input goes
@@ -367,6 +396,13 @@ fn is_section(value: &DeValue<'_>) -> bool {
 mod tests {
     use super::*;
     use crate::error::SHOWN;
+
+    #[test]
+    fn in_parallel_gives_both_results_in_order() {
+        let text = "head tail";
+        let (head, tail) = in_parallel(|| &text[..4], || text[5..].to_owned());
+        assert_eq!((head, tail.as_deref()), ("head", Some("tail")));
+    }
 
     #[test]
     fn an_empty_span_has_no_location() {

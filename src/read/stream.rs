@@ -7,6 +7,13 @@
 //! after a line break outside any brackets, so memory is what the
 //! candidates take, not a tree of the whole file.
 //!
+//! Two shortcuts, each the same outcome as the events of the whole text
+//! (and each checked against them by a property test): the plain lines a
+//! generated portfolio is made of (`[[candidate]]`, `key = "text"`,
+//! `key = 15`) are seen without the lexer, which takes over from the first
+//! other line ([`plain_lines`]); and a large file is read in two parts on
+//! two threads, joined in order ([`portfolio_in_two`]).
+//!
 //! Only the portfolio's own shape is read this way: `[[candidate]]` headers
 //! and `key = value` lines of the keys every candidate has (id, name, unit,
 //! sponsor and the evidence); the keys of the pull (`trainees`, `tags`,
@@ -21,6 +28,7 @@
 //! 0, a duplicate id) are given here, the same message at the same place.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
 use toml_parser::lexer::TokenKind;
@@ -55,14 +63,205 @@ pub(crate) fn portfolio(text: &str, max_candidates: usize, expected: usize) -> O
     read(text, max_candidates, expected, CHUNK)
 }
 
+/// [`portfolio`] on two threads: the text before `split` on this one, the
+/// rest on another, then joined in order. `split` is where the line of a
+/// `[[candidate]]` header starts, and `expected` is split as the
+/// candidates are.
+///
+/// The same outcome as [`portfolio`]: each part is read only when its
+/// events parse without an error, and a part that parses ends on a line
+/// break outside any string or brackets, where the whole text's lexer and
+/// parser would start afresh too (as they do at every chunk). The
+/// candidates of the second part are counted on from the first's, a
+/// repeated id is looked for across both, and the first error in file
+/// order is the one given.
+pub(crate) fn portfolio_in_two(
+    text: &str,
+    split: usize,
+    max_candidates: usize,
+    expected: (usize, usize),
+) -> Outcome {
+    in_two(text, split, max_candidates, expected, CHUNK)
+}
+
+/// [`portfolio_in_two`], parsing about `chunk` tokens at a time.
+fn in_two(
+    text: &str,
+    split: usize,
+    max_candidates: usize,
+    (in_head, in_tail): (usize, usize),
+    chunk: usize,
+) -> Outcome {
+    // One slot for each candidate, made at once: the parts fill theirs in
+    // place, and the slots become the portfolio's vector where they lie, so
+    // the candidates are never in two vectors at once.
+    let in_head = in_head.min(max_candidates);
+    let in_tail = in_tail.min(max_candidates - in_head);
+    let mut slots: Vec<Option<Candidate>> = std::iter::repeat_with(|| None)
+        .take(in_head + in_tail)
+        .collect();
+    let Some((head_slots, tail_slots)) = slots.split_at_mut_checked(in_head) else {
+        return Outcome::Fallback;
+    };
+    let (head, tail) = super::in_parallel(
+        || {
+            let store = Store::Slots(head_slots, 0);
+            part(text, 0..split, max_candidates, store, (chunk, false))
+        },
+        || {
+            let store = Store::Slots(tail_slots, 0);
+            part(
+                text,
+                split..text.len(),
+                max_candidates,
+                store,
+                (chunk, false),
+            )
+        },
+    );
+    let (Some(head), Some(Some(tail))) = (head, tail) else {
+        return Outcome::Fallback;
+    };
+    let Piece {
+        mut id_spans,
+        mut invalid,
+        count: before,
+        ..
+    } = head;
+    if invalid.is_none() {
+        id_spans.extend(tail.id_spans);
+        invalid = tail.invalid.map(|error| counted_on(error, before));
+    } else {
+        // Nothing after the first error is kept.
+        slots.truncate(in_head);
+    }
+    // The filled slots, in place: `flatten` would collect them into a new
+    // vector, holding the candidates twice at the peak.
+    #[allow(
+        clippy::filter_map_identity,
+        reason = "filter_map collects in place, flatten does not"
+    )]
+    let candidates: Vec<Candidate> = slots.into_iter().filter_map(|slot| slot).collect();
+    joined(
+        text,
+        candidates,
+        &id_spans,
+        before + tail.count,
+        invalid,
+        max_candidates,
+    )
+}
+
 /// Reads the portfolio in `text`, parsing about `chunk` tokens at a time.
 fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Outcome {
+    read_as(text, max_candidates, expected, (chunk, false))
+}
+
+/// [`read`], every line through the lexer when `lexed`.
+fn read_as(
+    text: &str,
+    max_candidates: usize,
+    expected: usize,
+    (chunk, lexed): (usize, bool),
+) -> Outcome {
+    let store = Store::Grown(Vec::with_capacity(expected.min(max_candidates)));
+    match part(text, 0..text.len(), max_candidates, store, (chunk, lexed)) {
+        Some(Piece {
+            candidates,
+            id_spans,
+            count,
+            invalid,
+        }) => joined(text, candidates, &id_spans, count, invalid, max_candidates),
+        None => Outcome::Fallback,
+    }
+}
+
+/// Where a part's candidates go.
+enum Store<'s> {
+    /// A vector they are pushed on.
+    Grown(Vec<Candidate>),
+    /// Slots made for them, and how many are filled: a part with more
+    /// candidates than slots (headers the pre-scan did not count) is read
+    /// from the tree.
+    Slots(&'s mut [Option<Candidate>], usize),
+}
+
+impl Store<'_> {
+    /// Keeps `candidate`; false when there is no room.
+    fn keep(&mut self, candidate: Candidate) -> bool {
+        match self {
+            Store::Grown(candidates) => candidates.push(candidate),
+            Store::Slots(slots, filled) => match slots.get_mut(*filled) {
+                Some(slot) => {
+                    *slot = Some(candidate);
+                    *filled += 1;
+                }
+                None => return false,
+            },
+        }
+        true
+    }
+}
+
+/// What one part of the text gave, read from the events.
+struct Piece {
+    /// The candidates read, up to the first that is not allowed, when they
+    /// were pushed on a vector of their own.
+    candidates: Vec<Candidate>,
+    /// Where each candidate's id is, in the whole text.
+    id_spans: Vec<Span>,
+    /// How many candidates the part has, those after an error too.
+    count: usize,
+    /// The first error found after the shape was read; a candidate's
+    /// position in it counts from the part's start.
+    invalid: Option<Error>,
+}
+
+/// Reads the part `range` of `text` from the events, parsing about `chunk`
+/// tokens at a time (every line, when `every_line_lexed`; else the plain
+/// lines first without the lexer), into `store`; `None` when it is not the plain shape,
+/// or has a TOML error or more than `max_candidates` candidates.
+fn part(
+    text: &str,
+    range: Range<usize>,
+    max_candidates: usize,
+    store: Store<'_>,
+    (chunk, every_line_lexed): (usize, bool),
+) -> Option<Piece> {
     // The most tokens a chunk may hold while it waits for a line break
     // outside brackets; past it the text has an array or inline table
     // spanning many lines, which is not the portfolio's plain shape.
     let max_chunk = 4 * chunk;
-    let source = Source::new(text);
-    let mut builder = Builder::new(source, max_candidates, expected.min(max_candidates));
+    let part_text = text.get(range.clone())?;
+    let mut builder = Builder::new(
+        Source::new(part_text),
+        (text, range.start),
+        max_candidates,
+        store,
+    );
+    // The plain lines first, without the lexer; from the first other line
+    // on, the lexer and parser, which start afresh at any line of a part
+    // made of plain lines before it.
+    let lines = if every_line_lexed {
+        0
+    } else {
+        plain_lines(&mut builder, part_text)
+    };
+    if builder.fallback {
+        return None;
+    }
+    if lines == part_text.len() {
+        return builder.finish();
+    }
+    let rest = part_text.get(lines..)?;
+    if lines > 0 && rest.starts_with('\u{feff}') {
+        // The lexer skips a byte-order mark at the start of its text; in
+        // the middle of the text it is an error.
+        return None;
+    }
+    let source = Source::new(rest);
+    builder.source = source;
+    builder.whole.1 = range.start + lines;
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(max_chunk + 1);
     loop {
@@ -84,19 +283,156 @@ fn read(text: &str, max_candidates: usize, expected: usize, chunk: usize) -> Out
                 break;
             }
             if tokens.len() > max_chunk {
-                return Outcome::Fallback;
+                return None;
             }
         }
         let mut failed = Failed(false);
         toml_parser::parser::parse_document(&tokens, &mut builder, &mut failed);
         if failed.0 || builder.fallback {
-            return Outcome::Fallback;
+            return None;
         }
         if end {
             break;
         }
     }
     builder.finish()
+}
+
+/// Feeds `builder` the events of the plain lines at the start of `text`,
+/// its source, without the lexer; where the first other line starts (the
+/// text's length when there is none).
+///
+/// A plain line is one whose events are plain to see: empty; a comment of
+/// printable ASCII and tabs; `[[candidate]]`; or a bare key of letters,
+/// digits, `_` and `-`, `=`, and a value that [`plain`] takes as it is (a
+/// basic string of printable ASCII without escapes, a decimal integer) or
+/// `true` or `false`, with spaces or tabs around `=` and after the value.
+/// Each ends with `\n` or the end of the text. The builder gets the events
+/// the parser would give it for the line, with the same spans.
+fn plain_lines(builder: &mut Builder<'_, '_>, text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut sink = Failed(false);
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+            .map_or(bytes.len(), |n| at + n);
+        let line = bytes.get(at..end).unwrap_or_default();
+        let span = |from: usize, to: usize| Span::new_unchecked(at + from, at + to);
+        match line {
+            [] => {}
+            b"[[candidate]]" => {
+                builder.array_table_open(span(0, 2), &mut sink);
+                builder.simple_key(span(2, 11), None, &mut sink);
+                builder.array_table_close(span(11, 13), &mut sink);
+            }
+            [b'#', comment @ ..] => {
+                if !comment
+                    .iter()
+                    .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
+                {
+                    return at;
+                }
+                builder.comment(span(0, line.len()), &mut sink);
+            }
+            _ => {
+                let line = text.get(at..end).unwrap_or_default();
+                let Some((key, value, encoding)) = key_value(line) else {
+                    return at;
+                };
+                builder.simple_key(span(key.start, key.end), None, &mut sink);
+                builder.scalar(span(value.start, value.end), encoding, &mut sink);
+            }
+        }
+        if end < bytes.len() {
+            builder.newline(Span::new_unchecked(end, end + 1), &mut sink);
+        }
+        if builder.fallback || sink.0 {
+            builder.fallback = true;
+            return at;
+        }
+        at = end + 1;
+    }
+    bytes.len()
+}
+
+/// The spans of the key and value of `line`, and the value's encoding,
+/// when it is a plain `key = value` line (see [`plain_lines`]).
+fn key_value(text: &str) -> Option<(Range<usize>, Range<usize>, Option<Encoding>)> {
+    let line = text.as_bytes();
+    let run = |from: usize, f: fn(u8) -> bool| {
+        from + line.get(from..).map_or(0, |rest| {
+            rest.iter().position(|&b| !f(b)).unwrap_or(rest.len())
+        })
+    };
+    let space = |b: u8| b == b' ' || b == b'\t';
+    let key_end = run(0, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if key_end == 0 {
+        return None;
+    }
+    let equals = run(key_end, space);
+    if line.get(equals) != Some(&b'=') {
+        return None;
+    }
+    let start = run(equals + 1, space);
+    let (end, encoding) = if line.get(start) == Some(&b'"') {
+        let close = start + 1 + memchr::memchr(b'"', line.get(start + 1..)?)?;
+        (close + 1, Some(Encoding::BasicString))
+    } else {
+        (run(start, |b| b != b' ' && b != b'\t'), None)
+    };
+    if run(end, space) != line.len() {
+        return None;
+    }
+    // The value's ends are ASCII: a quote, a space or the line's end.
+    let value = text.get(start..end)?;
+    let plain = plain(value, encoding).is_some()
+        || (encoding.is_none() && matches!(value, "true" | "false"));
+    plain.then_some((0..key_end, start..end, encoding))
+}
+
+/// The portfolio of `candidates` read from the events of `text`, with
+/// where their ids are, how many there are in all and the first error, as
+/// reading the whole from the events gives it.
+fn joined(
+    text: &str,
+    candidates: Vec<Candidate>,
+    id_spans: &[Span],
+    count: usize,
+    invalid: Option<Error>,
+    max_candidates: usize,
+) -> Outcome {
+    if count == 0 || count > max_candidates {
+        return Outcome::Fallback;
+    }
+    if let Some(error) = invalid {
+        if let Some(duplicate) = first_duplicate(text, &candidates, id_spans) {
+            return Outcome::Read(Err(duplicate));
+        }
+        return Outcome::Read(Err(error));
+    }
+    let portfolio = Portfolio::indexed(candidates);
+    // The candidates in id order show whether an id repeats; only then
+    // is the first repeat in file order looked for.
+    if portfolio.id_order().has_repeats(portfolio.candidates())
+        && let Some(duplicate) = first_duplicate(text, portfolio.candidates(), id_spans)
+    {
+        return Outcome::Read(Err(duplicate));
+    }
+    Outcome::Read(Ok(portfolio))
+}
+
+/// `error`, found in a part after `before` candidates: the position of a
+/// candidate without an id counted from the whole text's start.
+fn counted_on(error: Error, before: usize) -> Error {
+    match error {
+        Error::Invalid { mut at, message } => {
+            if let Some(CandidateRef::Position(n)) = &mut at.candidate {
+                *n += before;
+            }
+            Error::Invalid { at, message }
+        }
+        other => other,
+    }
 }
 
 /// An error sink that remembers only that there was an error.
@@ -150,7 +486,8 @@ impl Key {
 /// A text value and where it is.
 type Text<'t> = (Cow<'t, str>, Span);
 
-/// One candidate's fields as read so far.
+/// One candidate's fields as read so far, each text and number with
+/// where it is in the whole text.
 #[derive(Default)]
 struct Fields<'t> {
     id: Option<Text<'t>>,
@@ -184,13 +521,16 @@ enum State {
 }
 
 /// Builds candidates from the events.
-struct Builder<'t> {
+struct Builder<'t, 's> {
+    /// The part read.
     source: Source<'t>,
+    /// The whole text, and where the part starts in it: where errors are.
+    whole: (&'t str, usize),
     max_candidates: usize,
     state: State,
     /// The candidate being read, once a header has opened one.
     fields: Option<Fields<'t>>,
-    candidates: Vec<Candidate>,
+    candidates: Store<'s>,
     /// Where each candidate's id is.
     id_spans: Vec<Span>,
     /// How many candidates were read.
@@ -201,15 +541,24 @@ struct Builder<'t> {
     fallback: bool,
 }
 
-impl<'t> Builder<'t> {
-    fn new(source: Source<'t>, max_candidates: usize, expected: usize) -> Self {
+impl<'t, 's> Builder<'t, 's> {
+    fn new(
+        source: Source<'t>,
+        whole: (&'t str, usize),
+        max_candidates: usize,
+        candidates: Store<'s>,
+    ) -> Self {
         Builder {
             source,
+            whole,
             max_candidates,
             state: State::Start,
             fields: None,
-            candidates: Vec::with_capacity(expected),
-            id_spans: Vec::with_capacity(expected),
+            id_spans: Vec::with_capacity(match &candidates {
+                Store::Grown(candidates) => candidates.capacity(),
+                Store::Slots(slots, _) => slots.len(),
+            }),
+            candidates,
             count: 0,
             invalid: None,
             fallback: false,
@@ -265,6 +614,9 @@ impl<'t> Builder<'t> {
         let Some(fields) = self.fields.as_mut() else {
             return false;
         };
+        // Where the value is in the whole text: the part's source may
+        // change before its candidate ends.
+        let span = moved(span, self.whole.1);
         match (key, kind) {
             (Key::Id, ScalarKind::String) => set(&mut fields.id, (decoded, span)),
             (Key::Name, ScalarKind::String) => set(&mut fields.name, (decoded, span)),
@@ -333,7 +685,7 @@ impl<'t> Builder<'t> {
             return true;
         }
         // The checks in the order the full parse makes them.
-        let text = self.source.input();
+        let (text, _) = self.whole;
         let id_ref = &id;
         let invalid = |key: &'static str, span: Span| {
             move |message| Error::Invalid {
@@ -354,7 +706,7 @@ impl<'t> Builder<'t> {
         match checked {
             Ok(duration) => {
                 let id = id.into_owned();
-                self.candidates.push(Candidate {
+                let kept = self.candidates.keep(Candidate {
                     name: fields
                         .name
                         .map_or_else(|| id.clone(), |(name, _)| name.into_owned()),
@@ -382,6 +734,9 @@ impl<'t> Builder<'t> {
                         sponsor_motivation,
                     },
                 });
+                if !kept {
+                    return false;
+                }
                 self.id_spans.push(id_span);
             }
             Err(error) => self.invalid = Some(error),
@@ -389,30 +744,28 @@ impl<'t> Builder<'t> {
         true
     }
 
-    /// The portfolio, once every event has been received.
-    fn finish(mut self) -> Outcome {
-        if !self.end_candidate() || self.count == 0 {
-            return Outcome::Fallback;
+    /// The part, once every event has been received; `None` when its last
+    /// candidate is not whole.
+    fn finish(mut self) -> Option<Piece> {
+        if !self.end_candidate() {
+            return None;
         }
-        if let Some(error) = self.invalid {
-            if let Some(duplicate) =
-                first_duplicate(self.source.input(), &self.candidates, &self.id_spans)
-            {
-                return Outcome::Read(Err(duplicate));
-            }
-            return Outcome::Read(Err(error));
-        }
-        let portfolio = Portfolio::indexed(self.candidates);
-        // The candidates in id order show whether an id repeats; only then
-        // is the first repeat in file order looked for.
-        if portfolio.id_order().has_repeats(portfolio.candidates())
-            && let Some(duplicate) =
-                first_duplicate(self.source.input(), portfolio.candidates(), &self.id_spans)
-        {
-            return Outcome::Read(Err(duplicate));
-        }
-        Outcome::Read(Ok(portfolio))
+        Some(Piece {
+            candidates: match self.candidates {
+                Store::Grown(candidates) => candidates,
+                Store::Slots(..) => Vec::new(),
+            },
+            id_spans: self.id_spans,
+            count: self.count,
+            invalid: self.invalid,
+        })
     }
+}
+
+/// `span` of a part that starts at byte `base` of the whole text, in the
+/// whole text.
+fn moved(span: Span, base: usize) -> Span {
+    Span::new_unchecked(span.start() + base, span.end() + base)
 }
 
 /// The error for the first id in `candidates` used again, as the full parse
@@ -501,7 +854,7 @@ fn level<L: Level>(slot: &mut Option<L>, name: &str) -> bool {
     }
 }
 
-impl EventReceiver for Builder<'_> {
+impl EventReceiver for Builder<'_, '_> {
     fn std_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.fallback = true;
     }
@@ -639,7 +992,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{Outcome, portfolio, read};
+    use super::{CHUNK, Outcome, in_two, portfolio, read, read_as};
     use crate::candidate::Portfolio;
     use crate::error::Result;
     use crate::limits::Limits;
@@ -856,6 +1209,134 @@ mod tests {
             if let Outcome::Read(small) = read(&text, usize::MAX, 0, chunk) {
                 prop_assert_eq!(small, tree, "{}", text);
             }
+        }
+
+        /// The plain lines read without the lexer give what the lexer and
+        /// parser give for them, whatever line the lexer takes over at: in
+        /// files of whole candidates with odd lines among them (a
+        /// byte-order mark, `\r`, escapes, other spacing, odd comments).
+        #[test]
+        fn plain_lines_read_as_lexed(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    6 => (0..1000_u32, 1..60_u32, any::<bool>()).prop_map(|(id, months, remedial)| format!(
+                        "[[candidate]]\nid = \"c{id}\"\nduration_months = {months}\nvisibility = \"high\"\n\
+                         change = \"process\"\nphase = \"design\"\nremedial = {remedial}\n\
+                         bottom_line = \"direct\"\nlead = \"credible\"\nsponsor_level = \"manager\"\n\
+                         sponsor_motivation = \"strong\""
+                    )),
+                    2 => candidate(),
+                    1 => line(),
+                    1 => prop::sample::select(vec![
+                        "\u{feff}[[candidate]]", "\u{feff}", "# é", "#\u{7f}", "#\ta", "# \"",
+                        "id = \"c\"\r", "k = \"a\" ", "id\t=\t\"z\"", "remedial = false",
+                        "remedial = True", "duration_months = 00", "duration_months = 1_5",
+                        "duration_months = 123456789012345678", "name = \"#\"", "[[candidate]] ",
+                        "id = \"\"\"x\"\"\"", "id = \"a\" \"b\"", "\"id\" = \"q\"",
+                    ]).prop_map(str::to_owned),
+                ],
+                0..20,
+            ),
+            crlf in any::<bool>(),
+            chunk in 1..40_usize,
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let plain = read_as(&text, usize::MAX, 0, (CHUNK, false));
+            let lexed = read_as(&text, usize::MAX, 0, (CHUNK, true));
+            match (plain, lexed) {
+                (Outcome::Read(plain), Outcome::Read(lexed)) => prop_assert_eq!(plain, lexed, "{}", text),
+                (Outcome::Fallback, Outcome::Fallback) => {}
+                (plain, lexed) => prop_assert!(false, "{:?} {:?}\n{}", plain, lexed, text),
+            }
+            // With the lexer taking over in small chunks (which may fall
+            // back where a whole chunk would not), what the tree gives.
+            if let Outcome::Read(small) = read_as(&text, usize::MAX, 0, (chunk, false)) {
+                let limits = Limits::default();
+                prop_assert_eq!(small, Portfolio::read_tree(text.as_bytes(), &limits), "{}", text);
+            }
+        }
+
+        /// Read in two parts on two threads, split where the line of any
+        /// header the pre-scan finds starts, a file gives what it gives
+        /// read whole: the same portfolio, or the same first error in file
+        /// order (a repeated id across the parts, a candidate without an id
+        /// counted from the file's start), or the tree.
+        #[test]
+        fn any_file_read_in_two_reads_as_read_whole(
+            lines in prop::collection::vec(prop_oneof![1 => line(), 3 => candidate()], 0..30),
+            crlf in any::<bool>(),
+            chunk in 1..40_usize,
+            at in any::<prop::sample::Index>(),
+            max in prop_oneof![Just(usize::MAX), 1..12_usize],
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let whole = read(&text, max, 0, chunk);
+            let starts = crate::prescan::scan(text.as_bytes(), usize::MAX).starts;
+            prop_assume!(!starts.is_empty());
+            let index = at.index(starts.len());
+            let two = in_two(&text, starts[index], max, (index, starts.len() - index), chunk);
+            match (whole, two) {
+                (Outcome::Read(whole), Outcome::Read(two)) => prop_assert_eq!(whole, two, "{}", text),
+                (Outcome::Fallback, Outcome::Fallback) => {}
+                (whole, two) => prop_assert!(false, "{:?} {:?}\n{}", whole, two, text),
+            }
+        }
+    }
+
+    #[test]
+    fn errors_in_either_part_are_given_as_read_whole() {
+        let candidate = |id: &str, months: &str| {
+            format!(
+                "[[candidate]]\nid = {id}\nduration_months = {months}\nvisibility = \"high\"\n\
+                 change = \"technology\"\nphase = \"design\"\nbottom_line = \"direct\"\n\
+                 lead = \"credible\"\nsponsor_level = \"manager\"\nsponsor_motivation = \"strong\"\n"
+            )
+        };
+        let good = |i: usize| candidate(&format!("\"c{i}\""), "15");
+        let cases: [(Vec<String>, &str); 5] = [
+            // An error in the second part only.
+            (
+                vec![good(0), good(1), good(2), candidate("\"\"", "15")],
+                "portfolio:32:6, candidate #4, key id: must not be empty",
+            ),
+            // Errors in both: the first part's.
+            (
+                vec![
+                    good(0),
+                    candidate("\"x\"", "0"),
+                    good(2),
+                    candidate("\"\"", "15"),
+                ],
+                "portfolio:13:19, candidate \"x\", key duration_months: must be more than 0 months, not 0",
+            ),
+            // A repeated id across the parts.
+            (
+                vec![good(0), good(1), good(2), good(1)],
+                "portfolio:32:6, candidate \"c1\", key id: duplicate candidate id, first used at 12:6",
+            ),
+            // A repeat in the second part before an error in it.
+            (
+                vec![good(0), good(1), good(1), candidate("\"\"", "0")],
+                "portfolio:22:6, candidate \"c1\", key id: duplicate candidate id, first used at 12:6",
+            ),
+            // An error in the first part before a repeat across the parts.
+            (
+                vec![good(0), candidate("\"\"", "15"), good(2), good(0)],
+                "portfolio:12:6, candidate #2, key id: must not be empty",
+            ),
+        ];
+        for (candidates, what) in cases {
+            let text = candidates.concat();
+            let split = text.match_indices("[[candidate]]").nth(2).unwrap().0;
+            let in_two = |text, split| in_two(text, split, usize::MAX, (2, 2), CHUNK);
+            let Outcome::Read(Err(whole)) = read(&text, usize::MAX, 0, CHUNK) else {
+                panic!("{text}");
+            };
+            let Outcome::Read(Err(two)) = in_two(&text, split) else {
+                panic!("{text}");
+            };
+            assert_eq!(whole, two, "{text}");
+            assert_eq!(whole.to_string(), what);
         }
     }
 }

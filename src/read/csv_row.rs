@@ -1,0 +1,159 @@
+//! A CSV row of the plain shape read straight into a candidate, without
+//! serde: what most rows of a large table are.
+//!
+//! A row is plain when every cell it gives is one the portfolio's own
+//! columns take as they are (an id, a name, a unit, a sponsor, a number of
+//! months, a level, `remedial`) and the candidate passes its checks. Any
+//! other row (an empty required cell, a value serde would refuse, a text
+//! the checks refuse, a cell of the pull such as `tags`) gives `None`, and
+//! the caller reads it again through serde, whose error is the one to give.
+//! So a row read here is the candidate serde would have read, and no error
+//! is made here.
+
+use crate::candidate::{Candidate, Evidence, Texts, check_months, check_texts};
+use crate::criterion::{
+    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
+};
+
+/// What a column of the table is, for reading a plain row.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Column {
+    Id,
+    Name,
+    Unit,
+    Sponsor,
+    DurationMonths,
+    Visibility,
+    Change,
+    Phase,
+    Remedial,
+    BottomLine,
+    Lead,
+    SponsorLevel,
+    SponsorMotivation,
+    /// A key of the pull: a row that fills it is read through serde.
+    Other,
+}
+
+impl Column {
+    /// The column headed `header`.
+    pub(super) fn of(header: &str) -> Self {
+        match header {
+            "id" => Column::Id,
+            "name" => Column::Name,
+            "unit" => Column::Unit,
+            "sponsor" => Column::Sponsor,
+            "duration_months" => Column::DurationMonths,
+            "visibility" => Column::Visibility,
+            "change" => Column::Change,
+            "phase" => Column::Phase,
+            "remedial" => Column::Remedial,
+            "bottom_line" => Column::BottomLine,
+            "lead" => Column::Lead,
+            "sponsor_level" => Column::SponsorLevel,
+            "sponsor_motivation" => Column::SponsorMotivation,
+            _ => Column::Other,
+        }
+    }
+}
+
+/// One row's cells as read so far.
+#[derive(Default)]
+struct Fields<'a> {
+    id: Option<&'a str>,
+    name: Option<&'a str>,
+    unit: Option<&'a str>,
+    sponsor: Option<&'a str>,
+    duration: Option<f64>,
+    visibility: Option<Visibility>,
+    change: Option<Change>,
+    phase: Option<Phase>,
+    remedial: Option<bool>,
+    bottom_line: Option<BottomLine>,
+    lead: Option<Lead>,
+    sponsor_level: Option<SponsorLevel>,
+    sponsor_motivation: Option<Motivation>,
+}
+
+/// The candidate of a row whose cells are `cells`, under `columns`; `None`
+/// when the row is not plain (see the module's docs).
+pub(super) fn candidate<'a>(
+    columns: &[Column],
+    cells: impl Iterator<Item = &'a str>,
+) -> Option<Candidate> {
+    let mut f = Fields::default();
+    for (&column, cell) in columns.iter().zip(cells) {
+        // An empty cell is a key not given.
+        if cell.is_empty() {
+            continue;
+        }
+        match column {
+            Column::Id => f.id = Some(cell),
+            Column::Name => f.name = Some(cell),
+            Column::Unit => f.unit = Some(cell),
+            Column::Sponsor => f.sponsor = Some(cell),
+            // As serde reads an `f64` from a cell.
+            Column::DurationMonths => f.duration = Some(cell.parse().ok()?),
+            Column::Visibility => f.visibility = Some(level(cell)?),
+            Column::Change => f.change = Some(level(cell)?),
+            Column::Phase => f.phase = Some(level(cell)?),
+            Column::Remedial => f.remedial = Some(boolean(cell)?),
+            Column::BottomLine => f.bottom_line = Some(level(cell)?),
+            Column::Lead => f.lead = Some(level(cell)?),
+            Column::SponsorLevel => f.sponsor_level = Some(level(cell)?),
+            Column::SponsorMotivation => f.sponsor_motivation = Some(level(cell)?),
+            Column::Other => return None,
+        }
+    }
+    let id = f.id?;
+    let texts = Texts {
+        id: (id, ()),
+        name: f.name.map(|name| (name, ())),
+        unit: f.unit.map(|unit| (unit, ())),
+        sponsor: f.sponsor.map(|sponsor| (sponsor, ())),
+        tags: Vec::new(),
+        agents: Vec::new(),
+        champions: Vec::new(),
+    };
+    check_texts(texts).ok()?;
+    let evidence = Evidence {
+        duration: check_months(f.duration?).ok()?,
+        visibility: f.visibility?,
+        change: f.change?,
+        phase: f.phase?,
+        remedial: f.remedial.unwrap_or(false),
+        bottom_line: f.bottom_line?,
+        lead: f.lead?,
+        sponsor_level: f.sponsor_level?,
+        sponsor_motivation: f.sponsor_motivation?,
+    };
+    let id = id.to_owned();
+    Some(Candidate {
+        name: f.name.map_or_else(|| id.clone(), str::to_owned),
+        id,
+        unit: f.unit.map(str::to_owned),
+        sponsor: f.sponsor.map(str::to_owned),
+        trainees: None,
+        tags: Vec::new(),
+        agents: Vec::new(),
+        champions: Vec::new(),
+        local_initiative: false,
+        asked: false,
+        start_month: 0,
+        evidence,
+    })
+}
+
+/// The level named `name`, as serde reads one.
+fn level<L: Level>(name: &str) -> Option<L> {
+    L::ALL.iter().copied().find(|level| level.name() == name)
+}
+
+/// A bool as a cell gives it: spreadsheets write `TRUE` and `FALSE`.
+pub(super) fn boolean(cell: &str) -> Option<bool> {
+    match cell {
+        "true" | "TRUE" | "True" => Some(true),
+        "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
