@@ -1,7 +1,8 @@
 //! Parse, score, rank and plan arbitrary bytes, ask how robust the plan
 //! is (stability, acceptability on a few samples, watched and stopped, and
 //! counterfactuals), plan the waves, print the criteria and the portfolio
-//! back, and check the invariants.
+//! back, write the plan as JSON by hand and by serde_json, and check the
+//! invariants.
 //!
 //! The input is split at its first 0xFF byte, if any: the part before is a
 //! criteria file, the part after a portfolio; without one, the whole input
@@ -16,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 
-use spearhead::{Criteria, Limits, Portfolio, Report, Role};
+use spearhead::{Criteria, JsonWriter, Limits, Portfolio, Report, Role};
 
 fuzz_target!(|data: &[u8]| {
     let (criteria, portfolio) = match data.iter().position(|&b| b == 0xff) {
@@ -73,9 +74,16 @@ fuzz_target!(|data: &[u8]| {
     let reversed = Portfolio::new(reversed).expect("a valid portfolio stays valid reversed");
     assert_eq!(criteria.plan(&reversed).ok(), Some(plan.clone()));
 
+    // The hand-written JSON is serde_json's, byte for byte.
+    let mut json = String::new();
+    JsonWriter::new().plan(&mut json, &plan);
+    assert_eq!(json, serde_json::to_string(&plan).expect("a plan is JSON"));
+
     // The roadmap: every candidate once, the leaders in wave 0, and the
-    // same roadmap reversed.
+    // same roadmap reversed, and from a plan with texts of its own (found
+    // by id, not by address).
     let roadmap = criteria.roadmap_of(&portfolio, &plan);
+    assert_eq!(criteria.roadmap_of(&portfolio, &plan.clone().into_owned()), roadmap);
     assert_eq!(
         roadmap.projects.len() + roadmap.unreached.len(),
         portfolio.len()
