@@ -19,9 +19,10 @@ const RANK_COLUMNS: usize = 5;
 
 /// The text report of `report`: each section its inputs allow.
 pub(super) fn report(report: &Report<'_>) -> String {
-    let mut out = plan(report);
+    let mut out = String::with_capacity(room(report));
+    plan(&mut out, report);
     if let Some(roadmap) = report.roadmap {
-        out.push_str(&roadmap_table(roadmap));
+        roadmap_table(&mut out, roadmap);
     }
     if let Some(stability) = report.stability {
         out.push_str(&stability_table(stability.values()));
@@ -39,19 +40,41 @@ pub(super) fn report(report: &Report<'_>) -> String {
     out
 }
 
+/// About how long the text of `report`'s ranking, pull and roadmap is, so
+/// that it is made room for once rather than grown by copying: hundreds of
+/// megabytes at a million candidates.
+fn room(report: &Report<'_>) -> usize {
+    let ranking = &report.plan.ranking;
+    let width = id_width(ranking.iter().map(|p| p.id.as_ref()));
+    let texts = |p: &Placement<'_>| {
+        let unit = p.unit.as_ref().map_or(0, |u| u.len() + 12);
+        let sponsor = p.sponsor.as_ref().map_or(0, |s| s.len() + 12);
+        p.name.len() + unit + sponsor
+    };
+    let rows: usize = (ranking.iter())
+        .map(|p| 2 * width + 28 + texts(p) + 64 * p.reasons.len())
+        .sum();
+    let roadmap = report.roadmap.map_or(0, |r| {
+        r.projects.len() * (width + 48) + r.unreached.len() * (width + 128)
+    });
+    rows + roadmap
+}
+
 /// The ranking, the leaders with their breakdowns, and the followers with
 /// why each does not lead.
-fn plan(report: &Report<'_>) -> String {
+fn plan(out: &mut String, report: &Report<'_>) {
     let ranking = &report.plan.ranking;
-    let mut out = String::new();
     let width = id_width(ranking.iter().map(|p| p.id.as_ref()));
     let _ = writeln!(out, "rank  total  role  {}  name", Padded("id", width));
+    // A ranking repeats its totals and reasons row after row: each is
+    // formatted when it changes.
+    let mut total = Memo::default();
     for p in ranking {
+        let total = total.text(&p.total.to_bits(), || format!("{:.3}", p.total));
         let _ = writeln!(
             out,
-            "{:>4}  {:.3}  {:4}  {}  {}",
+            "{:>4}  {total}  {:4}  {}  {}",
             p.rank,
-            p.total,
             p.role,
             Padded(&p.id, width),
             Who(p)
@@ -86,17 +109,67 @@ fn plan(report: &Report<'_>) -> String {
         }
     }
     out.push_str("\nPull: the others follow when the leaders show results\n");
+    let mut texts = Memo::default();
     for p in ranking.iter().filter(|p| p.role == Role::Pull) {
-        let reasons: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  {}  {}", Padded(&p.id, width), reasons.join("; "));
+        let _ = write!(out, "  {}  ", Padded(&p.id, width));
+        for (i, reason) in p.reasons.iter().enumerate() {
+            if i > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(texts.text(reason, || reason.to_string()));
+        }
+        out.push('\n');
     }
-    out
+}
+
+/// The texts of the last few values formatted: a ranking repeats a few
+/// totals and reasons row after row.
+struct Memo<T> {
+    kept: Vec<(T, String)>,
+    /// Where the next new value goes once `kept` is full.
+    next: usize,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            kept: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+impl<T: PartialEq + Clone> Memo<T> {
+    /// How many values it keeps.
+    const KEPT: usize = 16;
+
+    /// The text of `value`: `format`'s, kept while it is among the last
+    /// few values asked for.
+    fn text(&mut self, value: &T, format: impl FnOnce() -> String) -> &str {
+        let at = match self.kept.iter().position(|(kept, _)| kept == value) {
+            Some(at) => at,
+            None if self.kept.len() < Self::KEPT => {
+                self.kept.push((value.clone(), format()));
+                self.kept.len() - 1
+            }
+            None => {
+                let at = self.next;
+                self.next = (self.next + 1) % Self::KEPT;
+                if let Some(slot) = self.kept.get_mut(at) {
+                    *slot = (value.clone(), format());
+                }
+                at
+            }
+        };
+        self.kept.get(at).map_or("", |(_, text)| text)
+    }
 }
 
 /// Each project's wave, months and coach, then the followers no one
 /// reaches.
-fn roadmap_table(roadmap: &Roadmap) -> String {
-    let mut out = format!(
+fn roadmap_table(out: &mut String, roadmap: &Roadmap) {
+    let _ = write!(
+        out,
         "\nRoadmap: the push, then {} pull wave(s)\n",
         roadmap.pull_waves
     );
@@ -116,10 +189,11 @@ fn roadmap_table(roadmap: &Roadmap) -> String {
             Padded(&stage.id, width)
         );
     }
+    let mut reason = Memo::default();
     for unreached in &roadmap.unreached {
-        let _ = writeln!(out, "  not reached: {}  {}", unreached.id, unreached.reason);
+        let reason = reason.text(&unreached.reason, || unreached.reason.to_string());
+        let _ = writeln!(out, "  not reached: {}  {reason}", unreached.id);
     }
-    out
 }
 
 /// How far each weight can move, the others fixed, with the same leaders.
@@ -257,6 +331,28 @@ impl fmt::Display for Who<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_memo_gives_each_value_its_own_text_past_what_it_keeps() {
+        let mut memo = Memo::default();
+        let mut formatted = 0;
+        // 40 values, each asked for three times in a row, then all again.
+        for round in 0..2 {
+            for value in 0..40_u32 {
+                for _ in 0..3 {
+                    let text = memo.text(&value, || {
+                        formatted += 1;
+                        format!("v{value}")
+                    });
+                    assert_eq!(text, format!("v{value}"), "round {round}");
+                }
+            }
+        }
+        // Once per value and round: 40 values do not fit in what it keeps.
+        assert_eq!(formatted, 80);
+        // The last few are still kept.
+        memo.text(&39, || unreachable!("39 is kept"));
+    }
 
     #[test]
     fn numbers_drop_trailing_zeros_and_negative_zero() {
