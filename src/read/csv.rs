@@ -19,7 +19,8 @@ use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, UsizeDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Unexpected, Visitor};
 
-use super::csv_row::{self, Column};
+use super::Key;
+use super::csv_row;
 use super::portfolio::{RawCandidate, Spans};
 use crate::candidate::{Candidate, FirstUse, Portfolio, first_duplicate};
 use crate::error::{At, CandidateRef, Cell as Place, Error, Location, Part, Result, clip_quotes};
@@ -139,7 +140,7 @@ fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> 
     if !unique {
         return None;
     }
-    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
+    let columns: Vec<Option<Key>> = headers.iter().map(|h| Key::from_name(h)).collect();
     let head = text.get(header_end + 1..split)?;
     let tail = text.get(split..)?;
     // A slot for each line (an empty line is no row, and leaves its slot
@@ -176,7 +177,11 @@ fn in_two(text: &str, split: usize, max_candidates: usize) -> Option<Portfolio> 
 /// Reads the rows of `part`, under `columns`, into `slots`: how many there
 /// are, or `None` for a row that is not plain or not as long as the header
 /// row, or that finds no slot.
-fn plain_rows(part: &str, columns: &[Column], slots: &mut [Option<Candidate>]) -> Option<usize> {
+fn plain_rows(
+    part: &str,
+    columns: &[Option<Key>],
+    slots: &mut [Option<Candidate>],
+) -> Option<usize> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(part.as_bytes());
@@ -292,7 +297,7 @@ fn rows(
     candidates: &mut Vec<Candidate>,
 ) -> Result<()> {
     let headers = spans.headers;
-    let columns: Vec<Column> = headers.iter().map(|h| Column::of(h)).collect();
+    let columns: Vec<Option<Key>> = headers.iter().map(|h| Key::from_name(h)).collect();
     let mut first_use = FirstUse::afterwards();
     let mut record = ::csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {

@@ -10,52 +10,11 @@
 //! So a row read here is the candidate serde would have read, and no error
 //! is made here.
 
+use super::Key;
 use crate::candidate::{Candidate, Evidence, Texts, check_months, check_texts};
 use crate::criterion::{
     BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
 };
-
-/// What a column of the table is, for reading a plain row.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Column {
-    Id,
-    Name,
-    Unit,
-    Sponsor,
-    DurationMonths,
-    Visibility,
-    Change,
-    Phase,
-    Remedial,
-    BottomLine,
-    Lead,
-    SponsorLevel,
-    SponsorMotivation,
-    /// A key of the pull: a row that fills it is read through serde.
-    Other,
-}
-
-impl Column {
-    /// The column headed `header`.
-    pub(super) fn of(header: &str) -> Self {
-        match header {
-            "id" => Column::Id,
-            "name" => Column::Name,
-            "unit" => Column::Unit,
-            "sponsor" => Column::Sponsor,
-            "duration_months" => Column::DurationMonths,
-            "visibility" => Column::Visibility,
-            "change" => Column::Change,
-            "phase" => Column::Phase,
-            "remedial" => Column::Remedial,
-            "bottom_line" => Column::BottomLine,
-            "lead" => Column::Lead,
-            "sponsor_level" => Column::SponsorLevel,
-            "sponsor_motivation" => Column::SponsorMotivation,
-            _ => Column::Other,
-        }
-    }
-}
 
 /// One row's cells as read so far.
 #[derive(Default)]
@@ -78,7 +37,7 @@ struct Fields<'a> {
 /// The candidate of a row whose cells are `cells`, under `columns`; `None`
 /// when the row is not plain (see the module's docs).
 pub(super) fn candidate<'a>(
-    columns: &[Column],
+    columns: &[Option<Key>],
     cells: impl Iterator<Item = &'a str>,
 ) -> Option<Candidate> {
     let mut f = Fields::default();
@@ -88,21 +47,22 @@ pub(super) fn candidate<'a>(
             continue;
         }
         match column {
-            Column::Id => f.id = Some(cell),
-            Column::Name => f.name = Some(cell),
-            Column::Unit => f.unit = Some(cell),
-            Column::Sponsor => f.sponsor = Some(cell),
+            Some(Key::Id) => f.id = Some(cell),
+            Some(Key::Name) => f.name = Some(cell),
+            Some(Key::Unit) => f.unit = Some(cell),
+            Some(Key::Sponsor) => f.sponsor = Some(cell),
             // As serde reads an `f64` from a cell.
-            Column::DurationMonths => f.duration = Some(cell.parse().ok()?),
-            Column::Visibility => f.visibility = Some(level(cell)?),
-            Column::Change => f.change = Some(level(cell)?),
-            Column::Phase => f.phase = Some(level(cell)?),
-            Column::Remedial => f.remedial = Some(boolean(cell)?),
-            Column::BottomLine => f.bottom_line = Some(level(cell)?),
-            Column::Lead => f.lead = Some(level(cell)?),
-            Column::SponsorLevel => f.sponsor_level = Some(level(cell)?),
-            Column::SponsorMotivation => f.sponsor_motivation = Some(level(cell)?),
-            Column::Other => return None,
+            Some(Key::DurationMonths) => f.duration = Some(cell.parse().ok()?),
+            Some(Key::Visibility) => f.visibility = Some(level(cell)?),
+            Some(Key::Change) => f.change = Some(level(cell)?),
+            Some(Key::Phase) => f.phase = Some(level(cell)?),
+            Some(Key::Remedial) => f.remedial = Some(boolean(cell)?),
+            Some(Key::BottomLine) => f.bottom_line = Some(level(cell)?),
+            Some(Key::Lead) => f.lead = Some(level(cell)?),
+            Some(Key::SponsorLevel) => f.sponsor_level = Some(level(cell)?),
+            Some(Key::SponsorMotivation) => f.sponsor_motivation = Some(level(cell)?),
+            // A key of the pull: a row that fills it is read through serde.
+            None => return None,
         }
     }
     let id = f.id?;

@@ -392,6 +392,49 @@ fn is_section(value: &DeValue<'_>) -> bool {
     }
 }
 
+/// The keys of a candidate that the readers take without serde: a
+/// `[[candidate]]` table's (`stream.rs`) and a CSV table's columns
+/// (`csv_row.rs`). Any other key goes the slow way, which gives the
+/// exact error.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Key {
+    Id,
+    Name,
+    Unit,
+    Sponsor,
+    DurationMonths,
+    Visibility,
+    Change,
+    Phase,
+    Remedial,
+    BottomLine,
+    Lead,
+    SponsorLevel,
+    SponsorMotivation,
+}
+
+impl Key {
+    /// The key named `name`; `None` for any other.
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "id" => Key::Id,
+            "name" => Key::Name,
+            "unit" => Key::Unit,
+            "sponsor" => Key::Sponsor,
+            "duration_months" => Key::DurationMonths,
+            "visibility" => Key::Visibility,
+            "change" => Key::Change,
+            "phase" => Key::Phase,
+            "remedial" => Key::Remedial,
+            "bottom_line" => Key::BottomLine,
+            "lead" => Key::Lead,
+            "sponsor_level" => Key::SponsorLevel,
+            "sponsor_motivation" => Key::SponsorMotivation,
+            _ => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,7 @@ use toml_parser::lexer::TokenKind;
 use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Source, Span};
 
+use super::Key;
 use crate::candidate::{
     Candidate, Evidence, Portfolio, Texts, candidate_ref, check_months, check_texts,
 };
@@ -441,45 +442,6 @@ struct Failed(bool);
 impl ErrorSink for Failed {
     fn report_error(&mut self, _error: ParseError) {
         self.0 = true;
-    }
-}
-
-/// The keys of a `[[candidate]]` table.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Id,
-    Name,
-    Unit,
-    Sponsor,
-    DurationMonths,
-    Visibility,
-    Change,
-    Phase,
-    Remedial,
-    BottomLine,
-    Lead,
-    SponsorLevel,
-    SponsorMotivation,
-}
-
-impl Key {
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "id" => Key::Id,
-            "name" => Key::Name,
-            "unit" => Key::Unit,
-            "sponsor" => Key::Sponsor,
-            "duration_months" => Key::DurationMonths,
-            "visibility" => Key::Visibility,
-            "change" => Key::Change,
-            "phase" => Key::Phase,
-            "remedial" => Key::Remedial,
-            "bottom_line" => Key::BottomLine,
-            "lead" => Key::Lead,
-            "sponsor_level" => Key::SponsorLevel,
-            "sponsor_motivation" => Key::SponsorMotivation,
-            _ => return None,
-        })
     }
 }
 
