@@ -377,10 +377,10 @@ fn push_text(out: &mut String, text: &str) {
 /// How a number is written.
 #[derive(Clone, Copy)]
 enum Style {
-    /// As `serde_json` writes an `f64`: the shortest digits that read back
-    /// the same, with `.0` on a whole number, in exponent form below
-    /// `1e-5` and from `1e16` (`1e-7`, `1e+16`); `null` for what is not
-    /// finite.
+    /// As `serde_json` writes an `f64`, with the same formatter (zmij):
+    /// the shortest digits that read back the same, with `.0` on a whole
+    /// number, in exponent form below `1e-5` and from `1e16` (`1e-7`,
+    /// `1e+16`); `null` for what is not finite.
     Json,
     /// As `{}` writes it.
     Display,
@@ -443,26 +443,9 @@ fn format(out: &mut String, style: Style, x: f64) {
         Style::Display => write!(out, "{x}"),
         Style::Fixed3 => write!(out, "{x:.3}"),
         Style::Json if !x.is_finite() => out.write_str("null"),
-        Style::Json if x == 0.0 || (1e-5..1e16).contains(&x.abs()) => {
-            let start = out.len();
-            let written = write!(out, "{x}");
-            if !out.get(start..).unwrap_or_default().contains('.') {
-                out.push_str(".0");
-            }
-            written
-        }
-        Style::Json => {
-            let start = out.len();
-            let written = write!(out, "{x:e}");
-            // `1e16` is `1e+16` to serde_json; `1e-7` the same to both.
-            if let Some(e) = out.get(start..).and_then(|text| text.find('e'))
-                && out
-                    .get(start + e + 1..)
-                    .is_some_and(|exp| !exp.starts_with('-'))
-            {
-                out.insert(start + e + 1, '+');
-            }
-            written
-        }
+        // serde_json writes a finite `f64` with zmij's `format_finite`; so
+        // does this. Where two shortest forms are equally near, zmij and
+        // `{}` may choose differently (`…891.562` and `…891.563`).
+        Style::Json => out.write_str(zmij::Buffer::new().format_finite(x)),
     };
 }
