@@ -494,7 +494,12 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
     match args.format {
         Format::Markdown => Ok(report.markdown()),
         Format::Csv => Ok(report.csv()),
-        Format::Table => Ok(report.table()),
+        Format::Table => {
+            // Into the output as it is made: at a million candidates the
+            // table is 260 MB, and no `String` of it is kept.
+            report.write_table(&mut *stdout).map_err(Failure::Write)?;
+            Ok(String::new())
+        }
         Format::Json => {
             let output = Output {
                 plan: report.plan(),

@@ -145,6 +145,35 @@ impl<'a> Report<'a> {
         table::report(self)
     }
 
+    /// Writes [`Report::table`]'s text to `out` as it is made, a piece of
+    /// 64 KiB at a time, rather than as one `String`: the same bytes, with
+    /// memory that does not grow with the portfolio (at a million
+    /// candidates the table is about 260 MB). The first error `out` gives
+    /// ends the writing and is returned, so a closed pipe stops the work
+    /// at once. `out` is not flushed; wrap an unbuffered writer in a
+    /// [`BufWriter`](std::io::BufWriter) only if it needs one, since the
+    /// pieces are already large.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio, Report};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let criteria = Criteria::default();
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let report = Report::new(&criteria, &portfolio)?;
+    /// let mut written = Vec::new();
+    /// report.write_table(&mut written)?;
+    /// assert_eq!(written, report.table().into_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first error `out` gives.
+    pub fn write_table(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        table::write(self, out)
+    }
+
     /// A one-page Markdown summary: the leaders with their margins and
     /// breakdowns, why each of the others does not lead, the analyses
     /// given, and a footer with the crate version, a hash of the criteria

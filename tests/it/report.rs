@@ -325,6 +325,81 @@ fn tables_keep_their_cells(markdown: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A writer that keeps what it is given, piece by piece, and fails from
+/// its `fail_at`th write on.
+#[derive(Default)]
+struct Writes {
+    pieces: Vec<Vec<u8>>,
+    calls: usize,
+    fail_at: Option<usize>,
+}
+
+impl std::io::Write for Writes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.calls += 1;
+        if self.fail_at.is_some_and(|at| self.calls >= at) {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        self.pieces.push(buf.to_vec());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_table_is_written_in_pieces_as_it_is_made() {
+    let portfolio = crate::alloc::generate::portfolio(20_000);
+    let criteria = Criteria::default();
+    let roadmap = criteria.roadmap(&portfolio).unwrap();
+    let report = Report::new(&criteria, &portfolio)
+        .unwrap()
+        .with_roadmap(&roadmap);
+    let mut out = Writes::default();
+    report.write_table(&mut out).unwrap();
+    assert_eq!(out.pieces.concat(), report.table().into_bytes());
+    // About 2 MB, in pieces of 64 KiB and a row.
+    assert!(out.pieces.len() > 20, "{}", out.pieces.len());
+    for piece in &out.pieces {
+        assert!(piece.len() < (1 << 16) + 512, "{}", piece.len());
+    }
+    // With every analysis too: the sample's golden table.
+    let sample: Portfolio = SAMPLE.parse().unwrap();
+    let criteria = self::criteria();
+    let (table, ..) = everything(&criteria, &sample);
+    let stability = criteria.stability(&sample).unwrap();
+    let acceptability = criteria.acceptability(&sample, NonZeroUsize::MIN).unwrap();
+    let counterfactuals = criteria.counterfactuals(&sample).unwrap();
+    let roadmap = criteria.roadmap(&sample).unwrap();
+    let report = Report::new(&criteria, &sample)
+        .unwrap()
+        .with_stability(&stability)
+        .with_acceptability(&acceptability)
+        .with_counterfactuals(&counterfactuals)
+        .with_roadmap(&roadmap);
+    let mut written = Vec::new();
+    report.write_table(&mut written).unwrap();
+    assert_eq!(String::from_utf8(written).unwrap(), table);
+}
+
+#[test]
+fn the_first_error_of_the_writer_ends_the_table() {
+    let portfolio = crate::alloc::generate::portfolio(20_000);
+    let criteria = Criteria::default();
+    let report = Report::new(&criteria, &portfolio).unwrap();
+    let mut out = Writes {
+        fail_at: Some(3),
+        ..Writes::default()
+    };
+    let error = report.write_table(&mut out).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe);
+    // Two pieces taken, the third refused, and nothing asked for after it.
+    assert_eq!((out.pieces.len(), out.calls), (2, 3));
+    assert!(report.table().as_bytes().starts_with(&out.pieces.concat()));
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
@@ -342,6 +417,9 @@ proptest::proptest! {
         }
         let markdown = report.markdown();
         proptest::prop_assert_eq!(tables_keep_their_cells(&markdown), Ok(()));
+        let mut written = Vec::new();
+        report.write_table(&mut written).unwrap();
+        proptest::prop_assert_eq!(String::from_utf8(written).unwrap(), report.table());
         let text = report.csv();
         let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
             .records()
