@@ -558,8 +558,8 @@ struct Output<'a> {
 
 /// The plan, the roadmap and the robustness analyses as compact JSON, the
 /// same bytes as `serde_json::to_writer` gives for [`Output`]: the ranking
-/// through the library's `JsonWriter`, several times faster, in pieces of
-/// a few megabytes; the rest through `serde_json`. The roadmap is asked for
+/// and the roadmap through the library's `JsonWriter`, several times
+/// faster, in pieces of a few megabytes; the rest through `serde_json`. The roadmap is asked for
 /// only once the ranking is written.
 fn compact<R: std::borrow::Borrow<Roadmap>>(
     out: &mut impl std::io::Write,
@@ -580,9 +580,30 @@ fn compact<R: std::borrow::Borrow<Roadmap>>(
         out.write_all(piece.as_bytes()).map_err(io)?;
         piece.clear();
     }
-    piece.push_str("],\"roadmap\":");
+    let roadmap = roadmap();
+    let roadmap = roadmap.borrow();
+    piece.push_str("],\"roadmap\":{\"pull_waves\":");
+    piece.push_str(&roadmap.pull_waves.to_string());
+    piece.push_str(",\"projects\":[");
+    for (i, stages) in roadmap.projects.chunks(4096).enumerate() {
+        if i > 0 {
+            piece.push(',');
+        }
+        writer.stages(&mut piece, stages);
+        out.write_all(piece.as_bytes()).map_err(io)?;
+        piece.clear();
+    }
+    piece.push_str("],\"unreached\":[");
+    for (i, unreached) in roadmap.unreached.chunks(4096).enumerate() {
+        if i > 0 {
+            piece.push(',');
+        }
+        writer.unreached(&mut piece, unreached);
+        out.write_all(piece.as_bytes()).map_err(io)?;
+        piece.clear();
+    }
+    piece.push_str("]}");
     out.write_all(piece.as_bytes()).map_err(io)?;
-    serde_json::to_writer(&mut *out, roadmap().borrow()).map_err(json_failure)?;
     if let Some(robustness) = robustness {
         out.write_all(b",\"robustness\":").map_err(io)?;
         serde_json::to_writer(&mut *out, robustness).map_err(json_failure)?;

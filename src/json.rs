@@ -12,6 +12,7 @@ use std::fmt::{self, Write as _};
 
 use crate::criterion::Scores;
 use crate::plan::{Holder, Keeper, Placement, Plan, Reason};
+use crate::waves::{Coaching, Roadmap, Stage, Unreachable, Unreached};
 
 /// How many placements' texts [`JsonWriter::placements`] touches before
 /// it writes them.
@@ -45,6 +46,9 @@ pub struct JsonWriter {
     fixed: Numbers,
     /// A reason's words, before they are escaped.
     words: String,
+    /// The last reason a follower is not reached, and its JSON object:
+    /// most unreached followers share it.
+    unreachable: Option<(Unreachable, String)>,
 }
 
 impl fmt::Debug for JsonWriter {
@@ -69,6 +73,7 @@ impl JsonWriter {
             display: Numbers::new(Style::Display),
             fixed: Numbers::new(Style::Fixed3),
             words: String::new(),
+            unreachable: None,
         }
     }
 
@@ -150,6 +155,100 @@ impl JsonWriter {
         if placement.decided {
             out.push_str(",\"decided\":true");
         }
+        out.push('}');
+    }
+
+    /// Appends `roadmap` to `out` as one compact JSON object,
+    /// `{"pull_waves":N,"projects":[...],"unreached":[...]}` without the
+    /// spaces: byte for byte what `serde_json::to_string` gives for it.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, JsonWriter, Portfolio};
+    ///
+    /// # let sample = include_str!("../examples/portfolio.toml");
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let roadmap = Criteria::default().roadmap(&portfolio)?;
+    /// let mut json = String::new();
+    /// JsonWriter::new().roadmap(&mut json, &roadmap);
+    /// assert!(json.starts_with(r#"{"pull_waves":"#));
+    /// # Ok::<(), spearhead::Error>(())
+    /// ```
+    pub fn roadmap(&mut self, out: &mut String, roadmap: &Roadmap) {
+        out.push_str("{\"pull_waves\":");
+        push_u64(out, roadmap.pull_waves as u64);
+        out.push_str(",\"projects\":[");
+        self.stages(out, &roadmap.projects);
+        out.push_str("],\"unreached\":[");
+        self.unreached(out, &roadmap.unreached);
+        out.push_str("]}");
+    }
+
+    /// Appends `stages` to `out` as compact JSON objects with a comma
+    /// between each two, as in an array: for a caller that writes a long
+    /// roadmap in pieces, inside `[` and `]` of its own.
+    pub fn stages(&mut self, out: &mut String, stages: &[Stage]) {
+        for (i, stage) in stages.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            push_text(out, &stage.id);
+            out.push_str(",\"name\":");
+            push_text(out, &stage.name);
+            out.push_str(",\"wave\":");
+            push_u64(out, stage.wave as u64);
+            out.push_str(",\"start\":");
+            push_u64(out, stage.start);
+            out.push_str(",\"end\":");
+            push_u64(out, stage.end);
+            if let Some(coach) = &stage.coach {
+                out.push_str(",\"coach\":");
+                self.coaching(out, coach);
+            }
+            out.push('}');
+        }
+    }
+
+    /// Appends `unreached` to `out` as compact JSON objects with a comma
+    /// between each two, as [`JsonWriter::stages`] does.
+    pub fn unreached(&mut self, out: &mut String, unreached: &[Unreached]) {
+        for (i, follower) in unreached.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            push_text(out, &follower.id);
+            out.push_str(",\"name\":");
+            push_text(out, &follower.name);
+            out.push_str(",\"reason\":");
+            match &self.unreachable {
+                Some((kept, json)) if *kept == follower.reason => out.push_str(json),
+                _ => {
+                    let json = unreachable(&follower.reason);
+                    out.push_str(&json);
+                    self.unreachable = Some((follower.reason.clone(), json));
+                }
+            }
+            out.push('}');
+        }
+    }
+
+    /// A coach: its fields, then its sentence as `text`.
+    fn coaching(&mut self, out: &mut String, coach: &Coaching) {
+        out.push_str("{\"person\":");
+        push_text(out, &coach.person);
+        out.push_str(",\"link\":\"");
+        out.push_str(coach.link.as_str());
+        out.push_str("\",\"source\":");
+        push_text(out, &coach.source);
+        out.push_str(",\"trained_as\":\"");
+        out.push_str(coach.trained_as.as_str());
+        out.push_str("\",\"free_from\":");
+        push_u64(out, coach.free_from);
+        out.push_str(",\"text\":");
+        self.words.clear();
+        let _ = write!(self.words, "{coach}");
+        push_text(out, &self.words);
         out.push('}');
     }
 
@@ -289,6 +388,29 @@ impl JsonWriter {
         push_text(out, &self.words);
         out.push('}');
     }
+}
+
+/// Why a follower is not reached, as a JSON object: its kind and fields,
+/// then its sentence as `text`.
+fn unreachable(reason: &Unreachable) -> String {
+    let mut out = String::new();
+    match reason {
+        Unreachable::NoTrainedPerson { unit } => {
+            out.push_str("{\"kind\":\"no_trained_person\",\"unit\":");
+            match unit {
+                Some(unit) => push_text(&mut out, unit),
+                None => out.push_str("null"),
+            }
+        }
+        Unreachable::MaxWaves { max_waves } => {
+            out.push_str("{\"kind\":\"max_waves\",\"max_waves\":");
+            push_u64(&mut out, *max_waves as u64);
+        }
+    }
+    out.push_str(",\"text\":");
+    push_text(&mut out, &reason.to_string());
+    out.push('}');
+    out
 }
 
 /// `{"id":"a","rank":1}`.

@@ -92,6 +92,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(stage.wave == 0, plan.leaders.iter().any(|l| *l == stage.id));
         assert!(stage.end > stage.start);
     }
+    json.clear();
+    JsonWriter::new().roadmap(&mut json, &roadmap);
+    assert_eq!(json, serde_json::to_string(&roadmap).expect("a roadmap is JSON"));
     assert_eq!(criteria.roadmap(&reversed).ok(), Some(roadmap));
 
     // An interval around every weight, a shift exactly at each end.

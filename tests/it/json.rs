@@ -9,7 +9,7 @@
 use proptest::prelude::*;
 use serde_json::json;
 
-use spearhead::{Criteria, JsonWriter, Placement, Plan, Portfolio};
+use spearhead::{Criteria, JsonWriter, Placement, Plan, Portfolio, Roadmap};
 
 use crate::alloc::generate;
 
@@ -113,6 +113,63 @@ fn every_kind_of_reason_and_awkward_texts_are_written_as_serde_json_writes_them(
         }
         placement_same_as_serde(placement);
     }
+}
+
+#[test]
+fn every_fixture_roadmap_and_awkward_texts_are_written_as_serde_json_writes_them() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    let mut coached = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "toml") || name.ends_with(".criteria.toml") {
+            continue;
+        }
+        let portfolio = Portfolio::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let criteria_file = path.with_extension("criteria.toml");
+        let criteria = if criteria_file.exists() {
+            Criteria::from_slice(&std::fs::read(&criteria_file).unwrap()).unwrap()
+        } else {
+            Criteria::default()
+        };
+        let roadmap = criteria.roadmap(&portfolio).unwrap();
+        coached += roadmap
+            .projects
+            .iter()
+            .filter(|s| s.coach.is_some())
+            .count();
+        let mut written = String::new();
+        JsonWriter::new().roadmap(&mut written, &roadmap);
+        assert_eq!(written, serde_json::to_string(&roadmap).unwrap(), "{name}");
+    }
+    assert!(coached > 0);
+    // Texts that need escapes, every kind of reason, in turns that the
+    // writer's kept reason must follow.
+    let coach = json!({
+        "person": "p\"1", "link": "unit", "source": "s\\1",
+        "trained_as": "sponsor", "free_from": 7
+    });
+    let roadmap: Roadmap = serde_json::from_value(json!({
+        "pull_waves": 2,
+        "projects": [
+            {"id": "a\u{1}", "name": "n\n", "wave": 0, "start": 0, "end": 12},
+            {"id": "b", "name": "b", "wave": 1, "start": 3, "end": 9, "coach": coach},
+        ],
+        "unreached": [
+            {"id": "c", "name": "c", "reason": {"kind": "no_trained_person", "unit": null}},
+            {"id": "d", "name": "d", "reason": {"kind": "no_trained_person", "unit": null}},
+            {"id": "e", "name": "e", "reason": {"kind": "no_trained_person", "unit": "u\"2"}},
+            {"id": "f", "name": "f", "reason": {"kind": "max_waves", "max_waves": 3}},
+            {"id": "g", "name": "g", "reason": {"kind": "no_trained_person", "unit": null}},
+        ],
+    }))
+    .unwrap();
+    let mut written = String::new();
+    JsonWriter::new().roadmap(&mut written, &roadmap);
+    assert_eq!(written, serde_json::to_string(&roadmap).unwrap());
+    let mut empty = String::new();
+    JsonWriter::new().roadmap(&mut empty, &Roadmap::default());
+    assert_eq!(empty, r#"{"pull_waves":0,"projects":[],"unreached":[]}"#);
 }
 
 /// A placement whose numbers are `x` and `y`, in every place a number is

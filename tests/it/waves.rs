@@ -727,6 +727,20 @@ proptest! {
         check_every_wave(&projects, &s, &map);
     }
 
+    /// `JsonWriter` writes any roadmap, with its coaches and its followers
+    /// never reached, as serde_json writes it.
+    #[test]
+    fn every_roadmap_is_written_as_serde_json_writes_it(
+        projects in arb_portfolio(),
+        s in arb_settings(),
+    ) {
+        let (criteria, portfolio) = inputs(&projects, &s);
+        let roadmap = criteria.roadmap(&portfolio).unwrap();
+        let mut written = String::new();
+        spearhead::JsonWriter::new().roadmap(&mut written, &roadmap);
+        prop_assert_eq!(written, serde_json::to_string(&roadmap).unwrap());
+    }
+
     /// The same projects in any order give the same roadmap.
     #[test]
     fn the_order_of_the_input_never_shows(
