@@ -502,5 +502,7 @@ mod tests {
         for _ in 0..8 {
             assert!(receive.recv_timeout(Duration::from_secs(5)).is_ok());
         }
+        // Each of the eight then waits for more.
+        until_waiting(kept, 8);
     }
 }

@@ -228,6 +228,18 @@ fn numbers_at_the_edges_of_the_forms_are_written_as_serde_json_writes_them() {
     }
 }
 
+#[test]
+fn a_number_that_is_not_finite_is_written_as_null_as_serde_json_writes_it() {
+    for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut placement: Placement<'static> = serde_json::from_value(numbers(0.5, 0.25)).unwrap();
+        placement.total = x;
+        let mut written = String::new();
+        JsonWriter::new().placement(&mut written, &placement);
+        assert_eq!(written, serde_json::to_string(&placement).unwrap());
+        assert!(written.contains(r#""total":null,"#), "{written}");
+    }
+}
+
 proptest! {
     #[test]
     fn any_number_is_written_as_serde_json_writes_it(
