@@ -448,7 +448,7 @@ fn keeper(out: &mut String, keeper: &Keeper) {
 }
 
 /// `n` in decimal.
-fn push_u64(out: &mut String, mut n: u64) {
+pub(crate) fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [b'0'; 20];
     let mut start = digits.len();
     for slot in digits.iter_mut().rev() {

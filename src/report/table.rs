@@ -127,15 +127,21 @@ fn plan(out: &mut Sink<'_>, report: &Report<'_>) -> io::Result<()> {
         if p.rank % BATCH == 1 {
             touch_ahead(ranking, p.rank - 1, |p| [p.id.as_ref(), p.name.as_ref()]);
         }
+        // As `"{:>4}  {total}  {:4}  {}  {}"` writes it, without the
+        // formatting machinery: three rows a candidate at a million.
         let total = total.text(&p.total.to_bits(), || format!("{:.3}", p.total));
-        let _ = writeln!(
-            out.text,
-            "{:>4}  {total}  {:4}  {}  {}",
-            p.rank,
-            p.role,
-            Padded(&p.id, width),
-            Who(p)
-        );
+        let text = &mut out.text;
+        push_right(text, p.rank as u64, 4);
+        text.push_str("  ");
+        text.push_str(total);
+        text.push_str("  ");
+        text.push_str(p.role.as_str());
+        text.push_str("  ");
+        // Writing to a `String` cannot fail.
+        let _ = pad(text, &p.id, width);
+        text.push_str("  ");
+        let _ = who(text, p);
+        text.push('\n');
         out.spill()?;
     }
     let _ = writeln!(
@@ -174,7 +180,9 @@ fn plan(out: &mut Sink<'_>, report: &Report<'_>) -> io::Result<()> {
         if p.rank % BATCH == 1 {
             touch_ahead(ranking, p.rank - 1, |p| [p.id.as_ref(), ""]);
         }
-        let _ = write!(out.text, "  {}  ", Padded(&p.id, width));
+        out.text.push_str("  ");
+        let _ = pad(&mut out.text, &p.id, width);
+        out.text.push_str("  ");
         for (i, reason) in p.reasons.iter().enumerate() {
             if i > 0 {
                 out.text.push_str("; ");
@@ -287,7 +295,12 @@ fn roadmap_table(out: &mut Sink<'_>, roadmap: &Roadmap) -> io::Result<()> {
     let mut reason = Memo::default();
     for unreached in &roadmap.unreached {
         let reason = reason.text(&unreached.reason, || unreached.reason.to_string());
-        let _ = writeln!(out.text, "  not reached: {}  {reason}", unreached.id);
+        let text = &mut out.text;
+        text.push_str("  not reached: ");
+        text.push_str(&unreached.id);
+        text.push_str("  ");
+        text.push_str(reason);
+        text.push('\n');
         out.spill()?;
     }
     Ok(())
@@ -402,27 +415,68 @@ fn id_width<'i>(ids: impl Iterator<Item = &'i str>) -> usize {
     widest.clamp(2, MAX_ID_WIDTH)
 }
 
+/// `n` right-aligned in `width` characters, as `{:>width$}` writes it.
+fn push_right(out: &mut String, n: u64, width: usize) {
+    let digits = n.checked_ilog10().map_or(1, |log| log as usize + 1);
+    for _ in digits..width {
+        out.push(' ');
+    }
+    crate::json::push_u64(out, n);
+}
+
+/// `text` padded with spaces to `width` characters: what [`Padded`]
+/// writes, and the rows write directly into their `String`.
+fn pad(out: &mut impl fmt::Write, text: &str, width: usize) -> fmt::Result {
+    out.write_str(text)?;
+    // A text no shorter in bytes than the width needs no padding, and in
+    // ASCII a byte is a character: most ids are not counted.
+    if text.len() >= width && text.is_ascii() {
+        return Ok(());
+    }
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    for _ in chars..width {
+        out.write_char(' ')?;
+    }
+    Ok(())
+}
+
+/// The name of `p`, then its unit and sponsor when the portfolio gives
+/// them: what [`Who`] writes, and the rows write directly.
+fn who(out: &mut impl fmt::Write, p: &Placement<'_>) -> fmt::Result {
+    out.write_str(&p.name)?;
+    let (open, close) = (" (", ")");
+    match (&p.unit, &p.sponsor) {
+        (Some(unit), Some(sponsor)) => {
+            for piece in [open, unit, "; sponsor ", sponsor, close] {
+                out.write_str(piece)?;
+            }
+        }
+        (Some(unit), None) => {
+            for piece in [open, unit, close] {
+                out.write_str(piece)?;
+            }
+        }
+        (None, Some(sponsor)) => {
+            for piece in [" (sponsor ", sponsor, close] {
+                out.write_str(piece)?;
+            }
+        }
+        (None, None) => {}
+    }
+    Ok(())
+}
+
 /// Text padded with spaces to a width in characters. By hand: a format
 /// width (`{:w$}`) panics past 65,535, and an id may be longer.
 struct Padded<'t>(&'t str, usize);
 
 impl fmt::Display for Padded<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)?;
-        // A text no shorter in bytes than the width needs no padding, and
-        // in ASCII a byte is a character: most ids are not counted.
-        if self.0.len() >= self.1 && self.0.is_ascii() {
-            return Ok(());
-        }
-        let chars = if self.0.is_ascii() {
-            self.0.len()
-        } else {
-            self.0.chars().count()
-        };
-        for _ in chars..self.1 {
-            f.write_char(' ')?;
-        }
-        Ok(())
+        pad(f, self.0, self.1)
     }
 }
 
@@ -432,14 +486,7 @@ struct Who<'p>(&'p Placement<'p>);
 
 impl fmt::Display for Who<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.0;
-        f.write_str(&p.name)?;
-        match (&p.unit, &p.sponsor) {
-            (Some(unit), Some(sponsor)) => write!(f, " ({unit}; sponsor {sponsor})"),
-            (Some(unit), None) => write!(f, " ({unit})"),
-            (None, Some(sponsor)) => write!(f, " (sponsor {sponsor})"),
-            (None, None) => Ok(()),
-        }
+        who(f, self.0)
     }
 }
 
@@ -483,5 +530,45 @@ mod tests {
         assert_eq!(Padded("abcd", 2).to_string(), "abcd");
         assert_eq!(id_width(["a"].into_iter()), 2);
         assert_eq!(id_width(["x".repeat(70_000).as_str()].into_iter()), 40);
+        // The widest counts, however the ids come.
+        assert_eq!(id_width(["ab", "abcde", "abc", "ééééééé"].into_iter()), 7);
+        assert_eq!(id_width(["ééé", "abcd"].into_iter()), 4);
+    }
+
+    #[test]
+    fn numbers_are_right_aligned_as_a_format_width_aligns_them() {
+        for n in [0, 7, 10, 999, 1_000, 9_999, 10_000, 1_234_567, u64::MAX] {
+            let mut text = String::new();
+            push_right(&mut text, n, 4);
+            assert_eq!(text, format!("{n:>4}"));
+        }
+    }
+
+    #[test]
+    fn who_gives_the_unit_and_sponsor_there_are() {
+        let placement = |unit: Option<&'static str>, sponsor: Option<&'static str>| {
+            let mut p: Placement<'static> = serde_json::from_value(serde_json::json!({
+                "rank": 1, "id": "a", "name": "Name", "total": 0.5, "role": "pull",
+                "eligible": false, "reasons": [],
+                "scores": {"duration": 0.0, "visibility": 0.0, "tangibility": 0.0,
+                    "phase": 0.0, "bottom_line": 0.0, "lead": 0.0, "sponsorship": 0.0},
+            }))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+            p.unit = unit.map(Into::into);
+            p.sponsor = sponsor.map(Into::into);
+            p
+        };
+        for (unit, sponsor, want) in [
+            (Some("Sales"), Some("D. O"), "Name (Sales; sponsor D. O)"),
+            (Some("Sales"), None, "Name (Sales)"),
+            (None, Some("D. O"), "Name (sponsor D. O)"),
+            (None, None, "Name"),
+        ] {
+            let p = placement(unit, sponsor);
+            assert_eq!(Who(&p).to_string(), want);
+            let mut text = String::new();
+            let _ = who(&mut text, &p);
+            assert_eq!(text, want);
+        }
     }
 }
