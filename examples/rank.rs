@@ -572,36 +572,24 @@ fn compact<R: std::borrow::Borrow<Roadmap>>(
     let mut piece = String::from("{\"leaders\":");
     piece.push_str(&serde_json::to_string(&plan.leaders).map_err(json_failure)?);
     piece.push_str(",\"ranking\":[");
-    for (i, placements) in plan.ranking.chunks(4096).enumerate() {
-        if i > 0 {
-            piece.push(',');
-        }
-        writer.placements(&mut piece, placements);
-        out.write_all(piece.as_bytes()).map_err(io)?;
-        piece.clear();
-    }
+    in_pieces(out, &mut piece, &plan.ranking, |piece, placements| {
+        writer.placements(piece, placements);
+    })
+    .map_err(io)?;
     let roadmap = roadmap();
     let roadmap = roadmap.borrow();
     piece.push_str("],\"roadmap\":{\"pull_waves\":");
     piece.push_str(&roadmap.pull_waves.to_string());
     piece.push_str(",\"projects\":[");
-    for (i, stages) in roadmap.projects.chunks(4096).enumerate() {
-        if i > 0 {
-            piece.push(',');
-        }
-        writer.stages(&mut piece, stages);
-        out.write_all(piece.as_bytes()).map_err(io)?;
-        piece.clear();
-    }
+    in_pieces(out, &mut piece, &roadmap.projects, |piece, stages| {
+        writer.stages(piece, stages);
+    })
+    .map_err(io)?;
     piece.push_str("],\"unreached\":[");
-    for (i, unreached) in roadmap.unreached.chunks(4096).enumerate() {
-        if i > 0 {
-            piece.push(',');
-        }
-        writer.unreached(&mut piece, unreached);
-        out.write_all(piece.as_bytes()).map_err(io)?;
-        piece.clear();
-    }
+    in_pieces(out, &mut piece, &roadmap.unreached, |piece, unreached| {
+        writer.unreached(piece, unreached);
+    })
+    .map_err(io)?;
     piece.push_str("]}");
     out.write_all(piece.as_bytes()).map_err(io)?;
     if let Some(robustness) = robustness {
@@ -609,6 +597,26 @@ fn compact<R: std::borrow::Borrow<Roadmap>>(
         serde_json::to_writer(&mut *out, robustness).map_err(json_failure)?;
     }
     out.write_all(b"}").map_err(io)
+}
+
+/// Writes `items` to `out` as the elements of a JSON array, 4,096 at a
+/// time, each batch by `write` into `piece` after what `piece` holds, with
+/// a comma between batches; `piece` is left empty.
+fn in_pieces<T>(
+    out: &mut impl std::io::Write,
+    piece: &mut String,
+    items: &[T],
+    mut write: impl FnMut(&mut String, &[T]),
+) -> std::io::Result<()> {
+    for (i, batch) in items.chunks(4096).enumerate() {
+        if i > 0 {
+            piece.push(',');
+        }
+        write(piece, batch);
+        out.write_all(piece.as_bytes())?;
+        piece.clear();
+    }
+    Ok(())
 }
 
 /// A failure to write JSON: the output's, or a value JSON cannot hold.

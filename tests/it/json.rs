@@ -39,10 +39,11 @@ fn placement_same_as_serde(value: serde_json::Value) {
     assert_eq!(written, serde_json::to_string(&placement).unwrap());
 }
 
-#[test]
-fn every_fixture_plan_is_written_as_serde_json_writes_it() {
+/// Every valid fixture: its name, its criteria (its own, or the default)
+/// and its portfolio.
+fn fixtures() -> Vec<(String, Criteria, Portfolio)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
-    let mut seen = 0;
+    let mut fixtures = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.to_string_lossy().into_owned();
@@ -56,10 +57,17 @@ fn every_fixture_plan_is_written_as_serde_json_writes_it() {
         } else {
             Criteria::default()
         };
-        same_as_serde(&criteria.plan(&portfolio).unwrap());
-        seen += 1;
+        fixtures.push((name, criteria, portfolio));
     }
-    assert!(seen >= 9, "{seen}");
+    assert!(fixtures.len() >= 9, "{}", fixtures.len());
+    fixtures
+}
+
+#[test]
+fn every_fixture_plan_is_written_as_serde_json_writes_it() {
+    for (_, criteria, portfolio) in fixtures() {
+        same_as_serde(&criteria.plan(&portfolio).unwrap());
+    }
 }
 
 #[test]
@@ -117,21 +125,8 @@ fn every_kind_of_reason_and_awkward_texts_are_written_as_serde_json_writes_them(
 
 #[test]
 fn every_fixture_roadmap_and_awkward_texts_are_written_as_serde_json_writes_them() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
     let mut coached = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.to_string_lossy().into_owned();
-        if path.extension().is_none_or(|e| e != "toml") || name.ends_with(".criteria.toml") {
-            continue;
-        }
-        let portfolio = Portfolio::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let criteria_file = path.with_extension("criteria.toml");
-        let criteria = if criteria_file.exists() {
-            Criteria::from_slice(&std::fs::read(&criteria_file).unwrap()).unwrap()
-        } else {
-            Criteria::default()
-        };
+    for (name, criteria, portfolio) in fixtures() {
         let roadmap = criteria.roadmap(&portfolio).unwrap();
         coached += roadmap
             .projects
