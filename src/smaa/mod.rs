@@ -42,6 +42,11 @@ impl Criteria {
     /// portfolio give the same result, bit for bit, on any number of
     /// `threads` and whatever the order of the candidates.
     ///
+    /// The calling thread counts too; the `threads - 1` others are kept
+    /// for a second after their work, so that a call soon after this one
+    /// finds them waiting rather than starts them, and then end by
+    /// themselves.
+    ///
     /// ```
     /// use std::num::NonZeroUsize;
     /// use spearhead::{Criteria, Criterion, Portfolio};
