@@ -123,9 +123,9 @@ fn plan(out: &mut Sink<'_>, report: &Report<'_>) -> io::Result<()> {
     // A ranking repeats its totals and reasons row after row: each is
     // formatted when it changes.
     let mut total = Memo::default();
-    for p in ranking {
-        if p.rank % BATCH == 1 {
-            touch_ahead(ranking, p.rank - 1, |p| [p.id.as_ref(), p.name.as_ref()]);
+    for (i, p) in ranking.iter().enumerate() {
+        if i % BATCH == 0 {
+            touch_ahead(ranking, i, |p| [p.id.as_ref(), p.name.as_ref()]);
         }
         // As `"{:>4}  {total}  {:4}  {}  {}"` writes it, without the
         // formatting machinery: three rows a candidate at a million.
@@ -176,9 +176,13 @@ fn plan(out: &mut Sink<'_>, report: &Report<'_>) -> io::Result<()> {
     out.text
         .push_str("\nPull: the others follow when the leaders show results\n");
     let mut texts = Memo::default();
-    for p in ranking.iter().filter(|p| p.role == Role::Pull) {
-        if p.rank % BATCH == 1 {
-            touch_ahead(ranking, p.rank - 1, |p| [p.id.as_ref(), ""]);
+    let pulls = ranking
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.role == Role::Pull);
+    for (i, p) in pulls {
+        if i % BATCH == 0 {
+            touch_ahead(ranking, i, |p| [p.id.as_ref(), ""]);
         }
         out.text.push_str("  ");
         let _ = pad(&mut out.text, &p.id, width);
