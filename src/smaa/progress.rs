@@ -222,13 +222,15 @@ const KEEP: Duration = Duration::from_secs(1);
 /// that a run soon after another finds one waiting rather than starting
 /// one (about 16 µs, against the 250 µs two threads take for 1,000
 /// samples of 100 candidates). A thread that waits longer ends.
-static KEPT: Kept = Kept::new();
+static KEPT: Kept = Kept::new(KEEP);
 
 /// Work for the helper threads.
 type Work = Box<dyn FnOnce() + Send>;
 
 /// Threads waiting for work, and work waiting for a thread.
 struct Kept {
+    /// How long a thread waits for more work: [`KEEP`].
+    keep: Duration,
     state: Mutex<KeptState>,
     /// Told when work is left for a waiting thread.
     arrived: Condvar,
@@ -242,8 +244,9 @@ struct KeptState {
 }
 
 impl Kept {
-    const fn new() -> Self {
+    const fn new(keep: Duration) -> Self {
         Kept {
+            keep,
             state: Mutex::new(KeptState {
                 waiting: 0,
                 work: VecDeque::new(),
@@ -274,7 +277,7 @@ impl Kept {
             .map(drop)
     }
 
-    /// Runs the work left for this thread until none comes for [`KEEP`].
+    /// Runs the work left for this thread until none comes for `keep`.
     fn serve(&self) {
         let mut state = self.lock();
         loop {
@@ -285,8 +288,8 @@ impl Kept {
                 continue;
             }
             state.waiting += 1;
-            let (next, waited) =
-                (self.arrived.wait_timeout(state, KEEP)).unwrap_or_else(PoisonError::into_inner);
+            let (next, waited) = (self.arrived.wait_timeout(state, self.keep))
+                .unwrap_or_else(PoisonError::into_inner);
             state = next;
             state.waiting -= 1;
             // Work left while it woke is taken all the same.
@@ -439,10 +442,13 @@ mod tests {
 
     use super::*;
 
-    /// Threads of their own, which no other test takes.
-    fn kept() -> &'static Kept {
-        Box::leak(Box::new(Kept::new()))
+    /// Threads of their own, which no other test takes, kept for `keep`.
+    fn kept(keep: Duration) -> &'static Kept {
+        Box::leak(Box::new(Kept::new(keep)))
     }
+
+    /// Longer than any test: a thread ends only when the test says.
+    const LONG: Duration = Duration::from_secs(600);
 
     /// Waits until `kept` has `n` threads waiting.
     fn until_waiting(kept: &Kept, n: usize) {
@@ -457,7 +463,7 @@ mod tests {
 
     #[test]
     fn a_thread_kept_after_its_work_takes_the_next() {
-        let kept = kept();
+        let kept = kept(LONG);
         let (send, receive) = mpsc::channel();
         let id = move || send.send(std::thread::current().id()).unwrap_or(());
         let again = id.clone();
@@ -473,18 +479,26 @@ mod tests {
 
     #[test]
     fn a_kept_thread_ends_when_no_work_comes() {
-        let kept = kept();
-        kept.run(|| ()).unwrap_or(());
+        let kept = kept(Duration::from_millis(300));
+        let (send, receive) = mpsc::channel();
+        let id = move || send.send(std::thread::current().id()).unwrap_or(());
+        let again = id.clone();
+        kept.run(id).unwrap_or(());
+        let first = receive.recv_timeout(Duration::from_secs(5)).ok();
         until_waiting(kept, 1);
-        std::thread::sleep(KEEP + Duration::from_millis(200));
-        assert_eq!(kept.lock().waiting, 0);
+        until_waiting(kept, 0);
+        // It ended: the next work gets a thread of its own.
+        kept.run(again).unwrap_or(());
+        let second = receive.recv_timeout(Duration::from_secs(5)).ok();
+        assert!(first.is_some() && second.is_some());
+        assert_ne!(first, second);
     }
 
     #[test]
     fn with_no_thread_waiting_each_work_gets_a_thread_of_its_own() {
         // Eight works that all wait for each other end only if each has a
         // thread at once.
-        let kept = kept();
+        let kept = kept(LONG);
         // One waits already: it takes the first work, the rest start.
         kept.run(|| ()).unwrap_or(());
         until_waiting(kept, 1);
