@@ -1,5 +1,6 @@
-//! The plan as compact JSON, written by hand: the bytes `serde_json`'s
-//! compact writer gives for the plan's `Serialize`, several times faster.
+//! The plan and the roadmap as compact JSON, written by hand: the bytes
+//! `serde_json`'s compact writer gives for their `Serialize`, several
+//! times faster.
 //!
 //! `serde_json` escapes every key byte by byte and formats every number
 //! afresh; a plan of a million candidates is about 470 MB of JSON, with some
@@ -18,9 +19,9 @@ use crate::waves::{Coaching, Roadmap, Stage, Unreachable, Unreached};
 /// it writes them.
 const BATCH: usize = 32;
 
-/// Writes plans, and placements one at a time, as compact JSON: byte for
-/// byte what `serde_json::to_string` gives for them (their `Serialize`),
-/// faster.
+/// Writes plans and roadmaps, or their parts a slice at a time, as compact
+/// JSON: byte for byte what `serde_json::to_string` gives for them (their
+/// `Serialize`), faster.
 ///
 /// The writer keeps the numbers it formatted, so one writer for a whole
 /// plan is faster than one a placement; what it writes does not depend on
