@@ -16,6 +16,7 @@ mod counterfactual;
 mod csv_input;
 mod errors;
 mod fixtures;
+mod halves;
 mod hostile;
 mod invisible;
 mod json;
