@@ -486,6 +486,18 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
         })
         .map(|()| "\n".to_owned());
     }
+    if args.format == Format::Table && robustness.is_none() && args.svg.is_none() {
+        // The same: the ranking is written while the roadmap is made, and
+        // the roadmap's section follows it (the analyses would come after
+        // the roadmap, so only without them).
+        return std::thread::scope(|scope| {
+            let roadmap = scope.spawn(|| criteria.roadmap_of(&portfolio, base.plan()));
+            base.write_table(&mut *stdout).map_err(Failure::Write)?;
+            let roadmap = (roadmap.join()).unwrap_or_else(|e| std::panic::resume_unwind(e));
+            roadmap.write_table(&mut *stdout).map_err(Failure::Write)
+        })
+        .map(|()| String::new());
+    }
     let roadmap = criteria.roadmap_of(&portfolio, base.plan());
     let report = with_analyses(base, robustness.as_ref(), &roadmap);
     if let Some(dir) = &args.svg {

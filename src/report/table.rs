@@ -63,6 +63,41 @@ fn sections(out: &mut Sink<'_>, report: &Report<'_>) -> io::Result<()> {
     Ok(())
 }
 
+impl Roadmap {
+    /// The roadmap's section of [`Report::table`] (each project's wave,
+    /// months and coach, then the followers no one reaches), written to
+    /// `out` in pieces as [`Report::write_table`] writes: a report
+    /// without a roadmap, then this, is the report with it, so a caller
+    /// can write the ranking while the roadmap is still being made.
+    ///
+    /// ```
+    /// use spearhead::{Criteria, Portfolio, Report};
+    ///
+    /// # let sample = include_str!("../../examples/portfolio.toml");
+    /// let criteria = Criteria::default();
+    /// let portfolio: Portfolio = sample.parse()?; // examples/portfolio.toml
+    /// let report = Report::new(&criteria, &portfolio)?;
+    /// let roadmap = criteria.roadmap_of(&portfolio, report.plan());
+    /// let mut written = Vec::new();
+    /// report.write_table(&mut written)?;
+    /// roadmap.write_table(&mut written)?;
+    /// assert_eq!(written, report.with_roadmap(&roadmap).table().into_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first error `out` gives.
+    pub fn write_table(&self, out: &mut impl io::Write) -> io::Result<()> {
+        let mut sink = Sink {
+            text: String::with_capacity(PIECE + PIECE / 4),
+            to: Some(out),
+        };
+        roadmap_table(&mut sink, self)?;
+        sink.flush()
+    }
+}
+
 /// How much text is written to a writer at a time.
 const PIECE: usize = 1 << 16;
 

@@ -368,6 +368,17 @@ fn the_table_is_written_in_pieces_as_it_is_made() {
     for piece in &out.pieces[..out.pieces.len() - 1] {
         assert!(piece.len() >= 1 << 16, "{}", piece.len());
     }
+    // The ranking without the roadmap, then the roadmap's own section: the
+    // same bytes, as the example writes them while the roadmap is made.
+    let mut parts = Vec::new();
+    Report::new(&criteria, &portfolio)
+        .unwrap()
+        .write_table(&mut parts)
+        .unwrap();
+    let plan_part = parts.len();
+    roadmap.write_table(&mut parts).unwrap();
+    assert!(parts.len() > plan_part);
+    assert_eq!(parts, out.pieces.concat());
     // With every analysis too: the sample's golden table.
     let sample: Portfolio = SAMPLE.parse().unwrap();
     let criteria = self::criteria();
