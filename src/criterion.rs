@@ -33,6 +33,11 @@ pub(crate) trait Level: Copy + Ord + fmt::Display + 'static {
     fn name(self) -> &'static str;
     /// The slot of `self` in `scores`.
     fn score_mut(self, scores: &mut Self::Scores) -> &mut f64;
+
+    /// The value whose [`Level::name`] is `name`.
+    fn named(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|level| level.name() == name)
+    }
 }
 
 macro_rules! levels {
@@ -154,11 +159,7 @@ pub(crate) fn deserialize_level<'de, L: Level, D: serde::Deserializer<'de>>(
         }
 
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<L, E> {
-            L::ALL
-                .iter()
-                .copied()
-                .find(|level| level.name() == s)
-                .ok_or_else(|| E::unknown_variant(s, L::NAMES))
+            L::named(s).ok_or_else(|| E::unknown_variant(s, L::NAMES))
         }
     }
 

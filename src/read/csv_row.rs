@@ -12,27 +12,10 @@
 
 use super::Key;
 use crate::candidate::{Candidate, Evidence, Texts, check_months, check_texts};
-use crate::criterion::{
-    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
-};
+use crate::criterion::Level;
 
 /// One row's cells as read so far.
-#[derive(Default)]
-struct Fields<'a> {
-    id: Option<&'a str>,
-    name: Option<&'a str>,
-    unit: Option<&'a str>,
-    sponsor: Option<&'a str>,
-    duration: Option<f64>,
-    visibility: Option<Visibility>,
-    change: Option<Change>,
-    phase: Option<Phase>,
-    remedial: Option<bool>,
-    bottom_line: Option<BottomLine>,
-    lead: Option<Lead>,
-    sponsor_level: Option<SponsorLevel>,
-    sponsor_motivation: Option<Motivation>,
-}
+type Fields<'a> = super::Fields<&'a str, f64>;
 
 /// The candidate of a row whose cells are `cells`, under `columns`; `None`
 /// when the row is not plain (see the module's docs).
@@ -53,14 +36,14 @@ pub(super) fn candidate<'a>(
             Some(Key::Sponsor) => f.sponsor = Some(cell),
             // As serde reads an `f64` from a cell.
             Some(Key::DurationMonths) => f.duration = Some(cell.parse().ok()?),
-            Some(Key::Visibility) => f.visibility = Some(level(cell)?),
-            Some(Key::Change) => f.change = Some(level(cell)?),
-            Some(Key::Phase) => f.phase = Some(level(cell)?),
+            Some(Key::Visibility) => f.visibility = Some(Level::named(cell)?),
+            Some(Key::Change) => f.change = Some(Level::named(cell)?),
+            Some(Key::Phase) => f.phase = Some(Level::named(cell)?),
             Some(Key::Remedial) => f.remedial = Some(boolean(cell)?),
-            Some(Key::BottomLine) => f.bottom_line = Some(level(cell)?),
-            Some(Key::Lead) => f.lead = Some(level(cell)?),
-            Some(Key::SponsorLevel) => f.sponsor_level = Some(level(cell)?),
-            Some(Key::SponsorMotivation) => f.sponsor_motivation = Some(level(cell)?),
+            Some(Key::BottomLine) => f.bottom_line = Some(Level::named(cell)?),
+            Some(Key::Lead) => f.lead = Some(Level::named(cell)?),
+            Some(Key::SponsorLevel) => f.sponsor_level = Some(Level::named(cell)?),
+            Some(Key::SponsorMotivation) => f.sponsor_motivation = Some(Level::named(cell)?),
             // A key of the pull: a row that fills it is read through serde.
             None => return None,
         }
@@ -102,11 +85,6 @@ pub(super) fn candidate<'a>(
         start_month: 0,
         evidence,
     })
-}
-
-/// The level named `name`, as serde reads one.
-fn level<L: Level>(name: &str) -> Option<L> {
-    L::ALL.iter().copied().find(|level| level.name() == name)
 }
 
 /// A bool as a cell gives it: spreadsheets write `TRUE` and `FALSE`.

@@ -15,6 +15,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, Deserializer};
 
+use crate::criterion::{BottomLine, Change, Lead, Motivation, Phase, SponsorLevel, Visibility};
 use crate::error::{At, CandidateRef, Error, Location, Part, Result, clip_quotes};
 use crate::limits::Limits;
 use crate::prescan;
@@ -432,6 +433,47 @@ impl Key {
             "sponsor_motivation" => Key::SponsorMotivation,
             _ => return None,
         })
+    }
+}
+
+/// One candidate's values of the [`Key`]s as read so far: its texts as
+/// `T` and its duration as `D`. A CSV row's are `&str` and `f64`
+/// (`csv_row.rs`); a `[[candidate]]` table's, each with where it is in the
+/// file (`stream.rs`).
+struct Fields<T, D> {
+    id: Option<T>,
+    name: Option<T>,
+    unit: Option<T>,
+    sponsor: Option<T>,
+    duration: Option<D>,
+    visibility: Option<Visibility>,
+    change: Option<Change>,
+    phase: Option<Phase>,
+    remedial: Option<bool>,
+    bottom_line: Option<BottomLine>,
+    lead: Option<Lead>,
+    sponsor_level: Option<SponsorLevel>,
+    sponsor_motivation: Option<Motivation>,
+}
+
+impl<T, D> Default for Fields<T, D> {
+    /// Nothing read yet.
+    fn default() -> Self {
+        Fields {
+            id: None,
+            name: None,
+            unit: None,
+            sponsor: None,
+            duration: None,
+            visibility: None,
+            change: None,
+            phase: None,
+            remedial: None,
+            bottom_line: None,
+            lead: None,
+            sponsor_level: None,
+            sponsor_motivation: None,
+        }
     }
 }
 

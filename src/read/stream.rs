@@ -39,9 +39,7 @@ use super::Key;
 use crate::candidate::{
     Candidate, Evidence, Portfolio, Texts, candidate_ref, check_months, check_texts,
 };
-use crate::criterion::{
-    BottomLine, Change, Lead, Level, Motivation, Phase, SponsorLevel, Visibility,
-};
+use crate::criterion::Level;
 use crate::error::{At, CandidateRef, Error, Part, Result};
 
 /// What reading from the events gave.
@@ -450,22 +448,7 @@ type Text<'t> = (Cow<'t, str>, Span);
 
 /// One candidate's fields as read so far, each text and number with
 /// where it is in the whole text.
-#[derive(Default)]
-struct Fields<'t> {
-    id: Option<Text<'t>>,
-    name: Option<Text<'t>>,
-    unit: Option<Text<'t>>,
-    sponsor: Option<Text<'t>>,
-    duration: Option<(f64, Span)>,
-    visibility: Option<Visibility>,
-    change: Option<Change>,
-    phase: Option<Phase>,
-    remedial: Option<bool>,
-    bottom_line: Option<BottomLine>,
-    lead: Option<Lead>,
-    sponsor_level: Option<SponsorLevel>,
-    sponsor_motivation: Option<Motivation>,
-}
+type Fields<'t> = super::Fields<Text<'t>, (f64, Span)>;
 
 /// Where the receiver is in the document.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -810,7 +793,7 @@ fn set<T>(slot: &mut Option<T>, value: T) -> bool {
 /// Sets `slot` to the level named `name`; false when there is none, or the
 /// key was given already.
 fn level<L: Level>(slot: &mut Option<L>, name: &str) -> bool {
-    match L::ALL.iter().copied().find(|level| level.name() == name) {
+    match L::named(name) {
         Some(level) => set(slot, level),
         None => false,
     }
