@@ -461,17 +461,20 @@ mod tests {
         assert_eq!(kept.lock().waiting, n, "threads never waited");
     }
 
+    /// The thread `kept` runs a work on.
+    fn thread_of(kept: &'static Kept) -> Option<std::thread::ThreadId> {
+        let (send, receive) = mpsc::channel();
+        kept.run(move || send.send(std::thread::current().id()).unwrap_or(()))
+            .unwrap_or(());
+        receive.recv_timeout(Duration::from_secs(5)).ok()
+    }
+
     #[test]
     fn a_thread_kept_after_its_work_takes_the_next() {
         let kept = kept(LONG);
-        let (send, receive) = mpsc::channel();
-        let id = move || send.send(std::thread::current().id()).unwrap_or(());
-        let again = id.clone();
-        kept.run(id).unwrap_or(());
-        let first = receive.recv_timeout(Duration::from_secs(5)).ok();
+        let first = thread_of(kept);
         until_waiting(kept, 1);
-        kept.run(again).unwrap_or(());
-        let second = receive.recv_timeout(Duration::from_secs(5)).ok();
+        let second = thread_of(kept);
         assert!(first.is_some());
         assert_eq!(first, second);
         assert_ne!(first, Some(std::thread::current().id()));
@@ -480,16 +483,11 @@ mod tests {
     #[test]
     fn a_kept_thread_ends_when_no_work_comes() {
         let kept = kept(Duration::from_millis(300));
-        let (send, receive) = mpsc::channel();
-        let id = move || send.send(std::thread::current().id()).unwrap_or(());
-        let again = id.clone();
-        kept.run(id).unwrap_or(());
-        let first = receive.recv_timeout(Duration::from_secs(5)).ok();
+        let first = thread_of(kept);
         until_waiting(kept, 1);
         until_waiting(kept, 0);
         // It ended: the next work gets a thread of its own.
-        kept.run(again).unwrap_or(());
-        let second = receive.recv_timeout(Duration::from_secs(5)).ok();
+        let second = thread_of(kept);
         assert!(first.is_some() && second.is_some());
         assert_ne!(first, second);
     }
