@@ -475,13 +475,7 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
     if piped_json && args.svg.is_none() {
         // The roadmap on a second thread while the ranking is written: the
         // JSON is the same bytes, only sooner.
-        return std::thread::scope(|scope| {
-            let roadmap = scope.spawn(|| criteria.roadmap_of(&portfolio, base.plan()));
-            let roadmap = || {
-                roadmap
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            };
+        return roadmap_aside(&criteria, &portfolio, base.plan(), |roadmap| {
             compact(&mut *stdout, base.plan(), roadmap, robustness.as_ref())
         })
         .map(|()| "\n".to_owned());
@@ -490,11 +484,9 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
         // The same: the ranking is written while the roadmap is made, and
         // the roadmap's section follows it (the analyses would come after
         // the roadmap, so only without them).
-        return std::thread::scope(|scope| {
-            let roadmap = scope.spawn(|| criteria.roadmap_of(&portfolio, base.plan()));
+        return roadmap_aside(&criteria, &portfolio, base.plan(), |roadmap| {
             base.write_table(&mut *stdout).map_err(Failure::Write)?;
-            let roadmap = (roadmap.join()).unwrap_or_else(|e| std::panic::resume_unwind(e));
-            roadmap.write_table(&mut *stdout).map_err(Failure::Write)
+            roadmap().write_table(&mut *stdout).map_err(Failure::Write)
         })
         .map(|()| String::new());
     }
@@ -528,6 +520,23 @@ fn run(args: &Args, stdout: &mut impl std::io::Write) -> Result<String, Failure>
             Ok("\n".to_owned())
         }
     }
+}
+
+/// What `write` gives, run while a second thread makes the roadmap of
+/// `plan`: `write` is handed a function that waits for it, to call once
+/// the ranking is written.
+fn roadmap_aside<T>(
+    criteria: &Criteria,
+    portfolio: &Portfolio,
+    plan: &Plan<'_>,
+    write: impl FnOnce(Box<dyn FnOnce() -> Roadmap + '_>) -> T,
+) -> T {
+    std::thread::scope(|scope| {
+        let roadmap = scope.spawn(|| criteria.roadmap_of(portfolio, plan));
+        write(Box::new(move || {
+            (roadmap.join()).unwrap_or_else(|e| std::panic::resume_unwind(e))
+        }))
+    })
 }
 
 /// `report` with the roadmap, and the robustness analyses when computed.
